@@ -1,0 +1,188 @@
+//! The controller of each workload kind: Deployment, StatefulSet, Job, CronJob or DaemonSet.
+
+use super::meta::{selector, workload_labels, workload_meta};
+use super::pod::{DATA_VOLUME, pod_template};
+use crate::ir::{AppIr, BatchIr, WorkloadIr};
+use crate::semantic::spec::{Concurrency, WorkloadKind};
+use crate::types::quantity::format_bytes;
+use k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, DeploymentStrategy,
+    RollingUpdateDeployment, StatefulSet, StatefulSetSpec,
+};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+/// The controller resource of a workload.
+pub enum Controller {
+    /// For services and workers.
+    Deployment(Box<Deployment>),
+    /// For databases and stateful workloads.
+    StatefulSet(Box<StatefulSet>),
+    /// For jobs.
+    Job(Box<Job>),
+    /// For cron jobs.
+    CronJob(Box<CronJob>),
+    /// For daemons.
+    DaemonSet(Box<DaemonSet>),
+}
+
+/// The replica count to write: none when an HPA owns it (so a GitOps sync never fights the
+/// autoscaler).
+fn replicas(workload: &WorkloadIr) -> Option<i32> {
+    if workload.autoscale.is_some() {
+        return None;
+    }
+    workload
+        .replicas
+        .as_ref()
+        .map(|r| i32::try_from(r.value.min()).unwrap_or(i32::MAX))
+}
+
+/// Builds the controller for `workload`.
+pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) -> Controller {
+    let meta = workload_meta(app, workload, &workload.name);
+    let template = pod_template(app, workload, config_map);
+    match workload.kind {
+        WorkloadKind::Service | WorkloadKind::Worker => {
+            Controller::Deployment(Box::new(Deployment {
+                metadata: meta,
+                spec: Some(DeploymentSpec {
+                    replicas: replicas(workload),
+                    selector: selector(app, workload),
+                    template,
+                    revision_history_limit: Some(5),
+                    // Never drop below the wanted count during a rollout; add pods first.
+                    strategy: Some(DeploymentStrategy {
+                        type_: Some("RollingUpdate".to_string()),
+                        rolling_update: Some(RollingUpdateDeployment {
+                            max_surge: Some(IntOrString::String("25%".to_string())),
+                            max_unavailable: Some(IntOrString::Int(0)),
+                        }),
+                    }),
+                    ..DeploymentSpec::default()
+                }),
+                ..Deployment::default()
+            }))
+        }
+        WorkloadKind::Stateful => Controller::StatefulSet(Box::new(StatefulSet {
+            metadata: meta,
+            spec: Some(StatefulSetSpec {
+                replicas: replicas(workload),
+                selector: selector(app, workload),
+                service_name: Some(workload.name.clone()),
+                template,
+                revision_history_limit: Some(5),
+                volume_claim_templates: workload.storage.as_ref().map(|storage| {
+                    vec![PersistentVolumeClaim {
+                        metadata: ObjectMeta {
+                            name: Some(DATA_VOLUME.to_string()),
+                            labels: Some(workload_labels(app, workload)),
+                            ..ObjectMeta::default()
+                        },
+                        spec: Some(PersistentVolumeClaimSpec {
+                            access_modes: Some(vec!["ReadWriteOnce".to_string()]),
+                            storage_class_name: storage.class.clone(),
+                            resources: Some(VolumeResourceRequirements {
+                                requests: Some(BTreeMap::from([(
+                                    "storage".to_string(),
+                                    Quantity(format_bytes(storage.size)),
+                                )])),
+                                ..VolumeResourceRequirements::default()
+                            }),
+                            ..PersistentVolumeClaimSpec::default()
+                        }),
+                        ..PersistentVolumeClaim::default()
+                    }]
+                }),
+                ..StatefulSetSpec::default()
+            }),
+            ..StatefulSet::default()
+        })),
+        WorkloadKind::Daemon => Controller::DaemonSet(Box::new(DaemonSet {
+            metadata: meta,
+            spec: Some(DaemonSetSpec {
+                selector: selector(app, workload),
+                template,
+                revision_history_limit: Some(5),
+                ..DaemonSetSpec::default()
+            }),
+            ..DaemonSet::default()
+        })),
+        WorkloadKind::Job => {
+            let batch = batch_or_default(workload);
+            Controller::Job(Box::new(Job {
+                metadata: meta,
+                spec: Some(job_spec(&batch, template)),
+                ..Job::default()
+            }))
+        }
+        WorkloadKind::Cron => {
+            let batch = batch_or_default(workload);
+            Controller::CronJob(Box::new(CronJob {
+                metadata: meta,
+                spec: Some(CronJobSpec {
+                    schedule: batch
+                        .schedule
+                        .as_ref()
+                        .map(|s| s.value.clone())
+                        .unwrap_or_default(),
+                    time_zone: batch.timezone.as_ref().map(|t| t.value.clone()),
+                    concurrency_policy: Some(
+                        match batch.concurrency {
+                            Concurrency::Allow => "Allow",
+                            Concurrency::Forbid => "Forbid",
+                            Concurrency::Replace => "Replace",
+                        }
+                        .to_string(),
+                    ),
+                    suspend: batch.suspend.then_some(true),
+                    successful_jobs_history_limit: Some(3),
+                    failed_jobs_history_limit: Some(1),
+                    job_template: JobTemplateSpec {
+                        metadata: Some(ObjectMeta {
+                            labels: Some(workload_labels(app, workload)),
+                            ..ObjectMeta::default()
+                        }),
+                        spec: Some(job_spec(&batch, template)),
+                    },
+                    ..CronJobSpec::default()
+                }),
+                ..CronJob::default()
+            }))
+        }
+    }
+}
+
+fn batch_or_default(workload: &WorkloadIr) -> BatchIr {
+    workload.batch.clone().unwrap_or(BatchIr {
+        schedule: None,
+        timezone: None,
+        concurrency: Concurrency::Forbid,
+        suspend: false,
+        completions: None,
+        parallelism: None,
+        retries: 3,
+        timeout_seconds: None,
+        ttl_seconds: 86_400,
+        restart: crate::semantic::spec::Restart::Never,
+    })
+}
+
+fn job_spec(batch: &BatchIr, template: k8s_openapi::api::core::v1::PodTemplateSpec) -> JobSpec {
+    let to_i32 = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    JobSpec {
+        backoff_limit: Some(to_i32(batch.retries)),
+        completions: batch.completions.map(to_i32),
+        parallelism: batch.parallelism.map(to_i32),
+        active_deadline_seconds: batch.timeout_seconds.and_then(|t| i64::try_from(t).ok()),
+        ttl_seconds_after_finished: Some(i32::try_from(batch.ttl_seconds).unwrap_or(i32::MAX)),
+        template,
+        ..JobSpec::default()
+    }
+}

@@ -1,0 +1,97 @@
+//! The Kubernetes backend: per app a Namespace, and per workload its controller, Service,
+//! ServiceAccount, ConfigMap, HPA, PodDisruptionBudget and route — built with `k8s-openapi` types
+//! so field names and shapes cannot drift from the API.
+
+mod config;
+mod controllers;
+mod meta;
+mod namespace;
+mod pod;
+mod routes;
+mod scaling;
+mod services;
+
+use super::{Resource, Target};
+use crate::ir::{AppIr, ProjectIr, WorkloadIr};
+use crate::semantic::spec::ExposeKind;
+use controllers::Controller;
+
+/// Every Kubernetes resource of the project, apps in name order, each app's resources in a fixed
+/// order (the writer sorts files by name anyway).
+pub fn render(ir: &ProjectIr) -> Vec<Resource> {
+    let mut out = Vec::new();
+    for app in &ir.apps {
+        render_app(app, &mut out);
+    }
+    out
+}
+
+fn render_app(app: &AppIr, out: &mut Vec<Resource>) {
+    let ns = namespace::namespace(app);
+    out.push(ns.resource(&app.name, &app.file, &app.namespace.value));
+    for workload in &app.workloads {
+        render_workload(app, workload, out);
+    }
+}
+
+fn render_workload(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Resource>) {
+    let source = workload.file.as_str();
+    let name = workload.name.as_str();
+    let typed = |stem: &str, object: &dyn ErasedResource| object.resource(&app.name, source, stem);
+
+    let config = config::config_map(app, workload);
+    if let Some((_, map)) = &config {
+        // The file keeps a stable name; the resource name carries the content hash.
+        out.push(typed(&format!("{name}-config"), map));
+    }
+    out.push(typed(name, &services::service_account(app, workload)));
+    let controller =
+        controllers::controller(app, workload, config.as_ref().map(|(n, _)| n.as_str()));
+    out.push(match &controller {
+        Controller::Deployment(d) => typed(name, d.as_ref()),
+        Controller::StatefulSet(s) => typed(name, s.as_ref()),
+        Controller::Job(j) => typed(name, j.as_ref()),
+        Controller::CronJob(c) => typed(name, c.as_ref()),
+        Controller::DaemonSet(d) => typed(name, d.as_ref()),
+    });
+    if let Some(service) = services::service(app, workload) {
+        out.push(typed(name, &service));
+    }
+    if let Some(hpa) = scaling::autoscaler(app, workload) {
+        out.push(typed(name, &hpa));
+    }
+    if let Some(pdb) = scaling::disruption_budget(app, workload) {
+        out.push(typed(name, &pdb));
+    }
+    let Some(expose) = &workload.expose else {
+        return;
+    };
+    match expose.kind {
+        ExposeKind::Route => {
+            if let Some(route) = routes::http_route(app, workload, expose) {
+                let body = serde_json::to_value(&route).unwrap_or(serde_json::Value::Null);
+                out.push(Resource::from_value(
+                    &app.name,
+                    Target::Kubernetes,
+                    source,
+                    routes::HTTP_ROUTE_API_VERSION,
+                    "HTTPRoute",
+                    name,
+                    body,
+                ));
+            }
+        }
+        ExposeKind::Ingress => out.push(typed(name, &routes::ingress(app, workload, expose))),
+    }
+}
+
+/// A typed `k8s-openapi` object, behind a trait object so one helper can wrap every kind.
+trait ErasedResource {
+    fn resource(&self, app: &str, source: &str, stem: &str) -> Resource;
+}
+
+impl<T: k8s_openapi::Resource + serde::Serialize> ErasedResource for T {
+    fn resource(&self, app: &str, source: &str, stem: &str) -> Resource {
+        Resource::new(app, Target::Kubernetes, source, stem, self)
+    }
+}

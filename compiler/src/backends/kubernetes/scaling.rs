@@ -1,0 +1,79 @@
+//! The HorizontalPodAutoscaler and the PodDisruptionBudget of replicated workloads.
+
+use super::meta::{selector, workload_meta};
+use crate::ir::{AppIr, WorkloadIr};
+use crate::semantic::spec::{Disruption, IntOrPercent, WorkloadKind};
+use k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
+    MetricTarget, ResourceMetricSource,
+};
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// An `autoscaling/v2` HPA for `replicas: min..max`.
+pub fn autoscaler(app: &AppIr, workload: &WorkloadIr) -> Option<HorizontalPodAutoscaler> {
+    let autoscale = workload.autoscale.as_ref()?;
+    let kind = match workload.kind {
+        WorkloadKind::Stateful => "StatefulSet",
+        _ => "Deployment",
+    };
+    let metric = |name: &str, percent: u32| MetricSpec {
+        type_: "Resource".to_string(),
+        resource: Some(ResourceMetricSource {
+            name: name.to_string(),
+            target: MetricTarget {
+                type_: "Utilization".to_string(),
+                average_utilization: Some(i32::try_from(percent).unwrap_or(100)),
+                ..MetricTarget::default()
+            },
+        }),
+        ..MetricSpec::default()
+    };
+    let mut metrics = Vec::new();
+    if let Some(cpu) = autoscale.cpu {
+        metrics.push(metric("cpu", cpu));
+    }
+    if let Some(memory) = autoscale.memory {
+        metrics.push(metric("memory", memory));
+    }
+    Some(HorizontalPodAutoscaler {
+        metadata: workload_meta(app, workload, &workload.name),
+        spec: Some(HorizontalPodAutoscalerSpec {
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".to_string()),
+                kind: kind.to_string(),
+                name: workload.name.clone(),
+            },
+            min_replicas: Some(i32::try_from(autoscale.min).unwrap_or(i32::MAX)),
+            max_replicas: i32::try_from(autoscale.max).unwrap_or(i32::MAX),
+            metrics: Some(metrics),
+            ..HorizontalPodAutoscalerSpec::default()
+        }),
+        ..HorizontalPodAutoscaler::default()
+    })
+}
+
+/// A PodDisruptionBudget, so node drains and upgrades never take all replicas down at once.
+pub fn disruption_budget(app: &AppIr, workload: &WorkloadIr) -> Option<PodDisruptionBudget> {
+    let disruption = workload.disruption.as_ref()?;
+    let amount = |a: &IntOrPercent| match a {
+        IntOrPercent::Int(n) => IntOrString::Int(i32::try_from(*n).unwrap_or(i32::MAX)),
+        IntOrPercent::Percent(p) => IntOrString::String(format!("{p}%")),
+    };
+    let (min_available, max_unavailable) = match &disruption.value {
+        Disruption::MinAvailable(a) => (Some(amount(a)), None),
+        Disruption::MaxUnavailable(a) => (None, Some(amount(a))),
+        Disruption::None => return None,
+    };
+    Some(PodDisruptionBudget {
+        metadata: workload_meta(app, workload, &workload.name),
+        spec: Some(PodDisruptionBudgetSpec {
+            selector: Some(selector(app, workload)),
+            min_available,
+            max_unavailable,
+            // Pods that are not ready anyway may always be evicted: they cannot lose traffic.
+            unhealthy_pod_eviction_policy: Some("AlwaysAllow".to_string()),
+        }),
+        ..PodDisruptionBudget::default()
+    })
+}

@@ -1,0 +1,92 @@
+//! The salsa database: source files are inputs, everything derived from them is a tracked query.
+//!
+//! The CLI builds one database per run; the language server keeps one alive and edits its inputs,
+//! so only the queries that depend on a changed file re-run.
+
+use salsa::Setter;
+
+/// A `.k8s` file known to the compiler: a project file read from disk (or an editor buffer), or a
+/// module of the embedded standard library.
+#[salsa::input(debug)]
+pub struct File {
+    /// The path shown to users: relative to the project root with `/` separators
+    /// (`app.k8s`, `services/web.k8s`), or `std/tiers.k8s` for the standard library.
+    #[returns(ref)]
+    pub path: String,
+    /// The file's text.
+    #[returns(ref)]
+    pub text: String,
+    /// Where the file comes from.
+    #[returns(copy)]
+    pub kind: FileKind,
+}
+
+/// Where a [`File`] comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A file of the user's project.
+    Project,
+    /// A module of the standard library embedded in the binary (read-only).
+    Stdlib,
+}
+
+/// The set of files compiled together: a directory's `.k8s` files plus the standard library.
+#[salsa::input(debug)]
+pub struct Project {
+    /// The project's own files, sorted by path.
+    #[returns(ref)]
+    pub files: Vec<File>,
+    /// The standard library's modules, sorted by path.
+    #[returns(ref)]
+    pub stdlib: Vec<File>,
+}
+
+/// The database trait every query takes; the language server and the CLI share it.
+#[salsa::db]
+pub trait Db: salsa::Database {}
+
+/// The concrete database.
+#[salsa::db]
+#[derive(Clone, Default)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+#[salsa::db]
+impl Db for Database {}
+
+impl Database {
+    /// A new, empty database.
+    pub fn new() -> Database {
+        Database::default()
+    }
+
+    /// Creates a project from `(path, text)` pairs, adding the embedded standard library.
+    pub fn load_project(&self, files: Vec<(String, String)>) -> Project {
+        let mut files: Vec<File> = files
+            .into_iter()
+            .map(|(path, text)| File::new(self, path, text, FileKind::Project))
+            .collect();
+        files.sort_by(|a, b| a.path(self).cmp(b.path(self)));
+        let stdlib = crate::stdlib::MODULES
+            .iter()
+            .map(|module| {
+                File::new(
+                    self,
+                    module.path.to_string(),
+                    module.text.to_string(),
+                    FileKind::Stdlib,
+                )
+            })
+            .collect();
+        Project::new(self, files, stdlib)
+    }
+
+    /// Replaces the text of a file (an editor change, or a file changed on disk).
+    pub fn set_file_text(&mut self, file: File, text: String) {
+        file.set_text(self).to(text);
+    }
+}

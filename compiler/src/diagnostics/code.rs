@@ -1,0 +1,88 @@
+//! The catalogue of diagnostic codes. Each code has a one-line title and a long explanation in
+//! `explain/CODE.md`, embedded in the binary for `k8sc explain`.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($($variant:ident = $id:literal, $severity:ident, $title:literal;)*) => {
+        /// A diagnostic code. Codes are never reused or renumbered.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(
+                #[doc = $title]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed: `E0004`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $id,)* }
+            }
+
+            /// A one-line summary of what the code means.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title,)* }
+            }
+
+            /// Whether diagnostics with this code are errors or warnings.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// The long explanation (Markdown), as printed by `k8sc explain`.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$variant => include_str!(concat!("explain/", $id, ".md")),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Syntax = "E0001", Error, "syntax error";
+    UnknownField = "E0002", Error, "unknown field";
+    WrongType = "E0003", Error, "value of the wrong type";
+    WrongUnit = "E0004", Error, "quantity with the wrong unit";
+    Unresolved = "E0005", Error, "unresolved reference";
+    Duplicate = "E0006", Error, "duplicate name";
+    ImportCycle = "E0007", Error, "import cycle";
+    ImportNotFound = "E0008", Error, "import not found";
+    InvertedRange = "E0009", Error, "range minimum above maximum";
+    PortOutOfRange = "E0010", Error, "port out of range";
+    PortClash = "E0011", Error, "port clash";
+    InvalidName = "E0012", Error, "invalid name";
+    InvalidImage = "E0013", Error, "invalid image reference";
+    InvalidCron = "E0014", Error, "invalid cron schedule";
+    LiteralSecret = "E0015", Error, "secret written as a literal value";
+    LimitBelowRequest = "E0016", Error, "limit below request";
+    MissingField = "E0017", Error, "missing required field";
+    FieldNotAllowed = "E0018", Error, "field not valid for this kind of workload";
+    DuplicateField = "E0019", Error, "field set twice";
+    AppStructure = "E0020", Error, "workload outside an app, or several apps in one file";
+    InvalidValue = "E0021", Error, "value out of bounds or not one of the allowed values";
+    NoSuchPort = "E0022", Error, "probe or route targets a port the workload does not have";
+    UnpinnedImage = "W0001", Warning, "image not pinned to a version";
+    UnusedImport = "W0002", Warning, "unused import";
+    NoReadinessProbe = "W0003", Warning, "service without a readiness probe";
+}
+
+impl Code {
+    /// Looks a code up by its printed form, case-insensitively (`e0004` works).
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

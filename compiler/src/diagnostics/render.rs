@@ -1,0 +1,128 @@
+//! Human rendering with ariadne: `file:line:col`, the source lines, underlines, labels, notes and
+//! help, like a good compiler. Colour is for terminals only; tests render without it.
+
+use super::{Diagnostic, Severity};
+use ariadne::{CharSet, Color, Config, IndexType, Label, Report, ReportKind};
+use std::collections::BTreeMap;
+
+/// Gives the renderer the text of the files diagnostics point into.
+pub trait SourceLookup {
+    /// The text of the file with this display path.
+    fn source_text(&self, file: &str) -> Option<String>;
+}
+
+impl SourceLookup for BTreeMap<String, String> {
+    fn source_text(&self, file: &str) -> Option<String> {
+        self.get(file).cloned()
+    }
+}
+
+/// Renders one diagnostic.
+pub fn render(diagnostic: &Diagnostic, sources: &dyn SourceLookup, color: bool) -> String {
+    render_all(std::slice::from_ref(diagnostic), sources, color)
+}
+
+/// Renders diagnostics one after another, reading each source file once.
+pub fn render_all(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, color: bool) -> String {
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+            if !texts.contains_key(&label.file) {
+                let text = sources.source_text(&label.file).unwrap_or_default();
+                texts.insert(label.file.clone(), text);
+            }
+        }
+    }
+    let mut cache = ariadne::sources(texts.clone());
+    let mut out = Vec::new();
+    for diagnostic in diagnostics {
+        let report = build_report(diagnostic, &texts, color);
+        if report.write(&mut cache, &mut out).is_err() {
+            out.extend_from_slice(format!("{}\n", diagnostic.message).as_bytes());
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+type AriadneSpan = (String, std::ops::Range<usize>);
+
+fn build_report(
+    diagnostic: &Diagnostic,
+    texts: &BTreeMap<String, String>,
+    color: bool,
+) -> Report<'static, AriadneSpan> {
+    let (kind, accent) = match diagnostic.severity {
+        Severity::Error => (ReportKind::Error, Color::Red),
+        Severity::Warning => (ReportKind::Warning, Color::Yellow),
+    };
+    let primary = clamp(
+        &diagnostic.primary.file,
+        diagnostic.primary.span.range(),
+        texts,
+    );
+    let mut builder = Report::build(kind, primary.clone())
+        .with_code(diagnostic.code)
+        .with_message(&diagnostic.message)
+        .with_config(
+            Config::default()
+                .with_color(color)
+                .with_index_type(IndexType::Byte)
+                .with_char_set(if color {
+                    CharSet::Unicode
+                } else {
+                    CharSet::Ascii
+                }),
+        );
+    // ariadne only underlines labelled spans, so a label without a message gets the code's title.
+    let message = diagnostic
+        .primary
+        .message
+        .clone()
+        .unwrap_or_else(|| diagnostic.code.title().to_string());
+    // Labels in source order, so ariadne shows the labels of one file as one snippet.
+    let order = |span: &AriadneSpan| i32::try_from(span.1.start).unwrap_or(i32::MAX);
+    builder = builder.with_label(
+        Label::new(primary.clone())
+            .with_color(accent)
+            .with_message(message)
+            .with_order(order(&primary)),
+    );
+    for secondary in &diagnostic.secondary {
+        let span = clamp(&secondary.file, secondary.span.range(), texts);
+        let message = secondary
+            .message
+            .clone()
+            .unwrap_or_else(|| "related".to_string());
+        builder = builder.with_label(
+            Label::new(span.clone())
+                .with_color(Color::Blue)
+                .with_message(message)
+                .with_order(order(&span)),
+        );
+    }
+    for note in &diagnostic.notes {
+        builder = builder.with_note(note);
+    }
+    if let Some(help) = &diagnostic.help {
+        builder = builder.with_help(help);
+    }
+    builder.finish()
+}
+
+/// Keeps a span inside its file (and on character boundaries) whatever the input.
+fn clamp(
+    file: &str,
+    range: std::ops::Range<usize>,
+    texts: &BTreeMap<String, String>,
+) -> AriadneSpan {
+    let text = texts.get(file).map_or("", String::as_str);
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (file.to_string(), start..end)
+}

@@ -1,0 +1,254 @@
+//! The intermediate representation: a target-independent, fully resolved model of every app.
+//!
+//! Every value a backend needs is here and final — defaults applied, names resolved, ports of
+//! probes and routes chosen — and every value that came from source keeps its [`Origin`], so the
+//! language server can say where an effective value was written. Backends read only this; the IR
+//! knows nothing of YAML or of any backend's resource kinds.
+
+pub use crate::semantic::spec::Origin;
+use crate::semantic::spec::{
+    Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, PodSecurity, ProbeCheck,
+    Protocol, Replicas, Restart, Sourced, Spread, WorkloadKind,
+};
+use crate::types::image::ImageRef;
+use k8sc_grammar::DeclKind;
+
+/// Every app of the project, sorted by name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProjectIr {
+    /// The apps.
+    pub apps: Vec<AppIr>,
+}
+
+/// One app: a namespace and its workloads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppIr {
+    /// The Kubernetes name of the app (`part-of` label).
+    pub name: String,
+    /// The file that declares it (display path).
+    pub file: String,
+    /// The namespace.
+    pub namespace: Sourced<String>,
+    /// The owning team.
+    pub team: Option<Sourced<String>>,
+    /// The tier, by name.
+    pub tier: Option<Sourced<String>>,
+    /// The namespace's Pod Security Standard.
+    pub pod_security: Sourced<PodSecurity>,
+    /// The Gateway routes attach to (required when a workload is exposed with a route).
+    pub gateway: Option<Sourced<GatewayRef>>,
+    /// Extra labels for every resource.
+    pub labels: Vec<Entry<String>>,
+    /// Extra annotations for the namespace.
+    pub annotations: Vec<Entry<String>>,
+    /// The workloads, sorted by name.
+    pub workloads: Vec<WorkloadIr>,
+}
+
+/// A port with its final name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PortIr {
+    /// The port name (unique in the workload, a valid IANA service name).
+    pub name: String,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// The number.
+    pub number: u16,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A probe with its port chosen and its timings filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProbeIr {
+    /// What is checked.
+    pub check: ProbeCheck,
+    /// The name of the port probed (`None` for `exec`).
+    pub port: Option<String>,
+    /// Initial delay, seconds.
+    pub delay_seconds: u32,
+    /// Period, seconds.
+    pub period_seconds: u32,
+    /// Timeout, seconds.
+    pub timeout_seconds: u32,
+    /// Failure threshold.
+    pub failures: u32,
+}
+
+/// The three probes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProbesIr {
+    /// Readiness.
+    pub ready: Option<Sourced<ProbeIr>>,
+    /// Liveness.
+    pub live: Option<Sourced<ProbeIr>>,
+    /// Startup.
+    pub startup: Option<Sourced<ProbeIr>>,
+}
+
+/// CPU and memory, with effective requests and limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourcesIr {
+    /// CPU request, millicores.
+    pub cpu_request: Sourced<u64>,
+    /// CPU limit, millicores (none unless written: CPU limits throttle).
+    pub cpu_limit: Option<Sourced<u64>>,
+    /// Memory request, bytes.
+    pub memory_request: Sourced<u64>,
+    /// Memory limit, bytes (the request when not written).
+    pub memory_limit: Sourced<u64>,
+}
+
+/// The security identity of the pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityIr {
+    /// `runAsUser`.
+    pub user: Sourced<i64>,
+    /// `runAsGroup` and `fsGroup`.
+    pub group: Sourced<i64>,
+}
+
+/// A persistent volume per replica.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageIr {
+    /// Size, bytes.
+    pub size: u64,
+    /// StorageClass.
+    pub class: Option<String>,
+    /// Mount path.
+    pub mount: String,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// Batch settings of jobs and cron jobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchIr {
+    /// Cron schedule (cron jobs only).
+    pub schedule: Option<Sourced<String>>,
+    /// Time zone of the schedule.
+    pub timezone: Option<Sourced<String>>,
+    /// Overlap policy (cron jobs only).
+    pub concurrency: Concurrency,
+    /// Scheduling paused.
+    pub suspend: bool,
+    /// Required successful pods.
+    pub completions: Option<u32>,
+    /// Pods at once.
+    pub parallelism: Option<u32>,
+    /// Backoff limit.
+    pub retries: u32,
+    /// Active deadline, seconds.
+    pub timeout_seconds: Option<u64>,
+    /// TTL after finishing, seconds.
+    pub ttl_seconds: u64,
+    /// Restart policy.
+    pub restart: Restart,
+}
+
+/// How a service is exposed, with its port chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposeIr {
+    /// HTTPRoute or Ingress.
+    pub kind: ExposeKind,
+    /// Host name.
+    pub host: String,
+    /// Path prefix.
+    pub path: String,
+    /// The Service port routed to (name and number).
+    pub port: PortIr,
+    /// Ingress TLS Secret.
+    pub tls: Option<String>,
+    /// IngressClass.
+    pub class: Option<String>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A call edge to another workload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallIr {
+    /// The callee's app (Kubernetes name).
+    pub app: String,
+    /// The callee (Kubernetes name).
+    pub workload: String,
+}
+
+/// The HorizontalPodAutoscaler of an autoscaled workload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoscaleIr {
+    /// Minimum replicas.
+    pub min: u32,
+    /// Maximum replicas.
+    pub max: u32,
+    /// Target CPU utilisation (percent of request).
+    pub cpu: Option<u32>,
+    /// Target memory utilisation (percent of request).
+    pub memory: Option<u32>,
+}
+
+/// Extra writable volumes of a pod whose root filesystem is read-only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScratchIr {
+    /// `/tmp`: `None` for none, else an emptyDir with this size limit (bytes).
+    pub tmp: Option<u64>,
+    /// Other writable paths, each an emptyDir with a size limit (bytes).
+    pub writable: Vec<(String, u64)>,
+}
+
+/// One workload with every effective value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadIr {
+    /// The Kubernetes name.
+    pub name: String,
+    /// The kind.
+    pub kind: WorkloadKind,
+    /// The keyword it was declared with (`database` and `stateful` are both StatefulSets).
+    pub keyword: DeclKind,
+    /// The declaring file (display path).
+    pub file: String,
+    /// The image, with the app's registry applied.
+    pub image: Sourced<ImageRef>,
+    /// Ports with final names.
+    pub ports: Vec<PortIr>,
+    /// Replicas (replicated kinds only).
+    pub replicas: Option<Sourced<Replicas>>,
+    /// Requests and limits.
+    pub resources: ResourcesIr,
+    /// Probes.
+    pub probes: ProbesIr,
+    /// Environment variables in source order.
+    pub env: Vec<Entry<EnvValue>>,
+    /// ConfigMap data in source order.
+    pub config: Vec<Entry<String>>,
+    /// Entrypoint override.
+    pub command: Option<Sourced<Vec<String>>>,
+    /// Arguments.
+    pub args: Option<Sourced<Vec<String>>>,
+    /// Persistent storage (stateful kinds).
+    pub storage: Option<StorageIr>,
+    /// Batch settings (jobs and cron jobs).
+    pub batch: Option<BatchIr>,
+    /// Exposure outside the cluster.
+    pub expose: Option<ExposeIr>,
+    /// Workloads this one calls.
+    pub calls: Vec<CallIr>,
+    /// User and group.
+    pub security: SecurityIr,
+    /// Writable volumes.
+    pub scratch: ScratchIr,
+    /// Termination grace period, seconds.
+    pub grace_seconds: Sourced<u64>,
+    /// Pre-stop sleep, seconds (pods behind a Service).
+    pub drain_seconds: Option<Sourced<u64>>,
+    /// Extra labels.
+    pub labels: Vec<Entry<String>>,
+    /// Extra pod annotations.
+    pub annotations: Vec<Entry<String>>,
+    /// Topology spread.
+    pub spread: Sourced<Spread>,
+    /// The disruption budget, if any.
+    pub disruption: Option<Sourced<Disruption>>,
+    /// The autoscaler, if any.
+    pub autoscale: Option<AutoscaleIr>,
+}

@@ -1,0 +1,18 @@
+//! The k8sc compiler: a salsa database over `.k8s` files, the checker, the IR, and the backends
+//! that turn the IR into Kubernetes resources.
+//!
+//! Data flows one way: text → AST ([`syntax`]) → checked declarations ([`semantic`]) → IR
+//! ([`lower`], [`ir`]) → documents ([`backends`]) → files ([`output`]).
+
+pub mod backends;
+pub mod build;
+pub mod db;
+pub mod diagnostics;
+pub mod ir;
+pub mod loader;
+pub mod lower;
+pub mod output;
+pub mod semantic;
+pub mod stdlib;
+pub mod syntax;
+pub mod types;

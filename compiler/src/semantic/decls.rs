@@ -1,0 +1,131 @@
+//! Per-declaration checking as a tracked query: editing one declaration re-checks that declaration,
+//! not the whole project.
+
+use super::app::read_app;
+use super::reader::Ctx;
+use super::spec::{AppSpec, Layer, WorkloadKind, WorkloadSpec};
+use super::workload::read_workload;
+use crate::db::{Db, File};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::parse;
+use crate::types::names;
+use k8sc_grammar::{Decl, DeclKind};
+use std::sync::Arc;
+
+/// A declaration, identified by its file and its position among the file's declarations.
+#[salsa::interned(debug)]
+pub struct DeclId<'db> {
+    /// The file.
+    #[returns(copy)]
+    pub file: File,
+    /// The index among the file's declarations (imports not counted).
+    #[returns(copy)]
+    pub index: u32,
+}
+
+/// What checking one declaration found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckedDecl {
+    /// The typed content, for the declaration kinds this version of k8sc checks.
+    pub content: DeclContent,
+    /// The problems found inside the declaration.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The typed content of a declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DeclContent {
+    /// A workload.
+    Workload {
+        /// Its kind.
+        kind: WorkloadKind,
+        /// What it says.
+        spec: Box<WorkloadSpec>,
+    },
+    /// An app.
+    App(Box<AppSpec>),
+    /// A tier, policy or environment: parsed and name-resolved; checked by later stages.
+    #[default]
+    Other,
+}
+
+/// The declaration's syntax tree.
+pub fn decl_syntax<'a>(db: &'a dyn Db, decl: DeclId<'_>) -> Option<&'a Decl> {
+    parse(db, decl.file(db))
+        .file
+        .decls()
+        .nth(decl.index(db) as usize)
+}
+
+/// Type-checks one declaration on its own.
+#[salsa::tracked(returns(ref))]
+pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
+    let Some(syntax) = decl_syntax(db, decl) else {
+        return CheckedDecl::default();
+    };
+    let file: Arc<str> = Arc::from(decl.file(db).path(db).as_str());
+    let mut diagnostics = Vec::new();
+    let mut ctx = Ctx {
+        file,
+        layer: Layer::Workload,
+        diagnostics: &mut diagnostics,
+    };
+    let content = match WorkloadKind::from_decl(syntax.kind) {
+        Some(kind) => {
+            check_workload_name(&mut ctx, syntax, kind);
+            DeclContent::Workload {
+                kind,
+                spec: Box::new(read_workload(&mut ctx, &syntax.body, Some(kind))),
+            }
+        }
+        None if syntax.kind == DeclKind::App => {
+            ctx.layer = Layer::App;
+            check_name(&mut ctx, syntax, 63, "app");
+            DeclContent::App(Box::new(read_app(&mut ctx, &syntax.body)))
+        }
+        None => DeclContent::Other,
+    };
+    CheckedDecl {
+        content,
+        diagnostics,
+    }
+}
+
+fn check_workload_name(ctx: &mut Ctx<'_>, decl: &Decl, kind: WorkloadKind) {
+    // A CronJob's Jobs are named `<cron>-<11 digits>`, so the CronJob name has 52 characters.
+    let max = if kind == WorkloadKind::Cron { 52 } else { 63 };
+    check_name(ctx, decl, max, decl.kind.keyword());
+}
+
+/// Names become Kubernetes resource names (`_` turned into `-`), so they must be DNS-1123 labels.
+fn check_name(ctx: &mut Ctx<'_>, decl: &Decl, max: usize, what: &str) {
+    let Some(name) = &decl.name else {
+        return;
+    };
+    let k8s_name = names::to_k8s_name(&name.name);
+    if let Err(error) = names::validate_dns_label(&k8s_name, max) {
+        let mut diagnostic = ctx
+            .diagnostic(
+                Code::InvalidName,
+                format!("invalid {what} name `{}`: {}", name.name, error.message),
+                name.span,
+            )
+            .with_label("becomes a Kubernetes resource name")
+            .with_note(format!(
+                "names become DNS-1123 labels (`_` is turned into `-`): at most {max} lowercase letters, digits and `-`"
+            ));
+        if let Some(help) = error.help {
+            let fixed = help
+                .split('`')
+                .nth(1)
+                .map(str::to_string)
+                .unwrap_or_default();
+            diagnostic = if fixed.is_empty() {
+                diagnostic.with_help(help)
+            } else {
+                diagnostic.with_replacement(fixed)
+            };
+        }
+        ctx.report(diagnostic);
+    }
+}

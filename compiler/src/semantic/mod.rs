@@ -1,0 +1,18 @@
+//! Checking: from syntax trees to typed, resolved declarations.
+//!
+//! Each stage is a salsa query: per-declaration type checking ([`decls`]), per-file imports and
+//! scopes ([`imports`], [`scope`]), and project-wide grouping and reference resolution
+//! ([`structure`], [`resolve`]).
+
+pub mod app;
+pub mod decls;
+pub mod imports;
+pub mod reader;
+pub mod resolve;
+pub mod schema;
+pub mod scope;
+pub mod secrets;
+pub mod spec;
+pub mod structure;
+pub mod suggest;
+pub mod workload;

@@ -1,0 +1,308 @@
+//! Resolving references between declarations: the tiers named by apps, workloads and other tiers,
+//! the parents of environments, and the workloads named in `calls` — each unresolved name is an
+//! error with a suggestion, and an import nothing uses is a warning.
+
+use super::decls::{DeclContent, DeclId, check_decl};
+use super::imports::resolve_imports;
+use super::scope::{FileScope, file_scope};
+use super::spec::Sourced;
+use super::structure::{AppEntry, project_structure};
+use super::suggest::closest;
+use crate::db::{Db, File, FileKind, Project};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::parse;
+use k8sc_grammar::{DeclKind, Span};
+use std::collections::BTreeSet;
+
+/// A resolved entry of `calls`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResolvedCall {
+    /// The callee's app (Kubernetes name).
+    pub app: String,
+    /// The callee (Kubernetes name).
+    pub workload: String,
+    /// Where the call is written.
+    pub span: Span,
+}
+
+/// The references of the whole project.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Resolution {
+    /// `calls[app][workload]`: the resolved calls of each workload, indexed like
+    /// [`super::structure::ProjectStructure::apps`].
+    pub calls: Vec<Vec<Vec<ResolvedCall>>>,
+    /// Unresolved references and unused imports.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves every reference of the project.
+#[salsa::tracked(returns(ref))]
+pub fn resolve_references(db: &dyn Db, project: Project) -> Resolution {
+    let structure = project_structure(db, project);
+    let mut diagnostics = Vec::new();
+    // Names used per file, to find unused imports.
+    let mut used: BTreeSet<(String, String)> = BTreeSet::new();
+
+    for file in project.files(db).iter().chain(project.stdlib(db)) {
+        let scope = file_scope(db, project, *file);
+        for (index, decl) in parse(db, *file).file.decls().enumerate() {
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            if let Some(parent) = &decl.parent {
+                let kind = match decl.kind {
+                    DeclKind::Tier => DeclKind::Tier,
+                    DeclKind::Env => DeclKind::Env,
+                    other => {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                Code::Syntax,
+                                format!("a {} cannot extend anything", other.keyword()),
+                                file.path(db),
+                                parent.span,
+                            )
+                            .with_label("only tiers and environments have a parent"),
+                        );
+                        continue;
+                    }
+                };
+                resolve_name(
+                    db,
+                    project,
+                    *file,
+                    scope,
+                    &parent.name,
+                    parent.span,
+                    kind,
+                    &mut used,
+                    &mut diagnostics,
+                );
+            }
+            let tier = match &check_decl(db, DeclId::new(db, *file, index)).content {
+                DeclContent::App(app) => app.tier.clone(),
+                DeclContent::Workload { spec, .. } => spec.tier.clone(),
+                DeclContent::Other => None,
+            };
+            if let Some(Sourced { value, origin }) = tier {
+                resolve_name(
+                    db,
+                    project,
+                    *file,
+                    scope,
+                    &value,
+                    origin.span,
+                    DeclKind::Tier,
+                    &mut used,
+                    &mut diagnostics,
+                );
+            }
+        }
+    }
+
+    let calls = structure
+        .apps
+        .iter()
+        .map(|app| {
+            app.workloads
+                .iter()
+                .map(|w| resolve_calls(db, &structure.apps, app, w.file, w.index, &mut diagnostics))
+                .collect()
+        })
+        .collect();
+
+    diagnostics.extend(unused_imports(db, project, &used));
+    Resolution { calls, diagnostics }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_name(
+    db: &dyn Db,
+    project: Project,
+    file: File,
+    scope: &FileScope,
+    name: &str,
+    span: Span,
+    kind: DeclKind,
+    used: &mut BTreeSet<(String, String)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if scope.lookup(name, kind).is_some() {
+        used.insert((file.path(db).clone(), name.to_string()));
+        return;
+    }
+    let what = kind.keyword();
+    let mut diagnostic = Diagnostic::new(
+        Code::Unresolved,
+        format!("cannot find {what} `{name}`"),
+        file.path(db),
+        span,
+    )
+    .with_label(format!("no {what} of this name is in scope"));
+    if let Some((declared_in, import)) = find_anywhere(db, project, name, kind) {
+        diagnostic =
+            diagnostic.with_help(format!("it is declared in `{declared_in}`: add `{import}`"));
+    } else if let Some(best) = closest(name, scope.names_of(kind)) {
+        diagnostic = diagnostic.with_replacement(best.to_string());
+    } else {
+        let visible: Vec<&str> = scope.names_of(kind).collect();
+        diagnostic = diagnostic.with_note(if visible.is_empty() {
+            format!("no {what} is in scope in this file")
+        } else {
+            format!("the {what}s in scope are: {}", visible.join(", "))
+        });
+    }
+    diagnostics.push(diagnostic);
+}
+
+/// The file that declares `name` and the import statement that would bring it into scope.
+fn find_anywhere(
+    db: &dyn Db,
+    project: Project,
+    name: &str,
+    kind: DeclKind,
+) -> Option<(String, String)> {
+    if kind == DeclKind::Env {
+        return None;
+    }
+    for file in project.stdlib(db).iter().chain(project.files(db)) {
+        let declares = parse(db, *file)
+            .file
+            .decls()
+            .any(|d| d.kind == kind && d.name.as_ref().is_some_and(|n| n.name == name));
+        if !declares {
+            continue;
+        }
+        let path = file.path(db);
+        let import = match file.kind(db) {
+            FileKind::Stdlib => {
+                let module = path.trim_start_matches("std/").trim_end_matches(".k8s");
+                format!("import std.{module}.{name}")
+            }
+            FileKind::Project => format!("import ./{}.{{{name}}}", path.trim_end_matches(".k8s")),
+        };
+        return Some((path.clone(), import));
+    }
+    None
+}
+
+fn resolve_calls(
+    db: &dyn Db,
+    apps: &[AppEntry],
+    app: &AppEntry,
+    file: File,
+    index: u32,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ResolvedCall> {
+    let DeclContent::Workload { spec, .. } = &check_decl(db, DeclId::new(db, file, index)).content
+    else {
+        return Vec::new();
+    };
+    let Some(calls) = &spec.calls else {
+        return Vec::new();
+    };
+    let path = file.path(db);
+    let mut resolved = Vec::new();
+    for call in &calls.value {
+        let (target_app, workload_name) = match call.path.as_slice() {
+            [workload] => (Some(app), workload),
+            [app_name, workload] => (
+                apps.iter()
+                    .find(|a| a.name == *app_name || a.k8s_name == *app_name),
+                workload,
+            ),
+            _ => continue,
+        };
+        let Some(target_app) = target_app else {
+            let app_name = &call.path[0];
+            let mut diagnostic = Diagnostic::new(
+                Code::Unresolved,
+                format!("cannot find app `{app_name}`"),
+                path,
+                call.span,
+            )
+            .with_label("no app of this name in the project");
+            let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
+            if let Some(best) = closest(app_name, names.iter().copied()) {
+                diagnostic = diagnostic.with_replacement(format!("{best}.{workload_name}"));
+            }
+            diagnostics.push(diagnostic);
+            continue;
+        };
+        let target = target_app
+            .workloads
+            .iter()
+            .find(|w| w.name == *workload_name || w.k8s_name == *workload_name);
+        match target {
+            Some(target) => resolved.push(ResolvedCall {
+                app: target_app.k8s_name.clone(),
+                workload: target.k8s_name.clone(),
+                span: call.span,
+            }),
+            None => {
+                let in_app = if std::ptr::eq(target_app, app) {
+                    "this app".to_string()
+                } else {
+                    format!("app `{}`", target_app.name)
+                };
+                let mut diagnostic = Diagnostic::new(
+                    Code::Unresolved,
+                    format!("cannot find workload `{workload_name}` in {in_app}"),
+                    path,
+                    call.span,
+                )
+                .with_label("unknown workload");
+                let names = target_app.workloads.iter().map(|w| w.name.as_str());
+                if let Some(best) = closest(workload_name, names) {
+                    let replacement = if call.path.len() == 2 {
+                        format!("{}.{best}", call.path[0])
+                    } else {
+                        best.to_string()
+                    };
+                    diagnostic = diagnostic.with_replacement(replacement);
+                } else if call.path.len() == 1 {
+                    let elsewhere: Vec<String> = apps
+                        .iter()
+                        .filter(|a| a.workloads.iter().any(|w| w.name == *workload_name))
+                        .map(|a| format!("{}.{workload_name}", a.name))
+                        .collect();
+                    if let Some(first) = elsewhere.first() {
+                        diagnostic = diagnostic.with_help(format!(
+                            "a workload of another app is named with its app: `{first}`"
+                        ));
+                    }
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+    resolved
+}
+
+fn unused_imports(
+    db: &dyn Db,
+    project: Project,
+    used: &BTreeSet<(String, String)>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for file in project.files(db) {
+        let path = file.path(db);
+        for import in &resolve_imports(db, project, *file).imports {
+            let provided: Vec<String> = match &import.selection {
+                Some(selection) => selection.iter().map(|(n, _)| n.clone()).collect(),
+                None => super::imports::importable_items(db, import.target)
+                    .into_iter()
+                    .map(|(n, _, _)| n)
+                    .collect(),
+            };
+            let any_used = provided
+                .iter()
+                .any(|n| used.contains(&(path.clone(), n.clone())));
+            if !any_used {
+                diagnostics.push(
+                    Diagnostic::new(Code::UnusedImport, "unused import", path, import.span)
+                        .with_label("nothing from this import is used")
+                        .with_help("remove it"),
+                );
+            }
+        }
+    }
+    diagnostics
+}

@@ -1,0 +1,482 @@
+//! The catalogue of fields: which fields each declaration and nested block accepts, for which
+//! workload kinds, with a one-line description and an example of the syntax.
+//!
+//! The checker uses it to report unknown fields with suggestions and fields used on the wrong kind
+//! of workload; the language server uses the same table for completion and hover, and the
+//! language reference documents it.
+
+use super::spec::WorkloadKind;
+
+/// Which workload kinds accept a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kinds {
+    /// Every workload kind.
+    All,
+    /// Only these.
+    Only(&'static [WorkloadKind]),
+}
+
+impl Kinds {
+    /// Whether `kind` accepts the field.
+    pub fn allows(self, kind: WorkloadKind) -> bool {
+        match self {
+            Kinds::All => true,
+            Kinds::Only(kinds) => kinds.contains(&kind),
+        }
+    }
+}
+
+/// One field of a block.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldInfo {
+    /// The field's name.
+    pub name: &'static str,
+    /// Which workload kinds accept it (ignored outside workloads).
+    pub kinds: Kinds,
+    /// The syntax, as an example.
+    pub syntax: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+}
+
+const fn field(
+    name: &'static str,
+    kinds: Kinds,
+    syntax: &'static str,
+    summary: &'static str,
+) -> FieldInfo {
+    FieldInfo {
+        name,
+        kinds,
+        syntax,
+        summary,
+    }
+}
+
+use WorkloadKind::{Cron, Daemon, Job, Service, Stateful, Worker};
+
+const LONG_RUNNING: Kinds = Kinds::Only(&[Service, Worker, Stateful, Daemon]);
+const REPLICATED: Kinds = Kinds::Only(&[Service, Worker, Stateful]);
+const BATCH: Kinds = Kinds::Only(&[Job, Cron]);
+
+/// The fields of a workload declaration.
+pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
+    field(
+        "image",
+        Kinds::All,
+        "image: \"ghcr.io/acme/web:2.3.1\"",
+        "The container image, pinned by tag or digest.",
+    ),
+    field(
+        "port",
+        LONG_RUNNING,
+        "port: http 8080",
+        "The port the container listens on, with its protocol.",
+    ),
+    field(
+        "ports",
+        LONG_RUNNING,
+        "ports { web: http 8080, metrics: http 9100 }",
+        "Several named ports.",
+    ),
+    field(
+        "replicas",
+        REPLICATED,
+        "replicas: 3..12",
+        "A fixed count, or min..max for a HorizontalPodAutoscaler.",
+    ),
+    field(
+        "cpu",
+        Kinds::All,
+        "cpu: 250m..1",
+        "CPU request, or request..limit.",
+    ),
+    field(
+        "memory",
+        Kinds::All,
+        "memory: 256Mi..512Mi",
+        "Memory request (and limit), or request..limit.",
+    ),
+    field(
+        "probes",
+        Kinds::All,
+        "probes { ready: http \"/ready\", live: http \"/healthz\" }",
+        "Readiness, liveness and startup probes.",
+    ),
+    field(
+        "env",
+        Kinds::All,
+        "env { LOG_LEVEL: \"info\", DB_URL: secret db.url }",
+        "Environment variables: values or secret references.",
+    ),
+    field(
+        "config",
+        Kinds::All,
+        "config { FEATURE_X: \"on\" }",
+        "Settings for a ConfigMap, given to the container as environment variables.",
+    ),
+    field(
+        "command",
+        Kinds::All,
+        "command: [\"/app/server\"]",
+        "Replaces the image's entrypoint.",
+    ),
+    field(
+        "args",
+        Kinds::All,
+        "args: [\"--port\", \"8080\"]",
+        "Arguments to the entrypoint.",
+    ),
+    field(
+        "storage",
+        Kinds::Only(&[Stateful]),
+        "storage: 20Gi { class: fast-ssd, mount: \"/data\" }",
+        "A persistent volume per replica.",
+    ),
+    field(
+        "schedule",
+        Kinds::Only(&[Cron]),
+        "schedule: \"0 2 * * *\"",
+        "When the cron job runs (cron syntax, or @daily…).",
+    ),
+    field(
+        "timezone",
+        Kinds::Only(&[Cron]),
+        "timezone: \"Europe/Paris\"",
+        "The time zone of the schedule (default UTC).",
+    ),
+    field(
+        "concurrency",
+        Kinds::Only(&[Cron]),
+        "concurrency: forbid",
+        "allow, forbid or replace a run still going when the next is due.",
+    ),
+    field(
+        "suspend",
+        Kinds::Only(&[Cron]),
+        "suspend: true",
+        "Stops scheduling new runs.",
+    ),
+    field(
+        "completions",
+        BATCH,
+        "completions: 5",
+        "How many pods must succeed.",
+    ),
+    field(
+        "parallelism",
+        BATCH,
+        "parallelism: 2",
+        "How many pods run at once.",
+    ),
+    field(
+        "retries",
+        BATCH,
+        "retries: 3",
+        "How many failed pods before the job fails.",
+    ),
+    field(
+        "timeout",
+        BATCH,
+        "timeout: 30m",
+        "How long the job may run before it is stopped.",
+    ),
+    field("ttl", BATCH, "ttl: 1d", "How long a finished job is kept."),
+    field(
+        "restart",
+        BATCH,
+        "restart: never",
+        "on_failure (restart in place) or never.",
+    ),
+    field(
+        "expose",
+        Kinds::Only(&[Service]),
+        "expose: route \"shop.example.com\" { path: \"/\" }",
+        "An HTTPRoute (route) or Ingress (ingress) from outside the cluster.",
+    ),
+    field(
+        "calls",
+        Kinds::All,
+        "calls: [api, payments.ledger]",
+        "The workloads this one talks to.",
+    ),
+    field(
+        "user",
+        Kinds::All,
+        "user: 10001",
+        "The numeric user the container runs as (never root).",
+    ),
+    field(
+        "group",
+        Kinds::All,
+        "group: 10001",
+        "The numeric group the container runs as.",
+    ),
+    field(
+        "writable",
+        Kinds::All,
+        "writable: [\"/var/cache/nginx\"]",
+        "Paths that get a writable empty volume (the root filesystem is read-only).",
+    ),
+    field(
+        "tmp",
+        Kinds::All,
+        "tmp: 64Mi",
+        "The writable /tmp volume: false to remove it, or a size limit.",
+    ),
+    field(
+        "grace",
+        Kinds::All,
+        "grace: 30s",
+        "How long pods get to shut down.",
+    ),
+    field(
+        "drain",
+        LONG_RUNNING,
+        "drain: 5s",
+        "How long a pod keeps serving after it is told to stop, while endpoints update.",
+    ),
+    field(
+        "labels",
+        Kinds::All,
+        "labels { tier: frontend }",
+        "Extra labels on every resource of the workload.",
+    ),
+    field(
+        "annotations",
+        Kinds::All,
+        "annotations { \"example.com/owner\": \"web\" }",
+        "Extra annotations on the pods.",
+    ),
+    field(
+        "spread",
+        REPLICATED,
+        "spread: zones",
+        "Spread replicas across zones (and nodes), nodes only (hosts), or none.",
+    ),
+    field(
+        "disruption",
+        REPLICATED,
+        "disruption { min_available: 1 }",
+        "The PodDisruptionBudget, or none.",
+    ),
+    field(
+        "autoscale",
+        REPLICATED,
+        "autoscale { cpu: 70% }",
+        "Utilisation targets for the HorizontalPodAutoscaler.",
+    ),
+    field(
+        "tier",
+        Kinds::All,
+        "tier: production",
+        "A tier for this workload instead of the app's.",
+    ),
+];
+
+/// The fields of an `app` declaration.
+pub const APP_FIELDS: &[FieldInfo] = &[
+    field(
+        "namespace",
+        Kinds::All,
+        "namespace: shop",
+        "The namespace of every resource (default: the app's name).",
+    ),
+    field(
+        "tier",
+        Kinds::All,
+        "tier: production",
+        "The tier whose defaults and rules apply.",
+    ),
+    field(
+        "team",
+        Kinds::All,
+        "team: payments",
+        "The owning team, as a label on every resource.",
+    ),
+    field(
+        "registry",
+        Kinds::All,
+        "registry: \"ghcr.io/acme\"",
+        "Prefix for images written without a registry.",
+    ),
+    field(
+        "pod_security",
+        Kinds::All,
+        "pod_security: restricted",
+        "The Pod Security Standard of the namespace.",
+    ),
+    field(
+        "gateway",
+        Kinds::All,
+        "gateway: \"gateway-system/public\"",
+        "The Gateway that routes attach to (namespace/name).",
+    ),
+    field(
+        "labels",
+        Kinds::All,
+        "labels { cost-center: \"cc-42\" }",
+        "Extra labels on every resource.",
+    ),
+    field(
+        "annotations",
+        Kinds::All,
+        "annotations { \"example.com/x\": \"y\" }",
+        "Extra annotations on the namespace.",
+    ),
+];
+
+/// The fields of `probes { … }`.
+pub const PROBE_FIELDS: &[FieldInfo] = &[
+    field(
+        "ready",
+        Kinds::All,
+        "ready: http \"/ready\"",
+        "Readiness: traffic is sent only when it passes.",
+    ),
+    field(
+        "live",
+        Kinds::All,
+        "live: http \"/healthz\"",
+        "Liveness: the container is restarted when it fails.",
+    ),
+    field(
+        "startup",
+        Kinds::All,
+        "startup: http \"/healthz\" { failures: 30 }",
+        "Startup: holds liveness off until the app has started.",
+    ),
+];
+
+/// The options of one probe: `http "/ready" { … }`.
+pub const PROBE_OPTION_FIELDS: &[FieldInfo] = &[
+    field(
+        "port",
+        Kinds::All,
+        "port: metrics",
+        "The port (name or number) to probe.",
+    ),
+    field(
+        "delay",
+        Kinds::All,
+        "delay: 10s",
+        "Wait before the first probe.",
+    ),
+    field("period", Kinds::All, "period: 10s", "Time between probes."),
+    field(
+        "timeout",
+        Kinds::All,
+        "timeout: 1s",
+        "Time a probe may take.",
+    ),
+    field(
+        "failures",
+        Kinds::All,
+        "failures: 3",
+        "Consecutive failures before acting.",
+    ),
+];
+
+/// The options of `storage: 20Gi { … }`.
+pub const STORAGE_FIELDS: &[FieldInfo] = &[
+    field("class", Kinds::All, "class: fast-ssd", "The StorageClass."),
+    field(
+        "mount",
+        Kinds::All,
+        "mount: \"/var/lib/postgresql/data\"",
+        "Where the volume is mounted (default /data).",
+    ),
+];
+
+/// The options of `expose: route "host" { … }`.
+pub const ROUTE_FIELDS: &[FieldInfo] = &[
+    field(
+        "path",
+        Kinds::All,
+        "path: \"/\"",
+        "The path prefix routed to the service.",
+    ),
+    field(
+        "port",
+        Kinds::All,
+        "port: http",
+        "The port (name or number) to route to.",
+    ),
+];
+
+/// The options of `expose: ingress "host" { … }`.
+pub const INGRESS_FIELDS: &[FieldInfo] = &[
+    field(
+        "path",
+        Kinds::All,
+        "path: \"/\"",
+        "The path prefix routed to the service.",
+    ),
+    field(
+        "port",
+        Kinds::All,
+        "port: http",
+        "The port (name or number) to route to.",
+    ),
+    field(
+        "tls",
+        Kinds::All,
+        "tls: shop-tls",
+        "The Secret holding the certificate for the host.",
+    ),
+    field("class", Kinds::All, "class: nginx", "The IngressClass."),
+];
+
+/// The fields of `disruption { … }`.
+pub const DISRUPTION_FIELDS: &[FieldInfo] = &[
+    field(
+        "min_available",
+        Kinds::All,
+        "min_available: 1",
+        "Pods that must stay up during voluntary disruptions.",
+    ),
+    field(
+        "max_unavailable",
+        Kinds::All,
+        "max_unavailable: 25%",
+        "Pods that may be down during voluntary disruptions.",
+    ),
+];
+
+/// The fields of `autoscale { … }`.
+pub const AUTOSCALE_FIELDS: &[FieldInfo] = &[
+    field(
+        "cpu",
+        Kinds::All,
+        "cpu: 70%",
+        "Target average CPU use, as a share of the request.",
+    ),
+    field(
+        "memory",
+        Kinds::All,
+        "memory: 80%",
+        "Target average memory use, as a share of the request.",
+    ),
+];
+
+/// The fields of a `gateway { … }` block.
+pub const GATEWAY_FIELDS: &[FieldInfo] = &[
+    field("name", Kinds::All, "name: public", "The Gateway's name."),
+    field(
+        "namespace",
+        Kinds::All,
+        "namespace: gateway-system",
+        "The Gateway's namespace.",
+    ),
+    field(
+        "section",
+        Kinds::All,
+        "section: https",
+        "The Gateway listener to attach to.",
+    ),
+];
+
+/// Looks a field up by name.
+pub fn find(table: &'static [FieldInfo], name: &str) -> Option<&'static FieldInfo> {
+    table.iter().find(|f| f.name == name)
+}

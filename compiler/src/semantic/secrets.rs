@@ -1,0 +1,164 @@
+//! Detecting secrets written as literal values (E0015).
+//!
+//! Anything written in `.k8s` ends up in plain text in Git and in the manifests, so credentials
+//! must be references (`secret NAME.KEY`). Detection looks at the variable's name (`*PASSWORD*`,
+//! `*TOKEN*`, …) and at the value itself (credentials in a URL, private keys, well-known token
+//! formats), and leaves alone values that cannot be secrets (booleans, numbers, file paths).
+
+use super::reader::Ctx;
+use crate::diagnostics::Code;
+use k8sc_grammar::Span;
+
+/// Name fragments that mark a variable as holding a credential.
+const SECRET_NAME_PARTS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "CREDENTIAL",
+    "CLIENT_KEY",
+];
+
+/// Name endings that say the variable holds a reference to a secret, not the secret itself.
+const REFERENCE_SUFFIXES: &[&str] = &["_FILE", "_PATH", "_DIR", "_NAME", "_REF", "_ID", "_TTL"];
+
+/// Reports E0015 if `key: text` looks like a credential written in plain text.
+pub fn check_literal_secret(ctx: &mut Ctx<'_>, key: &str, text: &str, span: Span, what: &str) {
+    let Some(reason) = secret_reason(key, text) else {
+        return;
+    };
+    let suggested = format!(
+        "secret {}.{}",
+        suggested_secret_name(key),
+        key.to_ascii_lowercase().replace('_', "-")
+    );
+    ctx.report(
+        ctx.diagnostic(
+            Code::LiteralSecret,
+            format!("{what} `{key}` holds a secret written as a literal value"),
+            span,
+        )
+        .with_label(reason)
+        .with_note(
+            "literal values end up in Git, in the generated manifests and in `kubectl describe`",
+        )
+        .with_help(format!(
+            "store it in a Kubernetes Secret and reference it: `{key}: {suggested}`"
+        )),
+    );
+}
+
+fn suggested_secret_name(key: &str) -> String {
+    let lower = key.to_ascii_lowercase();
+    let base = lower.split('_').next().unwrap_or("app");
+    format!("{base}-credentials")
+}
+
+/// Why the value looks like a secret, if it does.
+fn secret_reason(key: &str, text: &str) -> Option<&'static str> {
+    if let Some(reason) = secret_shaped_value(text) {
+        return Some(reason);
+    }
+    let upper = key.to_ascii_uppercase();
+    let named_secret = SECRET_NAME_PARTS.iter().any(|part| upper.contains(part))
+        && !REFERENCE_SUFFIXES
+            .iter()
+            .any(|suffix| upper.ends_with(suffix));
+    if !named_secret || !could_be_credential(text) {
+        return None;
+    }
+    Some("the name says this is a credential")
+}
+
+/// Values that cannot be credentials: empty, booleans, plain numbers, durations, file paths.
+fn could_be_credential(text: &str) -> bool {
+    let trimmed = text.trim();
+    if trimmed.len() < 4 {
+        return false;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null"
+    ) {
+        return false;
+    }
+    if trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    !(trimmed.starts_with('/') || trimmed.starts_with("./"))
+}
+
+/// Values whose shape alone gives them away.
+fn secret_shaped_value(text: &str) -> Option<&'static str> {
+    if let Some(scheme_end) = text.find("://") {
+        let rest = &text[scheme_end + 3..];
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && let Some((_, password)) = userinfo.split_once(':')
+            && !password.is_empty()
+            && !password.starts_with("$(")
+        {
+            return Some("this URL contains a password");
+        }
+    }
+    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
+        return Some("this is a private key");
+    }
+    let token_prefixes: [(&str, usize); 7] = [
+        ("AKIA", 20),
+        ("ghp_", 36),
+        ("gho_", 36),
+        ("github_pat_", 40),
+        ("xoxb-", 20),
+        ("xoxp-", 20),
+        ("sk_live_", 20),
+    ];
+    for word in text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+        if token_prefixes
+            .iter()
+            .any(|(prefix, min)| word.starts_with(prefix) && word.len() >= *min)
+        {
+            return Some("this looks like an access token");
+        }
+        let parts: Vec<&str> = word.split('.').collect();
+        if parts.len() == 3 && parts[0].starts_with("eyJ") && parts[1].starts_with("eyJ") {
+            return Some("this is a JSON Web Token");
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_reason;
+
+    #[test]
+    fn names_that_hold_credentials() {
+        assert!(secret_reason("DB_PASSWORD", "hunter22").is_some());
+        assert!(secret_reason("STRIPE_API_KEY", "abcd1234efgh").is_some());
+        assert!(secret_reason("GITHUB_TOKEN", "something").is_some());
+    }
+
+    #[test]
+    fn references_and_harmless_values_pass() {
+        assert!(secret_reason("TOKEN_FILE", "/var/run/secrets/token").is_none());
+        assert!(secret_reason("ENABLE_TOKEN_AUTH", "true").is_none());
+        assert!(secret_reason("TOKEN_TTL", "3600").is_none());
+        assert!(secret_reason("LOG_LEVEL", "info").is_none());
+        assert!(secret_reason("PASSWORD_MIN_LENGTH", "12").is_none());
+    }
+
+    #[test]
+    fn values_that_are_secrets_whatever_the_name() {
+        assert!(secret_reason("DATABASE_URL", "postgres://app:s3cret@db:5432/shop").is_some());
+        assert!(secret_reason("DATABASE_URL", "postgres://db:5432/shop").is_none());
+        assert!(secret_reason("X", "AKIAIOSFODNN7EXAMPLE").is_some());
+        assert!(secret_reason("X", "-----BEGIN RSA PRIVATE KEY-----\nabc").is_some());
+        assert!(secret_reason("X", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig").is_some());
+    }
+}

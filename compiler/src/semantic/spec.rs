@@ -1,0 +1,624 @@
+//! The typed, checked content of declarations: what a workload or app *says*, before defaults.
+//!
+//! Every field is optional and carries its [`Origin`], so layers (tier defaults, app values, the
+//! workload's own values, environment overrides) can be stacked by precedence with
+//! [`WorkloadSpec::overlay`], and every effective value still knows where it was written.
+
+use crate::types::image::ImageRef;
+use k8sc_grammar::Span;
+use std::sync::Arc;
+
+/// Which layer of the precedence ladder a value comes from (highest first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// An environment override (`env prod { web.replicas: 3 }`).
+    Env(String),
+    /// The workload's own declaration.
+    Workload,
+    /// The app declaration.
+    App,
+    /// A tier's `defaults` (by tier name).
+    Tier(String),
+    /// A k8sc built-in default.
+    Builtin,
+}
+
+/// Where a value was written (or that it is a built-in default).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// The precedence layer.
+    pub layer: Layer,
+    /// The file it was written in; `None` for built-in defaults.
+    pub file: Option<Arc<str>>,
+    /// The span of the value in that file (empty for built-in defaults).
+    pub span: Span,
+}
+
+impl Origin {
+    /// A value written at `span` of `file` in `layer`.
+    pub fn at(layer: Layer, file: &Arc<str>, span: Span) -> Origin {
+        Origin {
+            layer,
+            file: Some(file.clone()),
+            span,
+        }
+    }
+
+    /// A k8sc built-in default.
+    pub fn builtin() -> Origin {
+        Origin {
+            layer: Layer::Builtin,
+            file: None,
+            span: Span::default(),
+        }
+    }
+}
+
+/// A value with its origin.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sourced<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+impl<T> Sourced<T> {
+    /// Pairs a value with its origin.
+    pub fn new(value: T, origin: Origin) -> Sourced<T> {
+        Sourced { value, origin }
+    }
+
+    /// A built-in default.
+    pub fn builtin(value: T) -> Sourced<T> {
+        Sourced {
+            value,
+            origin: Origin::builtin(),
+        }
+    }
+
+    /// The span where it was written.
+    pub fn span(&self) -> Span {
+        self.origin.span
+    }
+}
+
+/// The kinds of workload, from the declaration keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WorkloadKind {
+    /// Deployment + Service.
+    Service,
+    /// Deployment without a Service.
+    Worker,
+    /// StatefulSet + headless Service + volume claims (`database` or `stateful`).
+    Stateful,
+    /// Job.
+    Job,
+    /// CronJob.
+    Cron,
+    /// DaemonSet.
+    Daemon,
+}
+
+impl WorkloadKind {
+    /// The workload kind of a declaration keyword.
+    pub fn from_decl(kind: k8sc_grammar::DeclKind) -> Option<WorkloadKind> {
+        use k8sc_grammar::DeclKind as D;
+        Some(match kind {
+            D::Service => WorkloadKind::Service,
+            D::Worker => WorkloadKind::Worker,
+            D::Database | D::Stateful => WorkloadKind::Stateful,
+            D::Job => WorkloadKind::Job,
+            D::Cron => WorkloadKind::Cron,
+            D::Daemon => WorkloadKind::Daemon,
+            _ => return None,
+        })
+    }
+
+    /// Whether pods run to completion (no Service, no readiness, no disruption budget).
+    pub fn is_batch(self) -> bool {
+        matches!(self, WorkloadKind::Job | WorkloadKind::Cron)
+    }
+
+    /// Whether the workload has a replica count.
+    pub fn is_replicated(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::Service | WorkloadKind::Worker | WorkloadKind::Stateful
+        )
+    }
+
+    /// Whether the workload gets a Service for its ports.
+    pub fn has_service(self) -> bool {
+        matches!(self, WorkloadKind::Service | WorkloadKind::Stateful)
+    }
+}
+
+/// The protocol of a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Protocol {
+    /// HTTP/1.1 (and h2c upgrades).
+    Http,
+    /// HTTP/2 cleartext.
+    Http2,
+    /// HTTPS served by the workload itself.
+    Https,
+    /// gRPC.
+    Grpc,
+    /// TLS-wrapped TCP.
+    Tls,
+    /// Plain TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+impl Protocol {
+    /// Every protocol, in the order documentation lists them.
+    pub const ALL: [Protocol; 7] = [
+        Protocol::Http,
+        Protocol::Http2,
+        Protocol::Https,
+        Protocol::Grpc,
+        Protocol::Tls,
+        Protocol::Tcp,
+        Protocol::Udp,
+    ];
+
+    /// The keyword, also used as the port's name prefix (Istio selects protocols by it).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Protocol::Http => "http",
+            Protocol::Http2 => "http2",
+            Protocol::Https => "https",
+            Protocol::Grpc => "grpc",
+            Protocol::Tls => "tls",
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        }
+    }
+
+    /// Parses a keyword.
+    pub fn from_keyword(text: &str) -> Option<Protocol> {
+        Protocol::ALL.into_iter().find(|p| p.keyword() == text)
+    }
+
+    /// Whether it speaks HTTP (can be probed with `http` and routed by a Gateway).
+    pub fn is_http(self) -> bool {
+        matches!(self, Protocol::Http | Protocol::Http2)
+    }
+}
+
+/// One declared port.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PortSpec {
+    /// The name given in a `ports { name: … }` block; otherwise derived from the protocol.
+    pub name: Option<String>,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// The port number, 1–65535.
+    pub number: u16,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `replicas: 3` or `replicas: 2..10`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Replicas {
+    /// A fixed count.
+    Fixed(u32),
+    /// Autoscaled between `min` and `max` (an HPA).
+    Auto {
+        /// Lower bound.
+        min: u32,
+        /// Upper bound.
+        max: u32,
+    },
+}
+
+impl Replicas {
+    /// The smallest number of replicas that will run.
+    pub fn min(self) -> u32 {
+        match self {
+            Replicas::Fixed(n) => n,
+            Replicas::Auto { min, .. } => min,
+        }
+    }
+
+    /// The largest number of replicas that may run.
+    pub fn max(self) -> u32 {
+        match self {
+            Replicas::Fixed(n) => n,
+            Replicas::Auto { max, .. } => max,
+        }
+    }
+}
+
+/// A resource request with an optional limit (`250m..1`): millicores for CPU, bytes for memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Resource {
+    /// What the scheduler reserves.
+    pub request: u64,
+    /// The most the container may use; `None` if not written.
+    pub limit: Option<u64>,
+}
+
+/// How a probe checks the container.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProbeCheck {
+    /// `http "/path"`.
+    Http {
+        /// The request path.
+        path: String,
+    },
+    /// `tcp`.
+    Tcp,
+    /// `grpc` (the standard gRPC health service).
+    Grpc,
+    /// `exec ["cmd", "arg"]`.
+    Exec {
+        /// The command line.
+        command: Vec<String>,
+    },
+}
+
+/// Which port a probe or route targets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PortRef {
+    /// By name, as declared.
+    Name(String),
+    /// By number.
+    Number(u16),
+}
+
+/// A probe with its timing options.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Probe {
+    /// What is checked.
+    pub check: ProbeCheck,
+    /// An explicit port; otherwise the first suitable declared port.
+    pub port: Option<(PortRef, Span)>,
+    /// `delay`: initial delay (ms).
+    pub delay: Option<u64>,
+    /// `period`: how often (ms).
+    pub period: Option<u64>,
+    /// `timeout`: per attempt (ms).
+    pub timeout: Option<u64>,
+    /// `failures`: consecutive failures before acting.
+    pub failures: Option<u32>,
+}
+
+/// `probes { ready, live, startup }`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct ProbeSet {
+    /// Readiness: when to send traffic.
+    pub ready: Option<Sourced<Probe>>,
+    /// Liveness: when to restart.
+    pub live: Option<Sourced<Probe>>,
+    /// Startup: how long to wait before liveness applies.
+    pub startup: Option<Sourced<Probe>>,
+}
+
+/// The value of an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnvValue {
+    /// A literal value.
+    Literal(String),
+    /// `secret NAME.KEY`: a key of a Kubernetes Secret.
+    Secret {
+        /// The Secret's name.
+        name: String,
+        /// The key inside it.
+        key: String,
+    },
+}
+
+/// One named entry of `env {}`, `config {}`, `labels {}` or `annotations {}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entry<T> {
+    /// The key as written.
+    pub key: String,
+    /// Where the key was written.
+    pub key_span: Span,
+    /// The value.
+    pub value: Sourced<T>,
+}
+
+/// Persistent storage of a stateful workload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Storage {
+    /// Size in bytes.
+    pub size: u64,
+    /// The StorageClass; the cluster default if `None`.
+    pub class: Option<String>,
+    /// Where it is mounted.
+    pub mount: Option<String>,
+}
+
+/// How a service is exposed outside the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Expose {
+    /// Gateway API HTTPRoute or Ingress.
+    pub kind: ExposeKind,
+    /// The host name.
+    pub host: String,
+    /// The path prefix (default `/`).
+    pub path: Option<String>,
+    /// The port to route to; otherwise the first HTTP port.
+    pub port: Option<(PortRef, Span)>,
+    /// Ingress only: the TLS Secret.
+    pub tls: Option<String>,
+    /// Ingress only: the IngressClass.
+    pub class: Option<String>,
+}
+
+/// The resource `expose` produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExposeKind {
+    /// Gateway API `HTTPRoute`.
+    Route,
+    /// `networking.k8s.io/v1` `Ingress`.
+    Ingress,
+}
+
+/// A name in `calls`: `api` or `payments.ledger`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallRef {
+    /// The dotted path as written.
+    pub path: Vec<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Where replicas are spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Spread {
+    /// Across zones and across nodes.
+    Zones,
+    /// Across nodes only.
+    Hosts,
+    /// No spreading constraints.
+    None,
+}
+
+/// `disruption { … }`: the PodDisruptionBudget.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Disruption {
+    /// `min_available: N` or `N%`.
+    MinAvailable(IntOrPercent),
+    /// `max_unavailable: N` or `N%`.
+    MaxUnavailable(IntOrPercent),
+    /// `disruption: none` — no budget.
+    None,
+}
+
+/// A count or a percentage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntOrPercent {
+    /// A count.
+    Int(u32),
+    /// A percentage.
+    Percent(u32),
+}
+
+/// `autoscale { cpu: 70%, memory: 80% }`: HPA utilisation targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Autoscale {
+    /// Target average CPU utilisation, percent of request.
+    pub cpu: Option<u32>,
+    /// Target average memory utilisation, percent of request.
+    pub memory: Option<u32>,
+}
+
+/// What to do when a cron run is due while the last is still running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Concurrency {
+    /// Run both.
+    Allow,
+    /// Skip the new run.
+    Forbid,
+    /// Stop the old run.
+    Replace,
+}
+
+/// When a failed batch container is restarted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Restart {
+    /// In the same pod.
+    OnFailure,
+    /// Never in the same pod (the Job makes a new one).
+    Never,
+}
+
+/// `/tmp` for read-only root filesystems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tmp {
+    /// No `/tmp` volume.
+    Off,
+    /// An `emptyDir` at `/tmp`, optionally size-limited (bytes).
+    On(Option<u64>),
+}
+
+/// Everything a workload declaration (or a layer of defaults for workloads) says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct WorkloadSpec {
+    /// `image`.
+    pub image: Option<Sourced<ImageRef>>,
+    /// `port` / `ports`.
+    pub ports: Option<Sourced<Vec<PortSpec>>>,
+    /// `replicas`.
+    pub replicas: Option<Sourced<Replicas>>,
+    /// `cpu`.
+    pub cpu: Option<Sourced<Resource>>,
+    /// `memory`.
+    pub memory: Option<Sourced<Resource>>,
+    /// `probes`.
+    pub probes: ProbeSet,
+    /// `env`.
+    pub env: Vec<Entry<EnvValue>>,
+    /// `config`.
+    pub config: Vec<Entry<String>>,
+    /// `command`.
+    pub command: Option<Sourced<Vec<String>>>,
+    /// `args`.
+    pub args: Option<Sourced<Vec<String>>>,
+    /// `storage`.
+    pub storage: Option<Sourced<Storage>>,
+    /// `schedule`.
+    pub schedule: Option<Sourced<String>>,
+    /// `timezone`.
+    pub timezone: Option<Sourced<String>>,
+    /// `concurrency`.
+    pub concurrency: Option<Sourced<Concurrency>>,
+    /// `suspend`.
+    pub suspend: Option<Sourced<bool>>,
+    /// `completions`.
+    pub completions: Option<Sourced<u32>>,
+    /// `parallelism`.
+    pub parallelism: Option<Sourced<u32>>,
+    /// `retries` (Job backoff limit).
+    pub retries: Option<Sourced<u32>>,
+    /// `timeout` (Job active deadline, ms).
+    pub timeout: Option<Sourced<u64>>,
+    /// `ttl` (Job cleanup after finishing, ms).
+    pub ttl: Option<Sourced<u64>>,
+    /// `restart`.
+    pub restart: Option<Sourced<Restart>>,
+    /// `expose`.
+    pub expose: Option<Sourced<Expose>>,
+    /// `calls`.
+    pub calls: Option<Sourced<Vec<CallRef>>>,
+    /// `user`.
+    pub user: Option<Sourced<i64>>,
+    /// `group`.
+    pub group: Option<Sourced<i64>>,
+    /// `writable`: extra writable paths.
+    pub writable: Option<Sourced<Vec<String>>>,
+    /// `tmp`.
+    pub tmp: Option<Sourced<Tmp>>,
+    /// `grace`: termination grace period (ms).
+    pub grace: Option<Sourced<u64>>,
+    /// `drain`: pre-stop sleep (ms).
+    pub drain: Option<Sourced<u64>>,
+    /// `labels`.
+    pub labels: Vec<Entry<String>>,
+    /// `annotations`.
+    pub annotations: Vec<Entry<String>>,
+    /// `spread`.
+    pub spread: Option<Sourced<Spread>>,
+    /// `disruption`.
+    pub disruption: Option<Sourced<Disruption>>,
+    /// `autoscale`.
+    pub autoscale: Option<Sourced<Autoscale>>,
+    /// `tier`: a tier for this workload instead of the app's.
+    pub tier: Option<Sourced<String>>,
+    /// Fields that were written but rejected (already reported): they count as set, so lower
+    /// layers do not fill them in and no "missing field" error follows the first one.
+    pub rejected: Vec<&'static str>,
+}
+
+macro_rules! overlay_fields {
+    ($upper:ident, $lower:ident; $($field:ident),*) => {
+        $( if $upper.$field.is_none() { $upper.$field = $lower.$field; } )*
+    };
+}
+
+impl WorkloadSpec {
+    /// Whether `field` was written but rejected.
+    pub fn was_rejected(&self, field: &str) -> bool {
+        self.rejected.contains(&field)
+    }
+
+    /// Fills every field this spec leaves unset from `lower` (a lower-precedence layer). Named
+    /// entries (`env`, `config`, `labels`, `annotations`) are merged by key, this spec winning.
+    pub fn overlay(mut self, lower: WorkloadSpec) -> WorkloadSpec {
+        let upper = &mut self;
+        overlay_fields!(upper, lower; image, ports, replicas, cpu, memory, command, args, storage,
+            schedule, timezone, concurrency, suspend, completions, parallelism, retries, timeout,
+            ttl, restart, expose, calls, user, group, writable, tmp, grace, drain, spread,
+            disruption, autoscale, tier);
+        let probes = lower.probes;
+        if upper.probes.ready.is_none() {
+            upper.probes.ready = probes.ready;
+        }
+        if upper.probes.live.is_none() {
+            upper.probes.live = probes.live;
+        }
+        if upper.probes.startup.is_none() {
+            upper.probes.startup = probes.startup;
+        }
+        for name in lower.rejected {
+            if !upper.rejected.contains(&name) {
+                upper.rejected.push(name);
+            }
+        }
+        merge_entries(&mut upper.env, lower.env);
+        merge_entries(&mut upper.config, lower.config);
+        merge_entries(&mut upper.labels, lower.labels);
+        merge_entries(&mut upper.annotations, lower.annotations);
+        self
+    }
+}
+
+/// Appends the entries of `lower` whose keys `upper` does not have.
+fn merge_entries<T>(upper: &mut Vec<Entry<T>>, lower: Vec<Entry<T>>) {
+    for entry in lower {
+        if !upper.iter().any(|e| e.key == entry.key) {
+            upper.push(entry);
+        }
+    }
+}
+
+/// Pod Security Standards level of a namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PodSecurity {
+    /// The hardened profile (the default).
+    Restricted,
+    /// Minimal restrictions.
+    Baseline,
+    /// No restrictions.
+    Privileged,
+}
+
+impl PodSecurity {
+    /// The label value Kubernetes uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodSecurity::Restricted => "restricted",
+            PodSecurity::Baseline => "baseline",
+            PodSecurity::Privileged => "privileged",
+        }
+    }
+}
+
+/// The Gateway an HTTPRoute attaches to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GatewayRef {
+    /// The Gateway's namespace.
+    pub namespace: String,
+    /// The Gateway's name.
+    pub name: String,
+    /// A listener name on the Gateway, if one is picked.
+    pub section: Option<String>,
+}
+
+/// Everything an `app` declaration says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct AppSpec {
+    /// `namespace`.
+    pub namespace: Option<Sourced<String>>,
+    /// `tier`.
+    pub tier: Option<Sourced<String>>,
+    /// `team`.
+    pub team: Option<Sourced<String>>,
+    /// `registry`: prefix for images written without a registry.
+    pub registry: Option<Sourced<String>>,
+    /// `pod_security`.
+    pub pod_security: Option<Sourced<PodSecurity>>,
+    /// `gateway`.
+    pub gateway: Option<Sourced<GatewayRef>>,
+    /// `labels`.
+    pub labels: Vec<Entry<String>>,
+    /// `annotations`.
+    pub annotations: Vec<Entry<String>>,
+}

@@ -1,0 +1,248 @@
+//! How a project's declarations group into apps.
+//!
+//! A file declares at most one `app`; its workloads belong to it. A file without an `app` may still
+//! declare workloads: they belong to the one app declared in the same directory, so a large app can
+//! be split over several files. Workload names must be unique within an app, app names within the
+//! project (after `_` becomes `-`, since both become Kubernetes names).
+
+use crate::db::{Db, File, Project};
+use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::syntax::parse;
+use crate::types::names::to_k8s_name;
+use k8sc_grammar::{DeclKind, Span};
+use std::collections::BTreeMap;
+
+/// A workload and where it is declared.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorkloadEntry {
+    /// The name as written.
+    pub name: String,
+    /// The Kubernetes name (`_` → `-`).
+    pub k8s_name: String,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// The declaring file.
+    pub file: File,
+    /// The declaration's index in its file.
+    pub index: u32,
+    /// The declaration keyword.
+    pub keyword: DeclKind,
+}
+
+/// An app and its workloads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AppEntry {
+    /// The name as written.
+    pub name: String,
+    /// The Kubernetes name.
+    pub k8s_name: String,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// The declaring file.
+    pub file: File,
+    /// The declaration's index in its file.
+    pub index: u32,
+    /// Its workloads, in file order then source order.
+    pub workloads: Vec<WorkloadEntry>,
+}
+
+/// The apps of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProjectStructure {
+    /// Apps sorted by name.
+    pub apps: Vec<AppEntry>,
+    /// Structural problems: workloads without an app, several apps in a file, duplicate names.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ProjectStructure {
+    /// The app a workload declaration belongs to.
+    pub fn app_of(&self, file: File, index: u32) -> Option<&AppEntry> {
+        self.apps.iter().find(|app| {
+            app.workloads
+                .iter()
+                .any(|w| w.file == file && w.index == index)
+        })
+    }
+}
+
+fn directory(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Groups the project's workloads into apps.
+#[salsa::tracked(returns(ref))]
+pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
+    let mut diagnostics = Vec::new();
+    let mut apps: Vec<AppEntry> = Vec::new();
+    // Directory → indexes into `apps` of the apps declared there.
+    let mut apps_by_dir: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut loose: Vec<(File, WorkloadEntry)> = Vec::new();
+
+    for file in project.files(db) {
+        let path = file.path(db);
+        let mut file_app: Option<usize> = None;
+        let mut file_workloads = Vec::new();
+        for (index, decl) in parse(db, *file).file.decls().enumerate() {
+            let Some(name) = &decl.name else {
+                continue;
+            };
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            if decl.kind == DeclKind::App {
+                if let Some(first) = file_app {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::AppStructure,
+                            format!("a second app `{}` in one file", name.name),
+                            path,
+                            name.span,
+                        )
+                        .with_label("second app")
+                        .with_secondary(
+                            Label::new(path, apps[first].name_span)
+                                .with_message("this file's app"),
+                        )
+                        .with_help("declare each app in its own file; the workloads of a file belong to its app"),
+                    );
+                    continue;
+                }
+                file_app = Some(apps.len());
+                apps_by_dir
+                    .entry(directory(path))
+                    .or_default()
+                    .push(apps.len());
+                apps.push(AppEntry {
+                    name: name.name.clone(),
+                    k8s_name: to_k8s_name(&name.name),
+                    name_span: name.span,
+                    file: *file,
+                    index,
+                    workloads: Vec::new(),
+                });
+            } else if decl.kind.is_workload() {
+                file_workloads.push(WorkloadEntry {
+                    name: name.name.clone(),
+                    k8s_name: to_k8s_name(&name.name),
+                    name_span: name.span,
+                    file: *file,
+                    index,
+                    keyword: decl.kind,
+                });
+            }
+        }
+        match file_app {
+            Some(app) => apps[app].workloads.extend(file_workloads),
+            None => loose.extend(file_workloads.into_iter().map(|w| (*file, w))),
+        }
+    }
+
+    for (file, workload) in loose {
+        let path = file.path(db);
+        match apps_by_dir.get(directory(path)).map(Vec::as_slice) {
+            Some([app]) => apps[*app].workloads.push(workload),
+            Some(several) => {
+                let names: Vec<String> = several.iter().map(|i| format!("`{}`", apps[*i].name)).collect();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::AppStructure,
+                        format!("workload `{}` could belong to several apps", workload.name),
+                        path,
+                        workload.name_span,
+                    )
+                    .with_label("this file declares no app")
+                    .with_note(format!("this directory declares the apps {}", names.join(" and ")))
+                    .with_help("move the workload into the file of its app, or put each app in its own directory"),
+                );
+            }
+            None => diagnostics.push(
+                Diagnostic::new(
+                    Code::AppStructure,
+                    format!("workload `{}` is not part of any app", workload.name),
+                    path,
+                    workload.name_span,
+                )
+                .with_label("no app is declared in this file or its directory")
+                .with_help("declare the app it belongs to, e.g. `app shop { namespace: shop }`, in this file"),
+            ),
+        }
+    }
+
+    report_duplicate_apps(db, &apps, &mut diagnostics);
+    for app in &mut apps {
+        report_duplicate_workloads(db, app, &mut diagnostics);
+    }
+    apps.sort_by(|a, b| a.k8s_name.cmp(&b.k8s_name).then(a.name.cmp(&b.name)));
+    ProjectStructure { apps, diagnostics }
+}
+
+fn report_duplicate_apps(db: &dyn Db, apps: &[AppEntry], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, &AppEntry> = BTreeMap::new();
+    for app in apps {
+        if let Some(first) = seen.get(app.k8s_name.as_str()) {
+            diagnostics.push(duplicate(
+                db,
+                "app",
+                &app.name,
+                app.file,
+                app.name_span,
+                first.file,
+                first.name_span,
+                &first.name,
+            ));
+        } else {
+            seen.insert(&app.k8s_name, app);
+        }
+    }
+}
+
+/// Duplicate workloads are reported and dropped, so later stages see each name once.
+fn report_duplicate_workloads(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, WorkloadEntry> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for workload in app.workloads.drain(..) {
+        if let Some(first) = seen.get(&workload.k8s_name) {
+            diagnostics.push(duplicate(
+                db,
+                "workload",
+                &workload.name,
+                workload.file,
+                workload.name_span,
+                first.file,
+                first.name_span,
+                &first.name,
+            ));
+            continue;
+        }
+        seen.insert(workload.k8s_name.clone(), workload.clone());
+        kept.push(workload);
+    }
+    app.workloads = kept;
+}
+
+#[allow(clippy::too_many_arguments)]
+fn duplicate(
+    db: &dyn Db,
+    what: &str,
+    name: &str,
+    file: File,
+    span: Span,
+    first_file: File,
+    first_span: Span,
+    first_name: &str,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        Code::Duplicate,
+        format!("{what} `{name}` is declared twice"),
+        file.path(db),
+        span,
+    )
+    .with_label(format!("second {what} named `{name}`"))
+    .with_secondary(Label::new(first_file.path(db), first_span).with_message("first declared here"))
+    .with_help(format!("rename one of them; {what} names must be unique"));
+    if first_name != name {
+        diagnostic = diagnostic.with_note(format!(
+            "`{first_name}` and `{name}` are the same Kubernetes name: `_` becomes `-`"
+        ));
+    }
+    diagnostic
+}

@@ -1,0 +1,85 @@
+//! `k8sc build`: check, then write the manifests (or print them with `--stdout`).
+
+use super::report::{ProjectSources, print_diagnostics};
+use clap::Args;
+use k8sc_compiler::build::build;
+use k8sc_compiler::db::Database;
+use k8sc_compiler::loader;
+use k8sc_compiler::output::writer::write_tree;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Arguments of `k8sc build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The project: a directory (every .k8s file under it) or one .k8s file. Default: `.`.
+    path: Option<PathBuf>,
+    /// The output folder; k8sc owns it and replaces it as a whole.
+    #[arg(long, short, default_value = "out")]
+    out: PathBuf,
+    /// Print every resource as one YAML stream instead of writing files.
+    #[arg(long, conflicts_with = "out")]
+    stdout: bool,
+    /// Fail (exit 1, write nothing) on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Runs `k8sc build`.
+pub fn run(args: BuildArgs, color: bool) -> ExitCode {
+    let started = Instant::now();
+    let path = super::project_path(args.path);
+    let loaded = match loader::load(&path) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let db = Database::new();
+    let project = db.load_project(loaded.files);
+    let result = build(&db, project);
+    print_diagnostics(
+        &result.diagnostics,
+        &ProjectSources::new(&db, project),
+        color,
+    );
+    let Some(tree) = result.tree.as_ref() else {
+        eprintln!("k8sc: nothing written: fix the errors above");
+        return ExitCode::from(1);
+    };
+    if args.deny_warnings && !result.diagnostics.is_empty() {
+        eprintln!("k8sc: nothing written: warnings are denied (--deny-warnings)");
+        return ExitCode::from(1);
+    }
+    if args.stdout {
+        let mut stdout = std::io::stdout().lock();
+        if stdout
+            .write_all(tree.to_stream().as_bytes())
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "k8sc: {} resources in {} ms",
+            tree.resources,
+            started.elapsed().as_millis()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Err(error) = write_tree(&args.out, tree) {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "k8sc: built {} resources ({} files) into {} in {} ms",
+        tree.resources,
+        tree.files.len(),
+        args.out.display(),
+        started.elapsed().as_millis()
+    );
+    ExitCode::SUCCESS
+}

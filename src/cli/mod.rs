@@ -1,0 +1,89 @@
+//! Command-line interface: argument parsing and dispatch.
+
+mod build;
+mod check;
+mod explain;
+mod report;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  k8sc build examples/shop --out out     compile a project into out/default/kubernetes/
+  k8sc build app.k8s --stdout            print every resource as one YAML stream
+  k8sc check examples/shop               report errors and warnings, write nothing
+  k8sc check . --format json             diagnostics for CI tools
+  k8sc explain E0004                     what an error code means and how to fix it";
+
+/// Compile .k8s descriptions of services into hardened Kubernetes manifests.
+#[derive(Debug, Parser)]
+#[command(name = "k8sc", version, about, after_help = EXAMPLES)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// When to use colours in diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a project and write its manifests.
+    #[command(
+        after_help = "Exit status: 0 built, 1 the project has errors (nothing is written), 2 usage or I/O error."
+    )]
+    Build(build::BuildArgs),
+    /// Check a project without writing anything.
+    #[command(
+        after_help = "Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error."
+    )]
+    Check(check::CheckArgs),
+    /// Explain a diagnostic code, e.g. `k8sc explain E0004`.
+    Explain(explain::ExplainArgs),
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When stderr is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Color {
+    fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none()
+                    && std::io::IsTerminal::is_terminal(&std::io::stderr())
+            }
+        }
+    }
+}
+
+/// Parses the command line (exits on `--help`, `--version` or a usage error, with status 2).
+pub fn parse_args() -> Args {
+    Args::parse()
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> ExitCode {
+    let color = args.color.enabled();
+    match args.command {
+        Command::Build(build_args) => build::run(build_args, color),
+        Command::Check(check_args) => check::run(check_args, color),
+        Command::Explain(explain_args) => explain::run(explain_args),
+    }
+}
+
+/// The project path argument shared by `build` and `check`.
+fn project_path(path: Option<PathBuf>) -> PathBuf {
+    path.unwrap_or_else(|| PathBuf::from("."))
+}

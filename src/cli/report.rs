@@ -1,0 +1,49 @@
+//! Printing diagnostics and the closing summary line.
+
+use k8sc_compiler::db::{Database, File, Project};
+use k8sc_compiler::diagnostics::{self, Diagnostic, SourceLookup};
+use std::collections::BTreeMap;
+
+/// Gives the renderer the text of the project's files (and of the embedded standard library).
+pub struct ProjectSources {
+    texts: BTreeMap<String, String>,
+}
+
+impl ProjectSources {
+    /// Collects the texts of every file of `project`.
+    pub fn new(db: &Database, project: Project) -> ProjectSources {
+        let files: Vec<File> = project
+            .files(db)
+            .iter()
+            .chain(project.stdlib(db))
+            .copied()
+            .collect();
+        let texts = files
+            .into_iter()
+            .map(|f| (f.path(db).clone(), f.text(db).clone()))
+            .collect();
+        ProjectSources { texts }
+    }
+}
+
+impl SourceLookup for ProjectSources {
+    fn source_text(&self, file: &str) -> Option<String> {
+        self.texts.get(file).cloned()
+    }
+}
+
+/// Prints every diagnostic to stderr, then a count line if there were any.
+pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &ProjectSources, color: bool) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    eprint!("{}", diagnostics::render_all(diagnostics, sources, color));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => eprintln!("{}", plural(w, "warning")),
+        (e, 0) => eprintln!("{}", plural(e, "error")),
+        (e, w) => eprintln!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
