@@ -117,6 +117,16 @@ fn explain_with(rule: Rule, snippet: &str, offset: usize, what: &str) -> SyntaxE
     };
     let (found, found_len) = describe_found(&snippet[at.min(snippet.len())..]);
     let span = Span::new(offset + at, offset + at + found_len);
+    let before = snippet[..at.min(snippet.len())].trim_end_matches([' ', '\t']);
+    let word = leading_word(&snippet[at.min(snippet.len())..]);
+    if before.len() < at && before.ends_with(|c: char| c.is_ascii_digit()) && !word.is_empty() {
+        return SyntaxError::new(format!("unexpected `{word}` after a number"), span)
+            .with_label("a unit is written right after its number")
+            .with_help(format!(
+                "remove the space: `{}{word}`",
+                before.rsplit([' ', ':', '[', ',']).next().unwrap_or("")
+            ));
+    }
     let message = if expected.is_empty() {
         format!("unexpected {found}")
     } else {

@@ -52,7 +52,7 @@ pub fn read_dns_label(ctx: &mut Ctx<'_>, value: &Value, what: &str) -> Option<St
         Ok(()) => Some(name),
         Err(error) => {
             let mut diagnostic = ctx
-                .diagnostic(Code::InvalidName, format!("invalid {what} `{name}`: {}", error.message), value.span)
+                .diagnostic(Code::InvalidName, super::reader::name_message(&error, what), value.span)
                 .with_label("not a valid DNS-1123 label")
                 .with_note("Kubernetes names are at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit");
             if let Some(help) = error.help {

@@ -73,9 +73,17 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
     let content = match WorkloadKind::from_decl(syntax.kind) {
         Some(kind) => {
             check_workload_name(&mut ctx, syntax, kind);
+            let mut spec = read_workload(&mut ctx, &syntax.body, Some(kind));
+            let broken = parse(db, decl.file(db))
+                .errors
+                .iter()
+                .any(|e| syntax.span.start <= e.span.start && e.span.start < syntax.span.end);
+            if broken {
+                spec.rejected.push(WorkloadSpec::INCOMPLETE);
+            }
             DeclContent::Workload {
                 kind,
-                spec: Box::new(read_workload(&mut ctx, &syntax.body, Some(kind))),
+                spec: Box::new(spec),
             }
         }
         None if syntax.kind == DeclKind::App => {
@@ -107,7 +115,7 @@ fn check_name(ctx: &mut Ctx<'_>, decl: &Decl, max: usize, what: &str) {
         let mut diagnostic = ctx
             .diagnostic(
                 Code::InvalidName,
-                format!("invalid {what} name `{}`: {}", name.name, error.message),
+                super::reader::name_message(&error, &format!("{what} name")),
                 name.span,
             )
             .with_label("becomes a Kubernetes resource name")

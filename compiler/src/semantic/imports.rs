@@ -216,12 +216,21 @@ fn resolve_module(
         )
         .with_label("module paths start with `std.`")
         .with_note("project files are imported by relative path");
-        let guess = format!("./{}", dotted.join("/"));
-        if files.contains_key(&format!(
-            "{}.k8s",
-            join_relative(path, &guess).unwrap_or_default()
-        )) {
-            diagnostic = diagnostic.with_replacement(guess);
+        let exists = |relative: &str| {
+            join_relative(path, relative)
+                .is_some_and(|joined| files.contains_key(&format!("{joined}.k8s")))
+        };
+        let as_file = format!("./{}", dotted.join("/"));
+        let as_item = (dotted.len() > 1).then(|| {
+            (
+                format!("./{}", dotted[..dotted.len() - 1].join("/")),
+                dotted[dotted.len() - 1],
+            )
+        });
+        if exists(&as_file) {
+            diagnostic = diagnostic.with_replacement(as_file);
+        } else if let Some((file, item)) = as_item.filter(|(file, _)| exists(file)) {
+            diagnostic = diagnostic.with_replacement(format!("{file}.{{{item}}}"));
         } else {
             diagnostic =
                 diagnostic.with_help("write `import ./file` for `file.k8s` next to this one");

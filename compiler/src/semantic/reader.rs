@@ -435,6 +435,15 @@ impl Ctx<'_> {
     }
 }
 
+/// A validator's sentence about a name, with its generic subject ("name `X` …") replaced by the
+/// specific one ("namespace `X` …").
+pub fn name_message(error: &crate::types::names::ValueError, what: &str) -> String {
+    match error.message.strip_prefix("name ") {
+        Some(rest) => format!("{what} {rest}"),
+        None => error.message.clone(),
+    }
+}
+
 /// A field users put in a block where it does not belong, with the explanation to give.
 pub struct MisplacedField {
     /// The field's name.

@@ -141,6 +141,18 @@ fn resolve_name(
             diagnostic.with_help(format!("it is declared in `{declared_in}`: add `{import}`"));
     } else if let Some(best) = closest(name, scope.names_of(kind)) {
         diagnostic = diagnostic.with_replacement(best.to_string());
+    } else if let Some(best) = closest(
+        name,
+        declared_anywhere(db, project, kind)
+            .iter()
+            .map(String::as_str),
+    ) && let Some((declared_in, import)) = find_anywhere(db, project, best, kind)
+    {
+        diagnostic = diagnostic
+            .with_replacement(best.to_string())
+            .with_help(format!(
+                "did you mean `{best}`? it is declared in `{declared_in}`: add `{import}`"
+            ));
     } else {
         let visible: Vec<&str> = scope.names_of(kind).collect();
         diagnostic = diagnostic.with_note(if visible.is_empty() {
@@ -150,6 +162,23 @@ fn resolve_name(
         });
     }
     diagnostics.push(diagnostic);
+}
+
+/// Every name of `kind` declared anywhere in the project or the standard library.
+fn declared_anywhere(db: &dyn Db, project: Project, kind: DeclKind) -> Vec<String> {
+    project
+        .stdlib(db)
+        .iter()
+        .chain(project.files(db))
+        .flat_map(|file| {
+            parse(db, *file)
+                .file
+                .decls()
+                .filter(|d| d.kind == kind)
+                .filter_map(|d| d.name.as_ref().map(|n| n.name.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The file that declares `name` and the import statement that would bring it into scope.

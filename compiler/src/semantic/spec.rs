@@ -524,9 +524,15 @@ macro_rules! overlay_fields {
 }
 
 impl WorkloadSpec {
-    /// Whether `field` was written but rejected.
+    /// Marks every field as possibly written: the declaration has syntax errors, so any field may
+    /// be on a line that could not be parsed.
+    pub const INCOMPLETE: &'static str = "*";
+
+    /// Whether `field` was written but rejected (or may have been, in a broken declaration).
     pub fn was_rejected(&self, field: &str) -> bool {
-        self.rejected.contains(&field)
+        self.rejected
+            .iter()
+            .any(|r| *r == field || *r == Self::INCOMPLETE)
     }
 
     /// Fills every field this spec leaves unset from `lower` (a lower-precedence layer). Named

@@ -337,7 +337,7 @@ fn read_port(ctx: &mut Ctx<'_>, value: &Value, name: Option<String>) -> Option<P
         && let Err(error) = names::validate_port_name(name)
     {
         ctx.report(
-            ctx.diagnostic(Code::InvalidName, format!("invalid port name `{name}`: {}", error.message), value.span)
+            ctx.diagnostic(Code::InvalidName, error.message.clone(), value.span)
                 .with_note("port names are at most 15 lowercase letters, digits and `-`, with at least one letter"),
         );
         return None;
@@ -696,7 +696,7 @@ fn read_secret_ref(ctx: &mut Ctx<'_>, value: &Value, args: &[Value]) -> Option<E
         ctx.report(
             ctx.diagnostic(
                 Code::InvalidName,
-                format!("invalid secret name `{name}`: {}", error.message),
+                super::reader::name_message(&error, "secret name"),
                 parts[0].span,
             )
             .with_label("not a valid Secret name"),
@@ -723,7 +723,7 @@ fn read_config(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<String>> {
             ctx.report(
                 ctx.diagnostic(
                     Code::InvalidName,
-                    format!("invalid config key `{key}`: {}", error.message),
+                    format!("invalid config key: {}", error.message),
                     key_span,
                 )
                 .with_label("config keys become environment variable names"),
@@ -853,7 +853,7 @@ fn read_k8s_name(ctx: &mut Ctx<'_>, value: &Value, what: &str) -> Option<String>
             let mut diagnostic = ctx
                 .diagnostic(
                     Code::InvalidName,
-                    format!("invalid {what} `{name}`: {}", error.message),
+                    super::reader::name_message(&error, what),
                     value.span,
                 )
                 .with_label("not a valid Kubernetes name");
@@ -948,7 +948,7 @@ fn read_expose(ctx: &mut Ctx<'_>, value: &Value) -> Option<Expose> {
         ctx.report(
             ctx.diagnostic(
                 Code::InvalidName,
-                format!("invalid host name `{host}`: {}", error.message),
+                super::reader::name_message(&error, "host name"),
                 host_value.span,
             )
             .with_label("not a valid DNS name"),

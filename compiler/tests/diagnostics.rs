@@ -1,0 +1,129 @@
+//! One test case per diagnostic code, in `tests/diagnostics/`: a `.k8s` file (or a folder of them
+//! for multi-file cases) whose comments `//~ CODE` mark the line each diagnostic must point at
+//! (`//~^ CODE` points one line up). The harness checks that exactly the annotated diagnostics are
+//! reported — no more, no fewer — and snapshots how they render.
+
+use k8sc_compiler::build::project_diagnostics;
+use k8sc_compiler::db::Database;
+use k8sc_compiler::diagnostics::{Code, Diagnostic, render_all};
+use k8sc_compiler::loader;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+type Expectation = BTreeSet<(String, usize, String)>;
+
+fn cases() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/diagnostics exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "k8s"))
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// `(file, line, code)` for every `//~ CODE` annotation.
+fn expected(files: &[(String, String)]) -> Expectation {
+    let mut out = BTreeSet::new();
+    for (path, text) in files {
+        for (index, line) in text.lines().enumerate() {
+            let Some(at) = line.find("//~") else {
+                continue;
+            };
+            let rest = &line[at + 3..];
+            let carets = rest.chars().take_while(|c| *c == '^').count();
+            for code in rest[carets..].split_whitespace() {
+                out.insert((path.clone(), index + 1 - carets, code.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn line_of(text: &str, offset: u32) -> usize {
+    text[..(offset as usize).min(text.len())]
+        .matches('\n')
+        .count()
+        + 1
+}
+
+fn actual(diagnostics: &[Diagnostic], texts: &BTreeMap<String, String>) -> Expectation {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let text = texts.get(&d.primary.file).map_or("", String::as_str);
+            (
+                d.primary.file.clone(),
+                line_of(text, d.primary.span.start),
+                d.code.as_str().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn run(case: &Path) -> (Expectation, Expectation, String) {
+    let loaded = loader::load(case).expect("case loads");
+    let texts: BTreeMap<String, String> = loaded.files.iter().cloned().collect();
+    let db = Database::new();
+    let project = db.load_project(loaded.files.clone());
+    let diagnostics = project_diagnostics(&db, project);
+    let rendered = render_all(diagnostics, &texts, false);
+    (
+        expected(&loaded.files),
+        actual(diagnostics, &texts),
+        rendered,
+    )
+}
+
+#[test]
+fn every_case_reports_exactly_its_annotations() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let (expected, actual, rendered) = run(&case);
+        let name = case
+            .file_stem()
+            .map_or(String::new(), |s| s.to_string_lossy().into_owned());
+        if expected != actual {
+            failures.push(format!(
+                "{name}:\n  missing:    {:?}\n  unexpected: {:?}\n{rendered}",
+                expected.difference(&actual).collect::<Vec<_>>(),
+                actual.difference(&expected).collect::<Vec<_>>(),
+            ));
+        }
+        insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!("diagnostic", rendered);
+        });
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_code_has_a_case_and_an_explanation() {
+    let cases = cases();
+    for code in Code::ALL {
+        let case = cases.iter().find(|c| {
+            c.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(code.as_str()))
+        });
+        let Some(case) = case else {
+            panic!("no test case in tests/diagnostics/ for {code}");
+        };
+        let (_, actual, _) = run(case);
+        assert!(
+            actual.iter().any(|(_, _, c)| c == code.as_str()),
+            "the case for {code} does not report it"
+        );
+        let explanation = code.explanation();
+        assert!(
+            explanation.starts_with(&format!("# {}: {}", code.as_str(), code.title())),
+            "explain/{code}.md must start with `# {code}: {}`",
+            code.title()
+        );
+        assert!(
+            explanation.contains("## Example") && explanation.contains("## Fix"),
+            "explain/{code}.md needs an Example and a Fix section"
+        );
+    }
+}
