@@ -127,3 +127,18 @@ fn every_code_has_a_case_and_an_explanation() {
         );
     }
 }
+
+/// The acceptance case: a file with ten different mistakes (one of them a syntax error inside a
+/// service) reports all of them, each with its code on the right line.
+#[test]
+fn ten_different_mistakes_are_all_reported() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ten_mistakes.k8s");
+    let (expected, actual, rendered) = run(&case);
+    assert_eq!(expected, actual, "{rendered}");
+    let codes: BTreeSet<&str> = actual.iter().map(|(_, _, code)| code.as_str()).collect();
+    assert!(
+        codes.len() >= 10,
+        "only {} different codes: {codes:?}",
+        codes.len()
+    );
+}

@@ -265,7 +265,7 @@ impl<'t> Builder<'t> {
     }
 
     fn report_unclosed(&self, span: Span) {
-        let open = span.sub(0..1);
+        let open = span.slice(0..1);
         self.error(
             SyntaxError::new("this `{` is never closed", open)
                 .with_label("unclosed block")

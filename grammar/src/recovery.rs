@@ -295,8 +295,8 @@ fn describe_found(rest: &str) -> (String, usize) {
     if !word.is_empty() {
         return (format!("`{word}`"), word.len());
     }
-    if trimmed.starts_with('"') {
-        let end = trimmed[1..].find('"').map_or(trimmed.len(), |p| p + 2);
+    if let Some(after_quote) = trimmed.strip_prefix('"') {
+        let end = after_quote.find('"').map_or(trimmed.len(), |p| p + 2);
         return ("a string".to_string(), end);
     }
     if let Some(first) = trimmed.chars().next() {

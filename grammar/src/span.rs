@@ -68,7 +68,7 @@ impl Span {
     }
 
     /// A sub-span given by a byte range relative to this span's start, clamped to this span.
-    pub fn sub(self, range: std::ops::Range<usize>) -> Span {
+    pub fn slice(self, range: std::ops::Range<usize>) -> Span {
         let start = (self.start as usize + range.start).min(self.end as usize);
         let end = (self.start as usize + range.end).clamp(start, self.end as usize);
         Span::new(start, end)

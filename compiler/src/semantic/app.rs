@@ -51,13 +51,11 @@ pub fn read_dns_label(ctx: &mut Ctx<'_>, value: &Value, what: &str) -> Option<St
     match names::validate_dns_label(&name, 63) {
         Ok(()) => Some(name),
         Err(error) => {
-            let mut diagnostic = ctx
+            let diagnostic = ctx
                 .diagnostic(Code::InvalidName, super::reader::name_message(&error, what), value.span)
                 .with_label("not a valid DNS-1123 label")
                 .with_note("Kubernetes names are at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit");
-            if let Some(help) = error.help {
-                diagnostic = diagnostic.with_help(help);
-            }
+            let diagnostic = ctx.with_fix(diagnostic, error.help, value);
             ctx.report(diagnostic);
             None
         }

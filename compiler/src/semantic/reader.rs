@@ -39,6 +39,37 @@ impl Ctx<'_> {
         Diagnostic::new(code, message, &self.file, span)
     }
 
+    /// Adds a validator's help to `diagnostic`; a "did you mean `X`?" becomes a replacement of the
+    /// whole `value` (quoted if the value is a string), so editors can apply it.
+    pub fn with_fix(
+        &self,
+        diagnostic: Diagnostic,
+        help: Option<String>,
+        value: &Value,
+    ) -> Diagnostic {
+        let Some(help) = help else {
+            return diagnostic;
+        };
+        let fix = help
+            .strip_prefix("did you mean `")
+            .and_then(|rest| rest.strip_suffix("`?"))
+            .filter(|fix| !fix.contains('`'));
+        let Some(fix) = fix else {
+            return diagnostic.with_help(help);
+        };
+        let replacement = match &value.kind {
+            ValueKind::Str(_) => format!("{fix:?}"),
+            _ => fix.to_string(),
+        };
+        let mut diagnostic = diagnostic.with_help(help.clone());
+        diagnostic.suggestions.push(crate::diagnostics::Suggestion {
+            file: self.file.to_string(),
+            span: value.span,
+            replacement,
+        });
+        diagnostic
+    }
+
     /// A label in this file.
     pub fn label(&self, span: Span, message: impl Into<String>) -> Label {
         Label::new(&*self.file, span).with_message(message)

@@ -254,9 +254,7 @@ pub fn read_image(ctx: &mut Ctx<'_>, value: &Value) -> Option<ImageRef> {
                     inner,
                 )
                 .with_label("invalid here");
-            if let Some(help) = error.help {
-                diagnostic = diagnostic.with_help(help);
-            }
+            diagnostic = ctx.with_fix(diagnostic, error.help, value);
             ctx.report(diagnostic);
             None
         }
@@ -272,11 +270,11 @@ fn string_inner_span(value: &Value, range: std::ops::Range<usize>) -> k8sc_gramm
     if value.span.len() != text.len() + 2 {
         return value.span;
     }
-    let inner = value.span.sub(1..value.span.len() - 1);
+    let inner = value.span.slice(1..value.span.len() - 1);
     if range.is_empty() {
         return inner;
     }
-    inner.sub(range)
+    inner.slice(range)
 }
 
 fn read_port(ctx: &mut Ctx<'_>, value: &Value, name: Option<String>) -> Option<PortSpec> {
@@ -857,9 +855,7 @@ fn read_k8s_name(ctx: &mut Ctx<'_>, value: &Value, what: &str) -> Option<String>
                     value.span,
                 )
                 .with_label("not a valid Kubernetes name");
-            if let Some(help) = error.help {
-                diagnostic = diagnostic.with_help(help);
-            }
+            diagnostic = ctx.with_fix(diagnostic, error.help, value);
             ctx.report(diagnostic);
             None
         }
@@ -876,9 +872,7 @@ fn read_schedule(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
                 .diagnostic(Code::InvalidCron, format!("invalid cron schedule: {}", error.message), span)
                 .with_label("invalid here")
                 .with_note("fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\" is 02:00 every day");
-            if let Some(help) = error.help {
-                diagnostic = diagnostic.with_help(help);
-            }
+            diagnostic = ctx.with_fix(diagnostic, error.help, value);
             ctx.report(diagnostic);
             None
         }
@@ -1169,9 +1163,7 @@ fn read_disruption(ctx: &mut Ctx<'_>, value: &Value) -> Option<Disruption> {
     {
         return Some(Disruption::None);
     }
-    let Some(block) = ctx.expect_block(value, "`disruption { min_available: 1 }` or `none`") else {
-        return None;
-    };
+    let block = ctx.expect_block(value, "`disruption { min_available: 1 }` or `none`")?;
     let fields = ctx.known_fields(block, schema::DISRUPTION_FIELDS, "`disruption`");
     match fields.as_slice() {
         [(info, field)] => {

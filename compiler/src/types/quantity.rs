@@ -267,7 +267,7 @@ pub fn parse_count(number: &str, unit: Option<&str>, what: &str) -> Result<i64, 
 
 /// Formats millicores the way Kubernetes prints them: `250m`, `1`, `1500m`.
 pub fn format_cpu(millis: u64) -> String {
-    if millis % 1000 == 0 {
+    if millis.is_multiple_of(1000) {
         (millis / 1000).to_string()
     } else {
         format!("{millis}m")
@@ -291,7 +291,7 @@ pub fn format_bytes(bytes: u64) -> String {
         ("k", 1_000),
     ];
     for (unit, size) in UNITS {
-        if bytes >= size && bytes % size == 0 {
+        if bytes >= size && bytes.is_multiple_of(size) {
             return format!("{}{unit}", bytes / size);
         }
     }
@@ -306,7 +306,7 @@ pub fn format_duration(millis: u64) -> String {
         ("m", 60_000),
         ("s", 1_000),
     ] {
-        if millis >= size && millis % size == 0 {
+        if millis >= size && millis.is_multiple_of(size) {
             return format!("{}{unit}", millis / size);
         }
     }
