@@ -64,6 +64,16 @@ impl Database {
         Database::default()
     }
 
+    /// A database that reports every salsa event (query executions, cancellations) to
+    /// `callback`: how tests observe incrementality, and how the language server will log.
+    pub fn with_event_callback(
+        callback: impl Fn(salsa::Event) + Send + Sync + 'static,
+    ) -> Database {
+        Database {
+            storage: salsa::Storage::new(Some(Box::new(callback))),
+        }
+    }
+
     /// Creates a project from `(path, text)` pairs, adding the embedded standard library.
     pub fn load_project(&self, files: Vec<(String, String)>) -> Project {
         let mut files: Vec<File> = files

@@ -255,8 +255,10 @@ fn second_field_on_line(snippet: &str, offset: usize) -> Option<SyntaxError> {
         while let Some(colon) = code[search..].find(':').map(|p| p + search) {
             let before = code[..colon].trim_end();
             let word_start = before
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-                .map_or(0, |p| p + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-' || *c == '.'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let word = &before[word_start..];
             let preceded_by_space = before[..word_start].ends_with([' ', '\t']);
             if !word.is_empty() && preceded_by_space && leading_word(word) == word {

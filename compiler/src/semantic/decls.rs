@@ -49,20 +49,44 @@ pub enum DeclContent {
     Other,
 }
 
+/// One declaration's syntax tree, cut out of its file's tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclAst {
+    /// The declaration.
+    pub decl: Decl,
+    /// Whether a syntax error lies inside it (some field may be missing from `decl`).
+    pub has_syntax_errors: bool,
+}
+
+/// The syntax tree of one declaration. A query of its own so that salsa can tell when a
+/// declaration is unchanged after an edit elsewhere in its file, and reuse everything computed
+/// from it.
+#[salsa::tracked(returns(ref))]
+pub fn decl_ast<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> Option<DeclAst> {
+    let parsed = parse(db, decl.file(db));
+    let syntax = parsed.file.decls().nth(decl.index(db) as usize)?;
+    let has_syntax_errors = parsed
+        .errors
+        .iter()
+        .any(|e| syntax.span.start <= e.span.start && e.span.start < syntax.span.end);
+    Some(DeclAst {
+        decl: syntax.clone(),
+        has_syntax_errors,
+    })
+}
+
 /// The declaration's syntax tree.
-pub fn decl_syntax<'a>(db: &'a dyn Db, decl: DeclId<'_>) -> Option<&'a Decl> {
-    parse(db, decl.file(db))
-        .file
-        .decls()
-        .nth(decl.index(db) as usize)
+pub fn decl_syntax<'a>(db: &'a dyn Db, decl: DeclId<'a>) -> Option<&'a Decl> {
+    decl_ast(db, decl).as_ref().map(|ast| &ast.decl)
 }
 
 /// Type-checks one declaration on its own.
 #[salsa::tracked(returns(ref))]
 pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
-    let Some(syntax) = decl_syntax(db, decl) else {
+    let Some(ast) = decl_ast(db, decl) else {
         return CheckedDecl::default();
     };
+    let syntax = &ast.decl;
     let file: Arc<str> = Arc::from(decl.file(db).path(db).as_str());
     let mut diagnostics = Vec::new();
     let mut ctx = Ctx {
@@ -74,11 +98,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
         Some(kind) => {
             check_workload_name(&mut ctx, syntax, kind);
             let mut spec = read_workload(&mut ctx, &syntax.body, Some(kind));
-            let broken = parse(db, decl.file(db))
-                .errors
-                .iter()
-                .any(|e| syntax.span.start <= e.span.start && e.span.start < syntax.span.end);
-            if broken {
+            if ast.has_syntax_errors {
                 spec.rejected.push(WorkloadSpec::INCOMPLETE);
             }
             DeclContent::Workload {

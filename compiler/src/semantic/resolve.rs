@@ -2,10 +2,10 @@
 //! the parents of environments, and the workloads named in `calls` — each unresolved name is an
 //! error with a suggestion, and an import nothing uses is a warning.
 
-use super::decls::{DeclContent, DeclId, check_decl};
+use super::decls::{DeclContent, DeclId, check_decl, decl_syntax};
 use super::imports::resolve_imports;
 use super::scope::{FileScope, file_scope};
-use super::spec::Sourced;
+use super::spec::{CallRef, Sourced};
 use super::structure::{AppEntry, project_structure};
 use super::suggest::closest;
 use crate::db::{Db, File, FileKind, Project};
@@ -25,6 +25,85 @@ pub struct ResolvedCall {
     pub span: Span,
 }
 
+/// The references of one declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeclResolution {
+    /// The resolved `calls` of a workload.
+    pub calls: Vec<ResolvedCall>,
+    /// The tiers, policies and environments of the file's scope this declaration uses.
+    pub used: Vec<String>,
+    /// Unresolved references.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves the references of one declaration: its parent, its `tier`, its `calls`.
+#[salsa::tracked(returns(ref))]
+pub fn resolve_decl<'db>(db: &'db dyn Db, project: Project, decl: DeclId<'db>) -> DeclResolution {
+    let mut out = DeclResolution::default();
+    let Some(syntax) = decl_syntax(db, decl) else {
+        return out;
+    };
+    let file = decl.file(db);
+    let scope = file_scope(db, project, file);
+    if let Some(parent) = &syntax.parent {
+        match syntax.kind {
+            DeclKind::Tier | DeclKind::Env => resolve_name(
+                db,
+                project,
+                file,
+                scope,
+                &parent.name,
+                parent.span,
+                syntax.kind,
+                &mut out,
+            ),
+            other => out.diagnostics.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    format!("a {} cannot extend anything", other.keyword()),
+                    file.path(db),
+                    parent.span,
+                )
+                .with_label("only tiers and environments have a parent"),
+            ),
+        }
+    }
+    let content = &check_decl(db, decl).content;
+    let tier = match content {
+        DeclContent::App(app) => app.tier.clone(),
+        DeclContent::Workload { spec, .. } => spec.tier.clone(),
+        DeclContent::Other => None,
+    };
+    if let Some(Sourced { value, origin }) = tier {
+        resolve_name(
+            db,
+            project,
+            file,
+            scope,
+            &value,
+            origin.span,
+            DeclKind::Tier,
+            &mut out,
+        );
+    }
+    if let DeclContent::Workload { spec, .. } = content
+        && let Some(calls) = &spec.calls
+    {
+        let structure = project_structure(db, project);
+        if let Some(app) = structure.app_of(file, decl.index(db)) {
+            out.calls = resolve_calls(
+                db,
+                &structure.apps,
+                app,
+                file,
+                &calls.value,
+                &mut out.diagnostics,
+            );
+        }
+    }
+    out
+}
+
 /// The references of the whole project.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Resolution {
@@ -35,79 +114,40 @@ pub struct Resolution {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Resolves every reference of the project.
+/// Gathers the per-declaration resolutions, and finds unused imports.
 #[salsa::tracked(returns(ref))]
 pub fn resolve_references(db: &dyn Db, project: Project) -> Resolution {
     let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
-    // Names used per file, to find unused imports.
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
-
     for file in project.files(db).iter().chain(project.stdlib(db)) {
-        let scope = file_scope(db, project, *file);
-        for (index, decl) in parse(db, *file).file.decls().enumerate() {
+        let count = parse(db, *file).file.decls().count();
+        for index in 0..count {
             let index = u32::try_from(index).unwrap_or(u32::MAX);
-            if let Some(parent) = &decl.parent {
-                let kind = match decl.kind {
-                    DeclKind::Tier => DeclKind::Tier,
-                    DeclKind::Env => DeclKind::Env,
-                    other => {
-                        diagnostics.push(
-                            Diagnostic::new(
-                                Code::Syntax,
-                                format!("a {} cannot extend anything", other.keyword()),
-                                file.path(db),
-                                parent.span,
-                            )
-                            .with_label("only tiers and environments have a parent"),
-                        );
-                        continue;
-                    }
-                };
-                resolve_name(
-                    db,
-                    project,
-                    *file,
-                    scope,
-                    &parent.name,
-                    parent.span,
-                    kind,
-                    &mut used,
-                    &mut diagnostics,
-                );
-            }
-            let tier = match &check_decl(db, DeclId::new(db, *file, index)).content {
-                DeclContent::App(app) => app.tier.clone(),
-                DeclContent::Workload { spec, .. } => spec.tier.clone(),
-                DeclContent::Other => None,
-            };
-            if let Some(Sourced { value, origin }) = tier {
-                resolve_name(
-                    db,
-                    project,
-                    *file,
-                    scope,
-                    &value,
-                    origin.span,
-                    DeclKind::Tier,
-                    &mut used,
-                    &mut diagnostics,
-                );
-            }
+            let resolution = resolve_decl(db, project, DeclId::new(db, *file, index));
+            diagnostics.extend(resolution.diagnostics.iter().cloned());
+            used.extend(
+                resolution
+                    .used
+                    .iter()
+                    .map(|name| (file.path(db).clone(), name.clone())),
+            );
         }
     }
-
     let calls = structure
         .apps
         .iter()
         .map(|app| {
             app.workloads
                 .iter()
-                .map(|w| resolve_calls(db, &structure.apps, app, w.file, w.index, &mut diagnostics))
+                .map(|w| {
+                    resolve_decl(db, project, DeclId::new(db, w.file, w.index))
+                        .calls
+                        .clone()
+                })
                 .collect()
         })
         .collect();
-
     diagnostics.extend(unused_imports(db, project, &used));
     Resolution { calls, diagnostics }
 }
@@ -121,11 +161,10 @@ fn resolve_name(
     name: &str,
     span: Span,
     kind: DeclKind,
-    used: &mut BTreeSet<(String, String)>,
-    diagnostics: &mut Vec<Diagnostic>,
+    out: &mut DeclResolution,
 ) {
     if scope.lookup(name, kind).is_some() {
-        used.insert((file.path(db).clone(), name.to_string()));
+        out.used.push(name.to_string());
         return;
     }
     let what = kind.keyword();
@@ -161,7 +200,7 @@ fn resolve_name(
             format!("the {what}s in scope are: {}", visible.join(", "))
         });
     }
-    diagnostics.push(diagnostic);
+    out.diagnostics.push(diagnostic);
 }
 
 /// Every name of `kind` declared anywhere in the project or the standard library.
@@ -217,19 +256,12 @@ fn resolve_calls(
     apps: &[AppEntry],
     app: &AppEntry,
     file: File,
-    index: u32,
+    calls: &[CallRef],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<ResolvedCall> {
-    let DeclContent::Workload { spec, .. } = &check_decl(db, DeclId::new(db, file, index)).content
-    else {
-        return Vec::new();
-    };
-    let Some(calls) = &spec.calls else {
-        return Vec::new();
-    };
     let path = file.path(db);
     let mut resolved = Vec::new();
-    for call in &calls.value {
+    for call in calls {
         let (target_app, workload_name) = match call.path.as_slice() {
             [workload] => (Some(app), workload),
             [app_name, workload] => (

@@ -10,7 +10,7 @@ use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::syntax::parse;
 use crate::types::names::to_k8s_name;
 use k8sc_grammar::{DeclKind, Span};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A workload and where it is declared.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -51,6 +51,8 @@ pub struct AppEntry {
 pub struct ProjectStructure {
     /// Apps sorted by name.
     pub apps: Vec<AppEntry>,
+    /// Where each workload declaration sits: `(file, index)` → `(app, workload)` indexes.
+    pub locations: HashMap<(File, u32), (usize, usize)>,
     /// Structural problems: workloads without an app, several apps in a file, duplicate names.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -58,11 +60,8 @@ pub struct ProjectStructure {
 impl ProjectStructure {
     /// The app a workload declaration belongs to.
     pub fn app_of(&self, file: File, index: u32) -> Option<&AppEntry> {
-        self.apps.iter().find(|app| {
-            app.workloads
-                .iter()
-                .any(|w| w.file == file && w.index == index)
-        })
+        let (app, _) = self.locations.get(&(file, index))?;
+        self.apps.get(*app)
     }
 }
 
@@ -172,7 +171,21 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
         report_duplicate_workloads(db, app, &mut diagnostics);
     }
     apps.sort_by(|a, b| a.k8s_name.cmp(&b.k8s_name).then(a.name.cmp(&b.name)));
-    ProjectStructure { apps, diagnostics }
+    let locations = apps
+        .iter()
+        .enumerate()
+        .flat_map(|(a, app)| {
+            app.workloads
+                .iter()
+                .enumerate()
+                .map(move |(w, workload)| ((workload.file, workload.index), (a, w)))
+        })
+        .collect();
+    ProjectStructure {
+        apps,
+        locations,
+        diagnostics,
+    }
 }
 
 fn report_duplicate_apps(db: &dyn Db, apps: &[AppEntry], diagnostics: &mut Vec<Diagnostic>) {

@@ -1,0 +1,105 @@
+//! Checking is incremental per declaration: after an edit, salsa re-runs only the queries whose
+//! inputs changed. Observed through salsa's event log.
+
+use k8sc_compiler::build::project_diagnostics;
+use k8sc_compiler::db::Database;
+use std::sync::{Arc, Mutex};
+
+const APP: &str = r#"app shop {}
+
+service web {
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  probes { ready: http "/ready" }
+}
+
+service api {
+  image: "ghcr.io/acme/api:1.0"
+  port: http 8080
+  memory: 256Mi
+  probes { ready: http "/ready" }
+}
+"#;
+
+const DB: &str = r#"database db {
+  image: "docker.io/library/postgres:16.4"
+  port: tcp 5432
+  storage: 10Gi
+}
+"#;
+
+/// Runs `edit`, then re-checks, and returns how many times each query ran for the re-check.
+fn executions_after(edit: impl FnOnce(&mut Database, &[k8sc_compiler::db::File])) -> Vec<String> {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = log.clone();
+    let mut db = Database::with_event_callback(move |event| {
+        if let salsa::EventKind::WillExecute { database_key } = event.kind
+            && let Ok(mut log) = sink.lock()
+        {
+            log.push(format!("{database_key:?}"));
+        }
+    });
+    let project = db.load_project(vec![
+        ("app.k8s".to_string(), APP.to_string()),
+        ("db.k8s".to_string(), DB.to_string()),
+    ]);
+    assert!(project_diagnostics(&db, project).is_empty());
+    let files = project.files(&db).clone();
+    if let Ok(mut log) = log.lock() {
+        log.clear();
+    }
+    edit(&mut db, &files);
+    let _ = project_diagnostics(&db, project);
+    log.lock().map(|l| l.clone()).unwrap_or_default()
+}
+
+fn count(log: &[String], query: &str) -> usize {
+    log.iter()
+        .filter(|entry| entry.starts_with(&format!("{query}(")))
+        .count()
+}
+
+#[test]
+fn editing_one_declaration_rechecks_only_that_declaration() {
+    let log = executions_after(|db, files| {
+        let edited = APP.replace("memory: 256Mi", "memory: 512Mi");
+        db.set_file_text(files[0], edited);
+    });
+    assert_eq!(
+        count(&log, "parse"),
+        1,
+        "only the edited file is parsed: {log:#?}"
+    );
+    assert_eq!(
+        count(&log, "check_decl"),
+        1,
+        "only `api` is re-checked: {log:#?}"
+    );
+    assert_eq!(
+        count(&log, "resolve_imports"),
+        1,
+        "only the edited file's imports: {log:#?}"
+    );
+}
+
+#[test]
+fn an_untouched_file_is_not_reparsed_or_rechecked() {
+    let log = executions_after(|db, files| {
+        db.set_file_text(files[1], DB.replace("10Gi", "20Gi"));
+    });
+    assert_eq!(count(&log, "parse"), 1, "{log:#?}");
+    assert_eq!(
+        count(&log, "check_decl"),
+        1,
+        "only `db` is re-checked: {log:#?}"
+    );
+}
+
+#[test]
+fn a_whitespace_only_change_inside_a_declaration_reuses_the_others() {
+    let log = executions_after(|db, files| {
+        // Changes spans inside `api` only; `web` before it is untouched.
+        db.set_file_text(files[0], APP.replace("memory: 256Mi", "memory:   256Mi"));
+    });
+    assert_eq!(count(&log, "check_decl"), 1, "{log:#?}");
+}
