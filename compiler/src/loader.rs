@@ -1,5 +1,6 @@
 //! Reading a project from disk: a directory means every `.k8s` file under it (hidden folders
-//! skipped); a single file means that file and, transitively, the files it imports.
+//! skipped); a single file means its app — the file, the other files of its directory that belong
+//! to the same app — and, transitively, the files they import.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -55,12 +56,16 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
             files,
         });
     }
-    let root = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let root = normalize(
+        &path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    );
+    let path = &normalize(path);
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let mut pending: BTreeSet<PathBuf> = BTreeSet::from([path.to_path_buf()]);
+    pending.extend(same_app_siblings(path)?);
     while let Some(next) = pending.pop_first() {
         let display = display_path(&root, &next);
         if files.contains_key(&display) {
@@ -69,10 +74,12 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
         let text = read_text(&next)?;
         for import in k8sc_grammar::parse(&text).file.imports() {
             if let k8sc_grammar::ImportTarget::Relative { path: relative, .. } = &import.target {
-                let target = next
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .join(format!("{relative}.k8s"));
+                let target = normalize(
+                    &next
+                        .parent()
+                        .unwrap_or(Path::new("."))
+                        .join(format!("{relative}.k8s")),
+                );
                 // Missing or escaping imports are reported by the checker, not here.
                 if target.is_file() && target.starts_with(&root) {
                     pending.insert(target);
@@ -85,6 +92,41 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
         root,
         files: files.into_iter().collect(),
     })
+}
+
+/// The files of `file`'s directory that belong to its app: if it declares an app, the files there
+/// that declare none (they join it); if it declares none, the file that declares the directory's
+/// app and the other files without one.
+fn same_app_siblings(file: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let declares_app = |text: &str| {
+        k8sc_grammar::parse(text)
+            .file
+            .decls()
+            .any(|d| d.kind == k8sc_grammar::DeclKind::App)
+    };
+    let own_has_app = declares_app(&read_text(file)?);
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut siblings = Vec::new();
+    for entry in fs::read_dir(dir).map_err(load_error(dir))? {
+        let sibling = entry.map_err(load_error(dir))?.path();
+        let is_source = sibling.extension().is_some_and(|e| e == "k8s")
+            && sibling.is_file()
+            && !sibling
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if !is_source || sibling.file_name() == file.file_name() {
+            continue;
+        }
+        let sibling_has_app = declares_app(&read_text(&sibling)?);
+        // An app file takes the app-less files; an app-less file takes everything of its app.
+        if !sibling_has_app || !own_has_app {
+            siblings.push(sibling);
+        }
+    }
+    Ok(siblings)
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), LoadError> {
@@ -114,6 +156,31 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
     })
 }
 
+/// `path` with `.` and `name/..` removed lexically, so that `a/../b` no longer looks like it is
+/// inside `a`.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let at_parent = matches!(
+                    out.components().next_back(),
+                    None | Some(std::path::Component::ParentDir)
+                );
+                if at_parent || !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 /// `path` relative to `root`, with `/` separators.
 fn display_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
@@ -125,4 +192,66 @@ fn display_path(root: &Path, path: &Path) -> String {
         })
         .collect();
     parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("k8sc-loader-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            fs::create_dir_all(path.parent().unwrap_or(&dir)).expect("mkdir");
+            fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    fn paths(loaded: &LoadedProject) -> Vec<&str> {
+        loaded.files.iter().map(|(p, _)| p.as_str()).collect()
+    }
+
+    #[test]
+    fn normalize_removes_dots_lexically() {
+        assert_eq!(normalize(Path::new("a/../b/./c")), PathBuf::from("b/c"));
+        assert_eq!(normalize(Path::new("../../x")), PathBuf::from("../../x"));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+        assert_eq!(normalize(Path::new("/r/a/../b")), PathBuf::from("/r/b"));
+    }
+
+    #[test]
+    fn a_directory_loads_every_source_below_it() {
+        let dir = project(
+            "dir",
+            &[
+                ("app.k8s", "app a {}"),
+                ("sub/x.k8s", ""),
+                (".hidden/y.k8s", ""),
+                ("notes.md", ""),
+            ],
+        );
+        let loaded = load(&dir).expect("loads");
+        assert_eq!(paths(&loaded), ["app.k8s", "sub/x.k8s"]);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_loads_its_app_and_its_imports() {
+        let dir = project(
+            "file",
+            &[
+                ("a/app.k8s", "import ../lib/tiers\napp a {}"),
+                ("a/workers.k8s", "worker w { image: \"x:1\" }"),
+                ("a/other.k8s", "app other {}"),
+                ("lib/tiers.k8s", "tier t {}"),
+            ],
+        );
+        let from_app = load(&dir.join("a/app.k8s")).expect("loads");
+        assert_eq!(paths(&from_app), ["app.k8s", "workers.k8s"]);
+        let from_part = load(&dir.join("a/workers.k8s")).expect("loads");
+        assert_eq!(paths(&from_part), ["app.k8s", "other.k8s", "workers.k8s"]);
+        let _ = fs::remove_dir_all(&dir);
+    }
 }

@@ -33,6 +33,8 @@ mod defaults {
     pub const STORAGE_MOUNT: &str = "/data";
     /// HPA CPU target when none is written.
     pub const AUTOSCALE_CPU: u32 = 70;
+    /// Time zone of cron schedules.
+    pub const TIMEZONE: &str = "Etc/UTC";
     /// Job backoff limit.
     pub const RETRIES: u32 = 3;
     /// How long finished Jobs are kept: a day.
@@ -146,7 +148,7 @@ pub fn lower_workload(
     });
     let disruption = lower_disruption(&mut ctx, &spec, replicas.as_ref())?;
     let autoscale = lower_autoscale(&mut ctx, &spec, replicas.as_ref())?;
-    check_volume_paths(&mut ctx, &scratch, storage.as_ref())?;
+    check_volume_paths(&mut ctx, &spec, &scratch, storage.as_ref())?;
 
     if kind == WorkloadKind::Service && probes.ready.is_none() {
         ctx.report(
@@ -393,7 +395,13 @@ fn lower_batch(
     }
     Some(Some(BatchIr {
         schedule: spec.schedule.clone(),
-        timezone: spec.timezone.clone(),
+        // Without a zone the controller-manager's local one applies: a schedule would mean
+        // different times on different clusters.
+        timezone: (kind == WorkloadKind::Cron).then(|| {
+            spec.timezone
+                .clone()
+                .unwrap_or_else(|| Sourced::builtin(defaults::TIMEZONE.to_string()))
+        }),
         concurrency: spec
             .concurrency
             .as_ref()
@@ -451,7 +459,9 @@ fn lower_expose(
                     "exposing a service needs an HTTP port".to_string(),
                     ports,
                 )
-                .with_help("declare the port as `http 8080`, or route to it with `{ port: NAME }`");
+                .with_help(
+                    "routes carry HTTP: declare the port the service serves HTTP on, e.g. `ports { grpc: grpc 9090, web: http 8080 }`",
+                );
                 ctx.report(diagnostic);
                 return None;
             }
@@ -619,33 +629,53 @@ fn lower_autoscale(
 /// `/tmp`, the writable paths and the storage mount must not overlap.
 fn check_volume_paths(
     ctx: &mut LowerCtx<'_>,
+    spec: &WorkloadSpec,
     scratch: &ScratchIr,
     storage: Option<&StorageIr>,
 ) -> Option<()> {
-    let mut paths: Vec<&str> = scratch.writable.iter().map(|(p, _)| p.as_str()).collect();
+    // (path, what it is, where it was written)
+    let mut paths: Vec<(&str, &str, Option<&Origin>)> = Vec::new();
     if scratch.tmp.is_some() {
-        paths.push("/tmp");
+        paths.push((
+            "/tmp",
+            "the writable /tmp",
+            spec.tmp.as_ref().map(|t| &t.origin),
+        ));
+    }
+    let writable_origin = spec.writable.as_ref().map(|w| &w.origin);
+    for (path, _) in &scratch.writable {
+        paths.push((path, "a `writable` path", writable_origin));
     }
     if let Some(storage) = storage {
-        paths.push(&storage.mount);
+        paths.push((&storage.mount, "the storage mount", Some(&storage.origin)));
     }
-    for (i, a) in paths.iter().enumerate() {
-        for b in &paths[i + 1..] {
+    for (i, (a, a_what, a_origin)) in paths.iter().enumerate() {
+        for (b, b_what, b_origin) in &paths[i + 1..] {
             let nested =
                 a == b || b.starts_with(&format!("{a}/")) || a.starts_with(&format!("{b}/"));
-            if nested {
-                ctx.report(
-                    ctx.on_name(
-                        Code::InvalidValue,
-                        format!("volumes at `{a}` and `{b}` overlap"),
-                    )
-                    .with_label("two volumes would be mounted on the same path")
-                    .with_help(
-                        "remove one of the paths from `writable`, or change the storage `mount`",
-                    ),
-                );
-                return None;
+            if !nested {
+                continue;
             }
+            let at = b_origin.or(*a_origin);
+            let message = if a == b {
+                format!("{b_what} and {a_what} are both mounted at `{b}`")
+            } else {
+                format!("{b_what} `{b}` and {a_what} `{a}` overlap")
+            };
+            let mut diagnostic = match at {
+                Some(origin) => ctx.diagnostic_at(origin, origin.span, Code::InvalidValue, message),
+                None => ctx.on_name(Code::InvalidValue, message),
+            }
+            .with_label("two volumes cannot share a path");
+            diagnostic = if *a == "/tmp" || *b == "/tmp" {
+                diagnostic.with_help(
+                    "mount it elsewhere, or write `tmp: false` to drop the default /tmp volume",
+                )
+            } else {
+                diagnostic.with_help("give each volume its own path")
+            };
+            ctx.report(diagnostic);
+            return None;
         }
     }
     Some(())

@@ -97,7 +97,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
     let content = match WorkloadKind::from_decl(syntax.kind) {
         Some(kind) => {
             check_workload_name(&mut ctx, syntax, kind);
-            let mut spec = read_workload(&mut ctx, &syntax.body, Some(kind));
+            let mut spec = read_workload(&mut ctx, &syntax.body, Some(syntax.kind));
             if ast.has_syntax_errors {
                 spec.rejected.push(WorkloadSpec::INCOMPLETE);
             }

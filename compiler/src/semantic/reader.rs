@@ -70,6 +70,33 @@ impl Ctx<'_> {
         diagnostic
     }
 
+    /// Adds a validator's help to a diagnostic about a field key at `span`; a "did you mean `X`?"
+    /// becomes a replacement of the key.
+    pub fn with_key_fix(
+        &self,
+        diagnostic: Diagnostic,
+        help: Option<String>,
+        span: Span,
+    ) -> Diagnostic {
+        let Some(help) = help else {
+            return diagnostic;
+        };
+        let fix = help
+            .strip_prefix("did you mean `")
+            .and_then(|rest| rest.strip_suffix("`?"))
+            .filter(|fix| !fix.contains('`'))
+            .map(str::to_string);
+        let mut diagnostic = diagnostic.with_help(help);
+        if let Some(fix) = fix {
+            diagnostic.suggestions.push(crate::diagnostics::Suggestion {
+                file: self.file.to_string(),
+                span,
+                replacement: fix,
+            });
+        }
+        diagnostic
+    }
+
     /// A label in this file.
     pub fn label(&self, span: Span, message: impl Into<String>) -> Label {
         Label::new(&*self.file, span).with_message(message)

@@ -9,22 +9,26 @@ use super::reader::Ctx;
 use crate::diagnostics::Code;
 use k8sc_grammar::Span;
 
-/// Name fragments that mark a variable as holding a credential.
-const SECRET_NAME_PARTS: &[&str] = &[
+/// Name endings that mark a variable as holding a credential. Only the end of the name counts:
+/// `DB_PASSWORD` and `AWS_SECRET_ACCESS_KEY` hold credentials; `PASSWORD_POLICY`,
+/// `OAUTH_TOKEN_URL` and `SECRET_MANAGER` describe one.
+const SECRET_NAME_ENDINGS: &[&str] = &[
     "PASSWORD",
     "PASSWD",
+    "PASSPHRASE",
     "SECRET",
     "TOKEN",
     "API_KEY",
     "APIKEY",
     "PRIVATE_KEY",
     "ACCESS_KEY",
-    "CREDENTIAL",
+    "SECRET_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
     "CLIENT_KEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
 ];
-
-/// Name endings that say the variable holds a reference to a secret, not the secret itself.
-const REFERENCE_SUFFIXES: &[&str] = &["_FILE", "_PATH", "_DIR", "_NAME", "_REF", "_ID", "_TTL"];
 
 /// Reports E0015 if `key: text` looks like a credential written in plain text.
 pub fn check_literal_secret(ctx: &mut Ctx<'_>, key: &str, text: &str, span: Span, what: &str) {
@@ -64,10 +68,9 @@ fn secret_reason(key: &str, text: &str) -> Option<&'static str> {
         return Some(reason);
     }
     let upper = key.to_ascii_uppercase();
-    let named_secret = SECRET_NAME_PARTS.iter().any(|part| upper.contains(part))
-        && !REFERENCE_SUFFIXES
-            .iter()
-            .any(|suffix| upper.ends_with(suffix));
+    let named_secret = SECRET_NAME_ENDINGS
+        .iter()
+        .any(|ending| upper == *ending || upper.ends_with(&format!("_{ending}")));
     if !named_secret || !could_be_credential(text) {
         return None;
     }
@@ -88,6 +91,10 @@ fn could_be_credential(text: &str) -> bool {
         return false;
     }
     if trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // `$(OTHER_VAR)` is expanded by Kubernetes from another (secret) variable.
+    if trimmed.starts_with("$(") && trimmed.ends_with(')') {
         return false;
     }
     !(trimmed.starts_with('/') || trimmed.starts_with("./"))
@@ -142,6 +149,17 @@ mod tests {
         assert!(secret_reason("DB_PASSWORD", "hunter22").is_some());
         assert!(secret_reason("STRIPE_API_KEY", "abcd1234efgh").is_some());
         assert!(secret_reason("GITHUB_TOKEN", "something").is_some());
+    }
+
+    #[test]
+    fn names_that_describe_credentials_pass() {
+        assert!(secret_reason("OAUTH_TOKEN_URL", "https://auth.example.com/oauth/token").is_none());
+        assert!(secret_reason("SECRET_MANAGER", "vault").is_none());
+        assert!(secret_reason("PASSWORD_POLICY", "strict").is_none());
+        assert!(secret_reason("TOKEN_AUDIENCE", "api.example.com").is_none());
+        assert!(secret_reason("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI").is_some());
+        assert!(secret_reason("JWT_SECRET", "change-me-please").is_some());
+        assert!(secret_reason("DB_PASSWORD", "$(VAULT_DB_PASSWORD)").is_none());
     }
 
     #[test]

@@ -18,8 +18,20 @@ where
             let longest = word.chars().count().max(candidate.chars().count());
             *distance <= (longest / 3).max(1)
         })
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        // Ties go to the candidate sharing the longest prefix (`zone` → `zones`, not `none`).
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(common_prefix(word, b.1).cmp(&common_prefix(word, a.1)))
+                .then(a.1.cmp(b.1))
+        })
         .map(|(_, candidate)| candidate)
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x.eq_ignore_ascii_case(y))
+        .count()
 }
 
 #[cfg(test)]
@@ -33,5 +45,6 @@ mod tests {
         assert_eq!(closest("replics", names), Some("replicas"));
         assert_eq!(closest("Memory", names), Some("memory"));
         assert_eq!(closest("zzz", names), None);
+        assert_eq!(closest("zone", ["none", "zones", "hosts"]), Some("zones"));
     }
 }

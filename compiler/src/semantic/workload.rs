@@ -8,22 +8,23 @@ use super::secrets::check_literal_secret;
 use super::spec::*;
 use crate::diagnostics::Code;
 use crate::types::{cron, image::ImageRef, names};
-use k8sc_grammar::{Block, Field, Value, ValueKind};
+use k8sc_grammar::{Block, DeclKind, Field, Value, ValueKind};
 use std::collections::HashMap;
 
-/// Reads the fields of a workload of `kind` (or, with `kind: None`, a block of workload defaults
-/// that may apply to any kind).
-pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, kind: Option<WorkloadKind>) -> WorkloadSpec {
+/// Reads the fields of a workload declared with `keyword` (or, with `None`, a block of workload
+/// defaults that may apply to any kind).
+pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, keyword: Option<DeclKind>) -> WorkloadSpec {
     let mut spec = WorkloadSpec::default();
-    let context = match kind {
-        Some(kind) => format!("a {}", kind_word(kind)),
+    let kind = keyword.and_then(WorkloadKind::from_decl);
+    let context = match keyword {
+        Some(keyword) => format!("a {}", keyword_phrase(keyword)),
         None => "workload defaults".to_string(),
     };
     for (info, field) in ctx.known_fields(block, WORKLOAD_FIELDS, &context) {
-        if let Some(kind) = kind
+        if let (Some(kind), Some(keyword)) = (kind, keyword)
             && !info.kinds.allows(kind)
         {
-            report_not_allowed(ctx, info, field, kind);
+            report_not_allowed(ctx, info, field, kind, keyword);
             continue;
         }
         let before = ctx.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -53,19 +54,33 @@ fn is_port_field(field: &Field) -> bool {
     matches!(field.key_text().as_str(), "port" | "ports")
 }
 
-/// The keyword used for a workload kind in messages.
-pub fn kind_word(kind: WorkloadKind) -> &'static str {
+/// A workload declaration keyword as a noun for messages (`cron` reads "cron job").
+pub fn keyword_phrase(keyword: DeclKind) -> &'static str {
+    match keyword {
+        DeclKind::Cron => "cron job",
+        other => other.keyword(),
+    }
+}
+
+/// The keywords that declare workloads of `kind`, for "applies to" lists.
+fn kind_keywords(kind: WorkloadKind) -> &'static str {
     match kind {
         WorkloadKind::Service => "service",
         WorkloadKind::Worker => "worker",
-        WorkloadKind::Stateful => "database",
+        WorkloadKind::Stateful => "database, stateful",
         WorkloadKind::Job => "job",
-        WorkloadKind::Cron => "cron job",
+        WorkloadKind::Cron => "cron",
         WorkloadKind::Daemon => "daemon",
     }
 }
 
-fn report_not_allowed(ctx: &mut Ctx<'_>, info: &FieldInfo, field: &Field, kind: WorkloadKind) {
+fn report_not_allowed(
+    ctx: &mut Ctx<'_>,
+    info: &FieldInfo,
+    field: &Field,
+    kind: WorkloadKind,
+    keyword: DeclKind,
+) {
     let valid_for: Vec<&str> = [
         WorkloadKind::Service,
         WorkloadKind::Worker,
@@ -76,15 +91,15 @@ fn report_not_allowed(ctx: &mut Ctx<'_>, info: &FieldInfo, field: &Field, kind: 
     ]
     .into_iter()
     .filter(|k| info.kinds.allows(*k))
-    .map(kind_word)
+    .map(kind_keywords)
     .collect();
     let mut diagnostic = ctx
         .diagnostic(
             Code::FieldNotAllowed,
-            format!("a {} has no field `{}`", kind_word(kind), info.name),
+            format!("a {} has no field `{}`", keyword_phrase(keyword), info.name),
             field.key_span(),
         )
-        .with_label(format!("not valid for a {}", kind_word(kind)))
+        .with_label(format!("not valid for a {}", keyword_phrase(keyword)))
         .with_note(format!(
             "`{}` applies to: {}",
             info.name,
@@ -595,10 +610,23 @@ fn read_positive_duration(ctx: &mut Ctx<'_>, value: &Value) -> Option<u64> {
 /// A port written by name (`metrics`) or number (`9100`).
 fn read_port_ref(ctx: &mut Ctx<'_>, value: &Value) -> Option<PortRef> {
     match &value.kind {
-        ValueKind::Number(_) => ctx
-            .read_count(value, "a port", 1, 65535)
-            .and_then(|n| u16::try_from(n).ok())
-            .map(PortRef::Number),
+        ValueKind::Number(_) => {
+            let number = ctx.read_count(value, "a port", i64::MIN, i64::MAX)?;
+            match u16::try_from(number) {
+                Ok(port) if port > 0 => Some(PortRef::Number(port)),
+                _ => {
+                    ctx.report(
+                        ctx.diagnostic(
+                            Code::PortOutOfRange,
+                            format!("port {number} is out of range"),
+                            value.span,
+                        )
+                        .with_label("ports are 1 to 65535"),
+                    );
+                    None
+                }
+            }
+        }
         _ => ctx.read_name(value).map(PortRef::Name),
     }
 }
@@ -613,17 +641,11 @@ fn read_env(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<EnvValue>> {
         let key = field.key_text();
         let key_span = field.key_span();
         if let Err(error) = names::validate_env_var_name(&key) {
-            ctx.report(
-                ctx.diagnostic(
-                    Code::InvalidName,
-                    format!(
-                        "invalid environment variable name `{key}`: {}",
-                        error.message
-                    ),
-                    key_span,
-                )
-                .with_label("not a valid variable name"),
-            );
+            let diagnostic = ctx
+                .diagnostic(Code::InvalidName, error.message.clone(), key_span)
+                .with_label("not a valid variable name");
+            let diagnostic = ctx.with_key_fix(diagnostic, error.help, key_span);
+            ctx.report(diagnostic);
             continue;
         }
         if let Some(first) = seen.get(&key) {
@@ -718,14 +740,15 @@ fn read_config(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<String>> {
         let key = field.key_text();
         let key_span = field.key_span();
         if let Err(error) = names::validate_env_var_name(&key) {
-            ctx.report(
-                ctx.diagnostic(
+            let diagnostic = ctx
+                .diagnostic(
                     Code::InvalidName,
                     format!("invalid config key: {}", error.message),
                     key_span,
                 )
-                .with_label("config keys become environment variable names"),
-            );
+                .with_label("config keys become environment variable names");
+            let diagnostic = ctx.with_key_fix(diagnostic, error.help, key_span);
+            ctx.report(diagnostic);
             continue;
         }
         if let Some(first) = seen.get(&key) {

@@ -168,7 +168,14 @@ fn intended_byte_unit(unit: &str) -> Option<&'static str> {
 pub fn parse_bytes(number: &str, unit: Option<&str>, what: &str) -> Result<u64, UnitError> {
     let value = parse_decimal(number)?;
     let multiplier = match unit {
-        None => 1,
+        // Kubernetes would read a bare number as bytes: `memory: 512` is half a kilobyte, almost
+        // never what was meant.
+        None => {
+            return Err(UnitError::unit(format!(
+                "`{number}` has no unit: {what} is written in bytes"
+            ))
+            .with_replacement(format!("{number}Mi")));
+        }
         Some("m") => {
             return Err(UnitError::unit(format!(
                 "`{number}m` of {what} is {number} thousandths of a byte: `m` means milli"
@@ -335,7 +342,8 @@ mod tests {
         assert_eq!(parse_bytes("256", Some("Mi"), "memory"), Ok(256 << 20));
         assert_eq!(parse_bytes("1.5", Some("Gi"), "memory"), Ok(1_610_612_736));
         assert_eq!(parse_bytes("1", Some("G"), "memory"), Ok(1_000_000_000));
-        assert_eq!(parse_bytes("1024", None, "memory"), Ok(1024));
+        assert!(parse_bytes("1024", None, "memory").is_err());
+        assert_eq!(parse_bytes("1024", Some("Ki"), "memory"), Ok(1 << 20));
     }
 
     #[test]
