@@ -596,22 +596,24 @@ fn ident(pair: Pair<'_, Rule>) -> Ident {
     }
 }
 
+/// The grammar rules of operator tokens.
+pub(crate) const OPERATORS: [Rule; 12] = [
+    Rule::op_not,
+    Rule::op_or,
+    Rule::op_and,
+    Rule::op_in,
+    Rule::op_not_in,
+    Rule::op_eq,
+    Rule::op_ne,
+    Rule::op_le,
+    Rule::op_ge,
+    Rule::op_lt,
+    Rule::op_gt,
+    Rule::op_range,
+];
+
 impl Rule {
     fn is_operator(self) -> bool {
-        matches!(
-            self,
-            Rule::op_not
-                | Rule::op_or
-                | Rule::op_and
-                | Rule::op_in
-                | Rule::op_not_in
-                | Rule::op_eq
-                | Rule::op_ne
-                | Rule::op_le
-                | Rule::op_ge
-                | Rule::op_lt
-                | Rule::op_gt
-                | Rule::op_range
-        )
+        OPERATORS.contains(&self)
     }
 }

@@ -5,7 +5,7 @@
 //! failure is translated into words; common mistakes get a more pointed message first.
 
 use crate::ast::DeclKind;
-use crate::parser::{K8sParser, Rule};
+use crate::parser::{K8sParser, OPERATORS, Rule};
 use crate::span::Span;
 use crate::syntax_error::SyntaxError;
 use pest::Parser;
@@ -166,18 +166,7 @@ fn describe_expected(positives: &[Rule]) -> Vec<String> {
             Rule::import_set => "`{`",
             Rule::decl_kw | Rule::kw_import | Rule::decl => "a declaration",
             Rule::EOI => "end of line",
-            Rule::op_not
-            | Rule::op_or
-            | Rule::op_and
-            | Rule::op_in
-            | Rule::op_not_in
-            | Rule::op_eq
-            | Rule::op_ne
-            | Rule::op_le
-            | Rule::op_ge
-            | Rule::op_lt
-            | Rule::op_gt
-            | Rule::op_range => {
+            rule if OPERATORS.contains(rule) => {
                 operators = true;
                 continue;
             }

@@ -3,8 +3,6 @@
 use super::report::{ProjectSources, print_diagnostics};
 use clap::Args;
 use k8sc_compiler::build::build;
-use k8sc_compiler::db::Database;
-use k8sc_compiler::loader;
 use k8sc_compiler::output::writer::write_tree;
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,16 +28,10 @@ pub struct BuildArgs {
 /// Runs `k8sc build`.
 pub fn run(args: BuildArgs, color: bool) -> ExitCode {
     let started = Instant::now();
-    let path = super::project_path(args.path);
-    let loaded = match loader::load(&path) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
+    let (_, db, project) = match super::open_project(args.path) {
+        Ok(opened) => opened,
+        Err(code) => return code,
     };
-    let db = Database::new();
-    let project = db.load_project(loaded.files);
     let result = build(&db, project);
     print_diagnostics(
         &result.diagnostics,

@@ -3,9 +3,7 @@
 use super::report::{ProjectSources, print_diagnostics};
 use clap::{Args, ValueEnum};
 use k8sc_compiler::build::project_diagnostics;
-use k8sc_compiler::db::Database;
 use k8sc_compiler::diagnostics::to_json;
-use k8sc_compiler::loader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,16 +31,10 @@ enum Format {
 
 /// Runs `k8sc check`.
 pub fn run(args: CheckArgs, color: bool) -> ExitCode {
-    let path = super::project_path(args.path);
-    let loaded = match loader::load(&path) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
+    let (path, db, project) = match super::open_project(args.path) {
+        Ok(opened) => opened,
+        Err(code) => return code,
     };
-    let db = Database::new();
-    let project = db.load_project(loaded.files);
     let diagnostics = project_diagnostics(&db, project);
     let sources = ProjectSources::new(&db, project);
     match args.format {

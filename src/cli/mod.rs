@@ -83,7 +83,17 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// The project path argument shared by `build` and `check`.
-fn project_path(path: Option<PathBuf>) -> PathBuf {
-    path.unwrap_or_else(|| PathBuf::from("."))
+/// Reads the project at `path` (default `.`) into a new database; on failure prints why and
+/// returns the exit status (2, an I/O error).
+fn open_project(
+    path: Option<PathBuf>,
+) -> Result<(PathBuf, k8sc_compiler::db::Database, k8sc_compiler::db::Project), ExitCode> {
+    let path = path.unwrap_or_else(|| PathBuf::from("."));
+    let loaded = k8sc_compiler::loader::load(&path).map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(2)
+    })?;
+    let db = k8sc_compiler::db::Database::new();
+    let project = db.load_project(loaded.files);
+    Ok((path, db, project))
 }

@@ -38,8 +38,8 @@ pub fn read_app(ctx: &mut Ctx<'_>, block: &Block) -> AppSpec {
                     .map(|p| ctx.sourced(p, span))
             }
             "gateway" => spec.gateway = read_gateway(ctx, value).map(|g| ctx.sourced(g, span)),
-            "labels" => spec.labels = read_metadata_map(ctx, value, "label", true),
-            _ => spec.annotations = read_metadata_map(ctx, value, "annotation", false),
+            "labels" => spec.labels = read_metadata_map(ctx, value, true),
+            _ => spec.annotations = read_metadata_map(ctx, value, false),
         }
     }
     spec

@@ -213,8 +213,8 @@ fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Fi
         "tmp" => spec.tmp = read_tmp(ctx, value).map(|t| ctx.sourced(t, span)),
         "grace" => spec.grace = read_seconds(ctx, value).map(|d| ctx.sourced(d, span)),
         "drain" => spec.drain = read_seconds(ctx, value).map(|d| ctx.sourced(d, span)),
-        "labels" => spec.labels = read_labels(ctx, value),
-        "annotations" => spec.annotations = read_annotations(ctx, value),
+        "labels" => spec.labels = read_metadata_map(ctx, value, true),
+        "annotations" => spec.annotations = read_metadata_map(ctx, value, false),
         "spread" => {
             spec.spread = ctx
                 .read_choice(
@@ -632,34 +632,9 @@ fn read_port_ref(ctx: &mut Ctx<'_>, value: &Value) -> Option<PortRef> {
 }
 
 fn read_env(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<EnvValue>> {
+    let fields = keyed_fields(ctx, value, &ENV_KEYS);
     let mut entries = Vec::new();
-    let Some(block) = ctx.expect_block(value, "a block of environment variables") else {
-        return entries;
-    };
-    let mut seen: HashMap<String, k8sc_grammar::Span> = HashMap::new();
-    for field in block.fields() {
-        let key = field.key_text();
-        let key_span = field.key_span();
-        if let Err(error) = names::validate_env_var_name(&key) {
-            let diagnostic = ctx
-                .diagnostic(Code::InvalidName, error.message.clone(), key_span)
-                .with_label("not a valid variable name");
-            let diagnostic = ctx.with_key_fix(diagnostic, error.help, key_span);
-            ctx.report(diagnostic);
-            continue;
-        }
-        if let Some(first) = seen.get(&key) {
-            ctx.report(
-                ctx.diagnostic(
-                    Code::DuplicateField,
-                    format!("environment variable `{key}` is set twice"),
-                    key_span,
-                )
-                .with_secondary(ctx.label(*first, "first set here")),
-            );
-            continue;
-        }
-        seen.insert(key.clone(), key_span);
+    for (key, key_span, field) in fields {
         let v = &field.value;
         let env_value = match &v.kind {
             ValueKind::Apply {
@@ -688,6 +663,98 @@ fn read_env(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<EnvValue>> {
         }
     }
     entries
+}
+
+/// How the keys of a `{ KEY: value }` block are named and checked.
+struct KeyRules {
+    /// The block, for "expected …" messages.
+    block: &'static str,
+    /// One entry, for "`X` is set twice".
+    entry: &'static str,
+    /// The label on an invalid key.
+    invalid_label: &'static str,
+    /// The key's validator.
+    validate: fn(&str) -> Result<(), names::ValueError>,
+    /// Whether keys k8sc sets itself (`app.kubernetes.io/…`) are refused.
+    reserved: bool,
+}
+
+const ENV_KEYS: KeyRules = KeyRules {
+    block: "a block of environment variables",
+    entry: "environment variable",
+    invalid_label: "not a valid variable name",
+    validate: names::validate_env_var_name,
+    reserved: false,
+};
+
+const CONFIG_KEYS: KeyRules = KeyRules {
+    block: "a block of settings `config { KEY: \"value\" }`",
+    entry: "config key",
+    invalid_label: "config keys become environment variable names",
+    validate: names::validate_env_var_name,
+    reserved: false,
+};
+
+const LABEL_KEYS: KeyRules = KeyRules {
+    block: "a block of labels",
+    entry: "label",
+    invalid_label: "not a valid label key",
+    validate: names::validate_label_key,
+    reserved: true,
+};
+
+const ANNOTATION_KEYS: KeyRules = KeyRules {
+    block: "a block of annotations",
+    entry: "annotation",
+    invalid_label: "not a valid annotation key",
+    validate: names::validate_label_key,
+    reserved: true,
+};
+
+/// The fields of a `{ KEY: value }` block with valid keys, each key once; invalid, reserved and
+/// repeated keys are reported and left out.
+fn keyed_fields<'v>(
+    ctx: &mut Ctx<'_>,
+    value: &'v Value,
+    rules: &KeyRules,
+) -> Vec<(String, k8sc_grammar::Span, &'v Field)> {
+    let mut out = Vec::new();
+    let Some(block) = ctx.expect_block(value, rules.block) else {
+        return out;
+    };
+    let mut seen: HashMap<String, k8sc_grammar::Span> = HashMap::new();
+    for field in block.fields() {
+        let key = field.key_text();
+        let key_span = field.key_span();
+        if let Err(error) = (rules.validate)(&key) {
+            let diagnostic = ctx
+                .diagnostic(Code::InvalidName, error.message.clone(), key_span)
+                .with_label(rules.invalid_label);
+            let diagnostic = ctx.with_key_fix(diagnostic, error.help, key_span);
+            ctx.report(diagnostic);
+            continue;
+        }
+        let reserved = key.starts_with("app.kubernetes.io/") || key.starts_with("pod-security.kubernetes.io/");
+        if rules.reserved && reserved {
+            ctx.report(
+                ctx.diagnostic(Code::InvalidName, format!("{} `{key}` is set by k8sc", rules.entry), key_span)
+                    .with_label("reserved")
+                    .with_note("k8sc sets the app.kubernetes.io labels and Pod Security labels itself; selectors depend on them"),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(&key) {
+            ctx.report(
+                ctx.diagnostic(Code::DuplicateField, format!("{} `{key}` is set twice", rules.entry), key_span)
+                    .with_label("set again here")
+                    .with_secondary(ctx.label(*first, "first set here")),
+            );
+            continue;
+        }
+        seen.insert(key.clone(), key_span);
+        out.push((key, key_span, field));
+    }
+    out
 }
 
 fn read_secret_ref(ctx: &mut Ctx<'_>, value: &Value, args: &[Value]) -> Option<EnvValue> {
@@ -730,54 +797,17 @@ fn read_secret_ref(ctx: &mut Ctx<'_>, value: &Value, args: &[Value]) -> Option<E
 }
 
 fn read_config(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<String>> {
+    let fields = keyed_fields(ctx, value, &CONFIG_KEYS);
     let mut entries = Vec::new();
-    let Some(block) = ctx.expect_block(value, "a block of settings `config { KEY: \"value\" }`")
-    else {
-        return entries;
-    };
-    let mut seen: HashMap<String, k8sc_grammar::Span> = HashMap::new();
-    for field in block.fields() {
-        let key = field.key_text();
-        let key_span = field.key_span();
-        if let Err(error) = names::validate_env_var_name(&key) {
-            let diagnostic = ctx
-                .diagnostic(
-                    Code::InvalidName,
-                    format!("invalid config key: {}", error.message),
-                    key_span,
-                )
-                .with_label("config keys become environment variable names");
-            let diagnostic = ctx.with_key_fix(diagnostic, error.help, key_span);
-            ctx.report(diagnostic);
-            continue;
-        }
-        if let Some(first) = seen.get(&key) {
-            ctx.report(
-                ctx.diagnostic(
-                    Code::DuplicateField,
-                    format!("config key `{key}` is set twice"),
-                    key_span,
-                )
-                .with_secondary(ctx.label(*first, "first set here")),
-            );
-            continue;
-        }
-        seen.insert(key.clone(), key_span);
+    for (key, key_span, field) in fields {
         let v = &field.value;
         if let ValueKind::Apply { head, .. } = &v.kind
             && head.name == "secret"
         {
             ctx.report(
-                ctx.diagnostic(
-                    Code::LiteralSecret,
-                    "a secret cannot be part of a ConfigMap",
-                    v.span,
-                )
-                .with_label("config values are stored in plain text")
-                .with_help(format!(
-                    "move it to `env {{ {key}: {} }}`",
-                    source_text_of_secret(v)
-                )),
+                ctx.diagnostic(Code::LiteralSecret, "a secret cannot be part of a ConfigMap", v.span)
+                    .with_label("config values are stored in plain text")
+                    .with_help(format!("move it to `env {{ {key}: {} }}`", source_text_of_secret(v))),
             );
             continue;
         }
@@ -1106,64 +1136,16 @@ fn read_tmp(ctx: &mut Ctx<'_>, value: &Value) -> Option<Tmp> {
     }
 }
 
-fn read_labels(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<String>> {
-    read_metadata_map(ctx, value, "label", true)
-}
-
-fn read_annotations(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<String>> {
-    read_metadata_map(ctx, value, "annotation", false)
-}
-
-/// Reads `labels { … }` or `annotations { … }`; label values are validated as label values.
-pub fn read_metadata_map(
-    ctx: &mut Ctx<'_>,
-    value: &Value,
-    what: &str,
-    check_values: bool,
-) -> Vec<Entry<String>> {
+/// Reads `labels { … }` (values checked as label values) or `annotations { … }`.
+pub fn read_metadata_map(ctx: &mut Ctx<'_>, value: &Value, labels: bool) -> Vec<Entry<String>> {
+    let rules = if labels { &LABEL_KEYS } else { &ANNOTATION_KEYS };
+    let fields = keyed_fields(ctx, value, rules);
     let mut entries = Vec::new();
-    let Some(block) = ctx.expect_block(value, &format!("a block of {what}s")) else {
-        return entries;
-    };
-    let mut seen: HashMap<String, k8sc_grammar::Span> = HashMap::new();
-    for field in block.fields() {
-        let key = field.key_text();
-        let key_span = field.key_span();
-        if let Err(error) = names::validate_label_key(&key) {
-            ctx.report(
-                ctx.diagnostic(
-                    Code::InvalidName,
-                    format!("invalid {what} key `{key}`: {}", error.message),
-                    key_span,
-                )
-                .with_label(format!("not a valid {what} key")),
-            );
-            continue;
-        }
-        if key.starts_with("app.kubernetes.io/") || key.starts_with("pod-security.kubernetes.io/") {
-            ctx.report(
-                ctx.diagnostic(Code::InvalidName, format!("{what} `{key}` is set by k8sc"), key_span)
-                    .with_label("reserved")
-                    .with_note("k8sc sets the app.kubernetes.io labels and Pod Security labels itself; selectors depend on them"),
-            );
-            continue;
-        }
-        if let Some(first) = seen.get(&key) {
-            ctx.report(
-                ctx.diagnostic(
-                    Code::DuplicateField,
-                    format!("{what} `{key}` is set twice"),
-                    key_span,
-                )
-                .with_secondary(ctx.label(*first, "first set here")),
-            );
-            continue;
-        }
-        seen.insert(key.clone(), key_span);
+    for (key, key_span, field) in fields {
         let Some(text) = ctx.read_scalar_text(&field.value) else {
             continue;
         };
-        if check_values && !names::is_valid_label_value(&text) {
+        if labels && !names::is_valid_label_value(&text) {
             ctx.report(
                 ctx.diagnostic(Code::InvalidName, format!("invalid label value `{text}`"), field.value.span)
                     .with_label("label values are at most 63 letters, digits, `-`, `_` and `.`, starting and ending alphanumeric"),
