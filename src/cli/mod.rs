@@ -87,7 +87,14 @@ pub fn run(args: Args) -> ExitCode {
 /// returns the exit status (2, an I/O error).
 fn open_project(
     path: Option<PathBuf>,
-) -> Result<(PathBuf, k8sc_compiler::db::Database, k8sc_compiler::db::Project), ExitCode> {
+) -> Result<
+    (
+        PathBuf,
+        k8sc_compiler::db::Database,
+        k8sc_compiler::db::Project,
+    ),
+    ExitCode,
+> {
     let path = path.unwrap_or_else(|| PathBuf::from("."));
     let loaded = k8sc_compiler::loader::load(&path).map_err(|error| {
         eprintln!("error: {error}");

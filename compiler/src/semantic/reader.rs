@@ -50,11 +50,7 @@ impl Ctx<'_> {
         let Some(help) = help else {
             return diagnostic;
         };
-        let fix = help
-            .strip_prefix("did you mean `")
-            .and_then(|rest| rest.strip_suffix("`?"))
-            .filter(|fix| !fix.contains('`'));
-        let Some(fix) = fix else {
+        let Some(fix) = suggested_fix(&help) else {
             return diagnostic.with_help(help);
         };
         let replacement = match &value.kind {
@@ -81,11 +77,7 @@ impl Ctx<'_> {
         let Some(help) = help else {
             return diagnostic;
         };
-        let fix = help
-            .strip_prefix("did you mean `")
-            .and_then(|rest| rest.strip_suffix("`?"))
-            .filter(|fix| !fix.contains('`'))
-            .map(str::to_string);
+        let fix = suggested_fix(&help).map(str::to_string);
         let mut diagnostic = diagnostic.with_help(help);
         if let Some(fix) = fix {
             diagnostic.suggestions.push(crate::diagnostics::Suggestion {
@@ -491,6 +483,13 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// The `X` of a validator's "did you mean `X`?" help.
+fn suggested_fix(help: &str) -> Option<&str> {
+    help.strip_prefix("did you mean `")
+        .and_then(|rest| rest.strip_suffix("`?"))
+        .filter(|fix| !fix.contains('`'))
 }
 
 /// A validator's sentence about a name, with its generic subject ("name `X` …") replaced by the

@@ -734,7 +734,8 @@ fn keyed_fields<'v>(
             ctx.report(diagnostic);
             continue;
         }
-        let reserved = key.starts_with("app.kubernetes.io/") || key.starts_with("pod-security.kubernetes.io/");
+        let reserved =
+            key.starts_with("app.kubernetes.io/") || key.starts_with("pod-security.kubernetes.io/");
         if rules.reserved && reserved {
             ctx.report(
                 ctx.diagnostic(Code::InvalidName, format!("{} `{key}` is set by k8sc", rules.entry), key_span)
@@ -745,9 +746,13 @@ fn keyed_fields<'v>(
         }
         if let Some(first) = seen.get(&key) {
             ctx.report(
-                ctx.diagnostic(Code::DuplicateField, format!("{} `{key}` is set twice", rules.entry), key_span)
-                    .with_label("set again here")
-                    .with_secondary(ctx.label(*first, "first set here")),
+                ctx.diagnostic(
+                    Code::DuplicateField,
+                    format!("{} `{key}` is set twice", rules.entry),
+                    key_span,
+                )
+                .with_label("set again here")
+                .with_secondary(ctx.label(*first, "first set here")),
             );
             continue;
         }
@@ -805,9 +810,16 @@ fn read_config(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<String>> {
             && head.name == "secret"
         {
             ctx.report(
-                ctx.diagnostic(Code::LiteralSecret, "a secret cannot be part of a ConfigMap", v.span)
-                    .with_label("config values are stored in plain text")
-                    .with_help(format!("move it to `env {{ {key}: {} }}`", source_text_of_secret(v))),
+                ctx.diagnostic(
+                    Code::LiteralSecret,
+                    "a secret cannot be part of a ConfigMap",
+                    v.span,
+                )
+                .with_label("config values are stored in plain text")
+                .with_help(format!(
+                    "move it to `env {{ {key}: {} }}`",
+                    source_text_of_secret(v)
+                )),
             );
             continue;
         }
@@ -1138,7 +1150,11 @@ fn read_tmp(ctx: &mut Ctx<'_>, value: &Value) -> Option<Tmp> {
 
 /// Reads `labels { … }` (values checked as label values) or `annotations { … }`.
 pub fn read_metadata_map(ctx: &mut Ctx<'_>, value: &Value, labels: bool) -> Vec<Entry<String>> {
-    let rules = if labels { &LABEL_KEYS } else { &ANNOTATION_KEYS };
+    let rules = if labels {
+        &LABEL_KEYS
+    } else {
+        &ANNOTATION_KEYS
+    };
     let fields = keyed_fields(ctx, value, rules);
     let mut entries = Vec::new();
     for (key, key_span, field) in fields {

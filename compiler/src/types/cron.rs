@@ -880,25 +880,9 @@ mod tests {
             "x",
             "99999999999",
         ];
-        let mut seed: u64 = 0x1234_5678_9abc_def1;
-        for len in 0..=16 {
-            for _ in 0..500 {
-                let mut s = String::new();
-                for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    s.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
-                }
-                if let Err(e) = validate_cron(&s) {
-                    let r = &e.range;
-                    assert!(r.start <= r.end && r.end <= s.len(), "{s:?}: {e:?}");
-                    assert!(s.is_char_boundary(r.start), "{s:?}: {e:?}");
-                    assert!(s.is_char_boundary(r.end), "{s:?}: {e:?}");
-                    assert!(s.is_empty() || r.start < r.end, "{s:?}: {e:?}");
-                    assert!(!e.message.ends_with('.'), "{e:?}");
-                    assert!(!e.message.starts_with(char::is_uppercase), "{e:?}");
-                }
+        for s in crate::types::test_support::piece_strings(PIECES, 16, 500, 0x1234_5678_9abc_def1) {
+            if let Err(e) = validate_cron(&s) {
+                crate::types::test_support::assert_sane(&s, &e);
             }
         }
     }

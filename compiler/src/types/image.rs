@@ -962,33 +962,18 @@ mod tests {
             "__",
             "f",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for len in 0..=14 {
-            for _ in 0..400 {
-                let mut s = String::new();
-                for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    s.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
-                }
-                match ImageRef::parse(&s) {
-                    Ok(image) => assert_eq!(image.to_string(), s),
-                    Err(e) => {
-                        let r = &e.range;
-                        assert!(r.start <= r.end && r.end <= s.len(), "{s:?}: {e:?}");
-                        assert!(s.is_char_boundary(r.start), "{s:?}: {e:?}");
-                        assert!(s.is_char_boundary(r.end), "{s:?}: {e:?}");
-                        assert!(s.is_empty() || r.start < r.end, "{s:?}: {e:?}");
-                        assert!(!e.message.ends_with('.'));
-                        if let Some(fixed) = e
-                            .help
-                            .as_deref()
-                            .and_then(|h| h.strip_prefix("did you mean `"))
-                            .and_then(|h| h.strip_suffix("`?"))
-                        {
-                            assert!(ImageRef::parse(fixed).is_ok(), "{s:?} -> {fixed:?}");
-                        }
+        for s in crate::types::test_support::piece_strings(PIECES, 14, 400, 0x9e37_79b9_7f4a_7c15) {
+            match ImageRef::parse(&s) {
+                Ok(image) => assert_eq!(image.to_string(), s),
+                Err(e) => {
+                    crate::types::test_support::assert_sane(&s, &e);
+                    if let Some(fixed) = e
+                        .help
+                        .as_deref()
+                        .and_then(|h| h.strip_prefix("did you mean `"))
+                        .and_then(|h| h.strip_suffix("`?"))
+                    {
+                        assert!(ImageRef::parse(fixed).is_ok(), "{s:?} -> {fixed:?}");
                     }
                 }
             }

@@ -5,3 +5,5 @@ pub mod cron;
 pub mod image;
 pub mod names;
 pub mod quantity;
+#[cfg(test)]
+mod test_support;

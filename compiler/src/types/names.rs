@@ -514,20 +514,8 @@ mod tests {
             "a", "Z", "0", "9", "-", "_", ".", "/", ":", "@", "*", ",", " ", "\t", "é", "ß",
             "日本", "🦀", "\u{301}", "--", "..", "//", "sha256", "x",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut out = vec![String::new()];
-        for len in 1..=12 {
-            for _ in 0..300 {
-                let mut s = String::new();
-                for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    s.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
-                }
-                out.push(s);
-            }
-        }
+        let mut out =
+            crate::types::test_support::piece_strings(PIECES, 12, 300, 0x2545_f491_4f6c_dd1d);
         out.push("a".repeat(300));
         out.push("é".repeat(100));
         out
@@ -536,21 +524,7 @@ mod tests {
     #[track_caller]
     fn assert_sane(input: &str, result: Result<(), ValueError>) {
         if let Err(error) = result {
-            let r = &error.range;
-            assert!(
-                r.start <= r.end && r.end <= input.len(),
-                "{input:?}: {error:?}"
-            );
-            assert!(input.is_char_boundary(r.start), "{input:?}: {error:?}");
-            assert!(input.is_char_boundary(r.end), "{input:?}: {error:?}");
-            assert!(!error.message.ends_with('.'), "{error:?}");
-            assert!(
-                !error.message.starts_with(|c: char| c.is_uppercase()),
-                "{error:?}"
-            );
-            if !input.is_empty() {
-                assert!(r.start < r.end, "empty range for {input:?}: {error:?}");
-            }
+            crate::types::test_support::assert_sane(input, &error);
         }
     }
 
