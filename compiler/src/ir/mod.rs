@@ -140,8 +140,9 @@ pub struct BatchIr {
     pub retries: u32,
     /// Active deadline, seconds.
     pub timeout_seconds: Option<u64>,
-    /// TTL after finishing, seconds.
-    pub ttl_seconds: u64,
+    /// How long a finished Job is kept, seconds; `None` keeps it (what GitOps needs: a deleted
+    /// Job would be recreated by the next sync and run again).
+    pub ttl_seconds: Option<u64>,
     /// Restart policy.
     pub restart: Restart,
 }

@@ -81,15 +81,16 @@ pub fn find_port<'p>(
     None
 }
 
-/// The port a probe without an explicit port checks: the first HTTP port for `http`, the first gRPC
-/// port for `grpc`, else the first TCP port.
+/// The port a probe without an explicit port checks: the first HTTP port for `http` (else the first
+/// TCP port, for ports declared by number only), the first gRPC port for `grpc` (a gRPC health
+/// check against anything else always fails), the first TCP port for `tcp`.
 pub fn default_probe_port<'p>(ports: &'p [PortIr], check: &ProbeCheck) -> Option<&'p PortIr> {
-    let preferred = ports.iter().find(|p| match check {
-        ProbeCheck::Http { .. } => p.protocol.is_http(),
-        ProbeCheck::Grpc => p.protocol == Protocol::Grpc,
-        _ => false,
-    });
-    preferred.or_else(|| ports.iter().find(|p| p.protocol != Protocol::Udp))
+    let tcp = || ports.iter().find(|p| p.protocol != Protocol::Udp);
+    match check {
+        ProbeCheck::Http { .. } => ports.iter().find(|p| p.protocol.is_http()).or_else(tcp),
+        ProbeCheck::Grpc => ports.iter().find(|p| p.protocol == Protocol::Grpc),
+        _ => tcp(),
+    }
 }
 
 /// "the workload declares: http (8080), metrics (9100)".

@@ -37,8 +37,6 @@ mod defaults {
     pub const TIMEZONE: &str = "Etc/UTC";
     /// Job backoff limit.
     pub const RETRIES: u32 = 3;
-    /// How long finished Jobs are kept: a day.
-    pub const TTL_SECONDS: u64 = 86_400;
     /// Probe period, timeout and failure threshold.
     pub const PROBE_PERIOD_MS: u64 = 10_000;
     pub const PROBE_TIMEOUT_MS: u64 = 1_000;
@@ -297,8 +295,13 @@ fn lower_probes(
                 match default_probe_port(ports, check) {
                     Some(port) => Some(port.name.clone()),
                     None => {
+                        let help = if matches!(check, ProbeCheck::Grpc) {
+                            "a gRPC health check needs a port declared as `grpc`, e.g. `port: grpc 9090`"
+                        } else {
+                            "declare one with `port: http 8080`, or probe with `exec [\"cmd\"]`"
+                        };
                         let diagnostic = no_port(ctx, &probe.origin, format!("the {which} probe needs a port, and `{name}` declares none it can use"), ports)
-                        .with_help("declare one with `port: http 8080`, or probe with `exec [\"cmd\"]`");
+                            .with_help(help);
                         ctx.report(diagnostic);
                         ok = false;
                         return None;
@@ -411,10 +414,7 @@ fn lower_batch(
         parallelism: spec.parallelism.as_ref().map(|p| p.value),
         retries: spec.retries.as_ref().map_or(defaults::RETRIES, |r| r.value),
         timeout_seconds: spec.timeout.as_ref().map(|t| t.value / 1000),
-        ttl_seconds: spec
-            .ttl
-            .as_ref()
-            .map_or(defaults::TTL_SECONDS, |t| t.value / 1000),
+        ttl_seconds: spec.ttl.as_ref().map(|t| t.value / 1000),
         restart: spec.restart.as_ref().map_or(Restart::Never, |r| r.value),
     }))
 }
@@ -429,8 +429,15 @@ fn lower_expose(
     let value = &expose.value;
     let port = match &value.port {
         Some((reference, span)) => {
-            let port =
-                find_port(ctx, ports, reference, &expose.origin, *span, "the route")?.clone();
+            let port = find_port(
+                ctx,
+                ports,
+                reference,
+                &expose.origin,
+                *span,
+                expose_noun(value.kind),
+            )?
+            .clone();
             if !port.protocol.is_http() {
                 ctx.report(
                     ctx.diagnostic_at(
@@ -486,6 +493,14 @@ fn lower_expose(
     })
 }
 
+/// "the route" or "the ingress", for messages.
+fn expose_noun(kind: ExposeKind) -> &'static str {
+    match kind {
+        ExposeKind::Route => "the route",
+        ExposeKind::Ingress => "the ingress",
+    }
+}
+
 fn lower_security(spec: &WorkloadSpec) -> SecurityIr {
     let user = spec
         .user
@@ -537,7 +552,12 @@ fn lower_shutdown(
             )
             .with_label("the pod would be killed while still draining")
             .with_help("make `grace` longer than `drain`, leaving time for the process to exit");
-        if let Some(label) = ctx.label_at(&other.origin, "the other one") {
+        let other_name = if std::ptr::eq(other, &grace) {
+            "the grace period"
+        } else {
+            "the drain"
+        };
+        if let Some(label) = ctx.label_at(&other.origin, other_name) {
             diagnostic = diagnostic.with_secondary(label);
         }
         ctx.report(diagnostic);

@@ -120,8 +120,13 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
 }
 
 fn check_workload_name(ctx: &mut Ctx<'_>, decl: &Decl, kind: WorkloadKind) {
-    // A CronJob's Jobs are named `<cron>-<11 digits>`, so the CronJob name has 52 characters.
-    let max = if kind == WorkloadKind::Cron { 52 } else { 63 };
+    // A CronJob's Jobs are named `<cron>-<11 digits>`, so the CronJob name has 52 characters; a
+    // Job is named `<job>-<8 hex digits>` (a hash of its spec), so 54.
+    let max = match kind {
+        WorkloadKind::Cron => 52,
+        WorkloadKind::Job => 54,
+        _ => 63,
+    };
     check_name(ctx, decl, max, decl.kind.keyword());
 }
 

@@ -7,7 +7,7 @@
 
 use super::reader::Ctx;
 use crate::diagnostics::Code;
-use k8sc_grammar::Span;
+use k8sc_grammar::{Span, Value, ValueKind};
 
 /// Name endings that mark a variable as holding a credential. Only the end of the name counts:
 /// `DB_PASSWORD` and `AWS_SECRET_ACCESS_KEY` hold credentials; `PASSWORD_POLICY`,
@@ -54,6 +54,69 @@ pub fn check_literal_secret(ctx: &mut Ctx<'_>, key: &str, text: &str, span: Span
             "store it in a Kubernetes Secret and reference it: `{key}: {suggested}`"
         )),
     );
+}
+
+/// Reports E0015 for credentials written into `args` or `command`: a value shaped like a secret, a
+/// `--password=…` style flag, or the value after a flag such as `--requirepass`.
+pub fn check_argument_secrets(ctx: &mut Ctx<'_>, list: &Value, what: &str) {
+    let ValueKind::List(items) = &list.kind else {
+        return;
+    };
+    let texts: Vec<(&str, Span)> = items
+        .iter()
+        .filter_map(|item| match &item.kind {
+            ValueKind::Str(text) => Some((text.as_str(), item.span)),
+            _ => None,
+        })
+        .collect();
+    for (i, (text, span)) in texts.iter().enumerate() {
+        let reason = if let Some(reason) = secret_shaped_value(text) {
+            Some(reason)
+        } else if let Some((flag, value)) = text.split_once('=')
+            && is_secret_flag(flag)
+            && could_be_credential(value)
+        {
+            Some("this flag passes a credential")
+        } else if is_secret_flag(text)
+            && let Some((next, _)) = texts.get(i + 1)
+            && !next.starts_with('-')
+            && could_be_credential(next)
+        {
+            // Report at the value, which is what has to go.
+            let (_, next_span) = texts[i + 1];
+            report_argument(ctx, next_span, what, "the value of a credential flag");
+            continue;
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            report_argument(ctx, *span, what, reason);
+        }
+    }
+}
+
+fn report_argument(ctx: &mut Ctx<'_>, span: Span, what: &str, reason: &'static str) {
+    ctx.report(
+        ctx.diagnostic(Code::LiteralSecret, format!("`{what}` holds a secret written as a literal value"), span)
+            .with_label(reason)
+            .with_note("literal values end up in Git, in the generated manifests and in `kubectl describe`")
+            .with_help("put it in `env` as `NAME: secret SECRET.KEY` and pass `$(NAME)` here: Kubernetes expands it"),
+    );
+}
+
+/// `--password`, `--requirepass`, `-token`… (the part before any `=`).
+fn is_secret_flag(arg: &str) -> bool {
+    let Some(name) = arg.strip_prefix('-') else {
+        return false;
+    };
+    let name = name
+        .trim_start_matches('-')
+        .to_ascii_uppercase()
+        .replace('-', "_");
+    name == "REQUIREPASS"
+        || SECRET_NAME_ENDINGS
+            .iter()
+            .any(|ending| name == *ending || name.ends_with(&format!("_{ending}")))
 }
 
 fn suggested_secret_name(key: &str) -> String {

@@ -155,8 +155,17 @@ fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Fi
         "probes" => spec.probes = read_probes(ctx, value),
         "env" => spec.env = read_env(ctx, value),
         "config" => spec.config = read_config(ctx, value),
-        "command" => spec.command = ctx.read_string_list(value).map(|c| ctx.sourced(c, span)),
-        "args" => spec.args = ctx.read_string_list(value).map(|a| ctx.sourced(a, span)),
+        "command" | "args" => {
+            let list = ctx.read_string_list(value).map(|l| ctx.sourced(l, span));
+            if list.is_some() {
+                super::secrets::check_argument_secrets(ctx, value, name);
+            }
+            if name == "command" {
+                spec.command = list;
+            } else {
+                spec.args = list;
+            }
+        }
         "storage" => spec.storage = read_storage(ctx, value).map(|s| ctx.sourced(s, span)),
         "schedule" => spec.schedule = read_schedule(ctx, value).map(|s| ctx.sourced(s, span)),
         "timezone" => spec.timezone = read_timezone(ctx, value).map(|t| ctx.sourced(t, span)),
@@ -559,6 +568,15 @@ fn read_probe(ctx: &mut Ctx<'_>, value: &Value) -> Option<Probe> {
         for (info, field) in ctx.known_fields(block, schema::PROBE_OPTION_FIELDS, "probe options") {
             let v = &field.value;
             match info.name {
+                "port" if matches!(probe.check, ProbeCheck::Exec { .. }) => ctx.report(
+                    ctx.diagnostic(
+                        Code::InvalidValue,
+                        "an `exec` probe has no port",
+                        field.key_span(),
+                    )
+                    .with_label("the command runs inside the container")
+                    .with_help("remove `port`, or probe the port with `http`, `tcp` or `grpc`"),
+                ),
                 "port" => probe.port = read_port_ref(ctx, v).map(|p| (p, v.span)),
                 "delay" => probe.delay = read_seconds(ctx, v),
                 "period" => probe.period = read_positive_duration(ctx, v),
@@ -1158,7 +1176,12 @@ pub fn read_metadata_map(ctx: &mut Ctx<'_>, value: &Value, labels: bool) -> Vec<
     let fields = keyed_fields(ctx, value, rules);
     let mut entries = Vec::new();
     for (key, key_span, field) in fields {
-        let Some(text) = ctx.read_scalar_text(&field.value) else {
+        // Label values are word-like, so a bare name (`tier: frontend`) is a value too.
+        let text = match &field.value.kind {
+            ValueKind::Path(parts) if labels && parts.len() == 1 => Some(parts[0].name.clone()),
+            _ => ctx.read_scalar_text(&field.value),
+        };
+        let Some(text) = text else {
             continue;
         };
         if labels && !names::is_valid_label_value(&text) {

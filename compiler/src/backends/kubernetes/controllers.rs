@@ -75,7 +75,8 @@ pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) 
             spec: Some(StatefulSetSpec {
                 replicas: replicas(workload),
                 selector: selector(app, workload),
-                service_name: Some(workload.name.clone()),
+                service_name: (!workload.ports.is_empty())
+                    .then(|| super::services::headless_name(workload)),
                 template,
                 revision_history_limit: Some(5),
                 volume_claim_templates: workload.storage.as_ref().map(|storage| {
@@ -116,9 +117,13 @@ pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) 
         })),
         WorkloadKind::Job => {
             let batch = batch_or_default(workload);
+            let spec = job_spec(&batch, template);
+            // A Job's template cannot change once created; naming the Job after a hash of its spec
+            // makes a changed job a new Job (the old one is pruned) instead of a failed apply.
+            let name = format!("{}-{}", workload.name, spec_hash(&spec));
             Controller::Job(Box::new(Job {
-                metadata: meta,
-                spec: Some(job_spec(&batch, template)),
+                metadata: workload_meta(app, workload, &name),
+                spec: Some(spec),
                 ..Job::default()
             }))
         }
@@ -159,6 +164,17 @@ pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) 
     }
 }
 
+/// Eight hex digits of the SHA-256 of a spec's JSON (keys sorted, so stable).
+fn spec_hash<T: serde::Serialize>(spec: &T) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(spec).unwrap_or_default();
+    Sha256::digest(&json)
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn batch_or_default(workload: &WorkloadIr) -> BatchIr {
     workload.batch.clone().unwrap_or(BatchIr {
         schedule: None,
@@ -169,7 +185,7 @@ fn batch_or_default(workload: &WorkloadIr) -> BatchIr {
         parallelism: None,
         retries: 3,
         timeout_seconds: None,
-        ttl_seconds: 86_400,
+        ttl_seconds: None,
         restart: crate::semantic::spec::Restart::Never,
     })
 }
@@ -181,7 +197,9 @@ fn job_spec(batch: &BatchIr, template: k8s_openapi::api::core::v1::PodTemplateSp
         completions: batch.completions.map(to_i32),
         parallelism: batch.parallelism.map(to_i32),
         active_deadline_seconds: batch.timeout_seconds.and_then(|t| i64::try_from(t).ok()),
-        ttl_seconds_after_finished: Some(i32::try_from(batch.ttl_seconds).unwrap_or(i32::MAX)),
+        ttl_seconds_after_finished: batch
+            .ttl_seconds
+            .map(|ttl| i32::try_from(ttl).unwrap_or(i32::MAX)),
         template,
         ..JobSpec::default()
     }

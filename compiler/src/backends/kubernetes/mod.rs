@@ -54,8 +54,8 @@ fn render_workload(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Resource>) 
         Controller::CronJob(c) => typed(name, c.as_ref()),
         Controller::DaemonSet(d) => typed(name, d.as_ref()),
     });
-    if let Some(service) = services::service(app, workload) {
-        out.push(typed(name, &service));
+    for (service_name, service) in services::services(app, workload) {
+        out.push(typed(&service_name, &service));
     }
     if let Some(hpa) = scaling::autoscaler(app, workload) {
         out.push(typed(name, &hpa));

@@ -7,13 +7,31 @@ use crate::semantic::spec::WorkloadKind;
 use k8s_openapi::api::core::v1::{Service, ServiceAccount, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-/// The Service in front of a service (ClusterIP) or a stateful workload (headless, so each replica
-/// has a stable DNS name); `None` for kinds that receive no traffic.
-pub fn service(app: &AppIr, workload: &WorkloadIr) -> Option<Service> {
+/// The Services of a workload with ports: a ClusterIP Service for clients (ready pods only), and,
+/// for stateful workloads, a headless Service that gives every replica a stable DNS name
+/// (`db-0.db-headless`) and lists pods before they are ready, so peers can find each other while a
+/// cluster forms. Kinds that receive no traffic get none.
+pub fn services(app: &AppIr, workload: &WorkloadIr) -> Vec<(String, Service)> {
     if !workload.kind.has_service() || workload.ports.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let headless = workload.kind == WorkloadKind::Stateful;
+    let mut out = vec![(
+        workload.name.clone(),
+        service(app, workload, &workload.name, false),
+    )];
+    if workload.kind == WorkloadKind::Stateful {
+        let name = headless_name(workload);
+        out.push((name.clone(), service(app, workload, &name, true)));
+    }
+    out
+}
+
+/// The name of a stateful workload's headless Service (the StatefulSet's `serviceName`).
+pub fn headless_name(workload: &WorkloadIr) -> String {
+    format!("{}-headless", workload.name)
+}
+
+fn service(app: &AppIr, workload: &WorkloadIr, name: &str, headless: bool) -> Service {
     let ports = workload
         .ports
         .iter()
@@ -25,17 +43,18 @@ pub fn service(app: &AppIr, workload: &WorkloadIr) -> Option<Service> {
             ..ServicePort::default()
         })
         .collect();
-    Some(Service {
-        metadata: workload_meta(app, workload, &workload.name),
+    Service {
+        metadata: workload_meta(app, workload, name),
         spec: Some(ServiceSpec {
             type_: Some("ClusterIP".to_string()),
             cluster_ip: headless.then(|| "None".to_string()),
+            publish_not_ready_addresses: headless.then_some(true),
             selector: Some(selector_labels(app, workload)),
             ports: Some(ports),
             ..ServiceSpec::default()
         }),
         ..Service::default()
-    })
+    }
 }
 
 /// A ServiceAccount per workload, so identities (and later RBAC and mesh policies) are never
