@@ -17,7 +17,7 @@ use crate::syntax::{parse, syntax_diagnostics};
 #[salsa::tracked(returns(ref))]
 pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let mut all = Vec::new();
-    for file in project.files(db).iter().chain(project.stdlib(db)) {
+    for file in &project.all_files(db) {
         all.extend(syntax_diagnostics(db, *file).iter().cloned());
         all.extend(
             resolve_imports(db, project, *file)

@@ -41,6 +41,17 @@ pub struct Project {
     pub stdlib: Vec<File>,
 }
 
+impl Project {
+    /// Every file: the project's own, then the standard library's.
+    pub fn all_files(self, db: &dyn Db) -> Vec<File> {
+        self.files(db)
+            .iter()
+            .chain(self.stdlib(db))
+            .copied()
+            .collect()
+    }
+}
+
 /// The database trait every query takes; the language server and the CLI share it.
 #[salsa::db]
 pub trait Db: salsa::Database {}

@@ -1,6 +1,6 @@
 //! Printing diagnostics and the closing summary line.
 
-use k8sc_compiler::db::{Database, File, Project};
+use k8sc_compiler::db::{Database, Project};
 use k8sc_compiler::diagnostics::{self, Diagnostic, SourceLookup};
 use std::collections::BTreeMap;
 
@@ -12,13 +12,8 @@ pub struct ProjectSources {
 impl ProjectSources {
     /// Collects the texts of every file of `project`.
     pub fn new(db: &Database, project: Project) -> ProjectSources {
-        let files: Vec<File> = project
-            .files(db)
-            .iter()
-            .chain(project.stdlib(db))
-            .copied()
-            .collect();
-        let texts = files
+        let texts = project
+            .all_files(db)
             .into_iter()
             .map(|f| (f.path(db).clone(), f.text(db).clone()))
             .collect();

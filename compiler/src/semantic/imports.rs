@@ -36,10 +36,9 @@ pub struct FileImports {
 #[salsa::tracked(returns(ref))]
 pub fn files_by_path(db: &dyn Db, project: Project) -> BTreeMap<String, File> {
     project
-        .files(db)
-        .iter()
-        .chain(project.stdlib(db))
-        .map(|file| (file.path(db).clone(), *file))
+        .all_files(db)
+        .into_iter()
+        .map(|file| (file.path(db).clone(), file))
         .collect()
 }
 
@@ -340,12 +339,7 @@ fn relative_from(importer: &str, target: &str) -> Option<String> {
 /// closes it, with the whole cycle in the message.
 #[salsa::tracked(returns(ref))]
 pub fn import_cycles(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
-    let files: Vec<File> = project
-        .files(db)
-        .iter()
-        .chain(project.stdlib(db))
-        .copied()
-        .collect();
+    let files = project.all_files(db);
     let edges: HashMap<File, Vec<(File, Span)>> = files
         .iter()
         .map(|file| {

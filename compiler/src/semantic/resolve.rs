@@ -120,7 +120,7 @@ pub fn resolve_references(db: &dyn Db, project: Project) -> Resolution {
     let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
-    for file in project.files(db).iter().chain(project.stdlib(db)) {
+    for file in &project.all_files(db) {
         let count = parse(db, *file).file.decls().count();
         for index in 0..count {
             let index = u32::try_from(index).unwrap_or(u32::MAX);
