@@ -194,11 +194,19 @@ pub struct Block {
 }
 
 impl Block {
-    /// The fields of the block, skipping `require` blocks.
+    /// The fields of the block, skipping `require` blocks and `allow` exceptions.
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.items.iter().filter_map(|item| match item {
             BlockItem::Field(field) => Some(field),
-            BlockItem::Require(_) => None,
+            BlockItem::Require(_) | BlockItem::Allow(_) => None,
+        })
+    }
+
+    /// The `allow … because …` exceptions of the block.
+    pub fn allows(&self) -> impl Iterator<Item = &Allow> {
+        self.items.iter().filter_map(|item| match item {
+            BlockItem::Allow(allow) => Some(allow),
+            _ => None,
         })
     }
 }
@@ -210,6 +218,38 @@ pub enum BlockItem {
     Field(Field),
     /// `require { rule "message" … }`.
     Require(RequireBlock),
+    /// `allow pinned_images because "reason"`.
+    Allow(Allow),
+}
+
+/// `allow NAME because "reason"`: a reviewed exception to a policy (or to a tier rule, named
+/// `TIER.RULE`) for the workload it is written in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// The policy or tier rule, as a dotted name.
+    pub name: Vec<Ident>,
+    /// Why the exception is acceptable.
+    pub reason: StrLit,
+    /// The span of the `allow` keyword.
+    pub keyword_span: Span,
+    /// The whole exception.
+    pub span: Span,
+}
+
+impl Allow {
+    /// The dotted name as written.
+    pub fn name_text(&self) -> String {
+        let parts: Vec<&str> = self.name.iter().map(|i| i.name.as_str()).collect();
+        parts.join(".")
+    }
+
+    /// The span of the name.
+    pub fn name_span(&self) -> Span {
+        match (self.name.first(), self.name.last()) {
+            (Some(first), Some(last)) => first.span.to(last.span),
+            _ => self.span,
+        }
+    }
 }
 
 /// `key: value`, `a.b.c: value` or `key { … }`.

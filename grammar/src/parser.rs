@@ -2,8 +2,8 @@
 //! node as a syntax error.
 
 use crate::ast::{
-    BinaryOp, Block, BlockItem, Decl, DeclKind, Field, Ident, Import, ImportTarget, Item, Key,
-    Number, Param, RequireBlock, RequireRule, SourceFile, StrLit, UnaryOp, Value, ValueKind,
+    Allow, BinaryOp, Block, BlockItem, Decl, DeclKind, Field, Ident, Import, ImportTarget, Item,
+    Key, Number, Param, RequireBlock, RequireRule, SourceFile, StrLit, UnaryOp, Value, ValueKind,
 };
 use crate::comments::{Comment, comments, doc_comment_before};
 use crate::recovery::explain_recovery;
@@ -245,6 +245,7 @@ impl<'t> Builder<'t> {
             match inner.as_rule() {
                 Rule::field => items.push(BlockItem::Field(self.field(inner))),
                 Rule::require_block => items.push(BlockItem::Require(self.require_block(inner))),
+                Rule::allow => items.push(BlockItem::Allow(self.allow(inner))),
                 Rule::field_error => self.error(explain_recovery(
                     self.text,
                     Rule::field_error,
@@ -327,6 +328,35 @@ impl<'t> Builder<'t> {
                 quoted: false,
                 span,
             },
+        }
+    }
+
+    fn allow(&self, pair: Pair<'t, Rule>) -> Allow {
+        let span = Span::from(pair.as_span());
+        let mut keyword_span = span.shrink_to_start();
+        let mut name = Vec::new();
+        let mut reason = StrLit {
+            value: String::new(),
+            span: span.shrink_to_end(),
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::kw_allow => keyword_span = inner.as_span().into(),
+                Rule::path => name = inner.into_inner().map(ident).collect(),
+                Rule::string => {
+                    reason = StrLit {
+                        span: inner.as_span().into(),
+                        value: self.string(inner),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Allow {
+            name,
+            reason,
+            keyword_span,
+            span,
         }
     }
 

@@ -83,6 +83,9 @@ fn explain_field(snippet: &str, offset: usize) -> SyntaxError {
     if let Some(error) = second_field_on_line(snippet, offset) {
         return error;
     }
+    if let Some(error) = malformed_allow(snippet, offset) {
+        return error;
+    }
     let mut error = explain_with(Rule::field_alone, snippet, offset, "a field");
     let trimmed = snippet.trim_start();
     let word = leading_word(trimmed);
@@ -93,6 +96,26 @@ fn explain_field(snippet: &str, offset: usize) -> SyntaxError {
         ));
     }
     error
+}
+
+/// `allow NAME` without `because "reason"`: every exception must say why it is acceptable.
+fn malformed_allow(snippet: &str, offset: usize) -> Option<SyntaxError> {
+    let trimmed = snippet.trim_start();
+    let rest = trimmed.strip_prefix("allow")?;
+    if !rest.starts_with([' ', '\t']) || rest.trim_start().starts_with(':') {
+        return None;
+    }
+    let start = offset + (snippet.len() - trimmed.len());
+    let span = Span::new(start, offset + snippet.trim_end().len());
+    let name = leading_word(rest.trim_start());
+    let name = if name.is_empty() { "POLICY" } else { name };
+    Some(
+        SyntaxError::new("an exception needs a reason", span)
+            .with_label("expected `allow NAME because \"reason\"`")
+            .with_help(format!(
+                "say why the exception is acceptable: `allow {name} because \"…\"`"
+            )),
+    )
 }
 
 /// Re-parses `snippet` with `rule` and words pest's complaint.

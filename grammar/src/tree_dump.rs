@@ -65,6 +65,16 @@ fn dump_block_items(out: &mut String, block: &Block, depth: usize) {
     for item in &block.items {
         match item {
             BlockItem::Field(field) => dump_field(out, field, depth),
+            BlockItem::Allow(allow) => {
+                let _ = writeln!(
+                    out,
+                    "{}allow {} because {:?} {}",
+                    "  ".repeat(depth),
+                    allow.name_text(),
+                    allow.reason.value,
+                    span(allow.span)
+                );
+            }
             BlockItem::Require(require) => {
                 let _ = writeln!(out, "{}require {}", "  ".repeat(depth), span(require.span));
                 for rule in &require.rules {

@@ -93,6 +93,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
         file,
         layer: Layer::Workload,
         diagnostics: &mut diagnostics,
+        exceptions_block: None,
     };
     let content = match WorkloadKind::from_decl(syntax.kind) {
         Some(kind) => {

@@ -21,6 +21,9 @@ pub struct Ctx<'d> {
     pub layer: Layer,
     /// Collected diagnostics.
     pub diagnostics: &'d mut Vec<Diagnostic>,
+    /// The block whose `allow … because …` exceptions are read by the caller (a workload's
+    /// body); in any other block an exception is reported as misplaced.
+    pub exceptions_block: Option<Span>,
 }
 
 impl Ctx<'_> {
@@ -397,6 +400,20 @@ impl Ctx<'_> {
                         )
                         .with_label("only tiers have `require` blocks"),
                     );
+                    continue;
+                }
+                k8sc_grammar::BlockItem::Allow(allow) => {
+                    if self.exceptions_block != Some(block.span) {
+                        self.report(
+                            self.diagnostic(
+                                Code::UnknownField,
+                                format!("`allow` is not allowed in {context}"),
+                                allow.keyword_span,
+                            )
+                            .with_label("exceptions are written in the workload they exempt")
+                            .with_help("move it into the workload's block"),
+                        );
+                    }
                     continue;
                 }
             };
