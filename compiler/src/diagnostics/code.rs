@@ -66,9 +66,17 @@ codes! {
     AppStructure = "E0020", Error, "workload outside an app, or several apps in one file";
     InvalidValue = "E0021", Error, "value out of bounds or not one of the allowed values";
     NoSuchPort = "E0022", Error, "probe or route targets a port the workload does not have";
+    UnknownProperty = "E0023", Error, "unknown property or test in a rule";
+    RuleViolation = "E0024", Error, "a workload breaks a tier rule or policy";
+    TierCycle = "E0025", Error, "tiers extend each other in a cycle";
+    PolicyArguments = "E0026", Error, "policy used with the wrong arguments";
+    UnenforceableRule = "E0027", Error, "rule cannot be enforced in the cluster";
+    MissingPolicy = "E0028", Error, "the tier requires the app to use a policy";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
     NoReadinessProbe = "W0003", Warning, "service without a readiness probe";
+    RuleWarning = "W0004", Warning, "a workload breaks a warning-level policy";
+    UnusedAllow = "W0005", Warning, "an `allow` that exempts nothing";
 }
 
 impl Code {

@@ -5,6 +5,9 @@
 //! language server can say where an effective value was written. Backends read only this; the IR
 //! knows nothing of YAML or of any backend's resource kinds.
 
+pub mod labels;
+pub mod policy;
+
 pub use crate::semantic::spec::Origin;
 use crate::semantic::spec::{
     Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, PodSecurity, ProbeCheck,
@@ -12,6 +15,7 @@ use crate::semantic::spec::{
 };
 use crate::types::image::ImageRef;
 use k8sc_grammar::DeclKind;
+use policy::RuleIr;
 
 /// Every app of the project, sorted by name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -41,8 +45,44 @@ pub struct AppIr {
     pub labels: Vec<Entry<String>>,
     /// Extra annotations for the namespace.
     pub annotations: Vec<Entry<String>>,
+    /// The namespace's ResourceQuota, from the app or its tier.
+    pub quota: Option<Sourced<QuotaIr>>,
+    /// The namespace's LimitRange, from the app or its tier.
+    pub limit_range: Option<Sourced<LimitRangeIr>>,
+    /// The tier rules and policies in force, sorted by name.
+    pub rules: Vec<RuleIr>,
     /// The workloads, sorted by name.
     pub workloads: Vec<WorkloadIr>,
+}
+
+/// Totals the namespace may use (a ResourceQuota).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct QuotaIr {
+    /// Sum of CPU requests, millicores.
+    pub cpu: Option<u64>,
+    /// Sum of memory requests and of memory limits, bytes.
+    pub memory: Option<u64>,
+    /// Number of pods.
+    pub pods: Option<u32>,
+    /// Sum of persistent volume claim sizes, bytes.
+    pub storage: Option<u64>,
+}
+
+/// Per-container defaults and bounds of the namespace (a LimitRange), for pods not made by k8sc.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct LimitRangeIr {
+    /// Default CPU request, millicores.
+    pub cpu_request: Option<u64>,
+    /// Default CPU limit, millicores.
+    pub cpu_limit: Option<u64>,
+    /// Default memory request, bytes.
+    pub memory_request: Option<u64>,
+    /// Default memory limit, bytes.
+    pub memory_limit: Option<u64>,
+    /// Largest CPU limit a container may have, millicores.
+    pub max_cpu: Option<u64>,
+    /// Largest memory limit a container may have, bytes.
+    pub max_memory: Option<u64>,
 }
 
 /// A port with its final name.
@@ -252,4 +292,6 @@ pub struct WorkloadIr {
     pub disruption: Option<Sourced<Disruption>>,
     /// The autoscaler, if any.
     pub autoscale: Option<AutoscaleIr>,
+    /// Rules this workload is exempted from (`allow … because …`), by rule name.
+    pub exemptions: Vec<(String, String)>,
 }

@@ -129,6 +129,9 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec) -> AppIr {
         gateway: spec.gateway.clone(),
         labels: spec.labels.clone(),
         annotations: spec.annotations.clone(),
+        quota: None,
+        limit_range: None,
+        rules: Vec::new(),
         workloads: Vec::new(),
     }
 }

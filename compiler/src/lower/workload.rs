@@ -196,6 +196,7 @@ pub fn lower_workload(
         spread,
         disruption,
         autoscale,
+        exemptions: Vec::new(),
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod decls;
 pub mod imports;
+pub mod policy;
 pub mod reader;
 pub mod resolve;
 pub mod schema;
