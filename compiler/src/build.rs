@@ -9,6 +9,7 @@ use crate::output::{DEFAULT_ENV, OutputTree, build_tree};
 use crate::semantic::decls::{DeclId, check_decl};
 use crate::semantic::imports::{import_cycles, resolve_imports};
 use crate::semantic::resolve::resolve_references;
+use crate::semantic::rules::tier_cycles;
 use crate::semantic::scope::file_scope;
 use crate::semantic::structure::project_structure;
 use crate::syntax::{parse, syntax_diagnostics};
@@ -38,12 +39,62 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
         }
     }
     all.extend(import_cycles(db, project).iter().cloned());
+    all.extend(tier_cycles(db, project).iter().cloned());
     all.extend(project_structure(db, project).diagnostics.iter().cloned());
     all.extend(resolve_references(db, project).diagnostics.iter().cloned());
     all.extend(lower_project(db, project).diagnostics.iter().cloned());
+    suppress_covered_warnings(&mut all);
     diagnostics::sort(&mut all);
     all.dedup();
     all
+}
+
+/// A `:latest` warning on an image that a rule already reports is noise: drop it.
+fn suppress_covered_warnings(all: &mut Vec<Diagnostic>) {
+    use crate::diagnostics::Code;
+    let covered: Vec<(String, k8sc_grammar::Span)> = all
+        .iter()
+        .filter(|d| matches!(d.code, Code::RuleViolation | Code::RuleWarning))
+        .map(|d| (d.primary.file.clone(), d.primary.span))
+        .collect();
+    all.retain(|d| {
+        d.code != Code::UnpinnedImage
+            || !covered
+                .iter()
+                .any(|(file, span)| *file == d.primary.file && *span == d.primary.span)
+    });
+}
+
+/// A reviewed exception (`allow … because …`) in force in the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The app.
+    pub app: String,
+    /// The workload.
+    pub workload: String,
+    /// The rule it is exempted from (`pinned_images`, `production.replicas_min`).
+    pub rule: String,
+    /// The reason given.
+    pub reason: String,
+}
+
+/// Every exception of the project, sorted, for the build summary.
+pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
+    let mut out = Vec::new();
+    for app in &lower_project(db, project).ir.apps {
+        for workload in &app.workloads {
+            for (rule, reason) in &workload.exemptions {
+                out.push(Exception {
+                    app: app.name.clone(),
+                    workload: workload.name.clone(),
+                    rule: rule.clone(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.app, &a.workload, &a.rule).cmp(&(&b.app, &b.workload, &b.rule)));
+    out
 }
 
 /// What a build produced.
@@ -51,6 +102,8 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
 pub struct BuildResult {
     /// Every diagnostic (warnings too).
     pub diagnostics: Vec<Diagnostic>,
+    /// The reviewed exceptions in force.
+    pub exceptions: Vec<Exception>,
     /// The output, present only when no diagnostic is an error.
     pub tree: Option<OutputTree>,
 }
@@ -68,6 +121,7 @@ pub fn build(db: &dyn Db, project: Project) -> BuildResult {
     if diagnostics.iter().any(Diagnostic::is_error) {
         return BuildResult {
             diagnostics,
+            exceptions: Vec::new(),
             tree: None,
         };
     }
@@ -75,6 +129,7 @@ pub fn build(db: &dyn Db, project: Project) -> BuildResult {
     let resources = backends::kubernetes::render(ir);
     BuildResult {
         diagnostics,
+        exceptions: exceptions(db, project),
         tree: Some(build_tree(DEFAULT_ENV, &resources)),
     }
 }

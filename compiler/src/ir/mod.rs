@@ -13,6 +13,7 @@ use crate::semantic::spec::{
     Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, PodSecurity, ProbeCheck,
     Protocol, Replicas, Restart, Sourced, Spread, WorkloadKind,
 };
+pub use crate::semantic::spec::{LimitRangeIr, QuotaIr};
 use crate::types::image::ImageRef;
 use k8sc_grammar::DeclKind;
 use policy::RuleIr;
@@ -53,36 +54,6 @@ pub struct AppIr {
     pub rules: Vec<RuleIr>,
     /// The workloads, sorted by name.
     pub workloads: Vec<WorkloadIr>,
-}
-
-/// Totals the namespace may use (a ResourceQuota).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct QuotaIr {
-    /// Sum of CPU requests, millicores.
-    pub cpu: Option<u64>,
-    /// Sum of memory requests and of memory limits, bytes.
-    pub memory: Option<u64>,
-    /// Number of pods.
-    pub pods: Option<u32>,
-    /// Sum of persistent volume claim sizes, bytes.
-    pub storage: Option<u64>,
-}
-
-/// Per-container defaults and bounds of the namespace (a LimitRange), for pods not made by k8sc.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct LimitRangeIr {
-    /// Default CPU request, millicores.
-    pub cpu_request: Option<u64>,
-    /// Default CPU limit, millicores.
-    pub cpu_limit: Option<u64>,
-    /// Default memory request, bytes.
-    pub memory_request: Option<u64>,
-    /// Default memory limit, bytes.
-    pub memory_limit: Option<u64>,
-    /// Largest CPU limit a container may have, millicores.
-    pub max_cpu: Option<u64>,
-    /// Largest memory limit a container may have, bytes.
-    pub max_memory: Option<u64>,
 }
 
 /// A port with its final name.

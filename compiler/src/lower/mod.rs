@@ -2,16 +2,25 @@
 //! what can only be judged on effective values is checked (required fields, the ports probes and
 //! routes target, budgets that would block node drains…).
 
+mod capacity;
+mod facts;
+mod policy;
 mod ports;
+mod rules;
 mod workload;
 
-use crate::db::{Db, Project};
+use crate::db::{Db, File, Project};
 use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::ir::WorkloadIr;
+use crate::ir::policy::ExemptionIr;
 use crate::ir::{AppIr, ProjectIr};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
-use crate::semantic::resolve::resolve_references;
+use crate::semantic::policy::property::Property;
+use crate::semantic::resolve::resolve_decl;
+use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
 use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced};
 use crate::semantic::structure::{AppEntry, project_structure};
+use k8sc_grammar::DeclKind;
 use k8sc_grammar::Span;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -70,33 +79,219 @@ impl LowerCtx<'_> {
     }
 }
 
+/// What every workload of an app needs from it: its spec, its tier, its IR without workloads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppContext {
+    /// What the app declaration says.
+    pub spec: AppSpec,
+    /// The app's tier (file and declaration index), if it names one that resolves.
+    pub tier: Option<(File, u32)>,
+    /// The app's IR, without workloads and rules.
+    pub ir: AppIr,
+    /// Problems with the app's policies and its tier's required policies.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The context of the app declared by `app`.
+#[salsa::tracked(returns(ref))]
+pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> AppContext {
+    let spec = match &check_decl(db, app).content {
+        DeclContent::App(spec) => (**spec).clone(),
+        _ => AppSpec::default(),
+    };
+    let structure = project_structure(db, project);
+    let entry = structure
+        .apps
+        .iter()
+        .find(|a| a.file == app.file(db) && a.index == app.index(db));
+    let tier = spec
+        .tier
+        .as_ref()
+        .and_then(|t| lookup_decl(db, project, app.file(db), &t.value, DeclKind::Tier));
+    let layers = tier.map(|t| tier_layers(db, project, t));
+    let mut diagnostics = Vec::new();
+    let policies = app_policies(db, project, app);
+    diagnostics.extend(policies.diagnostics.iter().cloned());
+    if let Some(layers) = layers {
+        diagnostics.extend(layers.diagnostics.iter().cloned());
+        let path = app.file(db).path(db).clone();
+        let at = spec.tier.as_ref().map_or_else(
+            || entry.map_or(Span::default(), |e| e.name_span),
+            |t| t.origin.span,
+        );
+        for (required, tier_name, file, span) in &layers.require_policies {
+            if spec.policies.iter().any(|p| &p.name == required) {
+                continue;
+            }
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingPolicy,
+                    format!("tier `{tier_name}` requires the app to use policy `{required}`"),
+                    &path,
+                    at,
+                )
+                .with_label(format!("the app's tier: `{}`", layers.name))
+                .with_secondary(Label::new(&**file, *span).with_message("required here"))
+                .with_help(format!(
+                    "add it to the app's policies with its arguments, e.g. `policies: [{required}(…)]`"
+                )),
+            );
+        }
+    }
+    let fallback;
+    let entry = match entry {
+        Some(entry) => entry,
+        None => {
+            fallback = AppEntry {
+                name: String::new(),
+                k8s_name: String::new(),
+                name_span: Span::default(),
+                file: app.file(db),
+                index: app.index(db),
+                workloads: Vec::new(),
+            };
+            &fallback
+        }
+    };
+    let ir = lower_app(db, entry, &spec, layers);
+    AppContext {
+        spec,
+        tier: tier.map(|t| (t.file(db), t.index(db))),
+        ir,
+        diagnostics,
+    }
+}
+
+/// One workload lowered, and checked against the rules in force for it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LoweredWorkload {
+    /// The workload's IR, when it has no errors.
+    pub ir: Option<WorkloadIr>,
+    /// The rules that apply to it, with its exemption from each.
+    pub rules: Vec<(RuleInForce, Option<ExemptionIr>)>,
+    /// Problems with its effective values and rule violations.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lowers one workload: its layers stacked (workload over app defaults over tier defaults), its
+/// defaults filled in, and its rules checked. Tracked per workload, so editing one workload
+/// re-checks only that workload's values and rules.
+#[salsa::tracked(returns(ref))]
+pub fn lower_workload_decl<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    decl: DeclId<'db>,
+) -> LoweredWorkload {
+    let mut out = LoweredWorkload::default();
+    let structure = project_structure(db, project);
+    let file = decl.file(db);
+    let Some(&(app_index, workload_index)) = structure.locations.get(&(file, decl.index(db)))
+    else {
+        return out;
+    };
+    let Some(app_entry) = structure.apps.get(app_index) else {
+        return out;
+    };
+    let Some(entry) = app_entry.workloads.get(workload_index) else {
+        return out;
+    };
+    let DeclContent::Workload { kind, spec } = &check_decl(db, decl).content else {
+        return out;
+    };
+    let app_decl = DeclId::new(db, app_entry.file, app_entry.index);
+    let context = app_context(db, project, app_decl);
+    let tier = match &spec.tier {
+        Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
+        None => context.tier.map(|(f, i)| DeclId::new(db, f, i)),
+    };
+    let layers = tier.map(|t| tier_layers(db, project, t));
+    // The precedence ladder: the workload's own values, the app's defaults, the tier's defaults
+    // (nearest tier first); built-in defaults fill what is still unset during lowering.
+    let mut effective = (**spec).clone();
+    if let Some(app_defaults) = &context.spec.defaults {
+        effective = effective.overlay((**app_defaults).clone());
+    }
+    if let Some(layers) = layers {
+        effective = effective.overlay(layers.defaults.clone());
+    }
+    let calls = &resolve_decl(db, project, decl).calls;
+    let mut diagnostics = Vec::new();
+    let ir = workload::lower_workload(
+        db,
+        &context.ir,
+        &context.spec,
+        entry,
+        *kind,
+        effective,
+        calls,
+        &mut diagnostics,
+    );
+    let Some(mut ir) = ir else {
+        out.diagnostics = diagnostics;
+        return out;
+    };
+    diagnostics.extend(capacity::check_limit_range(&context.ir, &ir));
+    let mut rules: Vec<RuleInForce> = layers.map(|l| l.rules.clone()).unwrap_or_default();
+    rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
+    let facts = facts::workload_facts(&context.ir, &ir);
+    let subject = rules::Subject {
+        name: &entry.name,
+        k8s_name: &entry.k8s_name,
+        what: crate::semantic::workload::keyword_phrase(entry.keyword),
+        kind: *kind,
+        file: Arc::from(file.path(db).as_str()),
+        name_span: entry.name_span,
+        allows: &spec.allows,
+    };
+    let outcome = rules::check_rules(&subject, &facts, &rules);
+    // A rule that demands a readiness probe says more than the generic warning.
+    if outcome
+        .applied
+        .iter()
+        .any(|(r, _)| r.deny.properties().contains(&Property::ProbesReady))
+    {
+        diagnostics.retain(|d| d.code != Code::NoReadinessProbe);
+    }
+    diagnostics.extend(outcome.diagnostics);
+    ir.exemptions = outcome
+        .applied
+        .iter()
+        .filter_map(|(rule, exemption)| {
+            exemption
+                .as_ref()
+                .map(|e| (rule.allow_name(), e.reason.clone()))
+        })
+        .collect();
+    out.ir = Some(ir);
+    out.rules = outcome.applied;
+    out.diagnostics = diagnostics;
+    out
+}
+
 /// Builds the IR of the whole project.
 #[salsa::tracked(returns(ref))]
 pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
     let structure = project_structure(db, project);
-    let resolution = resolve_references(db, project);
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
-    for (app_index, entry) in structure.apps.iter().enumerate() {
-        let spec = match &check_decl(db, DeclId::new(db, entry.file, entry.index)).content {
-            DeclContent::App(spec) => (**spec).clone(),
-            _ => AppSpec::default(),
-        };
-        let mut app = lower_app(db, entry, &spec);
-        for (workload_index, workload) in entry.workloads.iter().enumerate() {
-            let calls = resolution
-                .calls
-                .get(app_index)
-                .and_then(|w| w.get(workload_index))
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            if let Some(lowered) =
-                workload::lower_workload(db, &app, &spec, workload, calls, &mut diagnostics)
-            {
-                app.workloads.push(lowered);
+    for entry in &structure.apps {
+        let app_decl = DeclId::new(db, entry.file, entry.index);
+        let context = app_context(db, project, app_decl);
+        diagnostics.extend(context.diagnostics.iter().cloned());
+        let mut app = context.ir.clone();
+        let mut lowered = Vec::new();
+        for workload in &entry.workloads {
+            let result =
+                lower_workload_decl(db, project, DeclId::new(db, workload.file, workload.index));
+            diagnostics.extend(result.diagnostics.iter().cloned());
+            if let Some(ir) = &result.ir {
+                app.workloads.push(ir.clone());
+                lowered.push(result);
             }
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
+        app.rules = policy::rules_of_app(&lowered);
+        diagnostics.extend(capacity::check_quota(&app, entry.name_span));
         apps.push(app);
     }
     report_shared_namespaces(&apps, &mut diagnostics);
@@ -106,7 +301,7 @@ pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
     }
 }
 
-fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec) -> AppIr {
+fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&TierLayers>) -> AppIr {
     let file = entry.file.path(db).clone();
     let namespace = spec.namespace.clone().unwrap_or_else(|| Sourced {
         value: entry.k8s_name.clone(),
@@ -125,12 +320,19 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec) -> AppIr {
         pod_security: spec
             .pod_security
             .clone()
+            .or_else(|| layers.and_then(|l| l.pod_security.clone()))
             .unwrap_or_else(|| Sourced::builtin(PodSecurity::Restricted)),
         gateway: spec.gateway.clone(),
         labels: spec.labels.clone(),
         annotations: spec.annotations.clone(),
-        quota: None,
-        limit_range: None,
+        quota: spec
+            .quota
+            .clone()
+            .or_else(|| layers.and_then(|l| l.quota.clone())),
+        limit_range: spec
+            .limit_range
+            .clone()
+            .or_else(|| layers.and_then(|l| l.limit_range.clone())),
         rules: Vec::new(),
         workloads: Vec::new(),
     }

@@ -5,7 +5,6 @@ use super::ports::{default_probe_port, find_port, name_ports, no_port};
 use crate::db::Db;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::*;
-use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::resolve::ResolvedCall;
 use crate::semantic::spec::*;
 use crate::semantic::structure::WorkloadEntry;
@@ -45,24 +44,18 @@ mod defaults {
     pub const STARTUP_FAILURES: u32 = 30;
 }
 
-/// Lowers one workload, or reports why it cannot be.
+/// Lowers one workload whose layers are already stacked into `spec`, or reports why it cannot be.
+#[allow(clippy::too_many_arguments)]
 pub fn lower_workload(
     db: &dyn Db,
     app: &AppIr,
     app_spec: &AppSpec,
     entry: &WorkloadEntry,
+    kind: WorkloadKind,
+    spec: WorkloadSpec,
     calls: &[ResolvedCall],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<WorkloadIr> {
-    let DeclContent::Workload { kind, spec } =
-        &check_decl(db, DeclId::new(db, entry.file, entry.index)).content
-    else {
-        return None;
-    };
-    let kind = *kind;
-    // The precedence ladder: the workload's own values over built-in defaults. Tier defaults and
-    // environment overrides slot in here as further layers.
-    let spec = (**spec).clone();
     let mut ctx = LowerCtx {
         file: Arc::from(entry.file.path(db).as_str()),
         name_span: entry.name_span,
@@ -578,6 +571,14 @@ fn lower_disruption(
     let Some(replicas) = replicas else {
         return Some(None);
     };
+    // A tier's budget only matters where several replicas may run.
+    let from_tier = spec
+        .disruption
+        .as_ref()
+        .is_some_and(|d| matches!(d.origin.layer, Layer::Tier(_)));
+    if from_tier && replicas.value.max() < 2 {
+        return Some(None);
+    }
     let Some(disruption) = &spec.disruption else {
         // A budget only matters when several replicas may run.
         let budget = (replicas.value.max() >= 2)

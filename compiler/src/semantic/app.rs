@@ -1,9 +1,10 @@
 //! Reading an `app` declaration into an [`AppSpec`].
 
+use super::namespace::{read_limit_range, read_pod_security, read_policy_uses, read_quota};
 use super::reader::Ctx;
 use super::schema::{self, APP_FIELDS};
-use super::spec::{AppSpec, GatewayRef, PodSecurity};
-use super::workload::read_metadata_map;
+use super::spec::{AppSpec, GatewayRef};
+use super::workload::{read_metadata_map, read_workload};
 use crate::diagnostics::Code;
 use crate::types::names;
 use k8sc_grammar::{Block, Value, ValueKind};
@@ -25,21 +26,23 @@ pub fn read_app(ctx: &mut Ctx<'_>, block: &Block) -> AppSpec {
             }
             "registry" => spec.registry = read_registry(ctx, value).map(|r| ctx.sourced(r, span)),
             "pod_security" => {
-                spec.pod_security = ctx
-                    .read_choice(
-                        value,
-                        "Pod Security level",
-                        &[
-                            ("restricted", PodSecurity::Restricted),
-                            ("baseline", PodSecurity::Baseline),
-                            ("privileged", PodSecurity::Privileged),
-                        ],
-                    )
-                    .map(|p| ctx.sourced(p, span))
+                spec.pod_security = read_pod_security(ctx, value).map(|p| ctx.sourced(p, span))
+            }
+            "policies" => spec.policies = read_policy_uses(ctx, value),
+            "defaults" => match &value.kind {
+                ValueKind::Block(block) => {
+                    spec.defaults = Some(Box::new(read_workload(ctx, block, None)))
+                }
+                _ => ctx.wrong_type(value, "a block of workload fields"),
+            },
+            "quota" => spec.quota = read_quota(ctx, value).map(|q| ctx.sourced(q, span)),
+            "limit_range" => {
+                spec.limit_range = read_limit_range(ctx, value).map(|l| ctx.sourced(l, span))
             }
             "gateway" => spec.gateway = read_gateway(ctx, value).map(|g| ctx.sourced(g, span)),
             "labels" => spec.labels = read_metadata_map(ctx, value, true),
-            _ => spec.annotations = read_metadata_map(ctx, value, false),
+            "annotations" => spec.annotations = read_metadata_map(ctx, value, false),
+            _ => {}
         }
     }
     spec

@@ -2,8 +2,10 @@
 //! not the whole project.
 
 use super::app::read_app;
+use super::policy::decl::{PolicySpec, read_policy};
 use super::reader::Ctx;
-use super::spec::{AppSpec, Layer, WorkloadKind, WorkloadSpec};
+use super::spec::{AllowSpec, AppSpec, Layer, WorkloadKind, WorkloadSpec};
+use super::tier::{TierSpec, read_tier};
 use super::workload::read_workload;
 use crate::db::{Db, File};
 use crate::diagnostics::{Code, Diagnostic};
@@ -44,7 +46,11 @@ pub enum DeclContent {
     },
     /// An app.
     App(Box<AppSpec>),
-    /// A tier, policy or environment: parsed and name-resolved; checked by later stages.
+    /// A tier.
+    Tier(Box<TierSpec>),
+    /// A policy (`None` when it has errors that leave it without a rule).
+    Policy(Option<Box<PolicySpec>>),
+    /// An environment: parsed and name-resolved; checked by a later stage.
     #[default]
     Other,
 }
@@ -94,11 +100,23 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
         layer: Layer::Workload,
         diagnostics: &mut diagnostics,
         exceptions_block: None,
+        rules_block: None,
     };
     let content = match WorkloadKind::from_decl(syntax.kind) {
         Some(kind) => {
             check_workload_name(&mut ctx, syntax, kind);
+            ctx.exceptions_block = Some(syntax.body.span);
             let mut spec = read_workload(&mut ctx, &syntax.body, Some(syntax.kind));
+            spec.allows = syntax
+                .body
+                .allows()
+                .map(|allow| AllowSpec {
+                    name: allow.name_text(),
+                    name_span: allow.name_span(),
+                    reason: allow.reason.value.clone(),
+                    span: allow.span,
+                })
+                .collect();
             if ast.has_syntax_errors {
                 spec.rejected.push(WorkloadSpec::INCOMPLETE);
             }
@@ -111,6 +129,17 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
             ctx.layer = Layer::App;
             check_name(&mut ctx, syntax, 63, "app");
             DeclContent::App(Box::new(read_app(&mut ctx, &syntax.body)))
+        }
+        None if syntax.kind == DeclKind::Tier => {
+            let name = syntax.name.as_ref().map_or("", |n| n.name.as_str());
+            ctx.layer = Layer::Tier(name.to_string());
+            ctx.rules_block = Some(syntax.body.span);
+            DeclContent::Tier(Box::new(read_tier(&mut ctx, &syntax.body)))
+        }
+        None if syntax.kind == DeclKind::Policy => {
+            ctx.layer = Layer::Builtin;
+            check_name(&mut ctx, syntax, 63, "policy");
+            DeclContent::Policy(read_policy(&mut ctx, syntax).map(Box::new))
         }
         None => DeclContent::Other,
     };

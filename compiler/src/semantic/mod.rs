@@ -7,13 +7,16 @@
 pub mod app;
 pub mod decls;
 pub mod imports;
+pub mod namespace;
 pub mod policy;
 pub mod reader;
 pub mod resolve;
+pub mod rules;
 pub mod schema;
 pub mod scope;
 pub mod secrets;
 pub mod spec;
 pub mod structure;
 pub mod suggest;
+pub mod tier;
 pub mod workload;

@@ -24,6 +24,8 @@ pub struct Ctx<'d> {
     /// The block whose `allow … because …` exceptions are read by the caller (a workload's
     /// body); in any other block an exception is reported as misplaced.
     pub exceptions_block: Option<Span>,
+    /// The block whose `require` rules are read by the caller (a tier's body).
+    pub rules_block: Option<Span>,
 }
 
 impl Ctx<'_> {
@@ -391,6 +393,9 @@ impl Ctx<'_> {
         for item in &block.items {
             let field = match item {
                 k8sc_grammar::BlockItem::Field(field) => field,
+                k8sc_grammar::BlockItem::Require(_) if self.rules_block == Some(block.span) => {
+                    continue;
+                }
                 k8sc_grammar::BlockItem::Require(require) => {
                     self.report(
                         self.diagnostic(

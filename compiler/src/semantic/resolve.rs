@@ -72,8 +72,34 @@ pub fn resolve_decl<'db>(db: &'db dyn Db, project: Project, decl: DeclId<'db>) -
     let tier = match content {
         DeclContent::App(app) => app.tier.clone(),
         DeclContent::Workload { spec, .. } => spec.tier.clone(),
-        DeclContent::Other => None,
+        _ => None,
     };
+    let policies: Vec<(String, Span)> = match content {
+        DeclContent::App(app) => app
+            .policies
+            .iter()
+            .map(|u| (u.name.clone(), u.name_span))
+            .collect(),
+        DeclContent::Tier(tier) => tier
+            .policies
+            .iter()
+            .map(|u| (u.name.clone(), u.name_span))
+            .chain(tier.require_policies.iter().cloned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (name, span) in policies {
+        resolve_name(
+            db,
+            project,
+            file,
+            scope,
+            &name,
+            span,
+            DeclKind::Policy,
+            &mut out,
+        );
+    }
     if let Some(Sourced { value, origin }) = tier {
         resolve_name(
             db,

@@ -252,7 +252,7 @@ pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
         "spread",
         REPLICATED,
         "spread: zones",
-        "Spread replicas across zones (and nodes), nodes only (hosts), or none.",
+        "Spread replicas across regions (and zones and nodes), zones (and nodes), nodes only (hosts), or none.",
     ),
     field(
         "disruption",
@@ -323,6 +323,154 @@ pub const APP_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "annotations { \"example.com/x\": \"y\" }",
         "Extra annotations on the namespace.",
+    ),
+    field(
+        "policies",
+        Kinds::All,
+        "policies: [pinned_images, trusted_registries([\"ghcr.io/acme\"])]",
+        "Policies every workload of the app must satisfy.",
+    ),
+    field(
+        "defaults",
+        Kinds::All,
+        "defaults { cpu: 250m, memory: 256Mi }",
+        "Workload values for every workload of the app (over the tier's defaults).",
+    ),
+    field(
+        "quota",
+        Kinds::All,
+        "quota { cpu: 20, memory: 64Gi, pods: 200 }",
+        "The namespace's ResourceQuota.",
+    ),
+    field(
+        "limit_range",
+        Kinds::All,
+        "limit_range { cpu: 100m..1, memory: 128Mi..512Mi, max_cpu: 4, max_memory: 8Gi }",
+        "The namespace's LimitRange: container defaults and maxima.",
+    ),
+];
+
+/// The fields of a `tier` declaration.
+pub const TIER_FIELDS: &[FieldInfo] = &[
+    field(
+        "defaults",
+        Kinds::All,
+        "defaults { replicas: 2..10, pod_security: restricted }",
+        "Values workloads (and the namespace) get unless they say otherwise.",
+    ),
+    field(
+        "policies",
+        Kinds::All,
+        "policies: [pinned_images]",
+        "Policies every workload of the tier must satisfy.",
+    ),
+    field(
+        "require_policies",
+        Kinds::All,
+        "require_policies: [trusted_registries]",
+        "Policies an app of the tier must use, with its own arguments.",
+    ),
+];
+
+/// The namespace-level fields a tier's `defaults` may set besides workload fields.
+pub const TIER_NAMESPACE_FIELDS: &[FieldInfo] = &[
+    field(
+        "pod_security",
+        Kinds::All,
+        "pod_security: restricted",
+        "The Pod Security Standard of the namespace.",
+    ),
+    field(
+        "quota",
+        Kinds::All,
+        "quota { cpu: 20, memory: 64Gi, pods: 200 }",
+        "The namespace's ResourceQuota.",
+    ),
+    field(
+        "limit_range",
+        Kinds::All,
+        "limit_range { cpu: 100m..1, memory: 128Mi..512Mi, max_cpu: 4, max_memory: 8Gi }",
+        "The namespace's LimitRange: container defaults and maxima.",
+    ),
+];
+
+/// The fields of a `policy` declaration.
+pub const POLICY_FIELDS: &[FieldInfo] = &[
+    field(
+        "severity",
+        Kinds::All,
+        "severity: error",
+        "`error` fails the build and is enforced at admission; `warning` reports and audits.",
+    ),
+    field(
+        "match",
+        Kinds::All,
+        "match: kind == \"Deployment\"",
+        "Which workloads the policy applies to (default: all).",
+    ),
+    field(
+        "deny",
+        Kinds::All,
+        "deny: image.tag == \"latest\"",
+        "When a workload breaks the policy.",
+    ),
+    field(
+        "require",
+        Kinds::All,
+        "require: probes.ready",
+        "What every workload must satisfy (the opposite of `deny`).",
+    ),
+    field(
+        "message",
+        Kinds::All,
+        "message: \"image {image} is not pinned\"",
+        "What the diagnostic and the admission controller say; `{property}` and `{parameter}` are filled in.",
+    ),
+];
+
+/// The fields of `quota { … }`.
+pub const QUOTA_FIELDS: &[FieldInfo] = &[
+    field("cpu", Kinds::All, "cpu: 20", "Sum of CPU requests."),
+    field(
+        "memory",
+        Kinds::All,
+        "memory: 64Gi",
+        "Sum of memory requests (and of limits).",
+    ),
+    field("pods", Kinds::All, "pods: 200", "Number of pods."),
+    field(
+        "storage",
+        Kinds::All,
+        "storage: 500Gi",
+        "Sum of volume claim sizes.",
+    ),
+];
+
+/// The fields of `limit_range { … }`.
+pub const LIMIT_RANGE_FIELDS: &[FieldInfo] = &[
+    field(
+        "cpu",
+        Kinds::All,
+        "cpu: 100m..1",
+        "Default CPU request..limit of containers that set none.",
+    ),
+    field(
+        "memory",
+        Kinds::All,
+        "memory: 128Mi..512Mi",
+        "Default memory request..limit.",
+    ),
+    field(
+        "max_cpu",
+        Kinds::All,
+        "max_cpu: 4",
+        "Largest CPU limit a container may have.",
+    ),
+    field(
+        "max_memory",
+        Kinds::All,
+        "max_memory: 8Gi",
+        "Largest memory limit a container may have.",
     ),
 ];
 

@@ -373,6 +373,8 @@ pub struct CallRef {
 /// Where replicas are spread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Spread {
+    /// Across regions, zones and nodes (clusters that span regions).
+    Regions,
     /// Across zones and across nodes.
     Zones,
     /// Across nodes only.
@@ -512,6 +514,8 @@ pub struct WorkloadSpec {
     pub autoscale: Option<Sourced<Autoscale>>,
     /// `tier`: a tier for this workload instead of the app's.
     pub tier: Option<Sourced<String>>,
+    /// `allow … because …` exceptions (only in a workload's own declaration; never inherited).
+    pub allows: Vec<AllowSpec>,
     /// Fields that were written but rejected (already reported): they count as set, so lower
     /// layers do not fill them in and no "missing field" error follows the first one.
     pub rejected: Vec<&'static str>,
@@ -608,8 +612,65 @@ pub struct GatewayRef {
     pub section: Option<String>,
 }
 
-/// Everything an `app` declaration says.
+/// A policy named in `policies: [...]`, with its arguments as written (typed once the policy is
+/// resolved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyUse {
+    /// The policy's name.
+    pub name: String,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// The arguments, if it is called: `trusted_registries(["ghcr.io/acme"])`.
+    pub args: Option<Vec<k8sc_grammar::Value>>,
+    /// The whole use.
+    pub span: Span,
+}
+
+/// `allow NAME because "reason"` in a workload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AllowSpec {
+    /// The policy, or `TIER.RULE`.
+    pub name: String,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// Why.
+    pub reason: String,
+    /// The whole exception.
+    pub span: Span,
+}
+
+/// Totals the namespace may use (a ResourceQuota).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct QuotaIr {
+    /// Sum of CPU requests, millicores.
+    pub cpu: Option<u64>,
+    /// Sum of memory requests and of memory limits, bytes.
+    pub memory: Option<u64>,
+    /// Number of pods.
+    pub pods: Option<u32>,
+    /// Sum of persistent volume claim sizes, bytes.
+    pub storage: Option<u64>,
+}
+
+/// Per-container defaults and bounds of the namespace (a LimitRange), for pods not made by k8sc.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct LimitRangeIr {
+    /// Default CPU request, millicores.
+    pub cpu_request: Option<u64>,
+    /// Default CPU limit, millicores.
+    pub cpu_limit: Option<u64>,
+    /// Default memory request, bytes.
+    pub memory_request: Option<u64>,
+    /// Default memory limit, bytes.
+    pub memory_limit: Option<u64>,
+    /// Largest CPU limit a container may have, millicores.
+    pub max_cpu: Option<u64>,
+    /// Largest memory limit a container may have, bytes.
+    pub max_memory: Option<u64>,
+}
+
+/// Everything an `app` declaration says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppSpec {
     /// `namespace`.
     pub namespace: Option<Sourced<String>>,
@@ -627,4 +688,12 @@ pub struct AppSpec {
     pub labels: Vec<Entry<String>>,
     /// `annotations`.
     pub annotations: Vec<Entry<String>>,
+    /// `policies`.
+    pub policies: Vec<PolicyUse>,
+    /// `defaults { … }`: workload values for the whole app.
+    pub defaults: Option<Box<WorkloadSpec>>,
+    /// `quota`.
+    pub quota: Option<Sourced<QuotaIr>>,
+    /// `limit_range`.
+    pub limit_range: Option<Sourced<LimitRangeIr>>,
 }

@@ -230,6 +230,7 @@ fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Fi
                     value,
                     "spread",
                     &[
+                        ("regions", Spread::Regions),
                         ("zones", Spread::Zones),
                         ("hosts", Spread::Hosts),
                         ("none", Spread::None),

@@ -29,6 +29,12 @@ pub fn render(ir: &ProjectIr) -> Vec<Resource> {
 fn render_app(app: &AppIr, out: &mut Vec<Resource>) {
     let ns = namespace::namespace(app);
     out.push(ns.resource(&app.name, &app.file, &app.namespace.value));
+    if let Some(quota) = namespace::resource_quota(app) {
+        out.push(quota.resource(&app.name, &app.file, &app.namespace.value));
+    }
+    if let Some(range) = namespace::limit_range(app) {
+        out.push(range.resource(&app.name, &app.file, &app.namespace.value));
+    }
     for workload in &app.workloads {
         render_workload(app, workload, out);
     }

@@ -381,6 +381,11 @@ fn spread(app: &AppIr, workload: &WorkloadIr) -> Vec<TopologySpreadConstraint> {
         return Vec::new();
     }
     let keys: &[&str] = match workload.spread.value {
+        Spread::Regions => &[
+            "topology.kubernetes.io/region",
+            "topology.kubernetes.io/zone",
+            "kubernetes.io/hostname",
+        ],
         Spread::Zones => &["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
         Spread::Hosts => &["kubernetes.io/hostname"],
         Spread::None => &[],

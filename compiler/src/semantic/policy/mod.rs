@@ -2,6 +2,7 @@
 //! expressions over them, their evaluation at compile time, and their normal form for admission
 //! control in the cluster.
 
+pub mod decl;
 pub mod eval;
 pub mod expr;
 pub mod normal;

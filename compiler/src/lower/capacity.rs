@@ -1,0 +1,169 @@
+//! Checks against the namespace's ResourceQuota and LimitRange, which the API server enforces on
+//! every pod: a workload whose containers exceed the LimitRange, or an app that cannot scale out
+//! within its quota, is refused or stuck in the cluster — so it is an error here.
+
+use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::ir::{AppIr, WorkloadIr};
+use crate::semantic::spec::{Origin, Replicas, Sourced, WorkloadKind};
+use crate::types::quantity::{format_bytes, format_cpu};
+
+/// The most pods a workload runs at once at full scale, including the extra pods of a rolling
+/// update (Deployments surge by 25%); `None` for daemons, which run one pod per node.
+pub fn peak_pods(workload: &WorkloadIr) -> Option<u64> {
+    let max = workload.replicas.as_ref().map(|r| match r.value {
+        Replicas::Fixed(n) => u64::from(n),
+        Replicas::Auto { max, .. } => u64::from(max),
+    });
+    match workload.kind {
+        WorkloadKind::Service | WorkloadKind::Worker => {
+            let max = max.unwrap_or(1);
+            Some(max + max.div_ceil(4))
+        }
+        WorkloadKind::Stateful => Some(max.unwrap_or(1)),
+        WorkloadKind::Job | WorkloadKind::Cron => Some(
+            workload
+                .batch
+                .as_ref()
+                .and_then(|b| b.parallelism)
+                .map_or(1, u64::from),
+        ),
+        WorkloadKind::Daemon => None,
+    }
+}
+
+/// Where to point for a value of the namespace settings: the value itself when the app wrote it,
+/// otherwise the app's name, with the tier's definition as a secondary label.
+fn at_setting<T>(
+    app: &AppIr,
+    setting: &Sourced<T>,
+    app_name_span: k8sc_grammar::Span,
+    code: Code,
+    message: String,
+) -> Diagnostic {
+    let origin: &Origin = &setting.origin;
+    match (&origin.layer, &origin.file) {
+        (crate::semantic::spec::Layer::App, Some(file)) => {
+            Diagnostic::new(code, message, file, origin.span)
+        }
+        (_, Some(file)) => {
+            let at = app.tier.as_ref().map_or(app_name_span, |t| t.origin.span);
+            Diagnostic::new(code, message, &app.file, at)
+                .with_secondary(Label::new(&**file, origin.span).with_message("set by the tier"))
+        }
+        _ => Diagnostic::new(code, message, &app.file, app_name_span),
+    }
+}
+
+/// A workload's containers must fit under the LimitRange's maxima.
+pub fn check_limit_range(app: &AppIr, workload: &WorkloadIr) -> Option<Diagnostic> {
+    let range = app.limit_range.as_ref()?;
+    let resources = &workload.resources;
+    let (what, value, max, origin) = if let Some(max) = range.value.max_memory
+        && resources.memory_limit.value > max
+    {
+        (
+            "memory",
+            format_bytes(resources.memory_limit.value),
+            format_bytes(max),
+            &resources.memory_limit.origin,
+        )
+    } else if let Some(max) = range.value.max_cpu
+        && let Some(limit) = &resources.cpu_limit
+        && limit.value > max
+    {
+        (
+            "cpu",
+            format_cpu(limit.value),
+            format_cpu(max),
+            &limit.origin,
+        )
+    } else {
+        return None;
+    };
+    let message = format!(
+        "the {what} limit {value} of `{}` is above the namespace's maximum {max}",
+        workload.name
+    );
+    let mut diagnostic = match &origin.file {
+        Some(file) => Diagnostic::new(Code::InvalidValue, message, file, origin.span),
+        None => Diagnostic::new(
+            Code::InvalidValue,
+            message,
+            &workload.file,
+            Default::default(),
+        ),
+    }
+    .with_label("the API server would refuse these pods")
+    .with_help(format!(
+        "lower the {what} limit, or raise `max_{what}` in the app's `limit_range`"
+    ));
+    if let Some(file) = &range.origin.file {
+        diagnostic = diagnostic
+            .with_secondary(Label::new(&**file, range.origin.span).with_message("the LimitRange"));
+    }
+    Some(diagnostic)
+}
+
+/// One dimension of the quota: its name, the quota, what the app needs, how to print amounts.
+type QuotaCheck = (&'static str, Option<u64>, u64, fn(u64) -> String);
+
+/// The app at full scale (every workload at its maximum replicas, plus rolling-update surge) must
+/// fit its ResourceQuota, or scaling out and rollouts get stuck.
+pub fn check_quota(app: &AppIr, app_name_span: k8sc_grammar::Span) -> Vec<Diagnostic> {
+    let Some(quota) = &app.quota else {
+        return Vec::new();
+    };
+    let (mut pods, mut cpu, mut memory, mut storage) = (0u64, 0u64, 0u64, 0u64);
+    let mut daemons = Vec::new();
+    for workload in &app.workloads {
+        let Some(count) = peak_pods(workload) else {
+            daemons.push(workload.name.clone());
+            continue;
+        };
+        pods += count;
+        cpu += count * workload.resources.cpu_request.value;
+        memory += count * workload.resources.memory_limit.value;
+        if let Some(volume) = &workload.storage {
+            storage += count * volume.size;
+        }
+    }
+    let q = &quota.value;
+    let checks: [QuotaCheck; 4] = [
+        ("pods", q.pods.map(u64::from), pods, |n| n.to_string()),
+        ("cpu", q.cpu, cpu, format_cpu),
+        ("memory", q.memory, memory, format_bytes),
+        ("storage", q.storage, storage, format_bytes),
+    ];
+    let mut out = Vec::new();
+    for (what, limit, needed, format) in checks {
+        let Some(limit) = limit else {
+            continue;
+        };
+        if needed <= limit {
+            continue;
+        }
+        let mut diagnostic = at_setting(
+            app,
+            quota,
+            app_name_span,
+            Code::InvalidValue,
+            format!(
+                "app `{}` needs {} of {what} at full scale, but its quota allows {}",
+                app.name,
+                format(needed),
+                format(limit)
+            ),
+        )
+        .with_label("the ResourceQuota is too small")
+        .with_note("full scale: every workload at its maximum replicas, Deployments with 25% rolling-update surge")
+        .with_help(format!("raise `quota {{ {what}: … }}` in the app, or lower replicas or requests"));
+        if !daemons.is_empty() {
+            diagnostic = diagnostic.with_note(format!(
+                "daemons run one pod per node and are not counted: {}",
+                daemons.join(", ")
+            ));
+        }
+        out.push(diagnostic);
+    }
+    out
+}

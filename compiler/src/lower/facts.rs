@@ -1,0 +1,136 @@
+//! The facts rules see: every property of the vocabulary, read off a lowered workload, with the
+//! origin of the value that won (so a violation can point at it).
+
+use crate::ir::labels::workload_labels;
+use crate::ir::{AppIr, WorkloadIr};
+use crate::semantic::policy::eval::{Fact, FactValue, Facts};
+use crate::semantic::policy::property::{Property, controller_kind};
+use crate::semantic::spec::{Origin, Replicas, Sourced};
+
+fn origin_of(origin: &Origin) -> Option<Origin> {
+    origin.file.is_some().then(|| origin.clone())
+}
+
+/// The facts of one lowered workload.
+pub fn workload_facts(app: &AppIr, workload: &WorkloadIr) -> Facts {
+    let mut facts = Facts {
+        kind: Some(workload.kind),
+        ..Facts::default()
+    };
+    let mut set = |property: Property, value: FactValue, origin: Option<Origin>| {
+        facts.values.insert(property, Fact { value, origin });
+    };
+    let image = &workload.image;
+    let image_origin = origin_of(&image.origin);
+    let reference = &image.value;
+    set(
+        Property::Image,
+        FactValue::Str(reference.to_string()),
+        image_origin.clone(),
+    );
+    set(
+        Property::ImageRegistry,
+        FactValue::Str(reference.registry_or_default().to_string()),
+        image_origin.clone(),
+    );
+    let repository = if reference.registry.is_none() && !reference.repository.contains('/') {
+        format!("library/{}", reference.repository)
+    } else {
+        reference.repository.clone()
+    };
+    set(
+        Property::ImageRepository,
+        FactValue::Str(repository),
+        image_origin.clone(),
+    );
+    // As registries resolve it: no tag and no digest means `latest`.
+    let tag = match (&reference.tag, &reference.digest) {
+        (Some(tag), _) => Some(tag.clone()),
+        (None, None) => Some("latest".to_string()),
+        (None, Some(_)) => None,
+    };
+    if let Some(tag) = tag {
+        set(
+            Property::ImageTag,
+            FactValue::Str(tag),
+            image_origin.clone(),
+        );
+    }
+    if let Some(digest) = &reference.digest {
+        set(
+            Property::ImageDigest,
+            FactValue::Str(digest.clone()),
+            image_origin.clone(),
+        );
+    }
+    if let Some(replicas) = &workload.replicas {
+        let (min, max) = match replicas.value {
+            Replicas::Fixed(n) => (n, n),
+            Replicas::Auto { min, max } => (min, max),
+        };
+        let origin = origin_of(&replicas.origin);
+        set(
+            Property::ReplicasMin,
+            FactValue::Int(i64::from(min)),
+            origin.clone(),
+        );
+        set(
+            Property::ReplicasMax,
+            FactValue::Int(i64::from(max)),
+            origin,
+        );
+    }
+    let resources = &workload.resources;
+    let cpu = |s: &Sourced<u64>| (FactValue::Cpu(s.value), origin_of(&s.origin));
+    let memory = |s: &Sourced<u64>| (FactValue::Memory(s.value), origin_of(&s.origin));
+    let (v, o) = cpu(&resources.cpu_request);
+    set(Property::CpuRequest, v, o);
+    if let Some(limit) = &resources.cpu_limit {
+        let (v, o) = cpu(limit);
+        set(Property::CpuLimit, v, o);
+    }
+    let (v, o) = memory(&resources.memory_request);
+    set(Property::MemoryRequest, v, o);
+    let (v, o) = memory(&resources.memory_limit);
+    set(Property::MemoryLimit, v, o);
+    for (property, probe) in [
+        (Property::ProbesReady, &workload.probes.ready),
+        (Property::ProbesLive, &workload.probes.live),
+        (Property::ProbesStartup, &workload.probes.startup),
+    ] {
+        if let Some(probe) = probe {
+            set(property, FactValue::Present, origin_of(&probe.origin));
+        }
+    }
+    set(
+        Property::Labels,
+        FactValue::Labels(workload_labels(app, workload)),
+        None,
+    );
+    set(
+        Property::Ports,
+        FactValue::Ints(workload.ports.iter().map(|p| i64::from(p.number)).collect()),
+        None,
+    );
+    set(
+        Property::Kind,
+        FactValue::Str(controller_kind(workload.kind).to_string()),
+        None,
+    );
+    // What the Kubernetes backend emits for every pod (see backends/kubernetes/pod.rs).
+    set(Property::NonRoot, FactValue::Bool(true), None);
+    set(Property::Privileged, FactValue::Bool(false), None);
+    set(Property::PrivilegeEscalation, FactValue::Bool(false), None);
+    set(Property::ReadOnlyRoot, FactValue::Bool(true), None);
+    set(Property::HostNetwork, FactValue::Bool(false), None);
+    set(Property::HostPid, FactValue::Bool(false), None);
+    set(Property::HostIpc, FactValue::Bool(false), None);
+    if workload.kind.has_service() && !workload.ports.is_empty() {
+        set(
+            Property::ServiceType,
+            FactValue::Str("ClusterIP".to_string()),
+            None,
+        );
+    }
+    facts
+}

@@ -1,0 +1,226 @@
+//! Checking one lowered workload against the rules in force for it: each violation is a
+//! diagnostic on the offending value (or the workload's name when the value is missing), with a
+//! secondary label on the rule; `allow … because …` exempts it, and an `allow` that exempts nothing
+//! is reported.
+
+use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::ir::policy::{ExemptionIr, RuleSeverity};
+use crate::semantic::policy::eval::{Facts, eval, interpolate};
+use crate::semantic::policy::normal::{Test, clauses, eval_clauses};
+use crate::semantic::policy::property::Property;
+use crate::semantic::rules::RuleInForce;
+use crate::semantic::spec::{AllowSpec, Layer, Origin, WorkloadKind};
+use crate::semantic::suggest::closest;
+use k8sc_grammar::Span;
+use std::sync::Arc;
+
+/// The workload being checked.
+pub struct Subject<'a> {
+    /// Its name as written.
+    pub name: &'a str,
+    /// Its Kubernetes name.
+    pub k8s_name: &'a str,
+    /// What it was declared as (`service`, `cron job`…).
+    pub what: &'a str,
+    /// Its kind.
+    pub kind: WorkloadKind,
+    /// Its file.
+    pub file: Arc<str>,
+    /// Where its name is written.
+    pub name_span: Span,
+    /// Its `allow` exceptions.
+    pub allows: &'a [AllowSpec],
+}
+
+/// What checking the rules found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleOutcome {
+    /// The rules that apply to the workload, with its exemption from each (if any).
+    pub applied: Vec<(RuleInForce, Option<ExemptionIr>)>,
+    /// Violations and unused exceptions.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks `facts` against every rule in `rules`.
+pub fn check_rules(subject: &Subject<'_>, facts: &Facts, rules: &[RuleInForce]) -> RuleOutcome {
+    let mut out = RuleOutcome::default();
+    let mut used_allows = vec![false; subject.allows.len()];
+    for rule in rules {
+        if !facts.applies(&rule.deny) {
+            continue;
+        }
+        let allow_name = rule.allow_name();
+        let allow_index = subject.allows.iter().position(|a| a.name == allow_name);
+        let violated = eval(&rule.deny, facts);
+        let exemption = allow_index.map(|i| {
+            let allow = &subject.allows[i];
+            ExemptionIr {
+                workload: subject.k8s_name.to_string(),
+                kind: subject.kind,
+                reason: allow.reason.clone(),
+                origin: Origin::at(Layer::Workload, &subject.file, allow.span),
+            }
+        });
+        if let Some(i) = allow_index {
+            if violated {
+                used_allows[i] = true;
+            } else {
+                let allow = &subject.allows[i];
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnusedAllow,
+                        format!(
+                            "`{}` satisfies `{allow_name}`: this exception exempts nothing",
+                            subject.name
+                        ),
+                        &subject.file,
+                        allow.span,
+                    )
+                    .with_label("not needed")
+                    .with_help("remove it, so the rule protects this workload again"),
+                );
+                used_allows[i] = true;
+            }
+        } else if violated {
+            out.diagnostics.push(violation(subject, facts, rule));
+        }
+        out.applied.push((rule.clone(), exemption));
+    }
+    for (allow, used) in subject.allows.iter().zip(used_allows) {
+        if used {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::UnusedAllow,
+            format!(
+                "no rule named `{}` applies to `{}`",
+                allow.name, subject.name
+            ),
+            &subject.file,
+            allow.name_span,
+        )
+        .with_label("exempts nothing");
+        let names: Vec<String> = rules.iter().map(RuleInForce::allow_name).collect();
+        if let Some(best) = closest(&allow.name, names.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_replacement(best.to_string());
+        } else if names.is_empty() {
+            diagnostic =
+                diagnostic.with_note("no tier rule or policy is in force for this workload");
+        } else {
+            diagnostic =
+                diagnostic.with_note(format!("the rules in force are: {}", names.join(", ")));
+        }
+        out.diagnostics.push(diagnostic);
+    }
+    out
+}
+
+/// The diagnostic for a broken rule.
+fn violation(subject: &Subject<'_>, facts: &Facts, rule: &RuleInForce) -> Diagnostic {
+    let code = match rule.severity {
+        RuleSeverity::Error => Code::RuleViolation,
+        RuleSeverity::Warning => Code::RuleWarning,
+    };
+    let message = interpolate(&rule.message, facts, &[], &[]);
+    let (culprit, missing) = culprit(facts, rule);
+    let headline = format!(
+        "{} `{}` breaks `{}`: {message}",
+        subject.what,
+        subject.name,
+        rule.allow_name()
+    );
+    let origin = culprit
+        .and_then(|p| facts.values.get(&p))
+        .and_then(|f| f.origin.clone());
+    let mut diagnostic = match (&origin, culprit) {
+        (Some(origin), Some(property)) if !missing => {
+            let file = origin.file.as_deref().unwrap_or(&subject.file);
+            let value = facts.get(property).map(|v| v.display()).unwrap_or_default();
+            let mut label = format!("`{}` is {value}", property.name());
+            if let Layer::Tier(tier) = &origin.layer {
+                label.push_str(&format!(" (a default of tier `{tier}`)"));
+            }
+            Diagnostic::new(code, headline, file, origin.span).with_label(label)
+        }
+        _ => {
+            let label = match culprit {
+                Some(p) if missing => format!("no `{}`", p.name()),
+                Some(p) => format!(
+                    "`{}` is {}",
+                    p.name(),
+                    facts.get(p).map(|v| v.display()).unwrap_or_default()
+                ),
+                None => "breaks the rule".to_string(),
+            };
+            Diagnostic::new(code, headline, &subject.file, subject.name_span).with_label(label)
+        }
+    };
+    diagnostic = diagnostic.with_secondary(
+        Label::new(&*rule.file, rule.span).with_message(format!("rule of {}", rule.via)),
+    );
+    if let Some(origin) = &origin
+        && origin.file.is_some()
+        && origin.span != diagnostic.primary.span
+        && missing
+    {
+        diagnostic = diagnostic.with_secondary(Label::new(
+            origin.file.as_deref().unwrap_or_default(),
+            origin.span,
+        ));
+    }
+    let fix = culprit.map_or("change the workload so the rule holds", fix_hint);
+    diagnostic.with_help(format!(
+        "{fix}; or, after review, exempt it with `allow {} because \"…\"`",
+        rule.allow_name()
+    ))
+}
+
+/// The property to point at: the first one of a clause that holds, and whether the clause holds
+/// because the property is missing.
+fn culprit(facts: &Facts, rule: &RuleInForce) -> (Option<Property>, bool) {
+    if let Some(clauses) = clauses(&rule.deny) {
+        for clause in &clauses {
+            if !eval_clauses(&vec![clause.clone()], facts) {
+                continue;
+            }
+            if let Some(atom) = clause
+                .iter()
+                .find(|a| !matches!(a.test, Test::Present) && a.property != Property::Kind)
+            {
+                let missing = matches!(atom.test, Test::Absent | Test::LacksLabel(_));
+                return (Some(atom.property), missing);
+            }
+        }
+    }
+    (rule.deny.properties().first().copied(), false)
+}
+
+/// How to fix a value of `property`.
+fn fix_hint(property: Property) -> &'static str {
+    match property {
+        Property::ReplicasMin | Property::ReplicasMax => {
+            "change `replicas` (a range `MIN..MAX` autoscales)"
+        }
+        Property::ProbesReady => {
+            "add `probes { ready: http \"/ready\" }` (or `tcp`, `grpc`, `exec`)"
+        }
+        Property::ProbesLive => {
+            "add `probes { live: http \"/healthz\" }` (or `tcp`, `grpc`, `exec`)"
+        }
+        Property::ProbesStartup => "add `probes { startup: http \"/healthz\" }`",
+        Property::Image
+        | Property::ImageRegistry
+        | Property::ImageRepository
+        | Property::ImageTag
+        | Property::ImageDigest => {
+            "change `image`: a version tag (`:1.4.2`) or a digest (`@sha256:…`) from an allowed registry"
+        }
+        Property::CpuRequest | Property::CpuLimit => "change `cpu: REQUEST..LIMIT`",
+        Property::MemoryRequest | Property::MemoryLimit => "change `memory: REQUEST..LIMIT`",
+        Property::Labels => "add the label to the app's or the workload's `labels { }`",
+        Property::Ports => "change the workload's ports",
+        Property::Kind => "declare the workload with another keyword",
+        Property::ServiceType => "change how the workload is exposed",
+        _ => "change the workload's security settings",
+    }
+}

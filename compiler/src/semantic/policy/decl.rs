@@ -1,0 +1,216 @@
+//! Reading a `policy` declaration: parameters, severity, `match`, `deny`/`require`, message.
+
+use super::expr::{Expr, ParamSpec};
+use super::property::{Group, Property};
+use super::typecheck::{check_condition, read_type};
+use crate::diagnostics::Code;
+use crate::ir::policy::RuleSeverity;
+use crate::semantic::reader::Ctx;
+use crate::semantic::schema::POLICY_FIELDS;
+use crate::semantic::spec::WorkloadKind;
+use k8sc_grammar::{Decl, Span};
+
+/// Everything a `policy` declaration says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySpec {
+    /// Its parameters.
+    pub params: Vec<ParamSpec>,
+    /// Error (default) or warning.
+    pub severity: RuleSeverity,
+    /// The workloads it applies to.
+    pub matches: Option<Expr>,
+    /// When a workload breaks it.
+    pub deny: Expr,
+    /// The message, with `{…}` placeholders.
+    pub message: String,
+    /// Where the rule (`deny`/`require`) is written.
+    pub rule_span: Span,
+}
+
+/// Reads a policy; `None` if it has errors that leave it without a rule.
+pub fn read_policy(ctx: &mut Ctx<'_>, decl: &Decl) -> Option<PolicySpec> {
+    let mut params = Vec::new();
+    for param in decl.params.iter().flatten() {
+        let Some(ty_value) = &param.ty else {
+            ctx.report(
+                ctx.diagnostic(
+                    Code::WrongType,
+                    format!("parameter `{}` has no type", param.name.name),
+                    param.span,
+                )
+                .with_label("expected `NAME: TYPE`")
+                .with_help(format!(
+                    "write `{}: [string]` or another type",
+                    param.name.name
+                )),
+            );
+            continue;
+        };
+        if let Some(ty) = read_type(ctx, ty_value) {
+            params.push(ParamSpec {
+                name: param.name.name.clone(),
+                ty,
+                span: param.span,
+            });
+        }
+    }
+    let mut severity = RuleSeverity::Error;
+    let mut matches = None;
+    let mut rule: Option<(Expr, Span)> = None;
+    let mut message = None;
+    let mut ok = true;
+    for (info, field) in ctx.known_fields(&decl.body, POLICY_FIELDS, "a policy") {
+        let value = &field.value;
+        match info.name {
+            "severity" => {
+                severity = ctx
+                    .read_choice(
+                        value,
+                        "severity",
+                        &[
+                            ("error", RuleSeverity::Error),
+                            ("warning", RuleSeverity::Warning),
+                        ],
+                    )
+                    .unwrap_or(RuleSeverity::Error)
+            }
+            "match" => {
+                matches = check_condition(ctx, value, &params);
+                ok &= matches.is_some();
+            }
+            "deny" | "require" => {
+                if rule.is_some() {
+                    ctx.report(
+                        ctx.diagnostic(
+                            Code::DuplicateField,
+                            "a policy has one rule: `deny` or `require`",
+                            field.key_span(),
+                        )
+                        .with_label("second rule")
+                        .with_help("combine them with `and` / `or`"),
+                    );
+                    continue;
+                }
+                match check_condition(ctx, value, &params) {
+                    Some(expr) => {
+                        let deny = if info.name == "require" {
+                            expr.negate()
+                        } else {
+                            expr
+                        };
+                        rule = Some((deny, value.span));
+                    }
+                    None => ok = false,
+                }
+            }
+            _ => message = ctx.read_string(value).map(|m| (m, value.span)),
+        }
+    }
+    let name_span = decl.name.as_ref().map_or(decl.span, |n| n.span);
+    let Some((deny, rule_span)) = rule else {
+        if ok {
+            ctx.report(
+                ctx.diagnostic(Code::MissingField, "policy has no rule", name_span)
+                    .with_label("missing `deny` or `require`")
+                    .with_help(
+                        "add `deny: CONDITION` (when a workload breaks it) or `require: CONDITION`",
+                    ),
+            );
+        }
+        return None;
+    };
+    if let Some((text, span)) = &message {
+        for unknown in super::eval::unknown_placeholders(text, &params) {
+            ctx.report(
+                ctx.diagnostic(
+                    Code::UnknownProperty,
+                    format!("the message names `{{{unknown}}}`, which is neither a property nor a parameter"),
+                    *span,
+                )
+                .with_label("unknown placeholder"),
+            );
+        }
+    }
+    let combined = match &matches {
+        Some(m) => Expr::And(Box::new(m.clone()), Box::new(deny.clone())),
+        None => deny.clone(),
+    };
+    if !check_enforceable(ctx, &combined, rule_span) {
+        return None;
+    }
+    let policy_name = decl.name.as_ref().map_or("policy", |n| n.name.as_str());
+    Some(PolicySpec {
+        params,
+        severity,
+        matches,
+        deny,
+        message: message.map_or_else(|| format!("breaks policy `{policy_name}`"), |(m, _)| m),
+        rule_span,
+    })
+}
+
+/// The group of resources a rule is enforced on, and the workload kinds it applies to.
+pub fn rule_scope(expr: &Expr) -> (Group, Vec<WorkloadKind>, bool) {
+    let properties = expr.properties();
+    let group = properties
+        .iter()
+        .filter(|p| **p != Property::Kind)
+        .map(|p| p.info().group)
+        .next()
+        .unwrap_or(Group::Pod);
+    let kinds = [
+        WorkloadKind::Service,
+        WorkloadKind::Worker,
+        WorkloadKind::Stateful,
+        WorkloadKind::Job,
+        WorkloadKind::Cron,
+        WorkloadKind::Daemon,
+    ]
+    .into_iter()
+    .filter(|k| properties.iter().all(|p| p.applies_to(*k)))
+    .collect();
+    (group, kinds, properties.contains(&Property::Kind))
+}
+
+/// A rule may test properties of one group only (each group is enforced on other resources), and
+/// `kind` only with pod or replica properties. Reports E0027 otherwise.
+pub fn check_enforceable(ctx: &mut Ctx<'_>, expr: &Expr, span: Span) -> bool {
+    let properties = expr.properties();
+    let groups: Vec<(Group, Property)> = properties
+        .iter()
+        .filter(|p| **p != Property::Kind)
+        .map(|p| (p.info().group, *p))
+        .collect();
+    if let Some((first_group, first)) = groups.first()
+        && let Some((_, other)) = groups.iter().find(|(g, _)| g != first_group)
+    {
+        ctx.report(
+            ctx.diagnostic(
+                Code::UnenforceableRule,
+                format!(
+                    "`{}` and `{}` cannot be tested in one rule",
+                    first.name(),
+                    other.name()
+                ),
+                span,
+            )
+            .with_label("these properties live on different resources in the cluster")
+            .with_note("pod properties are checked on pod controllers, replica counts on controllers and their autoscalers, `service.type` on Services")
+            .with_help("split it into two rules"),
+        );
+        return false;
+    }
+    if properties.contains(&Property::Kind) && groups.iter().any(|(g, _)| *g == Group::Service) {
+        ctx.report(
+            ctx.diagnostic(
+                Code::UnenforceableRule,
+                "`kind` cannot be tested together with `service.type`",
+                span,
+            )
+            .with_label("a Service has no controller kind")
+            .with_help("test `service.type` on its own"),
+        );
+        return false;
+    }
+    true
+}

@@ -1,0 +1,372 @@
+//! Which tier defaults and which rules apply where: tier chains (nearest tier first, cycles
+//! reported), the layered defaults of a tier, and the rules in force — tier `require` rules and
+//! policies with their arguments bound — each a tracked query, so an edit re-resolves only what
+//! depends on it.
+
+use super::decls::{DeclContent, DeclId, check_decl};
+use super::policy::decl::PolicySpec;
+use super::policy::expr::{Expr, Lit};
+use super::policy::typecheck::read_literal;
+use super::reader::Ctx;
+use super::scope::file_scope;
+use super::spec::{Layer, LimitRangeIr, PodSecurity, PolicyUse, QuotaIr, Sourced, WorkloadSpec};
+use crate::db::{Db, File, Project};
+use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::ir::policy::{RuleSeverity, RuleSource};
+use crate::syntax::parse;
+use k8sc_grammar::{DeclKind, Span};
+use std::sync::Arc;
+
+/// The declaration of `name` (of `kind`) visible in `file`, if any.
+pub fn lookup_decl<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    file: File,
+    name: &str,
+    kind: DeclKind,
+) -> Option<DeclId<'db>> {
+    let definition = file_scope(db, project, file).lookup(name, kind)?;
+    let index = parse(db, definition.file)
+        .file
+        .decls()
+        .position(|d| d.kind == kind && d.name.as_ref().is_some_and(|n| n.name == name))?;
+    Some(DeclId::new(
+        db,
+        definition.file,
+        u32::try_from(index).unwrap_or(u32::MAX),
+    ))
+}
+
+/// A tier and the tiers it extends, nearest first; a cycle ends the chain where it closes.
+#[salsa::tracked(returns(ref))]
+pub fn tier_chain<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) -> Vec<DeclId<'db>> {
+    let mut chain = vec![tier];
+    let mut current = tier;
+    while let Some(decl) = super::decls::decl_syntax(db, current)
+        && let Some(parent) = &decl.parent
+        && let Some(next) = lookup_decl(db, project, current.file(db), &parent.name, DeclKind::Tier)
+    {
+        if chain.contains(&next) {
+            break;
+        }
+        chain.push(next);
+        current = next;
+    }
+    chain
+}
+
+/// Tiers that extend themselves, one diagnostic per tier of a cycle.
+#[salsa::tracked(returns(ref))]
+pub fn tier_cycles(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for file in &project.all_files(db) {
+        for (index, decl) in parse(db, *file).file.decls().enumerate() {
+            if decl.kind != DeclKind::Tier {
+                continue;
+            }
+            let (Some(name), Some(parent)) = (&decl.name, &decl.parent) else {
+                continue;
+            };
+            let id = DeclId::new(db, *file, u32::try_from(index).unwrap_or(u32::MAX));
+            let chain = tier_chain(db, project, id);
+            let Some(last) = chain.last() else {
+                continue;
+            };
+            let closes = super::decls::decl_syntax(db, *last)
+                .and_then(|d| d.parent.as_ref())
+                .and_then(|p| lookup_decl(db, project, last.file(db), &p.name, DeclKind::Tier));
+            if closes != Some(id) {
+                continue;
+            }
+            let names: Vec<String> = chain
+                .iter()
+                .filter_map(|t| super::decls::decl_syntax(db, *t))
+                .filter_map(|d| d.name.as_ref().map(|n| n.name.clone()))
+                .chain(std::iter::once(name.name.clone()))
+                .collect();
+            out.push(
+                Diagnostic::new(
+                    Code::TierCycle,
+                    format!("tier `{}` extends itself", name.name),
+                    file.path(db),
+                    parent.span,
+                )
+                .with_label(format!("the chain is {}", names.join(" → ")))
+                .with_help(
+                    "a tier may only extend tiers below it; remove one of the `: PARENT` links",
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// A rule in force, with parameters bound: ready to evaluate and to lower.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInForce {
+    /// Where it is declared.
+    pub source: RuleSource,
+    /// Error or warning.
+    pub severity: RuleSeverity,
+    /// When a workload breaks it (`match and deny`).
+    pub deny: Expr,
+    /// The message with parameters filled in; `{property}` placeholders remain.
+    pub message: String,
+    /// The file and span of the rule, for the secondary label.
+    pub file: Arc<str>,
+    /// The rule's span.
+    pub span: Span,
+    /// What brought it into force: "tier `production`", "policy `pinned_images` of app `shop`".
+    pub via: String,
+}
+
+impl RuleInForce {
+    /// The name `allow` uses.
+    pub fn allow_name(&self) -> String {
+        self.source.allow_name()
+    }
+}
+
+/// A tier's effective defaults and rules, its chain folded in (nearest tier wins).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TierLayers {
+    /// The tier's name.
+    pub name: String,
+    /// Workload defaults of the whole chain.
+    pub defaults: WorkloadSpec,
+    /// The namespace's Pod Security level.
+    pub pod_security: Option<Sourced<PodSecurity>>,
+    /// The namespace's ResourceQuota.
+    pub quota: Option<Sourced<QuotaIr>>,
+    /// The namespace's LimitRange.
+    pub limit_range: Option<Sourced<LimitRangeIr>>,
+    /// Every rule of the chain, and the policies it applies.
+    pub rules: Vec<RuleInForce>,
+    /// Policies apps of the tier must use: (policy, the tier that requires it, where).
+    pub require_policies: Vec<(String, String, Arc<str>, Span)>,
+    /// Problems with the policies the tiers apply (arguments).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Folds a tier's chain into its effective defaults and rules.
+#[salsa::tracked(returns(ref))]
+pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) -> TierLayers {
+    let mut out = TierLayers {
+        name: decl_name(db, tier),
+        ..TierLayers::default()
+    };
+    for decl in tier_chain(db, project, tier) {
+        let DeclContent::Tier(spec) = &check_decl(db, *decl).content else {
+            continue;
+        };
+        let file = decl.file(db);
+        let path: Arc<str> = Arc::from(file.path(db).as_str());
+        let tier_name = decl_name(db, *decl);
+        out.defaults = std::mem::take(&mut out.defaults).overlay(spec.defaults.clone());
+        if out.pod_security.is_none() {
+            out.pod_security = spec.pod_security.clone();
+        }
+        if out.quota.is_none() {
+            out.quota = spec.quota.clone();
+        }
+        if out.limit_range.is_none() {
+            out.limit_range = spec.limit_range.clone();
+        }
+        for rule in &spec.rules {
+            out.rules.push(RuleInForce {
+                source: RuleSource::Tier {
+                    tier: tier_name.clone(),
+                    rule: rule.name.clone(),
+                },
+                severity: RuleSeverity::Error,
+                deny: rule.condition.clone().negate(),
+                message: rule.message.clone(),
+                file: path.clone(),
+                span: rule.span,
+                via: format!("tier `{tier_name}`"),
+            });
+        }
+        for policy in &spec.policies {
+            match bind_policy(db, project, file, policy, &format!("tier `{tier_name}`")) {
+                Ok(Some(rule)) => out.rules.push(rule),
+                Ok(None) => {}
+                Err(diagnostic) => out.diagnostics.push(*diagnostic),
+            }
+        }
+        for (name, span) in &spec.require_policies {
+            out.require_policies
+                .push((name.clone(), tier_name.clone(), path.clone(), *span));
+        }
+    }
+    out
+}
+
+/// The rules an app's own `policies` put in force, and problems with them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppPolicies {
+    /// The bound policies.
+    pub rules: Vec<RuleInForce>,
+    /// Argument errors.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Binds the policies an app lists.
+#[salsa::tracked(returns(ref))]
+pub fn app_policies<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> AppPolicies {
+    let mut out = AppPolicies::default();
+    let DeclContent::App(spec) = &check_decl(db, app).content else {
+        return out;
+    };
+    let via = format!("app `{}`", decl_name(db, app));
+    for policy in &spec.policies {
+        match bind_policy(db, project, app.file(db), policy, &via) {
+            Ok(Some(rule)) => out.rules.push(rule),
+            Ok(None) => {}
+            Err(diagnostic) => out.diagnostics.push(*diagnostic),
+        }
+    }
+    out
+}
+
+/// The name of a declaration (empty if it has none).
+pub fn decl_name(db: &dyn Db, decl: DeclId<'_>) -> String {
+    super::decls::decl_syntax(db, decl)
+        .and_then(|d| d.name.as_ref())
+        .map_or_else(String::new, |n| n.name.clone())
+}
+
+/// Resolves a policy use and binds its arguments. `Ok(None)` when the policy is unresolved or
+/// broken (reported elsewhere).
+fn bind_policy(
+    db: &dyn Db,
+    project: Project,
+    file: File,
+    policy: &PolicyUse,
+    via: &str,
+) -> Result<Option<RuleInForce>, Box<Diagnostic>> {
+    let Some(decl) = lookup_decl(db, project, file, &policy.name, DeclKind::Policy) else {
+        return Ok(None);
+    };
+    let DeclContent::Policy(Some(spec)) = &check_decl(db, decl).content else {
+        return Ok(None);
+    };
+    let path: Arc<str> = Arc::from(file.path(db).as_str());
+    let args = bind_arguments(&path, policy, spec, db, decl)?;
+    let deny = match &spec.matches {
+        Some(m) => Expr::And(Box::new(m.bind(&args)), Box::new(spec.deny.bind(&args))),
+        None => spec.deny.bind(&args),
+    };
+    let message = fill_parameters(&spec.message, spec, &args);
+    Ok(Some(RuleInForce {
+        source: RuleSource::Policy {
+            policy: policy.name.clone(),
+            args,
+        },
+        severity: spec.severity,
+        deny,
+        message,
+        file: Arc::from(decl.file(db).path(db).as_str()),
+        span: spec.rule_span,
+        via: format!("policy `{}` of {via}", policy.name),
+    }))
+}
+
+fn bind_arguments(
+    path: &Arc<str>,
+    policy: &PolicyUse,
+    spec: &PolicySpec,
+    db: &dyn Db,
+    decl: DeclId<'_>,
+) -> Result<Vec<Lit>, Box<Diagnostic>> {
+    let written = policy.args.as_deref().unwrap_or(&[]);
+    if written.len() != spec.params.len() {
+        let params: Vec<String> = spec
+            .params
+            .iter()
+            .map(|p| format!("{}: {}", p.name, p.ty.describe()))
+            .collect();
+        let mut diagnostic = Diagnostic::new(
+            Code::PolicyArguments,
+            format!(
+                "policy `{}` takes {} argument{}, found {}",
+                policy.name,
+                spec.params.len(),
+                if spec.params.len() == 1 { "" } else { "s" },
+                written.len()
+            ),
+            path,
+            policy.span,
+        )
+        .with_label("wrong number of arguments");
+        if let Some(syntax) = super::decls::decl_syntax(db, decl)
+            && let Some(name) = &syntax.name
+        {
+            diagnostic = diagnostic.with_secondary(
+                Label::new(decl.file(db).path(db), name.span).with_message(format!(
+                    "declared as `{}({})`",
+                    policy.name,
+                    params.join(", ")
+                )),
+            );
+        }
+        if written.is_empty() {
+            diagnostic = diagnostic.with_help(format!("pass the arguments: `{}(…)`", policy.name));
+        }
+        return Err(Box::new(diagnostic));
+    }
+    let mut diagnostics = Vec::new();
+    let mut ctx = Ctx {
+        file: path.clone(),
+        layer: Layer::App,
+        diagnostics: &mut diagnostics,
+        exceptions_block: None,
+        rules_block: None,
+    };
+    let mut args = Vec::new();
+    for (value, param) in written.iter().zip(&spec.params) {
+        if let Some(lit) = read_literal(&mut ctx, value, &param.ty) {
+            args.push(lit);
+        }
+    }
+    if let Some(first) = diagnostics.into_iter().next() {
+        let mut first = first;
+        first.code = Code::PolicyArguments;
+        first.severity = Code::PolicyArguments.severity();
+        first.notes.push(format!(
+            "policy `{}` takes {}",
+            policy.name,
+            spec.params
+                .iter()
+                .map(|p| format!("`{}: {}`", p.name, p.ty.describe()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return Err(Box::new(first));
+    }
+    if let Some(bad) = args
+        .iter()
+        .flat_map(Lit::items)
+        .find(|l| matches!(l, Lit::Str(s) if s.contains(['*', '?'])))
+    {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::PolicyArguments,
+                format!("argument {} contains a wildcard", bad.display()),
+                path,
+                policy.span,
+            )
+            .with_label("`*` and `?` are not allowed in policy arguments")
+            .with_help("name registries and prefixes literally: `\"ghcr.io/acme\"` already matches everything under it"),
+        ));
+    }
+    Ok(args)
+}
+
+/// Replaces `{parameter}` placeholders by the arguments, leaving `{property}` ones.
+fn fill_parameters(message: &str, spec: &PolicySpec, args: &[Lit]) -> String {
+    let mut out = message.to_string();
+    for (param, arg) in spec.params.iter().zip(args) {
+        out = out.replace(&format!("{{{}}}", param.name), &arg.plain());
+    }
+    out
+}
