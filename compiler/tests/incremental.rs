@@ -5,19 +5,25 @@ use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
 use std::sync::{Arc, Mutex};
 
-const APP: &str = r#"app shop {}
+const APP: &str = r#"import std.tiers.production
+import std.policies.{pinned_images}
+
+app shop {
+  tier: production
+  policies: [pinned_images]
+}
 
 service web {
   image: "ghcr.io/acme/web:1.0"
   port: http 8080
-  probes { ready: http "/ready" }
+  probes { ready: http "/ready", live: http "/live" }
 }
 
 service api {
   image: "ghcr.io/acme/api:1.0"
   port: http 8080
   memory: 256Mi
-  probes { ready: http "/ready" }
+  probes { ready: http "/ready", live: http "/live" }
 }
 "#;
 
@@ -25,6 +31,8 @@ const DB: &str = r#"database db {
   image: "docker.io/library/postgres:16.4"
   port: tcp 5432
   storage: 10Gi
+  replicas: 2
+  probes { ready: tcp, live: tcp }
 }
 "#;
 
@@ -102,4 +110,32 @@ fn a_whitespace_only_change_inside_a_declaration_reuses_the_others() {
         db.set_file_text(files[0], APP.replace("memory: 256Mi", "memory:   256Mi"));
     });
     assert_eq!(count(&log, "check_decl"), 1, "{log:#?}");
+}
+
+#[test]
+fn editing_one_workload_rechecks_only_that_workloads_rules() {
+    let log = executions_after(|db, files| {
+        let edited = APP.replace("memory: 256Mi", "memory: 512Mi");
+        db.set_file_text(files[0], edited);
+    });
+    assert_eq!(
+        count(&log, "lower_workload_decl"),
+        1,
+        "only `api` is lowered and checked against its rules again: {log:#?}"
+    );
+    for query in ["tier_layers", "tier_chain", "app_policies", "app_context"] {
+        assert_eq!(
+            count(&log, query),
+            0,
+            "`{query}` is reused: the tier and the app did not change: {log:#?}"
+        );
+    }
+}
+
+#[test]
+fn editing_a_workload_in_another_file_rechecks_only_it() {
+    let log = executions_after(|db, files| {
+        db.set_file_text(files[1], DB.replace("replicas: 2", "replicas: 3"));
+    });
+    assert_eq!(count(&log, "lower_workload_decl"), 1, "only `db`: {log:#?}");
 }

@@ -209,10 +209,10 @@ pub fn lower_workload_decl<'db>(
     // (nearest tier first); built-in defaults fill what is still unset during lowering.
     let mut effective = (**spec).clone();
     if let Some(app_defaults) = &context.spec.defaults {
-        effective = effective.overlay((**app_defaults).clone());
+        effective = effective.overlay((**app_defaults).clone().applicable_to(*kind));
     }
     if let Some(layers) = layers {
-        effective = effective.overlay(layers.defaults.clone());
+        effective = effective.overlay(layers.defaults.clone().applicable_to(*kind));
     }
     let calls = &resolve_decl(db, project, decl).calls;
     let mut diagnostics = Vec::new();

@@ -539,6 +539,42 @@ impl WorkloadSpec {
             .any(|r| *r == field || *r == Self::INCOMPLETE)
     }
 
+    /// This layer of defaults without the fields a workload of `kind` cannot have (per the field
+    /// catalogue), so a tier's `replicas` or readiness probe never reaches a cron job.
+    pub fn applicable_to(mut self, kind: WorkloadKind) -> WorkloadSpec {
+        for info in super::schema::WORKLOAD_FIELDS {
+            if info.kinds.allows(kind) {
+                continue;
+            }
+            match info.name {
+                "port" | "ports" => self.ports = None,
+                "replicas" => self.replicas = None,
+                "storage" => self.storage = None,
+                "schedule" => self.schedule = None,
+                "timezone" => self.timezone = None,
+                "concurrency" => self.concurrency = None,
+                "suspend" => self.suspend = None,
+                "completions" => self.completions = None,
+                "parallelism" => self.parallelism = None,
+                "retries" => self.retries = None,
+                "timeout" => self.timeout = None,
+                "ttl" => self.ttl = None,
+                "restart" => self.restart = None,
+                "expose" => self.expose = None,
+                "drain" => self.drain = None,
+                "spread" => self.spread = None,
+                "disruption" => self.disruption = None,
+                "autoscale" => self.autoscale = None,
+                _ => {}
+            }
+        }
+        if kind.is_batch() {
+            // Batch pods receive no traffic: no readiness probe.
+            self.probes.ready = None;
+        }
+        self
+    }
+
     /// Fills every field this spec leaves unset from `lower` (a lower-precedence layer). Named
     /// entries (`env`, `config`, `labels`, `annotations`) are merged by key, this spec winning.
     pub fn overlay(mut self, lower: WorkloadSpec) -> WorkloadSpec {

@@ -1,0 +1,227 @@
+//! The precedence ladder of docs/precedence.md, value by value: a workload's own value wins over
+//! its app's `defaults`, which win over its tier's `defaults` (nearest tier first), which win over
+//! k8sc's built-in defaults; and every effective value in the IR says which layer it came from.
+
+use k8sc_compiler::build::project_diagnostics;
+use k8sc_compiler::db::Database;
+use k8sc_compiler::ir::{AppIr, WorkloadIr};
+use k8sc_compiler::lower::lower_project;
+use k8sc_compiler::semantic::spec::{
+    Disruption, IntOrPercent, Layer, PodSecurity, Replicas, Spread, Sourced,
+};
+
+/// Two tiers (`base`, and `mid` extending it) and an app; `app_extra` and `web_extra` are spliced
+/// into the app's and the workload's blocks.
+fn project(tier: &str, app_extra: &str, web_extra: &str) -> (AppIr, WorkloadIr) {
+    let (app, web, _) = project_with_text(tier, app_extra, web_extra);
+    (app, web)
+}
+
+fn project_with_text(tier: &str, app_extra: &str, web_extra: &str) -> (AppIr, WorkloadIr, String) {
+    let text = format!(
+        r#"
+tier base {{
+  defaults {{
+    replicas: 1
+    cpu: 100m
+    memory: 128Mi
+    spread: hosts
+    pod_security: baseline
+    quota {{ pods: 50 }}
+  }}
+}}
+
+tier mid: base {{
+  defaults {{
+    replicas: 2..4
+    memory: 256Mi
+    disruption {{ max_unavailable: 1 }}
+  }}
+}}
+
+app shop {{
+  {tier}
+  {app_extra}
+}}
+
+service web {{
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  probes {{ ready: http "/ready" }}
+  {web_extra}
+}}
+"#
+    );
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.clone())]);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}"
+    );
+    let ir = &lower_project(&db, project).ir;
+    let app = ir.apps[0].clone();
+    let web = app.workloads[0].clone();
+    (app, web, text)
+}
+
+fn layer<T>(value: &Sourced<T>) -> Layer {
+    value.origin.layer.clone()
+}
+
+fn tier(name: &str) -> Layer {
+    Layer::Tier(name.to_string())
+}
+
+#[test]
+fn without_a_tier_builtin_defaults_apply() {
+    let (app, web) = project("", "", "");
+    let replicas = web.replicas.expect("a service has replicas");
+    assert_eq!(replicas.value, Replicas::Fixed(1));
+    assert_eq!(layer(&replicas), Layer::Builtin);
+    assert_eq!(web.resources.cpu_request.value, 100);
+    assert_eq!(layer(&web.resources.cpu_request), Layer::Builtin);
+    assert_eq!(web.resources.memory_request.value, 128 << 20);
+    assert_eq!(layer(&web.resources.memory_request), Layer::Builtin);
+    assert_eq!(app.pod_security.value, PodSecurity::Restricted);
+    assert_eq!(layer(&app.pod_security), Layer::Builtin);
+    assert!(app.quota.is_none());
+    assert!(web.disruption.is_none(), "one replica, no budget");
+}
+
+#[test]
+fn a_tier_default_beats_the_builtin_default() {
+    let (app, web) = project("tier: base", "", "");
+    assert_eq!(web.resources.cpu_request.value, 100);
+    assert_eq!(layer(&web.resources.cpu_request), tier("base"));
+    assert_eq!(web.spread.value, Spread::Hosts);
+    assert_eq!(layer(&web.spread), tier("base"));
+    assert_eq!(app.pod_security.value, PodSecurity::Baseline);
+    assert_eq!(layer(&app.pod_security), tier("base"));
+    let quota = app.quota.expect("the tier sets a quota");
+    assert_eq!(quota.value.pods, Some(50));
+    assert_eq!(layer(&quota), tier("base"));
+}
+
+#[test]
+fn the_nearest_tier_wins_and_the_rest_is_inherited() {
+    let (_, web) = project("tier: mid", "", "");
+    let replicas = web.replicas.expect("replicas");
+    assert_eq!(replicas.value, Replicas::Auto { min: 2, max: 4 });
+    assert_eq!(layer(&replicas), tier("mid"));
+    assert_eq!(web.resources.memory_request.value, 256 << 20);
+    assert_eq!(layer(&web.resources.memory_request), tier("mid"));
+    // Not set by `mid`: inherited from `base`.
+    assert_eq!(web.resources.cpu_request.value, 100);
+    assert_eq!(layer(&web.resources.cpu_request), tier("base"));
+    let budget = web.disruption.expect("the tier sets a budget");
+    assert_eq!(
+        budget.value,
+        Disruption::MaxUnavailable(IntOrPercent::Int(1))
+    );
+    assert_eq!(layer(&budget), tier("mid"));
+}
+
+#[test]
+fn app_defaults_beat_tier_defaults() {
+    let (_, web) = project("tier: mid", "defaults { replicas: 3..5, cpu: 300m }", "");
+    let replicas = web.replicas.expect("replicas");
+    assert_eq!(replicas.value, Replicas::Auto { min: 3, max: 5 });
+    assert_eq!(layer(&replicas), Layer::App);
+    assert_eq!(web.resources.cpu_request.value, 300);
+    assert_eq!(layer(&web.resources.cpu_request), Layer::App);
+    // Not set by the app: the tier's value.
+    assert_eq!(layer(&web.resources.memory_request), tier("mid"));
+}
+
+#[test]
+fn app_namespace_settings_beat_the_tier() {
+    let (app, _) = project(
+        "tier: mid",
+        "pod_security: restricted\n  quota { pods: 80 }",
+        "",
+    );
+    assert_eq!(app.pod_security.value, PodSecurity::Restricted);
+    assert_eq!(layer(&app.pod_security), Layer::App);
+    let quota = app.quota.expect("quota");
+    assert_eq!(quota.value.pods, Some(80));
+    assert_eq!(layer(&quota), Layer::App);
+}
+
+#[test]
+fn the_workload_beats_its_app_and_its_tier() {
+    let (_, web) = project(
+        "tier: mid",
+        "defaults { replicas: 3..5, cpu: 300m }",
+        "replicas: 6..9\n  cpu: 500m\n  spread: zones",
+    );
+    let replicas = web.replicas.expect("replicas");
+    assert_eq!(replicas.value, Replicas::Auto { min: 6, max: 9 });
+    assert_eq!(layer(&replicas), Layer::Workload);
+    assert_eq!(web.resources.cpu_request.value, 500);
+    assert_eq!(layer(&web.resources.cpu_request), Layer::Workload);
+    assert_eq!(web.spread.value, Spread::Zones);
+    assert_eq!(layer(&web.spread), Layer::Workload);
+    assert_eq!(layer(&web.resources.memory_request), tier("mid"));
+}
+
+#[test]
+fn a_workload_tier_replaces_the_apps_tier() {
+    let (_, web) = project("tier: mid", "", "tier: base");
+    let replicas = web.replicas.expect("replicas");
+    assert_eq!(replicas.value, Replicas::Fixed(1));
+    assert_eq!(layer(&replicas), tier("base"));
+    assert_eq!(web.resources.memory_request.value, 128 << 20);
+}
+
+#[test]
+fn origins_point_at_the_winning_definition() {
+    let (_, web, text) = project_with_text("tier: mid", "defaults { cpu: 300m }", "");
+    let replicas = web.replicas.expect("replicas");
+    let file = replicas.origin.file.as_deref().expect("written in a file");
+    assert_eq!(file, "app.k8s");
+    assert_eq!(&text[replicas.origin.span.range()], "2..4");
+    let cpu = &web.resources.cpu_request.origin;
+    assert_eq!(&text[cpu.span.range()], "300m");
+    let memory = &web.resources.memory_request.origin;
+    assert_eq!(&text[memory.span.range()], "256Mi");
+}
+
+#[test]
+fn tier_defaults_skip_workloads_they_do_not_apply_to() {
+    let text = r#"
+tier busy {
+  defaults {
+    replicas: 2..6
+    autoscale { cpu: 60% }
+    disruption { max_unavailable: 1 }
+    probes { ready: http "/ready" }
+    drain: 10s
+  }
+}
+
+app shop { tier: busy }
+
+cron report {
+  schedule: "0 2 * * *"
+  image: "ghcr.io/acme/report:1.0"
+}
+
+daemon agent {
+  image: "ghcr.io/acme/agent:1.0"
+  probes { ready: exec ["true"] }
+}
+"#;
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.to_string())]);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    let app = &lower_project(&db, project).ir.apps[0];
+    for workload in &app.workloads {
+        assert!(workload.replicas.is_none(), "{}", workload.name);
+        assert!(workload.autoscale.is_none(), "{}", workload.name);
+        assert!(workload.disruption.is_none(), "{}", workload.name);
+    }
+    let report = app.workloads.iter().find(|w| w.name == "report").expect("report");
+    assert!(report.probes.ready.is_none());
+}
