@@ -199,3 +199,40 @@ fn help_and_version() {
     let version = k8sc(&["--version"]);
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("k8sc "));
 }
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("compiler/tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn rule_violations_fail_the_check_with_both_labels() {
+    let output = k8sc(&["check", &fixture("violations")]);
+    assert_eq!(code(&output), 1);
+    let report = stderr(&output);
+    assert!(report.contains("12 errors"), "{report}");
+    // The value, and the rule in the standard library.
+    assert!(report.contains("`replicas.min` is 1"), "{report}");
+    assert!(report.contains("std/tiers.k8s"), "{report}");
+    assert!(report.contains("rule of tier `production`"), "{report}");
+    assert!(
+        report.contains("production services run at least two replicas"),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_allowed_violation_builds_and_the_summary_reports_it() {
+    let output = k8sc(&["build", &fixture("allowed"), "--stdout"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "exception: prod/single is exempt from `production.replicas_min`: a singleton leader"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -7,7 +7,7 @@ use k8sc_compiler::db::Database;
 use k8sc_compiler::ir::{AppIr, WorkloadIr};
 use k8sc_compiler::lower::lower_project;
 use k8sc_compiler::semantic::spec::{
-    Disruption, IntOrPercent, Layer, PodSecurity, Replicas, Spread, Sourced,
+    Disruption, IntOrPercent, Layer, PodSecurity, Replicas, Sourced, Spread,
 };
 
 /// Two tiers (`base`, and `mid` extending it) and an app; `app_extra` and `web_extra` are spliced
@@ -222,6 +222,10 @@ daemon agent {
         assert!(workload.autoscale.is_none(), "{}", workload.name);
         assert!(workload.disruption.is_none(), "{}", workload.name);
     }
-    let report = app.workloads.iter().find(|w| w.name == "report").expect("report");
+    let report = app
+        .workloads
+        .iter()
+        .find(|w| w.name == "report")
+        .expect("report");
     assert!(report.probes.ready.is_none());
 }

@@ -21,10 +21,7 @@ service web {
 
 fn output(tier: &str) -> String {
     let db = Database::new();
-    let project = db.load_project(vec![(
-        "app.k8s".to_string(),
-        APP.replace("TIER", tier),
-    )]);
+    let project = db.load_project(vec![("app.k8s".to_string(), APP.replace("TIER", tier))]);
     let result = build(&db, project);
     let errors: Vec<_> = result.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");

@@ -46,12 +46,7 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         eprintln!("k8sc: nothing written: warnings are denied (--deny-warnings)");
         return ExitCode::from(1);
     }
-    for exception in &result.exceptions {
-        eprintln!(
-            "k8sc: exception: {}/{} is exempt from `{}`: {}",
-            exception.app, exception.workload, exception.rule, exception.reason
-        );
-    }
+    super::report::print_exceptions(&result.exceptions);
     if args.stdout {
         let mut stdout = std::io::stdout().lock();
         if stdout

@@ -2,7 +2,7 @@
 
 use super::report::{ProjectSources, print_diagnostics};
 use clap::{Args, ValueEnum};
-use k8sc_compiler::build::project_diagnostics;
+use k8sc_compiler::build::{exceptions, project_diagnostics};
 use k8sc_compiler::diagnostics::to_json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +40,9 @@ pub fn run(args: CheckArgs, color: bool) -> ExitCode {
     match args.format {
         Format::Human => {
             print_diagnostics(diagnostics, &sources, color);
+            if !diagnostics.iter().any(|d| d.is_error()) {
+                super::report::print_exceptions(&exceptions(&db, project));
+            }
             if diagnostics.is_empty() {
                 eprintln!("k8sc: {} checked, no problems", path.display());
             }

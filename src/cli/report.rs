@@ -42,3 +42,14 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &ProjectSources, c
         (e, w) => eprintln!("{}, {}", plural(e, "error"), plural(w, "warning")),
     }
 }
+
+/// Lists the reviewed exceptions (`allow … because …`) in force, one line each, so they stay
+/// visible in every build log.
+pub fn print_exceptions(exceptions: &[k8sc_compiler::build::Exception]) {
+    for exception in exceptions {
+        eprintln!(
+            "k8sc: exception: {}/{} is exempt from `{}`: {}",
+            exception.app, exception.workload, exception.rule, exception.reason
+        );
+    }
+}

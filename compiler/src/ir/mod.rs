@@ -10,8 +10,8 @@ pub mod policy;
 
 pub use crate::semantic::spec::Origin;
 use crate::semantic::spec::{
-    Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, PodSecurity, ProbeCheck,
-    Protocol, Replicas, Restart, Sourced, Spread, WorkloadKind,
+    Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, ImagePull, PodSecurity,
+    ProbeCheck, Protocol, Replicas, Restart, Sourced, Spread, WorkloadKind,
 };
 pub use crate::semantic::spec::{LimitRangeIr, QuotaIr};
 use crate::types::image::ImageRef;
@@ -221,6 +221,8 @@ pub struct WorkloadIr {
     pub file: String,
     /// The image, with the app's registry applied.
     pub image: Sourced<ImageRef>,
+    /// When the image is pulled.
+    pub image_pull: Sourced<ImagePull>,
     /// Ports with final names.
     pub ports: Vec<PortIr>,
     /// Replicas (replicated kinds only).

@@ -78,6 +78,14 @@ pub fn lower_workload(
         return None;
     };
     let image = apply_registry(image, app_spec);
+    // A digest always names the same bytes; a tag may move, so it is pulled on every start.
+    let image_pull = spec.image_pull.clone().unwrap_or_else(|| {
+        Sourced::builtin(if image.value.is_digest_pinned() {
+            ImagePull::IfNotPresent
+        } else {
+            ImagePull::Always
+        })
+    });
 
     let ports = spec.ports.as_ref().map(name_ports).unwrap_or_default();
     if kind == WorkloadKind::Service && ports.is_empty() {
@@ -168,6 +176,7 @@ pub fn lower_workload(
         keyword: entry.keyword,
         file: entry.file.path(db).clone(),
         image,
+        image_pull,
         ports,
         replicas,
         resources,

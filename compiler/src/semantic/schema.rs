@@ -267,6 +267,12 @@ pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
         "Utilisation targets for the HorizontalPodAutoscaler.",
     ),
     field(
+        "image_pull",
+        Kinds::All,
+        "image_pull: if_not_present",
+        "When the node pulls the image: `always`, `if_not_present` or `never` (default: `if_not_present` for digests, `always` for tags).",
+    ),
+    field(
         "tier",
         Kinds::All,
         "tier: production",

@@ -432,6 +432,28 @@ pub enum Restart {
     Never,
 }
 
+/// When the kubelet pulls the image (`imagePullPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImagePull {
+    /// On every container start.
+    Always,
+    /// When the node does not have it.
+    IfNotPresent,
+    /// Never: the image must be on the node.
+    Never,
+}
+
+impl ImagePull {
+    /// The Kubernetes value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImagePull::Always => "Always",
+            ImagePull::IfNotPresent => "IfNotPresent",
+            ImagePull::Never => "Never",
+        }
+    }
+}
+
 /// `/tmp` for read-only root filesystems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tmp {
@@ -512,6 +534,8 @@ pub struct WorkloadSpec {
     pub disruption: Option<Sourced<Disruption>>,
     /// `autoscale`.
     pub autoscale: Option<Sourced<Autoscale>>,
+    /// `image_pull`.
+    pub image_pull: Option<Sourced<ImagePull>>,
     /// `tier`: a tier for this workload instead of the app's.
     pub tier: Option<Sourced<String>>,
     /// `allow … because …` exceptions (only in a workload's own declaration; never inherited).
@@ -582,7 +606,7 @@ impl WorkloadSpec {
         overlay_fields!(upper, lower; image, ports, replicas, cpu, memory, command, args, storage,
             schedule, timezone, concurrency, suspend, completions, parallelism, retries, timeout,
             ttl, restart, expose, calls, user, group, writable, tmp, grace, drain, spread,
-            disruption, autoscale, tier);
+            disruption, autoscale, image_pull, tier);
         let probes = lower.probes;
         if upper.probes.ready.is_none() {
             upper.probes.ready = probes.ready;

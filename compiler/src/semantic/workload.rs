@@ -241,6 +241,19 @@ fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Fi
         "disruption" => spec.disruption = read_disruption(ctx, value).map(|d| ctx.sourced(d, span)),
         "autoscale" => spec.autoscale = read_autoscale(ctx, value).map(|a| ctx.sourced(a, span)),
         "tier" => spec.tier = ctx.read_name(value).map(|t| ctx.sourced(t, span)),
+        "image_pull" => {
+            spec.image_pull = ctx
+                .read_choice(
+                    value,
+                    "image pull policy",
+                    &[
+                        ("always", ImagePull::Always),
+                        ("if_not_present", ImagePull::IfNotPresent),
+                        ("never", ImagePull::Never),
+                    ],
+                )
+                .map(|p| ctx.sourced(p, span))
+        }
         _ => {}
     }
 }

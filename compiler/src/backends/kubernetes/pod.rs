@@ -122,11 +122,7 @@ fn container(
     mounts: Vec<VolumeMount>,
 ) -> Container {
     let image = &workload.image.value;
-    let pull_policy = if image.is_digest_pinned() {
-        "IfNotPresent"
-    } else {
-        "Always"
-    };
+    let pull_policy = workload.image_pull.value.as_str();
     let ports: Vec<ContainerPort> = workload
         .ports
         .iter()
