@@ -55,7 +55,8 @@ pub fn tier_chain<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) -> 
     chain
 }
 
-/// Tiers that extend themselves, one diagnostic per tier of a cycle.
+/// Tiers that extend themselves (one diagnostic per tier of a cycle), and problems with the
+/// policies a tier applies, whether or not an app uses the tier.
 #[salsa::tracked(returns(ref))]
 pub fn tier_cycles(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -64,10 +65,11 @@ pub fn tier_cycles(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
             if decl.kind != DeclKind::Tier {
                 continue;
             }
+            let id = DeclId::new(db, *file, u32::try_from(index).unwrap_or(u32::MAX));
+            out.extend(tier_layers(db, project, id).diagnostics.iter().cloned());
             let (Some(name), Some(parent)) = (&decl.name, &decl.parent) else {
                 continue;
             };
-            let id = DeclId::new(db, *file, u32::try_from(index).unwrap_or(u32::MAX));
             let chain = tier_chain(db, project, id);
             let Some(last) = chain.last() else {
                 continue;
