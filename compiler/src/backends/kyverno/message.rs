@@ -63,6 +63,15 @@ fn words(property: Property) -> &'static str {
 
 /// The message of a rule checked in `scope`.
 pub fn render(template: &str, scope: Scope) -> String {
+    fill(template, |property| replacement(property, scope))
+}
+
+/// The message in words only, for annotations (which Kyverno does not substitute).
+pub fn describe(template: &str) -> String {
+    fill(template, |property| words(property).to_string())
+}
+
+fn fill(template: &str, replacement: impl Fn(Property) -> String) -> String {
     // Braces that are not placeholders become parentheses: Kyverno reads `{{` as a variable.
     let plain = |text: &str| text.replace('{', "(").replace('}', ")");
     let mut out = String::new();
@@ -75,7 +84,7 @@ pub fn render(template: &str, scope: Scope) -> String {
         match placeholder {
             Some((close, property)) => {
                 out.push_str(&plain(&rest[..open]));
-                out.push_str(&replacement(property, scope));
+                out.push_str(&replacement(property));
                 rest = &after[close + 1..];
             }
             None => {

@@ -70,7 +70,7 @@ fn policy(app: &AppIr, rule: &RuleIr) -> Option<Resource> {
         ("policies.kyverno.io/title".to_string(), title(rule)),
         (
             "policies.kyverno.io/description".to_string(),
-            rule.message.clone(),
+            message::describe(&rule.message),
         ),
         (
             "policies.kyverno.io/severity".to_string(),
