@@ -184,9 +184,11 @@ fn rules() -> Vec<RuleIr> {
             "replicas-min",
             cmp(Property::ReplicasMin, CmpOp::Lt, Lit::Int(2)),
         ),
-        r(
+        rule(
             "replicas-max",
-            cmp(Property::ReplicasMax, CmpOp::Gt, Lit::Int(10)),
+            ERROR,
+            &cmp(Property::ReplicasMax, CmpOp::Gt, Lit::Int(10)),
+            "at most 10 replicas, not {replicas.max}",
         ),
         r(
             "replicas-exact",
