@@ -1,12 +1,15 @@
 //! Backends: each turns the IR into documents for one target. They read only the IR.
 
 pub mod kubernetes;
+pub mod kyverno;
 
 /// The tool a document is for; each target gets its own output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
     /// Plain Kubernetes resources.
     Kubernetes,
+    /// Kyverno policies enforcing the app's rules at admission.
+    Kyverno,
 }
 
 impl Target {
@@ -14,6 +17,7 @@ impl Target {
     pub fn folder(self) -> &'static str {
         match self {
             Target::Kubernetes => "kubernetes",
+            Target::Kyverno => "kyverno",
         }
     }
 }

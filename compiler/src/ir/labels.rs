@@ -9,6 +9,12 @@ use std::collections::BTreeMap;
 /// The value of `app.kubernetes.io/managed-by`.
 pub const MANAGED_BY: &str = "k8sc";
 
+/// The annotation on a Deployment or StatefulSet whose replica count an HPA owns; its value is
+/// the HPA's name. The API server defaults a missing `spec.replicas` to 1 before admission, so
+/// admission policies cannot tell an autoscaled controller from a single-replica one without it:
+/// they check such a controller's replica bounds on its HorizontalPodAutoscaler instead.
+pub const AUTOSCALER_ANNOTATION: &str = "k8sc.dev/autoscaler";
+
 /// Labels every resource of the app carries: `part-of`, `managed-by`, the team and the app's own.
 pub fn app_labels(app: &AppIr) -> BTreeMap<String, String> {
     let mut labels = BTreeMap::new();

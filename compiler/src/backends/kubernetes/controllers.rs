@@ -2,6 +2,7 @@
 
 use super::meta::{selector, workload_labels, workload_meta};
 use super::pod::{DATA_VOLUME, pod_template};
+use crate::ir::labels::AUTOSCALER_ANNOTATION;
 use crate::ir::{AppIr, BatchIr, WorkloadIr};
 use crate::semantic::spec::{Concurrency, WorkloadKind};
 use crate::types::quantity::format_bytes;
@@ -44,6 +45,17 @@ fn replicas(workload: &WorkloadIr) -> Option<i32> {
         .map(|r| i32::try_from(r.value.min()).unwrap_or(i32::MAX))
 }
 
+/// Marks a controller whose replica count an HPA owns (see [`AUTOSCALER_ANNOTATION`]).
+fn autoscaled_meta(workload: &WorkloadIr, mut meta: ObjectMeta) -> ObjectMeta {
+    if workload.autoscale.is_some() {
+        meta.annotations = Some(BTreeMap::from([(
+            AUTOSCALER_ANNOTATION.to_string(),
+            workload.name.clone(),
+        )]));
+    }
+    meta
+}
+
 /// Builds the controller for `workload`.
 pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) -> Controller {
     let meta = workload_meta(app, workload, &workload.name);
@@ -51,7 +63,7 @@ pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) 
     match workload.kind {
         WorkloadKind::Service | WorkloadKind::Worker => {
             Controller::Deployment(Box::new(Deployment {
-                metadata: meta,
+                metadata: autoscaled_meta(workload, meta),
                 spec: Some(DeploymentSpec {
                     replicas: replicas(workload),
                     selector: selector(app, workload),
@@ -71,7 +83,7 @@ pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) 
             }))
         }
         WorkloadKind::Stateful => Controller::StatefulSet(Box::new(StatefulSet {
-            metadata: meta,
+            metadata: autoscaled_meta(workload, meta),
             spec: Some(StatefulSetSpec {
                 replicas: replicas(workload),
                 selector: selector(app, workload),

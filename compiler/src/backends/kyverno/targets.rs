@@ -1,0 +1,125 @@
+//! Which resources enforce a rule: the pod controllers (and bare Pods) for pod rules, the
+//! controllers and their HorizontalPodAutoscalers for replica rules, Services for service rules.
+
+use crate::ir::policy::{Group, RuleIr};
+use crate::semantic::policy::property::controller_kind;
+use crate::semantic::spec::WorkloadKind;
+
+/// Where the values a rule tests are read from, in one kind of resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A pod spec at this JMESPath (`request.object.spec.template.spec`).
+    PodSpec(&'static str),
+    /// `spec.replicas` of a Deployment or StatefulSet not managed by an HPA.
+    Controller,
+    /// `spec.minReplicas` / `spec.maxReplicas` of an HPA.
+    Autoscaler,
+    /// A Service.
+    Service,
+}
+
+/// One kind of resource a rule is checked on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The resource kind matched.
+    pub kind: &'static str,
+    /// Where values are read.
+    pub scope: Scope,
+    /// For an HPA: the controller kinds whose autoscalers are checked.
+    pub scale_targets: Vec<&'static str>,
+}
+
+impl Variant {
+    /// The lowercase plural used in rule names (`deployments`).
+    pub fn plural(&self) -> String {
+        format!("{}s", self.kind.to_ascii_lowercase())
+    }
+}
+
+/// Controller kinds in a fixed order.
+const CONTROLLER_ORDER: [&str; 5] = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+
+/// Every workload kind.
+const ALL_KINDS: [WorkloadKind; 6] = [
+    WorkloadKind::Service,
+    WorkloadKind::Worker,
+    WorkloadKind::Stateful,
+    WorkloadKind::Job,
+    WorkloadKind::Cron,
+    WorkloadKind::Daemon,
+];
+
+/// The JMESPath of the pod spec in a resource of `kind`.
+pub fn pod_spec_path(kind: &str) -> &'static str {
+    match kind {
+        "Pod" => "request.object.spec",
+        "CronJob" => "request.object.spec.jobTemplate.spec.template.spec",
+        _ => "request.object.spec.template.spec",
+    }
+}
+
+/// The controller kinds of the rule's workload kinds, in a fixed order, without duplicates.
+pub fn controller_kinds(kinds: &[WorkloadKind]) -> Vec<&'static str> {
+    CONTROLLER_ORDER
+        .into_iter()
+        .filter(|c| kinds.iter().any(|k| controller_kind(*k) == *c))
+        .collect()
+}
+
+/// Whether a rule applies to every workload kind, so a bare Pod (which has no workload kind) can
+/// be held to it too.
+fn applies_to_every_kind(rule: &RuleIr) -> bool {
+    ALL_KINDS.iter().all(|k| rule.kinds.contains(k))
+}
+
+/// The resources that enforce `rule`, in a fixed order.
+pub fn variants(rule: &RuleIr) -> Vec<Variant> {
+    let controllers = controller_kinds(&rule.kinds);
+    let variant = |kind: &'static str, scope: Scope| Variant {
+        kind,
+        scope,
+        scale_targets: Vec::new(),
+    };
+    match rule.group {
+        Group::Pod => {
+            let mut out: Vec<Variant> = controllers
+                .iter()
+                .map(|kind| variant(kind, Scope::PodSpec(pod_spec_path(kind))))
+                .collect();
+            if applies_to_every_kind(rule) && !rule.tests_kind {
+                out.push(variant("Pod", Scope::PodSpec(pod_spec_path("Pod"))));
+            }
+            out
+        }
+        Group::Replicas => {
+            let scalable: Vec<&'static str> = controllers
+                .into_iter()
+                .filter(|c| matches!(*c, "Deployment" | "StatefulSet"))
+                .collect();
+            let mut out: Vec<Variant> = scalable
+                .iter()
+                .map(|kind| variant(kind, Scope::Controller))
+                .collect();
+            if !scalable.is_empty() {
+                out.push(Variant {
+                    kind: "HorizontalPodAutoscaler",
+                    scope: Scope::Autoscaler,
+                    scale_targets: scalable,
+                });
+            }
+            out
+        }
+        Group::Service => vec![variant("Service", Scope::Service)],
+    }
+}
+
+/// Whether a workload of `kind` has resources of `variant`'s kind that the variant checks.
+pub fn covers(variant: &Variant, kind: WorkloadKind) -> bool {
+    let controller = controller_kind(kind);
+    match variant.scope {
+        Scope::PodSpec(_) => variant.kind == "Pod" || variant.kind == controller,
+        Scope::Controller => variant.kind == controller,
+        Scope::Autoscaler => variant.scale_targets.contains(&controller),
+        Scope::Service => kind.has_service(),
+    }
+}

@@ -1,0 +1,493 @@
+//! The Kyverno backend: golden policies for representative rules, and equivalence with the
+//! compile-time check — for every rule and every workload of small projects, the emitted policy
+//! denies one of the workload's generated resources at admission exactly when the rule denies the
+//! workload at compile time.
+
+mod support;
+
+use k8sc_compiler::backends::{Resource, Target, kyverno};
+use k8sc_compiler::ir::ProjectIr;
+use k8sc_compiler::ir::policy::{CmpOp, Lit, Property, RuleIr, RuleSeverity};
+use k8sc_compiler::output::yaml::to_yaml;
+use k8sc_compiler::semantic::policy::expr::{Expr, Operand};
+use support::harness::{
+    ERROR, assert_equivalent, compile_time_from_facts, exempt, kyverno_denies, kyverno_denies_with,
+    lower, rows, rule,
+};
+use support::kyverno_eval::Options;
+
+const APP: &str = r#"app shop {
+  namespace: shop
+  team: payments
+  labels { cost-center: "cc-1042" }
+}
+
+service web {
+  image: "ghcr.io/acme/web:2.3.1"
+  port: http 8080
+  replicas: 3..12
+  cpu: 250m..1
+  memory: 256Mi
+  probes { ready: http "/ready", live: http "/healthz" }
+}
+
+service api {
+  image: "ghcr.io/acme/api@sha256:3f1c9a2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
+  port: grpc 9090
+  replicas: 1
+  cpu: 500m
+  memory: 512Mi
+  probes { ready: grpc }
+}
+
+worker consumer {
+  image: "nginx"
+  replicas: 2
+  cpu: 1
+  memory: 1Gi..2Gi
+}
+
+database db {
+  image: "docker.io/library/postgres:16.4"
+  port: tcp 5432
+  storage: 20Gi
+  cpu: 500m..2
+  memory: 1Gi..2Gi
+  user: 999
+  probes { ready: tcp }
+}
+
+stateful cache {
+  image: "redis:7.2"
+  port: tcp 6379
+  replicas: 2..4
+  memory: 256Mi
+}
+
+job migrate {
+  image: "ghcr.io/acme/api:1.9.0"
+  cpu: 100m..500m
+  memory: 128Mi
+}
+
+cron report {
+  schedule: "0 2 * * *"
+  image: "localhost:5000/report:1.0.0"
+}
+
+daemon agent {
+  image: "cr.fluentbit.io/fluent/fluent-bit:3.1.9"
+  port: http 2020
+  cpu: 50m..500m
+}
+"#;
+
+fn lit(l: Lit) -> Operand {
+    Operand::Lit(l)
+}
+
+fn cmp(p: Property, op: CmpOp, l: Lit) -> Expr {
+    Expr::Compare(p, op, lit(l))
+}
+
+fn s(text: &str) -> Lit {
+    Lit::Str(text.to_string())
+}
+
+fn strs(items: &[&str]) -> Lit {
+    Lit::List(items.iter().map(|t| s(t)).collect())
+}
+
+fn not(e: Expr) -> Expr {
+    Expr::Not(Box::new(e))
+}
+
+fn or(a: Expr, b: Expr) -> Expr {
+    Expr::Or(Box::new(a), Box::new(b))
+}
+
+fn and(a: Expr, b: Expr) -> Expr {
+    Expr::And(Box::new(a), Box::new(b))
+}
+
+fn present(p: Property) -> Expr {
+    Expr::Present(p)
+}
+
+fn is_true(p: Property) -> Expr {
+    cmp(p, CmpOp::Eq, Lit::Bool(true))
+}
+
+const MI: u64 = 1 << 20;
+const GI: u64 = 1 << 30;
+
+/// `pinned_images` of the stdlib.
+fn pinned_images() -> Expr {
+    or(
+        cmp(Property::ImageTag, CmpOp::Eq, s("latest")),
+        and(
+            not(present(Property::ImageTag)),
+            not(present(Property::ImageDigest)),
+        ),
+    )
+}
+
+/// Representative rules, one per kind of test the backend translates.
+fn rules() -> Vec<RuleIr> {
+    let r = |name: &str, deny: Expr| rule(name, ERROR, &deny, &format!("{name}: {{image}}"));
+    vec![
+        rule(
+            "pinned-images",
+            ERROR,
+            &pinned_images(),
+            "image {image} is not pinned",
+        ),
+        r(
+            "trusted-registries",
+            not(Expr::ImageFrom(lit(strs(&[
+                "ghcr.io/acme",
+                "docker.io/library",
+            ])))),
+        ),
+        r(
+            "registry-in",
+            not(Expr::In(
+                Property::ImageRegistry,
+                lit(strs(&["ghcr.io", "docker.io"])),
+            )),
+        ),
+        r(
+            "official-postgres",
+            and(
+                cmp(Property::ImageRepository, CmpOp::Eq, s("library/postgres")),
+                cmp(Property::ImageTag, CmpOp::Ne, s("16.4")),
+            ),
+        ),
+        r(
+            "official-images",
+            cmp(Property::ImageRepository, CmpOp::Eq, s("library/nginx")),
+        ),
+        r("plain-image", cmp(Property::Image, CmpOp::Eq, s("nginx"))),
+        r("digest-required", not(present(Property::ImageDigest))),
+        r(
+            "tag-in",
+            Expr::In(Property::ImageTag, lit(strs(&["latest", "1.0.0", "16.4"]))),
+        ),
+        rule(
+            "required-labels",
+            RuleSeverity::Warning,
+            &not(Expr::HasLabels(lit(strs(&["team", "cost-center"])))),
+            "{labels} lack team or cost-center",
+        ),
+        r("owner-label", not(Expr::HasLabels(lit(strs(&["owner"]))))),
+        r(
+            "replicas-min",
+            cmp(Property::ReplicasMin, CmpOp::Lt, Lit::Int(2)),
+        ),
+        rule(
+            "replicas-max",
+            ERROR,
+            &cmp(Property::ReplicasMax, CmpOp::Gt, Lit::Int(10)),
+            "at most 10 replicas, not {replicas.max}",
+        ),
+        r(
+            "replicas-exact",
+            or(
+                cmp(Property::ReplicasMin, CmpOp::Eq, Lit::Int(1)),
+                cmp(Property::ReplicasMax, CmpOp::Ne, Lit::Int(4)),
+            ),
+        ),
+        r(
+            "replicas-in",
+            Expr::In(
+                Property::ReplicasMin,
+                lit(Lit::List(vec![Lit::Int(2), Lit::Int(3)])),
+            ),
+        ),
+        r("probes-ready", not(present(Property::ProbesReady))),
+        r("probes-live", not(present(Property::ProbesLive))),
+        r("cpu-limit", not(present(Property::CpuLimit))),
+        r(
+            "memory-cap",
+            cmp(Property::MemoryLimit, CmpOp::Gt, Lit::Memory(GI)),
+        ),
+        r(
+            "cpu-floor",
+            cmp(Property::CpuRequest, CmpOp::Lt, Lit::Cpu(500)),
+        ),
+        r(
+            "cpu-exact",
+            cmp(Property::CpuRequest, CmpOp::Eq, Lit::Cpu(500)),
+        ),
+        r(
+            "cpu-not",
+            cmp(Property::CpuRequest, CmpOp::Ne, Lit::Cpu(250)),
+        ),
+        r(
+            "cpu-in",
+            Expr::In(
+                Property::CpuRequest,
+                lit(Lit::List(vec![Lit::Cpu(1000), Lit::Cpu(500)])),
+            ),
+        ),
+        r(
+            "memory-not-in",
+            not(Expr::In(
+                Property::MemoryRequest,
+                lit(Lit::List(vec![Lit::Memory(256 * MI), Lit::Memory(GI)])),
+            )),
+        ),
+        r(
+            "cpu-limit-high",
+            cmp(Property::CpuLimit, CmpOp::Ge, Lit::Cpu(2000)),
+        ),
+        r(
+            "hardened",
+            or(
+                or(
+                    not(is_true(Property::NonRoot)),
+                    is_true(Property::Privileged),
+                ),
+                or(
+                    or(
+                        is_true(Property::PrivilegeEscalation),
+                        not(is_true(Property::ReadOnlyRoot)),
+                    ),
+                    or(
+                        is_true(Property::HostNetwork),
+                        or(is_true(Property::HostPid), is_true(Property::HostIpc)),
+                    ),
+                ),
+            ),
+        ),
+        r("read-only-root", is_true(Property::ReadOnlyRoot)),
+        r(
+            "service-type",
+            Expr::In(
+                Property::ServiceType,
+                lit(strs(&["NodePort", "LoadBalancer"])),
+            ),
+        ),
+        r(
+            "cluster-ip",
+            cmp(Property::ServiceType, CmpOp::Eq, s("ClusterIP")),
+        ),
+        r(
+            "port-8080",
+            Expr::Contains(Property::Ports, lit(Lit::Int(8080))),
+        ),
+        r(
+            "needs-2020",
+            not(Expr::Contains(Property::Ports, lit(Lit::Int(2020)))),
+        ),
+        r("no-daemons", cmp(Property::Kind, CmpOp::Eq, s("DaemonSet"))),
+        r(
+            "batch-kinds",
+            Expr::In(Property::Kind, lit(strs(&["Job", "CronJob"]))),
+        ),
+        r("always", Expr::Const(true)),
+    ]
+}
+
+/// The test project with `rules` in force, `consumer` exempted from `pinned-images` and `web`
+/// from `replicas-max`.
+fn project(rules: Vec<RuleIr>) -> ProjectIr {
+    let mut ir = lower(&[("app.k8s", APP)]);
+    let app = &mut ir.apps[0];
+    let workload = |name: &str| {
+        app.workloads
+            .iter()
+            .find(|w| w.name == name)
+            .cloned()
+            .expect("workload exists")
+    };
+    let (consumer, web) = (workload("consumer"), workload("web"));
+    app.rules = rules
+        .into_iter()
+        .map(|mut rule| {
+            match rule.name.as_str() {
+                "pinned-images" => exempt(&mut rule, &consumer, "upstream publishes no tags"),
+                "replicas-max" => exempt(&mut rule, &web, "Black Friday"),
+                _ => {}
+            }
+            rule
+        })
+        .collect();
+    ir
+}
+
+#[test]
+fn every_rule_agrees_with_the_compile_time_check_on_every_workload() {
+    let ir = project(rules());
+    let rows = rows(&ir, compile_time_from_facts);
+    assert_eq!(rows.len(), rules().len() * ir.apps[0].workloads.len());
+    assert_equivalent(&rows);
+    // The table is not trivial: both verdicts occur, and so do exemptions.
+    assert!(rows.iter().any(|r| r.compile_time));
+    assert!(rows.iter().any(|r| !r.compile_time));
+    let denied = |rule: &str, workload: &str| {
+        rows.iter()
+            .find(|r| r.rule == rule && r.workload == workload)
+            .is_some_and(|r| r.compile_time)
+    };
+    assert!(!denied("pinned-images", "consumer"), "exempted");
+    assert!(!denied("pinned-images", "cache"));
+    assert!(!denied("replicas-max", "web"), "exempted");
+    assert!(denied("replicas-min", "api"));
+    assert!(denied("official-images", "consumer"));
+    assert!(denied("no-daemons", "agent"));
+    assert!(denied("cpu-exact", "api") && !denied("cpu-exact", "web"));
+}
+
+#[test]
+fn equivalence_holds_for_kyverno_before_and_after_the_library_prefix() {
+    let ir = project(rules());
+    let policies = kyverno::render(&ir);
+    let resources = support::harness::admission_resources(&ir);
+    let new = kyverno_denies_with(
+        &policies,
+        &resources,
+        Options {
+            library_prefix: true,
+        },
+    );
+    let old = kyverno_denies_with(
+        &policies,
+        &resources,
+        Options {
+            library_prefix: false,
+        },
+    );
+    assert_eq!(new, old);
+}
+
+#[test]
+fn the_harness_notices_a_disagreement() {
+    let ir = project(rules());
+    // A compile-time side that never denies must disagree wherever Kyverno denies.
+    let rows = rows(&ir, |_, _, _| false);
+    assert!(rows.iter().any(|r| !r.agrees()));
+}
+
+#[test]
+fn autoscaled_controllers_are_checked_on_their_autoscaler() {
+    let ir = project(vec![rule(
+        "replicas-min",
+        ERROR,
+        &cmp(Property::ReplicasMin, CmpOp::Lt, Lit::Int(3)),
+        "at least 3 replicas, not {replicas.min}",
+    )]);
+    let resources = support::harness::admission_resources(&ir);
+    let denied = kyverno_denies(&kyverno::render(&ir), &resources);
+    let names: Vec<&str> = denied.iter().map(|(_, r)| r.as_str()).collect();
+    // web runs 3..12 (HPA): its Deployment, defaulted to one replica by the API server, passes.
+    assert!(!names.contains(&"Deployment/web"), "{names:?}");
+    assert!(!names.contains(&"HorizontalPodAutoscaler/web"), "{names:?}");
+    // cache runs 2..4 and api 1: both denied, on the HPA and on the StatefulSet's count.
+    assert!(
+        names.contains(&"HorizontalPodAutoscaler/cache"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Deployment/api"), "{names:?}");
+}
+
+#[test]
+fn an_unmarked_autoscaled_deployment_would_be_denied() {
+    // Without the autoscaler annotation, admission sees the defaulted `replicas: 1`.
+    let ir = project(vec![rule(
+        "replicas-min",
+        ERROR,
+        &cmp(Property::ReplicasMin, CmpOp::Lt, Lit::Int(3)),
+        "too few",
+    )]);
+    let mut resources = support::harness::admission_resources(&ir);
+    for r in &mut resources {
+        if let Some(meta) = r.body.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            meta.remove("annotations");
+        }
+    }
+    let denied = kyverno_denies(&kyverno::render(&ir), &resources);
+    assert!(
+        denied.iter().any(|(_, r)| r == "Deployment/web"),
+        "{denied:?}"
+    );
+}
+
+fn policy_yaml(rule_name: &str) -> String {
+    let ir = project(rules());
+    let policies = kyverno::render(&ir);
+    let policy = policies
+        .iter()
+        .find(|p| p.name == rule_name)
+        .expect("the rule has a policy");
+    assert_eq!(policy.target, Target::Kyverno);
+    assert_eq!(policy.file_stem, format!("policy-{rule_name}"));
+    to_yaml(&policy.body)
+}
+
+#[test]
+fn golden_pod_rule_with_foreach_and_exemption() {
+    insta::assert_snapshot!(policy_yaml("pinned-images"));
+}
+
+#[test]
+fn golden_labels_rule() {
+    insta::assert_snapshot!(policy_yaml("required-labels"));
+}
+
+#[test]
+fn golden_replicas_rule() {
+    insta::assert_snapshot!(policy_yaml("replicas-max"));
+}
+
+#[test]
+fn golden_service_rule() {
+    insta::assert_snapshot!(policy_yaml("service-type"));
+}
+
+#[test]
+fn golden_quantity_and_security_rules() {
+    insta::assert_snapshot!(policy_yaml("cpu-not"));
+    insta::assert_snapshot!(policy_yaml("hardened"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = kyverno::render(&project(rules()));
+    let b = kyverno::render(&project(rules()));
+    assert_eq!(a, b);
+    let yaml: Vec<String> = a.iter().map(|p| to_yaml(&p.body)).collect();
+    for text in &yaml {
+        assert!(
+            !text.contains("{image}") && !text.contains("{labels}"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_that_never_denies_has_no_policy() {
+    let ir = project(vec![rule("never", ERROR, &Expr::Const(false), "never")]);
+    assert!(kyverno::render(&ir).is_empty());
+}
+
+/// With `K8SC_KYVERNO_DUMP=DIR`, writes the test project's Kubernetes and Kyverno resources to
+/// `DIR/<target>/` for `validate-manifests`.
+#[test]
+fn dump_for_the_validator() {
+    let Ok(dir) = std::env::var("K8SC_KYVERNO_DUMP") else {
+        return;
+    };
+    let ir = project(rules());
+    let mut all: Vec<Resource> = k8sc_compiler::backends::kubernetes::render(&ir);
+    all.extend(kyverno::render(&ir));
+    for resource in all {
+        let folder = std::path::Path::new(&dir).join(resource.target.folder());
+        std::fs::create_dir_all(&folder).expect("create the dump folder");
+        std::fs::write(
+            folder.join(format!("{}.yaml", resource.file_stem)),
+            to_yaml(&resource.body),
+        )
+        .expect("write a dumped resource");
+    }
+}
