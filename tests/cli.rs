@@ -60,7 +60,15 @@ fn build_writes_the_tree_and_prints_a_summary() {
     let output = k8sc(&["build", &shop(), "--out", &out.to_string_lossy()]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let summary = stderr(&output);
-    assert!(summary.contains("built 19 resources"), "{summary}");
+    assert!(summary.contains("built 32 resources"), "{summary}");
+    assert!(
+        summary.contains("exception: shop/db is exempt from `production.replicas_min`"),
+        "{summary}"
+    );
+    assert!(
+        out.join("default/kyverno/policy-pinned-images.yaml")
+            .is_file()
+    );
     assert!(summary.contains(" ms"), "{summary}");
     assert!(out.join("default/kubernetes/deployment-web.yaml").is_file());
     assert!(out.join("default/kubernetes/Kustomization").is_file());
@@ -78,7 +86,7 @@ fn stdout_prints_one_stream_and_writes_nothing() {
         .expect("runs");
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let stream = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stream.matches("\n---\n").count() + 1, 19, "19 documents");
+    assert_eq!(stream.matches("\n---\n").count() + 1, 32, "32 documents");
     assert!(stream.starts_with("---\n# default/kubernetes/"));
     assert!(!stream.contains("Kustomization"));
     assert_eq!(

@@ -126,7 +126,8 @@ pub fn build(db: &dyn Db, project: Project) -> BuildResult {
         };
     }
     let ir = &lower_project(db, project).ir;
-    let resources = backends::kubernetes::render(ir);
+    let mut resources = backends::kubernetes::render(ir);
+    resources.extend(backends::kyverno::render(ir));
     BuildResult {
         diagnostics,
         exceptions: exceptions(db, project),

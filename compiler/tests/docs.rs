@@ -1,10 +1,13 @@
-//! The language reference documents every field the checker accepts.
+//! The language reference documents every field the checker accepts and every property rules can
+//! test.
 
+use k8sc_compiler::semantic::policy::property::{DERIVED, PROPERTIES};
 use k8sc_compiler::semantic::schema;
+
+const REFERENCE: &str = include_str!("../../docs/language.md");
 
 #[test]
 fn language_reference_documents_every_field() {
-    let reference = include_str!("../../docs/language.md");
     let tables = [
         schema::WORKLOAD_FIELDS,
         schema::APP_FIELDS,
@@ -16,14 +19,33 @@ fn language_reference_documents_every_field() {
         schema::DISRUPTION_FIELDS,
         schema::AUTOSCALE_FIELDS,
         schema::GATEWAY_FIELDS,
+        schema::TIER_FIELDS,
+        schema::TIER_NAMESPACE_FIELDS,
+        schema::POLICY_FIELDS,
+        schema::QUOTA_FIELDS,
+        schema::LIMIT_RANGE_FIELDS,
     ];
     for table in tables {
         for field in table {
             assert!(
-                reference.contains(&format!("`{}`", field.name)),
+                REFERENCE.contains(&format!("`{}`", field.name)),
                 "docs/language.md does not mention `{}`",
                 field.name
             );
         }
+    }
+}
+
+#[test]
+fn language_reference_documents_every_property() {
+    let names = PROPERTIES
+        .iter()
+        .map(|p| p.name)
+        .chain(DERIVED.iter().map(|(name, _)| *name));
+    for name in names {
+        assert!(
+            REFERENCE.contains(&format!("| `{name}` |")),
+            "the property table of docs/language.md (section Rules) has no row for `{name}`"
+        );
     }
 }

@@ -33,7 +33,8 @@ pub fn workload_facts(app: &AppIr, workload: &WorkloadIr) -> Facts {
         FactValue::Str(reference.registry_or_default().to_string()),
         image_origin.clone(),
     );
-    let repository = if reference.registry.is_none() && !reference.repository.contains('/') {
+    // Kyverno's convention (1.12+), whatever the registry: a one-component path is `library/…`.
+    let repository = if !reference.repository.contains('/') {
         format!("library/{}", reference.repository)
     } else {
         reference.repository.clone()

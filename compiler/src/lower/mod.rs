@@ -3,7 +3,7 @@
 //! routes target, budgets that would block node drains…).
 
 mod capacity;
-mod facts;
+pub mod facts;
 mod policy;
 mod ports;
 mod rules;
@@ -290,7 +290,16 @@ pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
             }
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
-        app.rules = policy::rules_of_app(&lowered);
+        let mut app_rules: Vec<RuleInForce> = context
+            .tier
+            .map(|(f, i)| {
+                tier_layers(db, project, DeclId::new(db, f, i))
+                    .rules
+                    .clone()
+            })
+            .unwrap_or_default();
+        app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
+        app.rules = policy::rules_of_app(&app_rules, &lowered);
         diagnostics.extend(capacity::check_quota(&app, entry.name_span));
         apps.push(app);
     }

@@ -10,11 +10,18 @@ use crate::semantic::spec::{Layer, Origin};
 use crate::types::names::to_k8s_name;
 use std::sync::Arc;
 
-/// Every rule in force for any workload of the app, sorted by name. A workload the rule could
-/// apply to but that is not under it (another tier) is exempted from it, so the namespace-wide
-/// admission policy enforces exactly what the compiler checked.
-pub fn rules_of_app(workloads: &[&LoweredWorkload]) -> Vec<RuleIr> {
+/// Every rule in force for the app (its tier's and its policies, which govern its whole namespace
+/// even where no workload is subject to them yet) or for any of its workloads (a workload's own
+/// tier), sorted by name. A workload the rule could apply to but that is not under it (another
+/// tier) is exempted from it, so the namespace-wide admission policy enforces exactly what the
+/// compiler checked.
+pub fn rules_of_app(app_rules: &[RuleInForce], workloads: &[&LoweredWorkload]) -> Vec<RuleIr> {
     let mut rules: Vec<(RuleInForce, Vec<ExemptionIr>)> = Vec::new();
+    for rule in app_rules {
+        if !rules.iter().any(|(r, _)| r.source == rule.source) {
+            rules.push((rule.clone(), Vec::new()));
+        }
+    }
     for workload in workloads {
         for (rule, exemption) in &workload.rules {
             let index = match rules.iter().position(|(r, _)| r.source == rule.source) {

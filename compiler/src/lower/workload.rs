@@ -202,12 +202,20 @@ pub fn lower_workload(
     })
 }
 
-/// Images written without a registry get the app's `registry` prefix.
+/// Images written without a registry get the app's `registry` prefix, or Docker Hub's.
+///
+/// Images without a registry and without an app `registry` are written out in full
+/// (`postgres:16` becomes `docker.io/library/postgres:16`): runtimes that refuse ambiguous short
+/// names (CRI-O's enforcing mode) accept them, and registry rules see where the image comes from.
 fn apply_registry(image: Sourced<ImageRef>, app: &AppSpec) -> Sourced<ImageRef> {
-    let (Some(registry), None) = (&app.registry, &image.value.registry) else {
+    if image.value.registry.is_some() {
         return image;
+    }
+    let prefixed = match &app.registry {
+        Some(registry) => format!("{}/{}", registry.value, image.value),
+        None if image.value.repository.contains('/') => format!("docker.io/{}", image.value),
+        None => format!("docker.io/library/{}", image.value),
     };
-    let prefixed = format!("{}/{}", registry.value, image.value);
     match ImageRef::parse(&prefixed) {
         Ok(value) => Sourced {
             value,

@@ -2,13 +2,13 @@
 //! compile-time verdict and the verdict of the emitted Kyverno policy on the generated
 //! resources (the controller, a bare Pod made from its template, its HPA and Services).
 
-use super::facts::facts;
 use super::kyverno_eval;
 use k8sc_compiler::backends::{Resource, Target, kubernetes, kyverno};
 use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::ir::policy::{ExemptionIr, RuleIr, RuleSeverity, RuleSource};
 use k8sc_compiler::ir::{AppIr, Origin, ProjectIr, WorkloadIr};
+use k8sc_compiler::lower::facts::workload_facts as facts;
 use k8sc_compiler::lower::lower_project;
 use k8sc_compiler::semantic::policy::expr::Expr;
 use k8sc_compiler::semantic::policy::normal::{clauses, eval_clauses};
