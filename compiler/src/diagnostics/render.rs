@@ -79,8 +79,17 @@ fn build_report(
         .message
         .clone()
         .unwrap_or_else(|| diagnostic.code.title().to_string());
-    // Labels in source order, so ariadne shows the labels of one file as one snippet.
-    let order = |span: &AriadneSpan| i32::try_from(span.1.start).unwrap_or(i32::MAX);
+    // Labels in source order, so ariadne shows the labels of one file as one snippet; the primary
+    // label's file first, so the header names where the problem is.
+    let half = i32::MAX / 2;
+    let order = |span: &AriadneSpan| {
+        let offset = i32::try_from(span.1.start).unwrap_or(half).min(half - 1);
+        if span.0 == primary.0 {
+            offset
+        } else {
+            half + offset
+        }
+    };
     builder = builder.with_label(
         Label::new(primary.clone())
             .with_color(accent)

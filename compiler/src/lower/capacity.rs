@@ -55,53 +55,60 @@ fn at_setting<T>(
 }
 
 /// A workload's containers must fit under the LimitRange's maxima.
-pub fn check_limit_range(app: &AppIr, workload: &WorkloadIr) -> Option<Diagnostic> {
-    let range = app.limit_range.as_ref()?;
+pub fn check_limit_range(app: &AppIr, workload: &WorkloadIr) -> Vec<Diagnostic> {
+    let Some(range) = app.limit_range.as_ref() else {
+        return Vec::new();
+    };
     let resources = &workload.resources;
-    let (what, value, max, origin) = if let Some(max) = range.value.max_memory
+    let mut over = Vec::new();
+    if let Some(max) = range.value.max_memory
         && resources.memory_limit.value > max
     {
-        (
+        over.push((
             "memory",
             format_bytes(resources.memory_limit.value),
             format_bytes(max),
             &resources.memory_limit.origin,
-        )
-    } else if let Some(max) = range.value.max_cpu
+        ));
+    }
+    if let Some(max) = range.value.max_cpu
         && let Some(limit) = &resources.cpu_limit
         && limit.value > max
     {
-        (
+        over.push((
             "cpu",
             format_cpu(limit.value),
             format_cpu(max),
             &limit.origin,
-        )
-    } else {
-        return None;
-    };
-    let message = format!(
-        "the {what} limit {value} of `{}` is above the namespace's maximum {max}",
-        workload.name
-    );
-    let mut diagnostic = match &origin.file {
-        Some(file) => Diagnostic::new(Code::InvalidValue, message, file, origin.span),
-        None => Diagnostic::new(
-            Code::InvalidValue,
-            message,
-            &workload.file,
-            Default::default(),
-        ),
+        ));
     }
-    .with_label("the API server would refuse these pods")
-    .with_help(format!(
-        "lower the {what} limit, or raise `max_{what}` in the app's `limit_range`"
-    ));
-    if let Some(file) = &range.origin.file {
-        diagnostic = diagnostic
-            .with_secondary(Label::new(&**file, range.origin.span).with_message("the LimitRange"));
-    }
-    Some(diagnostic)
+    over.into_iter()
+        .map(|(what, value, max, origin)| {
+            let message = format!(
+                "the {what} limit {value} of `{}` is above the namespace's maximum {max}",
+                workload.name
+            );
+            let mut diagnostic = match &origin.file {
+                Some(file) => Diagnostic::new(Code::InvalidValue, message, file, origin.span),
+                None => Diagnostic::new(
+                    Code::InvalidValue,
+                    message,
+                    &workload.file,
+                    Default::default(),
+                ),
+            }
+            .with_label("the API server would refuse these pods")
+            .with_help(format!(
+                "lower the {what} limit, or raise `max_{what}` in the app's `limit_range`"
+            ));
+            if let Some(file) = &range.origin.file {
+                diagnostic = diagnostic.with_secondary(
+                    Label::new(&**file, range.origin.span).with_message("the LimitRange"),
+                );
+            }
+            diagnostic
+        })
+        .collect()
 }
 
 /// One dimension of the quota: its name, the quota, what the app needs, how to print amounts.
@@ -129,10 +136,16 @@ pub fn check_quota(app: &AppIr, app_name_span: k8sc_grammar::Span) -> Vec<Diagno
     }
     let q = &quota.value;
     let checks: [QuotaCheck; 4] = [
-        ("pods", q.pods.map(u64::from), pods, |n| n.to_string()),
-        ("cpu", q.cpu, cpu, format_cpu),
-        ("memory", q.memory, memory, format_bytes),
-        ("storage", q.storage, storage, format_bytes),
+        ("pods", q.pods.map(u64::from), pods, |n| format!("{n} pods")),
+        ("cpu", q.cpu, cpu, |m| {
+            format!("{} of CPU requests", format_cpu(m))
+        }),
+        ("memory", q.memory, memory, |b| {
+            format!("{} of memory", format_bytes(b))
+        }),
+        ("storage", q.storage, storage, |b| {
+            format!("{} of storage", format_bytes(b))
+        }),
     ];
     let mut out = Vec::new();
     for (what, limit, needed, format) in checks {
@@ -148,7 +161,7 @@ pub fn check_quota(app: &AppIr, app_name_span: k8sc_grammar::Span) -> Vec<Diagno
             app_name_span,
             Code::InvalidValue,
             format!(
-                "app `{}` needs {} of {what} at full scale, but its quota allows {}",
+                "app `{}` needs {} at full scale, but its quota allows {}",
                 app.name,
                 format(needed),
                 format(limit)

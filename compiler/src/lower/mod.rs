@@ -20,6 +20,7 @@ use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
 use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced};
 use crate::semantic::structure::{AppEntry, project_structure};
+use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
 use k8sc_grammar::Span;
 use std::collections::BTreeMap;
@@ -132,9 +133,7 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
                 )
                 .with_label(format!("the app's tier: `{}`", layers.name))
                 .with_secondary(Label::new(&**file, *span).with_message("required here"))
-                .with_help(format!(
-                    "add it to the app's policies with its arguments, e.g. `policies: [{required}(…)]`"
-                )),
+                .with_help(required_policy_help(db, project, app, required)),
             );
         }
     }
@@ -159,6 +158,42 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
         tier: tier.map(|t| (t.file(db), t.index(db))),
         ir,
         diagnostics,
+    }
+}
+
+/// How to add a policy a tier requires: with its arguments, if it has any.
+fn required_policy_help(db: &dyn Db, project: Project, app: DeclId<'_>, policy: &str) -> String {
+    // The app may not import it yet: look for it anywhere, the standard library included.
+    let declared = lookup_decl(db, project, app.file(db), policy, DeclKind::Policy).or_else(|| {
+        project.all_files(db).into_iter().find_map(|file| {
+            let index = parse(db, file).file.decls().position(|d| {
+                d.kind == DeclKind::Policy && d.name.as_ref().is_some_and(|n| n.name == policy)
+            })?;
+            Some(DeclId::new(
+                db,
+                file,
+                u32::try_from(index).unwrap_or(u32::MAX),
+            ))
+        })
+    });
+    let params = declared
+        .and_then(|decl| match &check_decl(db, decl).content {
+            DeclContent::Policy(Some(spec)) => Some(
+                spec.params
+                    .iter()
+                    .map(|p| format!("{}: {}", p.name, p.ty.describe()))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if params.is_empty() {
+        format!("add it to the app's policies: `policies: [{policy}]`, and import it")
+    } else {
+        format!(
+            "add it to the app's policies with its arguments ({}): `policies: [{policy}(…)]`",
+            params.join(", ")
+        )
     }
 }
 

@@ -100,7 +100,11 @@ pub fn check_rules(subject: &Subject<'_>, facts: &Facts, rules: &[RuleInForce]) 
             allow.name_span,
         )
         .with_label("exempts nothing");
-        let names: Vec<String> = rules.iter().map(RuleInForce::allow_name).collect();
+        let names: Vec<String> = rules
+            .iter()
+            .filter(|r| facts.applies(&r.deny))
+            .map(RuleInForce::allow_name)
+            .collect();
         if let Some(best) = closest(&allow.name, names.iter().map(String::as_str)) {
             diagnostic = diagnostic.with_replacement(best.to_string());
         } else if names.is_empty() {
@@ -122,52 +126,45 @@ fn violation(subject: &Subject<'_>, facts: &Facts, rule: &RuleInForce) -> Diagno
         RuleSeverity::Warning => Code::RuleWarning,
     };
     let message = interpolate(&rule.message, facts, &[], &[]);
-    let (culprit, missing) = culprit(facts, rule);
     let headline = format!(
         "{} `{}` breaks `{}`: {message}",
         subject.what,
         subject.name,
         rule.allow_name()
     );
-    let origin = culprit
+    let (culprit, missing) = culprit(facts, rule);
+    // A missing tag or digest is still pointed at the image that lacks it.
+    let pointed = match (culprit, &missing) {
+        (Some(Property::ImageTag | Property::ImageDigest), Missing::Value) => Some(Property::Image),
+        (property, _) => property,
+    };
+    let origin = pointed
         .and_then(|p| facts.values.get(&p))
         .and_then(|f| f.origin.clone());
-    let mut diagnostic = match (&origin, culprit) {
-        (Some(origin), Some(property)) if !missing => {
+    let label = match (culprit, &missing) {
+        (Some(p), Missing::Value) => format!("no `{}`", p.name()),
+        (_, Missing::Label(key)) => format!("no label `{key}`"),
+        (Some(p), Missing::No) => {
+            let value = facts.get(p).map(|v| v.display()).unwrap_or_default();
+            format!("`{}` is {value}", p.name())
+        }
+        (None, _) => "breaks the rule".to_string(),
+    };
+    let mut diagnostic = match &origin {
+        Some(origin) if pointed.is_some() => {
             let file = origin.file.as_deref().unwrap_or(&subject.file);
-            let value = facts.get(property).map(|v| v.display()).unwrap_or_default();
-            let mut label = format!("`{}` is {value}", property.name());
-            if let Layer::Tier(tier) = &origin.layer {
-                label.push_str(&format!(" (a default of tier `{tier}`)"));
-            }
-            Diagnostic::new(code, headline, file, origin.span).with_label(label)
-        }
-        _ => {
-            let label = match culprit {
-                Some(p) if missing => format!("no `{}`", p.name()),
-                Some(p) => format!(
-                    "`{}` is {}",
-                    p.name(),
-                    facts.get(p).map(|v| v.display()).unwrap_or_default()
-                ),
-                None => "breaks the rule".to_string(),
+            let from = match &origin.layer {
+                Layer::Tier(tier) => format!(" (a default of tier `{tier}`)"),
+                Layer::App => " (from the app's `defaults`)".to_string(),
+                _ => String::new(),
             };
-            Diagnostic::new(code, headline, &subject.file, subject.name_span).with_label(label)
+            Diagnostic::new(code, headline, file, origin.span).with_label(format!("{label}{from}"))
         }
+        _ => Diagnostic::new(code, headline, &subject.file, subject.name_span).with_label(label),
     };
     diagnostic = diagnostic.with_secondary(
         Label::new(&*rule.file, rule.span).with_message(format!("rule of {}", rule.via)),
     );
-    if let Some(origin) = &origin
-        && origin.file.is_some()
-        && origin.span != diagnostic.primary.span
-        && missing
-    {
-        diagnostic = diagnostic.with_secondary(Label::new(
-            origin.file.as_deref().unwrap_or_default(),
-            origin.span,
-        ));
-    }
     let fix = culprit.map_or("change the workload so the rule holds", fix_hint);
     diagnostic.with_help(format!(
         "{fix}; or, after review, exempt it with `allow {} because \"…\"`",
@@ -177,22 +174,42 @@ fn violation(subject: &Subject<'_>, facts: &Facts, rule: &RuleInForce) -> Diagno
 
 /// The property to point at: the first one of a clause that holds, and whether the clause holds
 /// because the property is missing.
-fn culprit(facts: &Facts, rule: &RuleInForce) -> (Option<Property>, bool) {
+fn culprit(facts: &Facts, rule: &RuleInForce) -> (Option<Property>, Missing) {
     if let Some(clauses) = clauses(&rule.deny) {
         for clause in &clauses {
             if !eval_clauses(&vec![clause.clone()], facts) {
                 continue;
             }
-            if let Some(atom) = clause
-                .iter()
-                .find(|a| !matches!(a.test, Test::Present) && a.property != Property::Kind)
-            {
-                let missing = matches!(atom.test, Test::Absent | Test::LacksLabel(_));
+            let candidates = || {
+                clause
+                    .iter()
+                    .filter(|a| !matches!(a.test, Test::Present) && a.property != Property::Kind)
+            };
+            let atom = candidates()
+                .find(|a| rule.focus.contains(&a.property))
+                .or_else(|| candidates().next());
+            if let Some(atom) = atom {
+                let missing = match &atom.test {
+                    Test::Absent => Missing::Value,
+                    Test::LacksLabel(key) => Missing::Label(key.clone()),
+                    _ => Missing::No,
+                };
                 return (Some(atom.property), missing);
             }
         }
     }
-    (rule.deny.properties().first().copied(), false)
+    (rule.deny.properties().first().copied(), Missing::No)
+}
+
+/// Whether a rule is broken because something is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Missing {
+    /// No: a value is wrong.
+    No,
+    /// The property has no value.
+    Value,
+    /// This label is not set.
+    Label(String),
 }
 
 /// How to fix a value of `property`.
@@ -208,12 +225,10 @@ fn fix_hint(property: Property) -> &'static str {
             "add `probes { live: http \"/healthz\" }` (or `tcp`, `grpc`, `exec`)"
         }
         Property::ProbesStartup => "add `probes { startup: http \"/healthz\" }`",
-        Property::Image
-        | Property::ImageRegistry
-        | Property::ImageRepository
-        | Property::ImageTag
-        | Property::ImageDigest => {
-            "change `image`: a version tag (`:1.4.2`) or a digest (`@sha256:…`) from an allowed registry"
+        Property::ImageTag => "pin `image` to a version tag (`:1.4.2`) or a digest (`@sha256:…`)",
+        Property::ImageDigest => "pin `image` by digest (`…@sha256:…`)",
+        Property::Image | Property::ImageRegistry | Property::ImageRepository => {
+            "use an image from an allowed registry and repository"
         }
         Property::CpuRequest | Property::CpuLimit => "change `cpu: REQUEST..LIMIT`",
         Property::MemoryRequest | Property::MemoryLimit => "change `memory: REQUEST..LIMIT`",

@@ -223,7 +223,15 @@ fn resolve_name(
         diagnostic = diagnostic.with_note(if visible.is_empty() {
             format!("no {what} is in scope in this file")
         } else {
-            format!("the {what}s in scope are: {}", visible.join(", "))
+            format!(
+                "the {} in scope are: {}",
+                if what == "policy" {
+                    "policies".to_string()
+                } else {
+                    format!("{what}s")
+                },
+                visible.join(", ")
+            )
         });
     }
     out.diagnostics.push(diagnostic);

@@ -89,7 +89,18 @@ pub fn tier_cycles(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::new(
                     Code::TierCycle,
-                    format!("tier `{}` extends itself", name.name),
+                    match names.get(1..names.len().saturating_sub(1)) {
+                        Some(between) if !between.is_empty() => format!(
+                            "tier `{}` extends itself through {}",
+                            name.name,
+                            between
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        _ => format!("tier `{}` extends itself", name.name),
+                    },
                     file.path(db),
                     parent.span,
                 )
@@ -120,6 +131,8 @@ pub struct RuleInForce {
     pub span: Span,
     /// What brought it into force: "tier `production`", "policy `pinned_images` of app `shop`".
     pub via: String,
+    /// The properties the rule itself tests (not its `match`), which a violation points at first.
+    pub focus: Vec<super::policy::property::Property>,
 }
 
 impl RuleInForce {
@@ -186,6 +199,7 @@ pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) ->
                 file: path.clone(),
                 span: rule.span,
                 via: format!("tier `{tier_name}`"),
+                focus: rule.condition.properties(),
             });
         }
         for policy in &spec.policies {
@@ -259,6 +273,25 @@ fn bind_policy(
         None => spec.deny.bind(&args),
     };
     let message = fill_parameters(&spec.message, spec, &args);
+    if super::policy::normal::clauses(&deny).is_none() {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::UnenforceableRule,
+                format!(
+                    "policy `{}` with these arguments is too complex to enforce in the cluster",
+                    policy.name
+                ),
+                &path,
+                policy.span,
+            )
+            .with_label(format!(
+                "expands to more than {} alternatives",
+                super::policy::normal::MAX_CLAUSES
+            ))
+            .with_help("pass fewer values, or split the policy"),
+        ));
+    }
+    let focus = spec.deny.bind(&args).properties();
     Ok(Some(RuleInForce {
         source: RuleSource::Policy {
             policy: policy.name.clone(),
@@ -270,6 +303,7 @@ fn bind_policy(
         file: Arc::from(decl.file(db).path(db).as_str()),
         span: spec.rule_span,
         via: format!("policy `{}` of {via}", policy.name),
+        focus,
     }))
 }
 

@@ -4,6 +4,7 @@
 use super::namespace::{
     read_limit_range, read_pod_security, read_policy_names, read_policy_uses, read_quota,
 };
+use super::policy::decl::{check_enforceable, check_placeholders, check_size};
 use super::policy::expr::Expr;
 use super::policy::typecheck::check_condition;
 use super::reader::Ctx;
@@ -53,6 +54,14 @@ pub fn read_tier(ctx: &mut Ctx<'_>, block: &Block) -> TierSpec {
                 let Some(condition) = check_condition(ctx, &rule.condition, &[]) else {
                     continue;
                 };
+                let span = rule.condition.span;
+                let deny = condition.clone().negate();
+                if !check_enforceable(ctx, &deny, span) || !check_size(ctx, &deny, span) {
+                    continue;
+                }
+                if let Some(message) = &rule.message {
+                    check_placeholders(ctx, &message.value, message.span, &[]);
+                }
                 let base = rule_name(&rule.condition);
                 let mut name = base.clone();
                 let mut n = 2;

@@ -120,22 +120,13 @@ pub fn read_policy(ctx: &mut Ctx<'_>, decl: &Decl) -> Option<PolicySpec> {
         return None;
     };
     if let Some((text, span)) = &message {
-        for unknown in super::eval::unknown_placeholders(text, &params) {
-            ctx.report(
-                ctx.diagnostic(
-                    Code::UnknownProperty,
-                    format!("the message names `{{{unknown}}}`, which is neither a property nor a parameter"),
-                    *span,
-                )
-                .with_label("unknown placeholder"),
-            );
-        }
+        check_placeholders(ctx, text, *span, &params);
     }
     let combined = match &matches {
         Some(m) => Expr::And(Box::new(m.clone()), Box::new(deny.clone())),
         None => deny.clone(),
     };
-    if !check_enforceable(ctx, &combined, rule_span) {
+    if !check_enforceable(ctx, &combined, rule_span) || !check_size(ctx, &combined, rule_span) {
         return None;
     }
     let policy_name = decl.name.as_ref().map_or("policy", |n| n.name.as_str());
@@ -170,6 +161,50 @@ pub fn rule_scope(expr: &Expr) -> (Group, Vec<WorkloadKind>, bool) {
     .filter(|k| properties.iter().all(|p| p.applies_to(*k)))
     .collect();
     (group, kinds, properties.contains(&Property::Kind))
+}
+
+/// A rule must have a normal form small enough to become admission rules (E0027 otherwise).
+pub fn check_size(ctx: &mut Ctx<'_>, expr: &Expr, span: Span) -> bool {
+    if super::normal::clauses(expr).is_some() {
+        return true;
+    }
+    ctx.report(
+        ctx.diagnostic(
+            Code::UnenforceableRule,
+            "this rule is too complex to enforce in the cluster",
+            span,
+        )
+        .with_label(format!(
+            "expands to more than {} alternatives",
+            super::normal::MAX_CLAUSES
+        ))
+        .with_note("each alternative (an `or` of `and`s, once `not` is pushed inwards) becomes one admission rule")
+        .with_help("split it into several rules or policies"),
+    );
+    false
+}
+
+/// Reports the placeholders of a message that name neither a property nor a parameter.
+pub fn check_placeholders(ctx: &mut Ctx<'_>, message: &str, span: Span, params: &[ParamSpec]) {
+    for unknown in super::eval::unknown_placeholders(message, params) {
+        let mut diagnostic = ctx
+            .diagnostic(
+                Code::UnknownProperty,
+                format!(
+                    "the message names `{{{unknown}}}`, which is neither a property nor a parameter"
+                ),
+                span,
+            )
+            .with_label("unknown placeholder");
+        let candidates = super::property::PROPERTIES
+            .iter()
+            .map(|p| p.name)
+            .chain(params.iter().map(|p| p.name.as_str()));
+        if let Some(best) = crate::semantic::suggest::closest(&unknown, candidates) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{{{best}}}`?"));
+        }
+        ctx.report(diagnostic);
+    }
 }
 
 /// A rule may test properties of one group only (each group is enforced on other resources), and

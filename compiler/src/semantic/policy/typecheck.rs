@@ -24,7 +24,7 @@ pub fn read_literal(ctx: &mut Ctx<'_>, value: &Value, ty: &Ty) -> Option<Lit> {
     match ty {
         Ty::Bool => ctx.read_bool(value).map(Lit::Bool),
         Ty::Int => ctx
-            .read_count(value, "a whole number", i64::MIN / 2, i64::MAX / 2)
+            .read_count(value, "the value", i64::MIN / 2, i64::MAX / 2)
             .map(Lit::Int),
         Ty::Str => ctx.read_string(value).map(Lit::Str),
         Ty::Cpu => ctx.read_cpu(value).map(Lit::Cpu),
@@ -38,7 +38,7 @@ pub fn read_literal(ctx: &mut Ctx<'_>, value: &Value, ty: &Ty) -> Option<Lit> {
                 Some(Lit::List(out))
             }
             _ => {
-                ctx.wrong_type(value, &format!("a list of {}", inner.describe()));
+                ctx.wrong_type(value, &format!("a list of {}", plural(inner)));
                 None
             }
         },
@@ -455,4 +455,17 @@ impl Checker<'_, '_> {
 enum Side {
     Property(Property),
     Other,
+}
+
+/// A type in the plural, for "a list of strings".
+fn plural(ty: &Ty) -> String {
+    match ty {
+        Ty::Str => "strings".to_string(),
+        Ty::Int => "whole numbers".to_string(),
+        Ty::Bool => "booleans".to_string(),
+        Ty::Cpu => "CPU quantities".to_string(),
+        Ty::Memory => "memory quantities".to_string(),
+        Ty::List(inner) => format!("lists of {}", plural(inner)),
+        other => other.describe(),
+    }
 }
