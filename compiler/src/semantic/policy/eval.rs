@@ -72,12 +72,14 @@ impl Facts {
         self.values.get(&property).map(|f| &f.value)
     }
 
-    /// Whether every property of `expr` is defined for this workload's kind.
+    /// Whether every property of `expr` is defined for this workload: for its kind, and — for a
+    /// property that is never merely absent, such as `service.type` — present (a stateful
+    /// workload without ports has no Service, so no Service rule applies to it).
     pub fn applies(&self, expr: &Expr) -> bool {
-        match self.kind {
-            Some(kind) => expr.properties().iter().all(|p| p.applies_to(kind)),
-            None => true,
-        }
+        expr.properties().iter().all(|p| {
+            self.kind.is_none_or(|kind| p.applies_to(kind))
+                && (super::normal::may_be_absent(*p) || self.values.contains_key(p))
+        })
     }
 }
 

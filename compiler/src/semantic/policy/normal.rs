@@ -265,3 +265,155 @@ pub fn eval_clauses(clauses: &Clauses, facts: &super::eval::Facts) -> bool {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::eval::{Fact, FactValue, Facts, eval};
+    use super::super::expr::{CmpOp, Expr, Lit, Operand};
+    use super::super::property::Property;
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// Properties with small value domains, so random facts and tests collide often.
+    fn atom_expr() -> impl Strategy<Value = Expr> {
+        let op = prop_oneof![
+            Just(CmpOp::Eq),
+            Just(CmpOp::Ne),
+            Just(CmpOp::Lt),
+            Just(CmpOp::Le),
+            Just(CmpOp::Gt),
+            Just(CmpOp::Ge),
+        ];
+        prop_oneof![
+            (op.clone(), 0i64..4).prop_map(|(op, n)| Expr::Compare(
+                Property::ReplicasMin,
+                op,
+                Operand::Lit(Lit::Int(n))
+            )),
+            (op, 0u64..4).prop_map(|(op, n)| Expr::Compare(
+                Property::CpuLimit,
+                op,
+                Operand::Lit(Lit::Cpu(n * 500))
+            )),
+            prop_oneof![Just("latest"), Just("1.0")].prop_map(|t| Expr::Compare(
+                Property::ImageTag,
+                CmpOp::Eq,
+                Operand::Lit(Lit::Str(t.to_string()))
+            )),
+            Just(Expr::Present(Property::ImageDigest)),
+            Just(Expr::Present(Property::ProbesReady)),
+            Just(Expr::In(
+                Property::ImageTag,
+                Operand::Lit(Lit::List(vec![Lit::Str("1.0".to_string())]))
+            )),
+            Just(Expr::HasLabels(Operand::Lit(Lit::List(vec![
+                Lit::Str("team".to_string()),
+                Lit::Str("owner".to_string())
+            ])))),
+            Just(Expr::ImageFrom(Operand::Lit(Lit::List(vec![Lit::Str(
+                "ghcr.io/acme".to_string()
+            )])))),
+            Just(Expr::Contains(
+                Property::Ports,
+                Operand::Lit(Lit::Int(8080))
+            )),
+            any::<bool>().prop_map(Expr::Const),
+        ]
+    }
+
+    fn expr() -> impl Strategy<Value = Expr> {
+        atom_expr().prop_recursive(4, 24, 2, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| Expr::And(Box::new(a), Box::new(b))),
+                (inner.clone(), inner).prop_map(|(a, b)| Expr::Or(Box::new(a), Box::new(b))),
+            ]
+        })
+    }
+
+    fn facts() -> impl Strategy<Value = Facts> {
+        (
+            proptest::option::of(0i64..4),
+            proptest::option::of(0u64..4),
+            proptest::option::of(prop_oneof![Just("latest"), Just("1.0"), Just("2.0")]),
+            any::<bool>(),
+            any::<bool>(),
+            proptest::collection::btree_set(prop_oneof![Just("team"), Just("owner")], 0..3),
+            prop_oneof![Just("ghcr.io/acme/web:1.0"), Just("quay.io/x/y:1")],
+            proptest::collection::vec(prop_oneof![Just(80i64), Just(8080)], 0..3),
+        )
+            .prop_map(
+                |(replicas, cpu, tag, digest, probe, labels, image, ports)| {
+                    let mut values = BTreeMap::new();
+                    let mut set = |p, value| {
+                        values.insert(
+                            p,
+                            Fact {
+                                value,
+                                origin: None,
+                            },
+                        );
+                    };
+                    if let Some(n) = replicas {
+                        set(Property::ReplicasMin, FactValue::Int(n));
+                    }
+                    if let Some(n) = cpu {
+                        set(Property::CpuLimit, FactValue::Cpu(n * 500));
+                    }
+                    if let Some(t) = tag {
+                        set(Property::ImageTag, FactValue::Str(t.to_string()));
+                    }
+                    if digest {
+                        set(
+                            Property::ImageDigest,
+                            FactValue::Str("sha256:0".to_string()),
+                        );
+                    }
+                    if probe {
+                        set(Property::ProbesReady, FactValue::Present);
+                    }
+                    set(
+                        Property::Labels,
+                        FactValue::Labels(
+                            labels
+                                .into_iter()
+                                .map(|k| (k.to_string(), "x".to_string()))
+                                .collect(),
+                        ),
+                    );
+                    set(Property::Image, FactValue::Str(image.to_string()));
+                    set(Property::Ports, FactValue::Ints(ports));
+                    Facts { kind: None, values }
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The normal form admission control enforces denies exactly what the rule denies.
+        #[test]
+        fn normal_form_agrees_with_the_rule(expr in expr(), facts in facts()) {
+            // Rules are only evaluated on workloads they apply to.
+            prop_assume!(facts.applies(&expr));
+            if let Some(clauses) = clauses(&expr) {
+                prop_assert_eq!(eval_clauses(&clauses, &facts), eval(&expr, &facts), "{:?}", clauses);
+            }
+        }
+    }
+
+    #[test]
+    fn absent_values_make_comparisons_false_and_their_negation_true() {
+        let limit_le_1 = Expr::Compare(Property::CpuLimit, CmpOp::Le, Operand::Lit(Lit::Cpu(1000)));
+        let facts = Facts::default();
+        assert!(!eval(&limit_le_1, &facts));
+        assert!(eval(&limit_le_1.clone().negate(), &facts));
+        let negated = clauses(&limit_le_1.negate()).expect("small");
+        assert!(negated.contains(&vec![Atom {
+            property: Property::CpuLimit,
+            test: Test::Absent
+        }]));
+    }
+}
