@@ -59,6 +59,30 @@ const LONG_RUNNING: Kinds = Kinds::Only(&[Service, Worker, Stateful, Daemon]);
 const REPLICATED: Kinds = Kinds::Only(&[Service, Worker, Stateful]);
 const BATCH: Kinds = Kinds::Only(&[Job, Cron]);
 
+/// `pod_security`, in apps and tier defaults.
+const POD_SECURITY_FIELD: FieldInfo = field(
+    "pod_security",
+    Kinds::All,
+    "pod_security: restricted",
+    "The Pod Security Standard of the namespace.",
+);
+
+/// `quota`, in apps and tier defaults.
+const QUOTA_FIELD: FieldInfo = field(
+    "quota",
+    Kinds::All,
+    "quota { cpu: 20, memory: 64Gi, pods: 200 }",
+    "The namespace's ResourceQuota.",
+);
+
+/// `limit_range`, in apps and tier defaults.
+const LIMIT_RANGE_FIELD: FieldInfo = field(
+    "limit_range",
+    Kinds::All,
+    "limit_range { cpu: 100m..1, memory: 128Mi..512Mi, max_cpu: 4, max_memory: 8Gi }",
+    "The namespace's LimitRange: container defaults and maxima.",
+);
+
 /// The fields of a workload declaration.
 pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
     field(
@@ -306,12 +330,7 @@ pub const APP_FIELDS: &[FieldInfo] = &[
         "registry: \"ghcr.io/acme\"",
         "Prefix for images written without a registry.",
     ),
-    field(
-        "pod_security",
-        Kinds::All,
-        "pod_security: restricted",
-        "The Pod Security Standard of the namespace.",
-    ),
+    POD_SECURITY_FIELD,
     field(
         "gateway",
         Kinds::All,
@@ -342,18 +361,8 @@ pub const APP_FIELDS: &[FieldInfo] = &[
         "defaults { cpu: 250m, memory: 256Mi }",
         "Workload values for every workload of the app (over the tier's defaults).",
     ),
-    field(
-        "quota",
-        Kinds::All,
-        "quota { cpu: 20, memory: 64Gi, pods: 200 }",
-        "The namespace's ResourceQuota.",
-    ),
-    field(
-        "limit_range",
-        Kinds::All,
-        "limit_range { cpu: 100m..1, memory: 128Mi..512Mi, max_cpu: 4, max_memory: 8Gi }",
-        "The namespace's LimitRange: container defaults and maxima.",
-    ),
+    QUOTA_FIELD,
+    LIMIT_RANGE_FIELD,
 ];
 
 /// The fields of a `tier` declaration.
@@ -379,26 +388,8 @@ pub const TIER_FIELDS: &[FieldInfo] = &[
 ];
 
 /// The namespace-level fields a tier's `defaults` may set besides workload fields.
-pub const TIER_NAMESPACE_FIELDS: &[FieldInfo] = &[
-    field(
-        "pod_security",
-        Kinds::All,
-        "pod_security: restricted",
-        "The Pod Security Standard of the namespace.",
-    ),
-    field(
-        "quota",
-        Kinds::All,
-        "quota { cpu: 20, memory: 64Gi, pods: 200 }",
-        "The namespace's ResourceQuota.",
-    ),
-    field(
-        "limit_range",
-        Kinds::All,
-        "limit_range { cpu: 100m..1, memory: 128Mi..512Mi, max_cpu: 4, max_memory: 8Gi }",
-        "The namespace's LimitRange: container defaults and maxima.",
-    ),
-];
+pub const TIER_NAMESPACE_FIELDS: &[FieldInfo] =
+    &[POD_SECURITY_FIELD, QUOTA_FIELD, LIMIT_RANGE_FIELD];
 
 /// The fields of a `policy` declaration.
 pub const POLICY_FIELDS: &[FieldInfo] = &[

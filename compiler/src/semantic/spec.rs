@@ -101,6 +101,16 @@ pub enum WorkloadKind {
 }
 
 impl WorkloadKind {
+    /// Every kind, in documentation order.
+    pub const ALL: [WorkloadKind; 6] = [
+        WorkloadKind::Service,
+        WorkloadKind::Worker,
+        WorkloadKind::Stateful,
+        WorkloadKind::Job,
+        WorkloadKind::Cron,
+        WorkloadKind::Daemon,
+    ];
+
     /// The workload kind of a declaration keyword.
     pub fn from_decl(kind: k8sc_grammar::DeclKind) -> Option<WorkloadKind> {
         use k8sc_grammar::DeclKind as D;

@@ -81,18 +81,11 @@ fn report_not_allowed(
     kind: WorkloadKind,
     keyword: DeclKind,
 ) {
-    let valid_for: Vec<&str> = [
-        WorkloadKind::Service,
-        WorkloadKind::Worker,
-        WorkloadKind::Stateful,
-        WorkloadKind::Job,
-        WorkloadKind::Cron,
-        WorkloadKind::Daemon,
-    ]
-    .into_iter()
-    .filter(|k| info.kinds.allows(*k))
-    .map(kind_keywords)
-    .collect();
+    let valid_for: Vec<&str> = WorkloadKind::ALL
+        .into_iter()
+        .filter(|k| info.kinds.allows(*k))
+        .map(kind_keywords)
+        .collect();
     let mut diagnostic = ctx
         .diagnostic(
             Code::FieldNotAllowed,

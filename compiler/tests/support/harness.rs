@@ -35,14 +35,7 @@ pub fn lower(sources: &[(&str, &str)]) -> ProjectIr {
     lower_project(&db, project).ir.clone()
 }
 
-const ALL_KINDS: [WorkloadKind; 6] = [
-    WorkloadKind::Service,
-    WorkloadKind::Worker,
-    WorkloadKind::Stateful,
-    WorkloadKind::Job,
-    WorkloadKind::Cron,
-    WorkloadKind::Daemon,
-];
+const ALL_KINDS: [WorkloadKind; 6] = WorkloadKind::ALL;
 
 /// A rule in force, as the compile-time side will build it: its kinds are those every property
 /// it reads applies to, its deny the normal form of `deny`.

@@ -40,14 +40,7 @@ impl Variant {
 const CONTROLLER_ORDER: [&str; 5] = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
 
 /// Every workload kind.
-const ALL_KINDS: [WorkloadKind; 6] = [
-    WorkloadKind::Service,
-    WorkloadKind::Worker,
-    WorkloadKind::Stateful,
-    WorkloadKind::Job,
-    WorkloadKind::Cron,
-    WorkloadKind::Daemon,
-];
+const ALL_KINDS: [WorkloadKind; 6] = WorkloadKind::ALL;
 
 /// The JMESPath of the pod spec in a resource of `kind`.
 pub fn pod_spec_path(kind: &str) -> &'static str {

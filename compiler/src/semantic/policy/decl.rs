@@ -149,17 +149,10 @@ pub fn rule_scope(expr: &Expr) -> (Group, Vec<WorkloadKind>, bool) {
         .map(|p| p.info().group)
         .next()
         .unwrap_or(Group::Pod);
-    let kinds = [
-        WorkloadKind::Service,
-        WorkloadKind::Worker,
-        WorkloadKind::Stateful,
-        WorkloadKind::Job,
-        WorkloadKind::Cron,
-        WorkloadKind::Daemon,
-    ]
-    .into_iter()
-    .filter(|k| properties.iter().all(|p| p.applies_to(*k)))
-    .collect();
+    let kinds = WorkloadKind::ALL
+        .into_iter()
+        .filter(|k| properties.iter().all(|p| p.applies_to(*k)))
+        .collect();
     (group, kinds, properties.contains(&Property::Kind))
 }
 
