@@ -87,6 +87,8 @@ pub enum DeclKind {
     Cron,
     /// `daemon` — a DaemonSet.
     Daemon,
+    /// `external` — a host outside the cluster that workloads call.
+    External,
     /// `tier` — a named profile of defaults and requirements.
     Tier,
     /// `policy` — a named rule over workloads.
@@ -97,7 +99,7 @@ pub enum DeclKind {
 
 impl DeclKind {
     /// Every declaration keyword, in the order the documentation lists them.
-    pub const ALL: [DeclKind; 11] = [
+    pub const ALL: [DeclKind; 12] = [
         DeclKind::App,
         DeclKind::Service,
         DeclKind::Worker,
@@ -106,6 +108,7 @@ impl DeclKind {
         DeclKind::Job,
         DeclKind::Cron,
         DeclKind::Daemon,
+        DeclKind::External,
         DeclKind::Tier,
         DeclKind::Policy,
         DeclKind::Env,
@@ -122,6 +125,7 @@ impl DeclKind {
             DeclKind::Job => "job",
             DeclKind::Cron => "cron",
             DeclKind::Daemon => "daemon",
+            DeclKind::External => "external",
             DeclKind::Tier => "tier",
             DeclKind::Policy => "policy",
             DeclKind::Env => "env",
@@ -368,6 +372,9 @@ pub enum ValueKind {
         /// A trailing block.
         block: Option<Block>,
     },
+    /// Numbers written side by side: `5s 10%` (a delay and the share of requests it applies to),
+    /// `503 1%`.
+    Tuple(Vec<Value>),
     /// A literal followed by a block: `20Gi { class: fast-ssd }`, `3 { per_try: 1s }`.
     WithBlock {
         /// The literal.
@@ -421,6 +428,7 @@ impl ValueKind {
             ValueKind::List(_) => "a list",
             ValueKind::Block(_) => "a block",
             ValueKind::Apply { .. } => "a tagged value",
+            ValueKind::Tuple(_) => "numbers side by side",
             ValueKind::WithBlock { .. } => "a value with a block",
             ValueKind::Call { .. } => "a call",
             ValueKind::Range { .. } => "a range",

@@ -518,6 +518,10 @@ impl<'t> Builder<'t> {
                     span,
                 }
             }
+            Rule::tuple => Value {
+                kind: ValueKind::Tuple(pair.into_inner().map(|p| self.primary(p)).collect()),
+                span,
+            },
             Rule::with_block => {
                 let mut inner = pair.into_inner();
                 let Some(first) = inner.next() else {

@@ -159,6 +159,10 @@ fn inline(value: &Value) -> String {
             text.push(')');
             text
         }
+        ValueKind::Tuple(items) => {
+            let parts: Vec<String> = items.iter().map(inline).collect();
+            format!("({})", parts.join(" "))
+        }
         ValueKind::WithBlock { base, .. } => format!("({} {{…}})", inline(base)),
         ValueKind::Call { callee, args } => {
             let name: Vec<&str> = callee.iter().map(|i| i.name.as_str()).collect();
