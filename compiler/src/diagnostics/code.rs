@@ -72,11 +72,17 @@ codes! {
     PolicyArguments = "E0026", Error, "policy used with the wrong arguments";
     UnenforceableRule = "E0027", Error, "rule cannot be enforced in the cluster";
     MissingPolicy = "E0028", Error, "the tier requires the app to use a policy";
+    NoSuchCallPort = "E0030", Error, "call to a port the callee does not have";
+    InvalidTraffic = "E0031", Error, "traffic settings that contradict each other";
+    UnsafeRetries = "E0032", Error, "retries that may repeat a non-idempotent request";
+    OutsideMesh = "E0033", Error, "strict mutual TLS refuses a caller outside the mesh";
+    TrafficNotRoutable = "E0034", Error, "traffic settings without a mesh or a port to route";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
     NoReadinessProbe = "W0003", Warning, "service without a readiness probe";
     RuleWarning = "W0004", Warning, "a workload breaks a warning-level policy";
     UnusedAllow = "W0005", Warning, "an `allow` that exempts nothing";
+    Unreachable = "W0010", Warning, "a service nothing calls";
 }
 
 impl Code {

@@ -112,6 +112,14 @@ impl Diagnostic {
     }
 
     /// Adds a note.
+    /// Adds a secondary label, if there is one (a value without a source location has none).
+    pub fn with_secondary_opt(self, label: Option<Label>) -> Diagnostic {
+        match label {
+            Some(label) => self.with_secondary(label),
+            None => self,
+        }
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self

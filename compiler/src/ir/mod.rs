@@ -5,6 +5,7 @@
 //! language server can say where an effective value was written. Backends read only this; the IR
 //! knows nothing of YAML or of any backend's resource kinds.
 
+pub mod graph;
 pub mod labels;
 pub mod policy;
 
@@ -13,7 +14,9 @@ use crate::semantic::spec::{
     Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, ImagePull, PodSecurity,
     ProbeCheck, Protocol, Replicas, Restart, Sourced, Spread, WorkloadKind,
 };
+pub use crate::semantic::mesh::{Mtls, Network};
 pub use crate::semantic::spec::{LimitRangeIr, QuotaIr};
+pub use graph::{CallIr, CanaryIr, ExternalIr, MirrorIr, TrafficIr};
 use crate::types::image::ImageRef;
 use k8sc_grammar::DeclKind;
 use policy::RuleIr;
@@ -50,10 +53,16 @@ pub struct AppIr {
     pub quota: Option<Sourced<QuotaIr>>,
     /// The namespace's LimitRange, from the app or its tier.
     pub limit_range: Option<Sourced<LimitRangeIr>>,
+    /// The service mesh of the namespace and its mutual TLS mode; `None` without a mesh.
+    pub mesh: Option<Sourced<Mtls>>,
+    /// Whether the namespace denies traffic the service graph does not name.
+    pub network: Sourced<Network>,
     /// The tier rules and policies in force, sorted by name.
     pub rules: Vec<RuleIr>,
     /// The workloads, sorted by name.
     pub workloads: Vec<WorkloadIr>,
+    /// The external hosts the app declares, sorted by name.
+    pub externals: Vec<ExternalIr>,
 }
 
 /// A port with its final name.
@@ -177,15 +186,6 @@ pub struct ExposeIr {
     pub origin: Origin,
 }
 
-/// A call edge to another workload.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CallIr {
-    /// The callee's app (Kubernetes name).
-    pub app: String,
-    /// The callee (Kubernetes name).
-    pub workload: String,
-}
-
 /// The HorizontalPodAutoscaler of an autoscaled workload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutoscaleIr {
@@ -245,8 +245,10 @@ pub struct WorkloadIr {
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.
     pub expose: Option<ExposeIr>,
-    /// Workloads this one calls.
+    /// Workloads and external hosts this one calls, sorted by app and name.
     pub calls: Vec<CallIr>,
+    /// How the mesh routes requests to it.
+    pub traffic: Option<TrafficIr>,
     /// User and group.
     pub security: SecurityIr,
     /// Writable volumes.

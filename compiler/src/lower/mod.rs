@@ -4,20 +4,23 @@
 
 mod capacity;
 pub mod facts;
+mod graph;
 mod policy;
 mod ports;
 mod rules;
+mod traffic;
 mod workload;
 
 use crate::db::{Db, File, Project};
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::WorkloadIr;
 use crate::ir::policy::ExemptionIr;
-use crate::ir::{AppIr, ProjectIr};
+use crate::ir::{AppIr, ExternalIr, ProjectIr};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
+use crate::semantic::mesh::{Mesh, Network};
 use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced};
 use crate::semantic::structure::{AppEntry, project_structure};
 use crate::syntax::parse;
@@ -148,6 +151,7 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
                 file: app.file(db),
                 index: app.index(db),
                 workloads: Vec::new(),
+                externals: Vec::new(),
             };
             &fallback
         }
@@ -309,6 +313,7 @@ pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
     let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
+    let mut names = graph::NameSpans::new();
     for entry in &structure.apps {
         let app_decl = DeclId::new(db, entry.file, entry.index);
         let context = app_context(db, project, app_decl);
@@ -325,6 +330,13 @@ pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
             }
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
+        app.externals = lower_externals(db, entry);
+        for workload in &entry.workloads {
+            names.insert(
+                (entry.k8s_name.clone(), workload.k8s_name.clone()),
+                (workload.file.path(db).clone(), workload.name_span),
+            );
+        }
         let mut app_rules: Vec<RuleInForce> = context
             .tier
             .map(|(f, i)| {
@@ -339,10 +351,35 @@ pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
         apps.push(app);
     }
     report_shared_namespaces(&apps, &mut diagnostics);
-    Lowered {
-        ir: ProjectIr { apps },
-        diagnostics,
-    }
+    let mut ir = ProjectIr { apps };
+    diagnostics.extend(graph::check_graph(&mut ir, &names));
+    Lowered { ir, diagnostics }
+}
+
+/// The external hosts of an app that have no errors, sorted by name.
+fn lower_externals(db: &dyn Db, entry: &AppEntry) -> Vec<ExternalIr> {
+    let mut out: Vec<ExternalIr> = entry
+        .externals
+        .iter()
+        .filter_map(|external| {
+            let decl = DeclId::new(db, external.file, external.index);
+            let DeclContent::External(spec) = &check_decl(db, decl).content else {
+                return None;
+            };
+            if spec.rejected {
+                return None;
+            }
+            Some(ExternalIr {
+                name: external.k8s_name.clone(),
+                file: external.file.path(db).clone(),
+                host: spec.host.clone()?,
+                ports: spec.ports.as_ref().map(ports::name_ports)?,
+                cidrs: spec.cidrs.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
 }
 
 fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&TierLayers>) -> AppIr {
@@ -377,8 +414,25 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
             .limit_range
             .clone()
             .or_else(|| layers.and_then(|l| l.limit_range.clone())),
+        mesh: match spec
+            .mesh
+            .clone()
+            .or_else(|| layers.and_then(|l| l.mesh.clone()))
+        {
+            Some(Sourced {
+                value: Mesh::Istio { mtls },
+                origin,
+            }) => Some(Sourced::new(mtls, origin)),
+            _ => None,
+        },
+        network: spec
+            .network
+            .clone()
+            .or_else(|| layers.and_then(|l| l.network.clone()))
+            .unwrap_or_else(|| Sourced::builtin(Network::Open)),
         rules: Vec::new(),
         workloads: Vec::new(),
+        externals: Vec::new(),
     }
 }
 

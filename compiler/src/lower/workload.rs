@@ -160,15 +160,29 @@ pub fn lower_workload(
         );
     }
 
+    let traffic =
+        super::traffic::lower_traffic(&mut ctx, &spec, kind, &ports, app, app_spec)?;
+    let call_origin = spec.calls.as_ref().map(|c| c.origin.clone());
     let mut calls: Vec<CallIr> = calls
         .iter()
         .map(|c| CallIr {
             app: c.app.clone(),
-            workload: c.workload.clone(),
+            target: c.workload.clone(),
+            external: c.external,
+            port_refs: c.call.ports.clone(),
+            ports: Vec::new(),
+            paths: c.call.paths.clone(),
+            methods: c.call.methods.iter().map(|(m, _)| m.clone()).collect(),
+            origin: match &call_origin {
+                Some(origin) => Origin {
+                    span: c.span,
+                    ..origin.clone()
+                },
+                None => Origin::builtin(),
+            },
         })
         .collect();
-    calls.sort();
-    calls.dedup();
+    calls.sort_by(|a, b| (&a.app, &a.target).cmp(&(&b.app, &b.target)));
 
     Some(WorkloadIr {
         name: entry.k8s_name.clone(),
@@ -189,6 +203,7 @@ pub fn lower_workload(
         batch,
         expose,
         calls,
+        traffic,
         security,
         scratch,
         grace_seconds,
@@ -207,7 +222,7 @@ pub fn lower_workload(
 /// Images without a registry and without an app `registry` are written out in full
 /// (`postgres:16` becomes `docker.io/library/postgres:16`): runtimes that refuse ambiguous short
 /// names (CRI-O's enforcing mode) accept them, and registry rules see where the image comes from.
-fn apply_registry(image: Sourced<ImageRef>, app: &AppSpec) -> Sourced<ImageRef> {
+pub(super) fn apply_registry(image: Sourced<ImageRef>, app: &AppSpec) -> Sourced<ImageRef> {
     if image.value.registry.is_some() {
         return image;
     }

@@ -1,5 +1,6 @@
 //! Reading an `app` declaration into an [`AppSpec`].
 
+use super::mesh::{read_mesh, read_network};
 use super::namespace::{read_limit_range, read_pod_security, read_policy_uses, read_quota};
 use super::reader::Ctx;
 use super::schema::{self, APP_FIELDS};
@@ -39,6 +40,8 @@ pub fn read_app(ctx: &mut Ctx<'_>, block: &Block) -> AppSpec {
             "limit_range" => {
                 spec.limit_range = read_limit_range(ctx, value).map(|l| ctx.sourced(l, span))
             }
+            "mesh" => spec.mesh = read_mesh(ctx, value).map(|m| ctx.sourced(m, span)),
+            "network" => spec.network = read_network(ctx, value).map(|n| ctx.sourced(n, span)),
             "gateway" => spec.gateway = read_gateway(ctx, value).map(|g| ctx.sourced(g, span)),
             "labels" => spec.labels = read_metadata_map(ctx, value, true),
             "annotations" => spec.annotations = read_metadata_map(ctx, value, false),

@@ -2,6 +2,7 @@
 //! not the whole project.
 
 use super::app::read_app;
+use super::external::{ExternalSpec, read_external};
 use super::policy::decl::{PolicySpec, read_policy};
 use super::reader::Ctx;
 use super::spec::{AllowSpec, AppSpec, Layer, WorkloadKind, WorkloadSpec};
@@ -48,6 +49,8 @@ pub enum DeclContent {
     App(Box<AppSpec>),
     /// A tier.
     Tier(Box<TierSpec>),
+    /// An external host.
+    External(Box<ExternalSpec>),
     /// A policy (`None` when it has errors that leave it without a rule).
     Policy(Option<Box<PolicySpec>>),
     /// An environment: parsed and name-resolved; checked by a later stage.
@@ -135,6 +138,13 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
             ctx.layer = Layer::Tier(name.to_string());
             ctx.rules_block = Some(syntax.body.span);
             DeclContent::Tier(Box::new(read_tier(&mut ctx, &syntax.body)))
+        }
+        None if syntax.kind == DeclKind::External => {
+            check_name(&mut ctx, syntax, 63, "external");
+            let name_span = syntax.name.as_ref().map_or(syntax.keyword_span, |n| n.span);
+            let mut spec = read_external(&mut ctx, &syntax.body, name_span);
+            spec.rejected |= ast.has_syntax_errors;
+            DeclContent::External(Box::new(spec))
         }
         None if syntax.kind == DeclKind::Policy => {
             ctx.layer = Layer::Builtin;

@@ -5,8 +5,11 @@
 //! ([`structure`], [`resolve`]).
 
 pub mod app;
+pub mod calls;
 pub mod decls;
+pub mod external;
 pub mod imports;
+pub mod mesh;
 pub mod namespace;
 pub mod policy;
 pub mod reader;
@@ -19,4 +22,5 @@ pub mod spec;
 pub mod structure;
 pub mod suggest;
 pub mod tier;
+pub mod traffic;
 pub mod workload;

@@ -19,10 +19,14 @@ use std::collections::BTreeSet;
 pub struct ResolvedCall {
     /// The callee's app (Kubernetes name).
     pub app: String,
-    /// The callee (Kubernetes name).
+    /// The callee: a workload or an external host (Kubernetes name).
     pub workload: String,
+    /// Whether the callee is an external host.
+    pub external: bool,
     /// Where the call is written.
     pub span: Span,
+    /// The call as written: its ports, paths and methods.
+    pub call: CallRef,
 }
 
 /// The references of one declaration.
@@ -321,15 +325,21 @@ fn resolve_calls(
             diagnostics.push(diagnostic);
             continue;
         };
+        let named = |w: &&super::structure::WorkloadEntry| {
+            w.name == *workload_name || w.k8s_name == *workload_name
+        };
         let target = target_app
             .workloads
             .iter()
-            .find(|w| w.name == *workload_name || w.k8s_name == *workload_name);
+            .find(named)
+            .or_else(|| target_app.externals.iter().find(named));
         match target {
             Some(target) => resolved.push(ResolvedCall {
                 app: target_app.k8s_name.clone(),
                 workload: target.k8s_name.clone(),
+                external: target.keyword == DeclKind::External,
                 span: call.span,
+                call: call.clone(),
             }),
             None => {
                 let in_app = if std::ptr::eq(target_app, app) {
@@ -339,12 +349,16 @@ fn resolve_calls(
                 };
                 let mut diagnostic = Diagnostic::new(
                     Code::Unresolved,
-                    format!("cannot find workload `{workload_name}` in {in_app}"),
+                    format!("cannot find workload or external host `{workload_name}` in {in_app}"),
                     path,
                     call.span,
                 )
                 .with_label("unknown workload");
-                let names = target_app.workloads.iter().map(|w| w.name.as_str());
+                let names = target_app
+                    .workloads
+                    .iter()
+                    .chain(&target_app.externals)
+                    .map(|w| w.name.as_str());
                 if let Some(best) = closest(workload_name, names) {
                     let replacement = if call.path.len() == 2 {
                         format!("{}.{best}", call.path[0])
@@ -355,7 +369,12 @@ fn resolve_calls(
                 } else if call.path.len() == 1 {
                     let elsewhere: Vec<String> = apps
                         .iter()
-                        .filter(|a| a.workloads.iter().any(|w| w.name == *workload_name))
+                        .filter(|a| {
+                            a.workloads
+                                .iter()
+                                .chain(&a.externals)
+                                .any(|w| w.name == *workload_name)
+                        })
                         .map(|a| format!("{}.{workload_name}", a.name))
                         .collect();
                     if let Some(first) = elsewhere.first() {

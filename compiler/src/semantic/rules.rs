@@ -155,6 +155,10 @@ pub struct TierLayers {
     pub quota: Option<Sourced<QuotaIr>>,
     /// The namespace's LimitRange.
     pub limit_range: Option<Sourced<LimitRangeIr>>,
+    /// The namespace's service mesh.
+    pub mesh: Option<Sourced<super::mesh::Mesh>>,
+    /// Whether the namespace denies traffic the graph does not name.
+    pub network: Option<Sourced<super::mesh::Network>>,
     /// Every rule of the chain, and the policies it applies.
     pub rules: Vec<RuleInForce>,
     /// Policies apps of the tier must use: (policy, the tier that requires it, where).
@@ -186,6 +190,12 @@ pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) ->
         }
         if out.limit_range.is_none() {
             out.limit_range = spec.limit_range.clone();
+        }
+        if out.mesh.is_none() {
+            out.mesh = spec.mesh.clone();
+        }
+        if out.network.is_none() {
+            out.network = spec.network.clone();
         }
         for rule in &spec.rules {
             out.rules.push(RuleInForce {

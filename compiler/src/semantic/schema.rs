@@ -83,6 +83,22 @@ const LIMIT_RANGE_FIELD: FieldInfo = field(
     "The namespace's LimitRange: container defaults and maxima.",
 );
 
+/// `mesh`, in apps and tier defaults.
+const MESH_FIELD: FieldInfo = field(
+    "mesh",
+    Kinds::All,
+    "mesh: istio { mtls: strict }",
+    "The service mesh of the namespace: `istio` (mutual TLS `strict` or `permissive`) or `none`.",
+);
+
+/// `network`, in apps and tier defaults.
+const NETWORK_FIELD: FieldInfo = field(
+    "network",
+    Kinds::All,
+    "network: default_deny",
+    "`default_deny`: NetworkPolicies admit exactly the edges of the service graph; `open`: none.",
+);
+
 /// The fields of a workload declaration.
 pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
     field(
@@ -221,8 +237,14 @@ pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
     field(
         "calls",
         Kinds::All,
-        "calls: [api, payments.ledger]",
-        "The workloads this one talks to.",
+        "calls: [api, payments.ledger, stripe]",
+        "The workloads and external hosts this one talks to.",
+    ),
+    field(
+        "traffic",
+        Kinds::Only(&[Service, Stateful]),
+        "traffic { timeout: 5s, retries: 3 { per_try: 1s } }",
+        "How the mesh routes requests to this workload: timeout, retries, breaker, pool, canary, mirror, fault.",
     ),
     field(
         "user",
@@ -363,6 +385,8 @@ pub const APP_FIELDS: &[FieldInfo] = &[
     ),
     QUOTA_FIELD,
     LIMIT_RANGE_FIELD,
+    MESH_FIELD,
+    NETWORK_FIELD,
 ];
 
 /// The fields of a `tier` declaration.
@@ -388,8 +412,245 @@ pub const TIER_FIELDS: &[FieldInfo] = &[
 ];
 
 /// The namespace-level fields a tier's `defaults` may set besides workload fields.
-pub const TIER_NAMESPACE_FIELDS: &[FieldInfo] =
-    &[POD_SECURITY_FIELD, QUOTA_FIELD, LIMIT_RANGE_FIELD];
+pub const TIER_NAMESPACE_FIELDS: &[FieldInfo] = &[
+    POD_SECURITY_FIELD,
+    QUOTA_FIELD,
+    LIMIT_RANGE_FIELD,
+    MESH_FIELD,
+    NETWORK_FIELD,
+];
+
+/// The options of `mesh: istio { … }`.
+pub const MESH_FIELDS: &[FieldInfo] = &[field(
+    "mtls",
+    Kinds::All,
+    "mtls: strict",
+    "`strict`: only mutual TLS is accepted; `permissive`: plaintext too, while callers migrate.",
+)];
+
+/// The fields of an `external` declaration.
+pub const EXTERNAL_FIELDS: &[FieldInfo] = &[
+    field(
+        "host",
+        Kinds::All,
+        "host: \"api.stripe.com\"",
+        "The DNS name called (`*.example.com` for every subdomain).",
+    ),
+    field(
+        "port",
+        Kinds::All,
+        "port: https 443",
+        "The port called, with its protocol.",
+    ),
+    field(
+        "ports",
+        Kinds::All,
+        "ports { api: https 443, events: tls 8443 }",
+        "Several ports.",
+    ),
+    field(
+        "cidrs",
+        Kinds::All,
+        "cidrs: [\"203.0.113.0/24\"]",
+        "The addresses the host resolves to, which narrow the NetworkPolicy egress rules.",
+    ),
+];
+
+/// The options of one entry of `calls`: `api { port: grpc, methods: [GET] }`.
+pub const CALL_FIELDS: &[FieldInfo] = &[
+    field(
+        "port",
+        Kinds::All,
+        "port: grpc",
+        "The callee's port called (name or number); default: every port.",
+    ),
+    field(
+        "ports",
+        Kinds::All,
+        "ports: [http, metrics]",
+        "Several ports of the callee.",
+    ),
+    field(
+        "paths",
+        Kinds::All,
+        "paths: [\"/v1/*\"]",
+        "The HTTP paths called (`*` as a prefix or suffix); default: any.",
+    ),
+    field(
+        "methods",
+        Kinds::All,
+        "methods: [GET, POST]",
+        "The HTTP methods called; default: any.",
+    ),
+];
+
+/// The fields of `traffic { … }`.
+pub const TRAFFIC_FIELDS: &[FieldInfo] = &[
+    field(
+        "timeout",
+        Kinds::All,
+        "timeout: 5s",
+        "How long a request may take, retries included.",
+    ),
+    field(
+        "retries",
+        Kinds::All,
+        "retries: 3 { per_try: 1s, on: [5xx, reset] }",
+        "How often a failed request is retried, each attempt's timeout, and on which failures.",
+    ),
+    field(
+        "breaker",
+        Kinds::All,
+        "breaker { consecutive_errors: 5, eject: 30s }",
+        "Circuit breaking: pods that keep failing are ejected from the load balancer for a while.",
+    ),
+    field(
+        "pool",
+        Kinds::All,
+        "pool { connections: 100, pending: 50, requests: 1000 }",
+        "Connection pool limits of each caller.",
+    ),
+    field(
+        "canary",
+        Kinds::All,
+        "canary { image: \"ghcr.io/acme/api:2.0.0\", steps: [5%, 25%, 50%] }",
+        "A second version beside the stable one, receiving a share of the requests.",
+    ),
+    field(
+        "mirror",
+        Kinds::All,
+        "mirror: shadow 10%",
+        "A copy of a share of the requests, sent to another workload of the app.",
+    ),
+    field(
+        "fault",
+        Kinds::All,
+        "fault { delay: 5s 10%, abort: 503 1% }",
+        "Injected delays and errors, for resilience tests.",
+    ),
+];
+
+/// The options of `retries: N { … }`.
+pub const RETRY_FIELDS: &[FieldInfo] = &[
+    field(
+        "per_try",
+        Kinds::All,
+        "per_try: 1s",
+        "The timeout of each attempt.",
+    ),
+    field(
+        "on",
+        Kinds::All,
+        "on: [5xx, reset, connect_failure]",
+        "The failures retried (default: `connect_failure`, `refused_stream`, `5xx`).",
+    ),
+];
+
+/// The fields of `breaker { … }`.
+pub const BREAKER_FIELDS: &[FieldInfo] = &[
+    field(
+        "consecutive_errors",
+        Kinds::All,
+        "consecutive_errors: 5",
+        "Consecutive errors before a pod is ejected.",
+    ),
+    field(
+        "eject",
+        Kinds::All,
+        "eject: 30s",
+        "How long an ejected pod stays out (longer each time).",
+    ),
+    field(
+        "interval",
+        Kinds::All,
+        "interval: 10s",
+        "How often pods are evaluated.",
+    ),
+    field(
+        "max_ejected",
+        Kinds::All,
+        "max_ejected: 50%",
+        "The largest share of pods ejected at once.",
+    ),
+];
+
+/// The fields of `pool { … }`.
+pub const POOL_FIELDS: &[FieldInfo] = &[
+    field(
+        "connections",
+        Kinds::All,
+        "connections: 100",
+        "Most TCP connections per caller.",
+    ),
+    field(
+        "pending",
+        Kinds::All,
+        "pending: 50",
+        "Most HTTP requests waiting for a connection.",
+    ),
+    field(
+        "requests",
+        Kinds::All,
+        "requests: 1000",
+        "Most concurrent HTTP/2 and gRPC requests.",
+    ),
+];
+
+/// The fields of `canary { … }`.
+pub const CANARY_FIELDS: &[FieldInfo] = &[
+    field(
+        "image",
+        Kinds::All,
+        "image: \"ghcr.io/acme/api:2.0.0\"",
+        "The new version's image (required).",
+    ),
+    field(
+        "steps",
+        Kinds::All,
+        "steps: [5%, 25%, 50%]",
+        "The shares of requests the canary receives, step by step.",
+    ),
+    field(
+        "at",
+        Kinds::All,
+        "at: 25%",
+        "The step in force (default: the first).",
+    ),
+    field(
+        "header",
+        Kinds::All,
+        "header: \"x-canary\"",
+        "Requests carrying this header go to the canary.",
+    ),
+    field(
+        "replicas",
+        Kinds::All,
+        "replicas: 1",
+        "How many canary pods run (default 1).",
+    ),
+    field(
+        "pause",
+        Kinds::All,
+        "pause: 10m",
+        "How long to watch each step before advancing (recorded for reviewers).",
+    ),
+];
+
+/// The fields of `fault { … }`.
+pub const FAULT_FIELDS: &[FieldInfo] = &[
+    field(
+        "delay",
+        Kinds::All,
+        "delay: 5s 10%",
+        "A delay added to a share of requests.",
+    ),
+    field(
+        "abort",
+        Kinds::All,
+        "abort: 503 1%",
+        "An HTTP status returned instead, for a share of requests.",
+    ),
+];
 
 /// The fields of a `policy` declaration.
 pub const POLICY_FIELDS: &[FieldInfo] = &[

@@ -371,13 +371,21 @@ pub enum ExposeKind {
     Ingress,
 }
 
-/// A name in `calls`: `api` or `payments.ledger`.
+/// A name in `calls`: `api`, `payments.ledger`, or `api { port: grpc, methods: [GET] }`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CallRef {
     /// The dotted path as written.
     pub path: Vec<String>,
-    /// Where it was written.
+    /// Where the name was written.
     pub span: Span,
+    /// The ports called (`port` / `ports`), each with where it is written; empty: every port
+    /// of the callee.
+    pub ports: Vec<(PortRef, Span)>,
+    /// HTTP path patterns called (`paths: ["/v1/*"]`); empty: any path.
+    pub paths: Vec<String>,
+    /// HTTP methods called (`methods: [GET, POST]`), upper-case, each with where it is written;
+    /// empty: any method.
+    pub methods: Vec<(String, Span)>,
 }
 
 /// Where replicas are spread.
@@ -522,6 +530,8 @@ pub struct WorkloadSpec {
     pub expose: Option<Sourced<Expose>>,
     /// `calls`.
     pub calls: Option<Sourced<Vec<CallRef>>>,
+    /// `traffic`: how the mesh routes requests to the workload.
+    pub traffic: Option<Sourced<super::traffic::TrafficSpec>>,
     /// `user`.
     pub user: Option<Sourced<i64>>,
     /// `group`.
@@ -595,6 +605,7 @@ impl WorkloadSpec {
                 "ttl" => self.ttl = None,
                 "restart" => self.restart = None,
                 "expose" => self.expose = None,
+                "traffic" => self.traffic = None,
                 "drain" => self.drain = None,
                 "spread" => self.spread = None,
                 "disruption" => self.disruption = None,
@@ -615,7 +626,7 @@ impl WorkloadSpec {
         let upper = &mut self;
         overlay_fields!(upper, lower; image, ports, replicas, cpu, memory, command, args, storage,
             schedule, timezone, concurrency, suspend, completions, parallelism, retries, timeout,
-            ttl, restart, expose, calls, user, group, writable, tmp, grace, drain, spread,
+            ttl, restart, expose, calls, traffic, user, group, writable, tmp, grace, drain, spread,
             disruption, autoscale, image_pull, tier);
         let probes = lower.probes;
         if upper.probes.ready.is_none() {
@@ -766,4 +777,8 @@ pub struct AppSpec {
     pub quota: Option<Sourced<QuotaIr>>,
     /// `limit_range`.
     pub limit_range: Option<Sourced<LimitRangeIr>>,
+    /// `mesh`: the service mesh the app's workloads join.
+    pub mesh: Option<Sourced<super::mesh::Mesh>>,
+    /// `network`: whether the namespace denies traffic the graph does not name.
+    pub network: Option<Sourced<super::mesh::Network>>,
 }

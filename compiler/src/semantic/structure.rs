@@ -44,6 +44,8 @@ pub struct AppEntry {
     pub index: u32,
     /// Its workloads, in file order then source order.
     pub workloads: Vec<WorkloadEntry>,
+    /// Its external hosts (`keyword` is `external`), in file order then source order.
+    pub externals: Vec<WorkloadEntry>,
 }
 
 /// The apps of a project.
@@ -55,6 +57,28 @@ pub struct ProjectStructure {
     pub locations: HashMap<(File, u32), (usize, usize)>,
     /// Structural problems: workloads without an app, several apps in a file, duplicate names.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl AppEntry {
+    /// Adds declarations of the app: workloads, and external hosts.
+    fn add(&mut self, entries: Vec<WorkloadEntry>) {
+        for entry in entries {
+            if entry.keyword == DeclKind::External {
+                self.externals.push(entry);
+            } else {
+                self.workloads.push(entry);
+            }
+        }
+    }
+}
+
+/// "workload" or "external host", for messages.
+fn noun(entry: &WorkloadEntry) -> &'static str {
+    if entry.keyword == DeclKind::External {
+        "external host"
+    } else {
+        "workload"
+    }
 }
 
 impl ProjectStructure {
@@ -117,8 +141,9 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
                     file: *file,
                     index,
                     workloads: Vec::new(),
+                    externals: Vec::new(),
                 });
-            } else if decl.kind.is_workload() {
+            } else if decl.kind.is_workload() || decl.kind == DeclKind::External {
                 file_workloads.push(WorkloadEntry {
                     name: name.name.clone(),
                     k8s_name: to_k8s_name(&name.name),
@@ -130,7 +155,7 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
             }
         }
         match file_app {
-            Some(app) => apps[app].workloads.extend(file_workloads),
+            Some(app) => apps[app].add(file_workloads),
             None => loose.extend(file_workloads.into_iter().map(|w| (*file, w))),
         }
     }
@@ -138,13 +163,13 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
     for (file, workload) in loose {
         let path = file.path(db);
         match apps_by_dir.get(directory(path)).map(Vec::as_slice) {
-            Some([app]) => apps[*app].workloads.push(workload),
+            Some([app]) => apps[*app].add(vec![workload]),
             Some(several) => {
                 let names: Vec<String> = several.iter().map(|i| format!("`{}`", apps[*i].name)).collect();
                 diagnostics.push(
                     Diagnostic::new(
                         Code::AppStructure,
-                        format!("workload `{}` could belong to several apps", workload.name),
+                        format!("{} `{}` could belong to several apps", noun(&workload), workload.name),
                         path,
                         workload.name_span,
                     )
@@ -156,7 +181,7 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
             None => diagnostics.push(
                 Diagnostic::new(
                     Code::AppStructure,
-                    format!("workload `{}` is not part of any app", workload.name),
+                    format!("{} `{}` is not part of any app", noun(&workload), workload.name),
                     path,
                     workload.name_span,
                 )
@@ -208,28 +233,33 @@ fn report_duplicate_apps(db: &dyn Db, apps: &[AppEntry], diagnostics: &mut Vec<D
     }
 }
 
-/// Duplicate workloads are reported and dropped, so later stages see each name once.
+/// Duplicate workloads and external hosts are reported and dropped, so later stages see each name
+/// once; `calls` names both, so they share one set of names.
 fn report_duplicate_workloads(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, WorkloadEntry> = BTreeMap::new();
-    let mut kept = Vec::new();
-    for workload in app.workloads.drain(..) {
-        if let Some(first) = seen.get(&workload.k8s_name) {
-            diagnostics.push(duplicate(
-                db,
-                "workload",
-                &workload.name,
-                workload.file,
-                workload.name_span,
-                first.file,
-                first.name_span,
-                &first.name,
-            ));
-            continue;
+    let mut keep = |list: &mut Vec<WorkloadEntry>, seen: &mut BTreeMap<String, WorkloadEntry>| {
+        let mut kept = Vec::new();
+        for workload in list.drain(..) {
+            if let Some(first) = seen.get(&workload.k8s_name) {
+                diagnostics.push(duplicate(
+                    db,
+                    noun(&workload),
+                    &workload.name,
+                    workload.file,
+                    workload.name_span,
+                    first.file,
+                    first.name_span,
+                    &first.name,
+                ));
+                continue;
+            }
+            seen.insert(workload.k8s_name.clone(), workload.clone());
+            kept.push(workload);
         }
-        seen.insert(workload.k8s_name.clone(), workload.clone());
-        kept.push(workload);
-    }
-    app.workloads = kept;
+        *list = kept;
+    };
+    keep(&mut app.workloads, &mut seen);
+    keep(&mut app.externals, &mut seen);
 }
 
 #[allow(clippy::too_many_arguments)]

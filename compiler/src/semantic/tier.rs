@@ -1,6 +1,7 @@
 //! Reading a `tier` declaration: its `defaults` (workload values and namespace settings), its
 //! `require` rules, and the policies it applies or requires apps to use.
 
+use super::mesh::{Mesh, Network, read_mesh, read_network};
 use super::namespace::{
     read_limit_range, read_pod_security, read_policy_names, read_policy_uses, read_quota,
 };
@@ -37,6 +38,10 @@ pub struct TierSpec {
     pub quota: Option<Sourced<QuotaIr>>,
     /// The namespace's LimitRange.
     pub limit_range: Option<Sourced<LimitRangeIr>>,
+    /// The namespace's service mesh.
+    pub mesh: Option<Sourced<Mesh>>,
+    /// Whether the namespace denies traffic the graph does not name.
+    pub network: Option<Sourced<Network>>,
     /// The rules every workload of the tier must satisfy.
     pub rules: Vec<TierRule>,
     /// Policies applied to every workload of the tier.
@@ -134,6 +139,8 @@ fn read_defaults(ctx: &mut Ctx<'_>, spec: &mut TierSpec, value: &Value) {
                 spec.pod_security = read_pod_security(ctx, value).map(|p| ctx.sourced(p, span))
             }
             "quota" => spec.quota = read_quota(ctx, value).map(|q| ctx.sourced(q, span)),
+            "mesh" => spec.mesh = read_mesh(ctx, value).map(|m| ctx.sourced(m, span)),
+            "network" => spec.network = read_network(ctx, value).map(|n| ctx.sourced(n, span)),
             _ => spec.limit_range = read_limit_range(ctx, value).map(|l| ctx.sourced(l, span)),
         }
     }

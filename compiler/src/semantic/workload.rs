@@ -208,7 +208,10 @@ fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Fi
                 .map(|r| ctx.sourced(r, span))
         }
         "expose" => spec.expose = read_expose(ctx, value).map(|e| ctx.sourced(e, span)),
-        "calls" => spec.calls = read_calls(ctx, value).map(|c| ctx.sourced(c, span)),
+        "calls" => spec.calls = super::calls::read_calls(ctx, value).map(|c| ctx.sourced(c, span)),
+        "traffic" => {
+            spec.traffic = super::traffic::read_traffic(ctx, value).map(|t| ctx.sourced(t, span))
+        }
         "user" => spec.user = read_id(ctx, value, "user").map(|n| ctx.sourced(n, span)),
         "group" => spec.group = read_id(ctx, value, "group").map(|n| ctx.sourced(n, span)),
         "writable" => spec.writable = read_paths(ctx, value).map(|p| ctx.sourced(p, span)),
@@ -308,7 +311,7 @@ fn string_inner_span(value: &Value, range: std::ops::Range<usize>) -> k8sc_gramm
     inner.slice(range)
 }
 
-fn read_port(ctx: &mut Ctx<'_>, value: &Value, name: Option<String>) -> Option<PortSpec> {
+pub(crate) fn read_port(ctx: &mut Ctx<'_>, value: &Value, name: Option<String>) -> Option<PortSpec> {
     let (protocol, number_value) = match &value.kind {
         ValueKind::Number(_) => (Protocol::Tcp, value),
         ValueKind::Apply {
@@ -379,7 +382,7 @@ fn read_port(ctx: &mut Ctx<'_>, value: &Value, name: Option<String>) -> Option<P
     })
 }
 
-fn read_ports(ctx: &mut Ctx<'_>, value: &Value) -> Option<Vec<PortSpec>> {
+pub(crate) fn read_ports(ctx: &mut Ctx<'_>, value: &Value) -> Option<Vec<PortSpec>> {
     let mut ports = Vec::new();
     match &value.kind {
         ValueKind::List(items) => {
@@ -633,7 +636,7 @@ fn read_positive_duration(ctx: &mut Ctx<'_>, value: &Value) -> Option<u64> {
 }
 
 /// A port written by name (`metrics`) or number (`9100`).
-fn read_port_ref(ctx: &mut Ctx<'_>, value: &Value) -> Option<PortRef> {
+pub(crate) fn read_port_ref(ctx: &mut Ctx<'_>, value: &Value) -> Option<PortRef> {
     match &value.kind {
         ValueKind::Number(_) => {
             let number = ctx.read_count(value, "a port", i64::MIN, i64::MAX)?;
@@ -1099,7 +1102,7 @@ const ROUTE_HINTS: &[MisplacedField] = &[
     },
 ];
 
-fn validate_host(host: &str) -> Result<(), crate::types::names::ValueError> {
+pub(crate) fn validate_host(host: &str) -> Result<(), crate::types::names::ValueError> {
     let bare = host.strip_prefix("*.").unwrap_or(host);
     if !bare.contains('.') {
         return Err(crate::types::names::ValueError {
@@ -1109,41 +1112,6 @@ fn validate_host(host: &str) -> Result<(), crate::types::names::ValueError> {
         });
     }
     names::validate_dns_subdomain(bare)
-}
-
-fn read_calls(ctx: &mut Ctx<'_>, value: &Value) -> Option<Vec<CallRef>> {
-    let ValueKind::List(items) = &value.kind else {
-        ctx.wrong_type(
-            value,
-            "a list of workload names such as `[api, payments.ledger]`",
-        );
-        return None;
-    };
-    let mut calls: Vec<CallRef> = Vec::new();
-    for item in items {
-        match &item.kind {
-            ValueKind::Path(parts) if parts.len() <= 2 => {
-                let path: Vec<String> = parts.iter().map(|p| p.name.clone()).collect();
-                if let Some(first) = calls.iter().find(|c| c.path == path) {
-                    ctx.report(
-                        ctx.diagnostic(
-                            Code::DuplicateField,
-                            format!("`{}` is listed twice in `calls`", path.join(".")),
-                            item.span,
-                        )
-                        .with_secondary(ctx.label(first.span, "first listed here")),
-                    );
-                    continue;
-                }
-                calls.push(CallRef {
-                    path,
-                    span: item.span,
-                });
-            }
-            _ => ctx.wrong_type(item, "a workload name (`api`) or `APP.WORKLOAD`"),
-        }
-    }
-    Some(calls)
 }
 
 fn read_id(ctx: &mut Ctx<'_>, value: &Value, what: &str) -> Option<i64> {

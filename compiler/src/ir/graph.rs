@@ -1,0 +1,194 @@
+//! The service graph: who calls whom on which ports, the external hosts of each app, and how the
+//! mesh routes requests to each workload. Backends derive NetworkPolicies, authorization policies
+//! and routing from it; [`Graph`] answers the questions they ask (who calls this workload?).
+
+use super::{AppIr, Origin, PortIr, ProjectIr, WorkloadIr};
+use crate::semantic::spec::{PortRef, Sourced};
+use crate::semantic::traffic::{Breaker, Fault, Pool, Retries};
+use crate::types::image::ImageRef;
+use k8sc_grammar::Span;
+use std::collections::BTreeMap;
+
+/// A call edge from a workload to a workload or an external host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallIr {
+    /// The callee's app (Kubernetes name).
+    pub app: String,
+    /// The callee: a workload or an external host of that app (Kubernetes name).
+    pub target: String,
+    /// Whether the callee is an external host.
+    pub external: bool,
+    /// The ports named in the call, as written and where (in the caller's file); empty: every
+    /// port of the callee.
+    pub port_refs: Vec<(PortRef, Span)>,
+    /// The callee's ports called, resolved by the graph check (every port when none is named).
+    pub ports: Vec<PortIr>,
+    /// HTTP path patterns called (empty: any).
+    pub paths: Vec<String>,
+    /// HTTP methods called, upper-case (empty: any).
+    pub methods: Vec<String>,
+    /// Where the call is written.
+    pub origin: Origin,
+}
+
+/// A host outside the cluster that workloads call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalIr {
+    /// The Kubernetes name (of the `ServiceEntry`).
+    pub name: String,
+    /// The declaring file (display path).
+    pub file: String,
+    /// The DNS name (`*.example.com` for every subdomain).
+    pub host: Sourced<String>,
+    /// Its ports.
+    pub ports: Vec<PortIr>,
+    /// The address ranges it resolves to, when declared.
+    pub cidrs: Vec<String>,
+}
+
+/// A second version of a workload receiving a share of its requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanaryIr {
+    /// The new version's image (the app's registry applied).
+    pub image: Sourced<ImageRef>,
+    /// The share of requests the canary receives now (percent, 0 with only a header).
+    pub weight: u32,
+    /// Every step, in order (percent).
+    pub steps: Vec<u32>,
+    /// Requests carrying this header go to the canary.
+    pub header: Option<String>,
+    /// Canary pods.
+    pub replicas: u32,
+    /// How long each step should be watched (seconds), for the record.
+    pub pause_seconds: Option<u64>,
+    /// Where the canary is declared.
+    pub origin: Origin,
+}
+
+/// A copy of a share of the requests, sent to another workload of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MirrorIr {
+    /// The workload receiving the copies (Kubernetes name, same app).
+    pub to: String,
+    /// The share of requests copied (percent).
+    pub percent: u32,
+    /// Where the mirror is declared (the target's name).
+    pub origin: Origin,
+}
+
+/// How the mesh routes requests to a workload.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrafficIr {
+    /// Overall request timeout (ms).
+    pub timeout_ms: Option<u64>,
+    /// Retries.
+    pub retries: Option<Sourced<Retries>>,
+    /// Outlier detection.
+    pub breaker: Option<Breaker>,
+    /// Connection pool limits.
+    pub pool: Option<Pool>,
+    /// A canary version.
+    pub canary: Option<CanaryIr>,
+    /// Request mirroring.
+    pub mirror: Option<MirrorIr>,
+    /// Fault injection.
+    pub fault: Option<Sourced<Fault>>,
+}
+
+impl TrafficIr {
+    /// Whether requests need a route of their own (a `VirtualService`): anything but the
+    /// breaker and the pool, which are destination settings.
+    pub fn routes(&self) -> bool {
+        self.timeout_ms.is_some()
+            || self.retries.is_some()
+            || self.canary.is_some()
+            || self.mirror.is_some()
+            || self.fault.is_some()
+    }
+}
+
+/// A call into a workload, seen from the callee.
+#[derive(Debug, Clone, Copy)]
+pub struct Inbound<'ir> {
+    /// The caller's app.
+    pub app: &'ir AppIr,
+    /// The caller.
+    pub workload: &'ir WorkloadIr,
+    /// The call.
+    pub call: &'ir CallIr,
+}
+
+/// The graph of a project, indexed for the backends.
+pub struct Graph<'ir> {
+    ir: &'ir ProjectIr,
+    /// (app, workload) → the calls into it.
+    inbound: BTreeMap<(String, String), Vec<Inbound<'ir>>>,
+}
+
+impl<'ir> Graph<'ir> {
+    /// Indexes the calls of `ir`.
+    pub fn new(ir: &'ir ProjectIr) -> Graph<'ir> {
+        let mut inbound: BTreeMap<(String, String), Vec<Inbound<'ir>>> = BTreeMap::new();
+        for app in &ir.apps {
+            for workload in &app.workloads {
+                for call in &workload.calls {
+                    if call.external {
+                        continue;
+                    }
+                    inbound
+                        .entry((call.app.clone(), call.target.clone()))
+                        .or_default()
+                        .push(Inbound {
+                            app,
+                            workload,
+                            call,
+                        });
+                }
+            }
+        }
+        Graph { ir, inbound }
+    }
+
+    /// The calls into `workload` of `app`, callers in name order.
+    pub fn callers(&self, app: &str, workload: &str) -> &[Inbound<'ir>] {
+        self.inbound
+            .get(&(app.to_string(), workload.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// An app by Kubernetes name.
+    pub fn app(&self, name: &str) -> Option<&'ir AppIr> {
+        self.ir.apps.iter().find(|a| a.name == name)
+    }
+
+    /// A workload by app and name.
+    pub fn workload(&self, app: &str, name: &str) -> Option<(&'ir AppIr, &'ir WorkloadIr)> {
+        let app = self.app(app)?;
+        app.workloads
+            .iter()
+            .find(|w| w.name == name)
+            .map(|w| (app, w))
+    }
+
+    /// An external host by app and name.
+    pub fn external(&self, app: &str, name: &str) -> Option<(&'ir AppIr, &'ir ExternalIr)> {
+        let app = self.app(app)?;
+        app.externals
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| (app, e))
+    }
+
+    /// The workloads whose traffic is mirrored to `workload` of `app`.
+    pub fn mirrored_from(&self, app: &'ir AppIr, workload: &str) -> Vec<&'ir WorkloadIr> {
+        app.workloads
+            .iter()
+            .filter(|w| {
+                w.traffic
+                    .as_ref()
+                    .and_then(|t| t.mirror.as_ref())
+                    .is_some_and(|m| m.to == workload)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,420 @@
+//! Checks of the whole service graph, once every workload is lowered: each call resolved to the
+//! callee's ports (E0030), mirror targets (E0005, E0034), callers that strict mutual TLS would
+//! refuse (E0033), retries that could repeat a non-idempotent request (E0032), and services
+//! nothing calls (W0010).
+
+use super::ports::declared_ports;
+use super::traffic::is_routable;
+use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::ir::{AppIr, CallIr, Mtls, Network, PortIr, ProjectIr, WorkloadIr};
+use crate::semantic::spec::{Origin, PortRef, WorkloadKind};
+use crate::semantic::suggest::closest;
+use k8sc_grammar::Span;
+use std::collections::BTreeMap;
+
+/// Where each workload's name is written: (app, workload) → (file, span).
+pub type NameSpans = BTreeMap<(String, String), (String, Span)>;
+
+/// Resolves the ports of every call and checks the graph; the IR's calls get their ports.
+pub fn check_graph(ir: &mut ProjectIr, names: &NameSpans) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let resolved = resolve_ports(ir, &mut diagnostics);
+    for (app, workload, call, ports) in resolved {
+        if let Some(c) = ir
+            .apps
+            .get_mut(app)
+            .and_then(|a| a.workloads.get_mut(workload))
+            .and_then(|w| w.calls.get_mut(call))
+        {
+            c.ports = ports;
+        }
+    }
+    check_mirrors(ir, &mut diagnostics);
+    check_mesh_callers(ir, &mut diagnostics);
+    check_retries(ir, &mut diagnostics);
+    report_unreachable(ir, names, &mut diagnostics);
+    diagnostics
+}
+
+fn at(origin: &Origin, span: Span, code: Code, message: String) -> Diagnostic {
+    Diagnostic::new(code, message, origin.file.as_deref().unwrap_or(""), span)
+}
+
+fn label(origin: &Origin, span: Span, message: &str) -> Option<Label> {
+    origin
+        .file
+        .as_ref()
+        .map(|file| Label::new(&**file, span).with_message(message))
+}
+
+type Resolved = Vec<(usize, usize, usize, Vec<PortIr>)>;
+
+/// The ports of each call: those named, or every port of the callee.
+fn resolve_ports(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+    let mut out = Vec::new();
+    for (a, app) in ir.apps.iter().enumerate() {
+        for (w, workload) in app.workloads.iter().enumerate() {
+            for (c, call) in workload.calls.iter().enumerate() {
+                if let Some(ports) = call_ports(ir, workload, call, diagnostics) {
+                    out.push((a, w, c, ports));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn call_ports(
+    ir: &ProjectIr,
+    caller: &WorkloadIr,
+    call: &CallIr,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<PortIr>> {
+    let app = ir.apps.iter().find(|a| a.name == call.app)?;
+    let (ports, kind) = if call.external {
+        let external = app.externals.iter().find(|e| e.name == call.target)?;
+        (&external.ports, None)
+    } else {
+        let callee = app.workloads.iter().find(|w| w.name == call.target)?;
+        (&callee.ports, Some(callee.kind))
+    };
+    let origin = &call.origin;
+    if ports.is_empty() {
+        let mut diagnostic = at(
+            origin,
+            origin.span,
+            Code::NoSuchCallPort,
+            format!(
+                "`{}` calls `{}`, which has no port",
+                caller.name, call.target
+            ),
+        )
+        .with_label("nothing listens here");
+        diagnostic = match kind {
+            Some(kind) if kind.is_batch() => diagnostic
+                .with_note("a job or cron job runs to completion and receives no traffic")
+                .with_help(format!(
+                    "if `{}` talks to `{}`, list it the other way round: `calls` belongs to the caller",
+                    call.target, caller.name
+                )),
+            _ => diagnostic.with_help(format!(
+                "declare the port `{}` listens on, e.g. `port: http 8080`",
+                call.target
+            )),
+        };
+        diagnostics.push(diagnostic);
+        return None;
+    }
+    let mut chosen: Vec<PortIr> = Vec::new();
+    let mut ok = true;
+    for (reference, span) in &call.port_refs {
+        let found = match reference {
+            PortRef::Name(name) => ports.iter().find(|p| p.name == *name),
+            PortRef::Number(number) => ports.iter().find(|p| p.number == *number),
+        };
+        match found {
+            Some(port) => {
+                if !chosen.iter().any(|p| p.name == port.name) {
+                    chosen.push(port.clone());
+                }
+            }
+            None => {
+                ok = false;
+                let shown = match reference {
+                    PortRef::Name(name) => format!("`{name}`"),
+                    PortRef::Number(number) => number.to_string(),
+                };
+                let mut diagnostic = at(
+                    origin,
+                    *span,
+                    Code::NoSuchCallPort,
+                    format!("`{}` has no port {shown}", call.target),
+                )
+                .with_label("not a port of the callee");
+                let names = ports.iter().map(|p| p.name.as_str());
+                if let PortRef::Name(name) = reference
+                    && let Some(best) = closest(name, names)
+                {
+                    diagnostic = diagnostic.with_replacement(best.to_string());
+                }
+                let declared = declared_ports(ports).replacen(
+                    "the workload",
+                    &format!("`{}`", call.target),
+                    1,
+                );
+                diagnostics.push(diagnostic.with_note(declared));
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let ports = if chosen.is_empty() {
+        ports.clone()
+    } else {
+        chosen
+    };
+    if !call.paths.is_empty() || !call.methods.is_empty() {
+        let reason = if call.external {
+            Some(format!(
+                "`{}` is outside the cluster: no proxy of the mesh receives its requests to enforce paths and methods",
+                call.target
+            ))
+        } else if !ports.iter().any(|p| is_routable(p.protocol)) {
+            Some(format!(
+                "`{}` is called on {}, which carries no HTTP requests",
+                call.target,
+                ports
+                    .iter()
+                    .map(|p| format!("{} {}", p.protocol.keyword(), p.number))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            diagnostics.push(
+                at(
+                    origin,
+                    origin.span,
+                    Code::NoSuchCallPort,
+                    "paths and methods need an HTTP or gRPC port".to_string(),
+                )
+                .with_label("paths or methods declared here")
+                .with_note(reason)
+                .with_help("remove `paths` and `methods`, or call an HTTP port"),
+            );
+            return None;
+        }
+    }
+    Some(ports)
+}
+
+/// A mirror copies requests to another workload of the app, which must serve them.
+fn check_mirrors(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
+    for app in &ir.apps {
+        for workload in &app.workloads {
+            let Some(mirror) = workload.traffic.as_ref().and_then(|t| t.mirror.as_ref()) else {
+                continue;
+            };
+            let origin = &mirror.origin;
+            let target = app.workloads.iter().find(|w| w.name == mirror.to);
+            match target {
+                None => {
+                    let mut diagnostic = at(
+                        origin,
+                        origin.span,
+                        Code::Unresolved,
+                        format!("cannot find workload `{}` to mirror to", mirror.to),
+                    )
+                    .with_label("no workload of this name in the app");
+                    if let Some(best) =
+                        closest(&mirror.to, app.workloads.iter().map(|w| w.name.as_str()))
+                    {
+                        diagnostic = diagnostic.with_replacement(best.to_string());
+                    }
+                    diagnostics.push(diagnostic);
+                }
+                Some(target) if target.name == workload.name => diagnostics.push(
+                    at(
+                        origin,
+                        origin.span,
+                        Code::InvalidTraffic,
+                        format!("`{}` mirrors its requests to itself", workload.name),
+                    )
+                    .with_label("every request would be served twice")
+                    .with_help("mirror to a separate workload running the version under test"),
+                ),
+                Some(target)
+                    if !target.kind.has_service()
+                        || !target.ports.iter().any(|p| is_routable(p.protocol)) =>
+                {
+                    diagnostics.push(
+                        at(
+                            origin,
+                            origin.span,
+                            Code::TrafficNotRoutable,
+                            format!("`{}` cannot receive mirrored requests", target.name),
+                        )
+                        .with_label("no HTTP or gRPC port behind a Service")
+                        .with_help(
+                            "mirror to a `service` that declares an `http`, `http2` or `grpc` port",
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// Strict mutual TLS refuses plaintext: a caller without a sidecar cannot reach the callee.
+fn check_mesh_callers(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
+    for app in &ir.apps {
+        if app.mesh.is_some() {
+            continue;
+        }
+        for workload in &app.workloads {
+            for call in workload.calls.iter().filter(|c| !c.external) {
+                let Some(callee_app) = ir.apps.iter().find(|a| a.name == call.app) else {
+                    continue;
+                };
+                let Some(mesh) = &callee_app.mesh else {
+                    continue;
+                };
+                if mesh.value != Mtls::Strict {
+                    continue;
+                }
+                let origin = &call.origin;
+                let diagnostic = at(
+                    origin,
+                    origin.span,
+                    Code::OutsideMesh,
+                    format!(
+                        "`{}` cannot call `{}.{}`: app `{}` requires mutual TLS, and `{}` is outside the mesh",
+                        workload.name, call.app, call.target, call.app, app.name
+                    ),
+                )
+                .with_label("plaintext from here would be refused")
+                .with_secondary_opt(label(&mesh.origin, mesh.origin.span, "strict mutual TLS"))
+                .with_help(format!(
+                    "add `mesh: istio` to app `{}`, or let `{}` accept plaintext while callers migrate: `mesh: istio {{ mtls: permissive }}`",
+                    app.name, call.app
+                ));
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+}
+
+/// Retrying a request that may have been processed repeats it: only safe for idempotent methods.
+fn check_retries(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
+    const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"];
+    for callee_app in &ir.apps {
+        for callee in &callee_app.workloads {
+            let Some(retries) = callee.traffic.as_ref().and_then(|t| t.retries.as_ref()) else {
+                continue;
+            };
+            if retries.value.attempts == 0 {
+                continue;
+            }
+            let unsafe_on: Vec<&str> = retries
+                .value
+                .conditions()
+                .into_iter()
+                .filter(|c| c.may_resend_processed())
+                .map(|c| c.keyword())
+                .collect();
+            if unsafe_on.is_empty() {
+                continue;
+            }
+            for caller_app in &ir.apps {
+                for caller in &caller_app.workloads {
+                    for call in &caller.calls {
+                        if call.external || call.app != callee_app.name || call.target != callee.name
+                        {
+                            continue;
+                        }
+                        let Some(method) = call
+                            .methods
+                            .iter()
+                            .find(|m| !IDEMPOTENT.contains(&m.as_str()))
+                        else {
+                            continue;
+                        };
+                        let span = retries
+                            .value
+                            .on
+                            .first()
+                            .map_or(retries.origin.span, |(_, s)| *s);
+                        let diagnostic = at(
+                            &retries.origin,
+                            span,
+                            Code::UnsafeRetries,
+                            format!(
+                                "`{}` retries requests that may have been processed, and `{}` sends it {method}",
+                                callee.name, caller.name
+                            ),
+                        )
+                        .with_label(format!("retried on {}", unsafe_on.join(", ")))
+                        .with_secondary_opt(label(
+                            &call.origin,
+                            call.origin.span,
+                            &format!("calls it with {method}, which is not idempotent"),
+                        ))
+                        .with_note(format!(
+                            "after a {} the request may already have reached `{}`: a retried {method} can create or charge twice",
+                            unsafe_on.join(" or "),
+                            callee.name
+                        ))
+                        .with_help("retry only failures that never reach the service: `on: [connect_failure, refused_stream]`");
+                        diagnostics.push(diagnostic);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A service nobody calls, that is not exposed, receives no traffic once the graph is enforced.
+fn report_unreachable(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
+    let declares_graph = ir
+        .apps
+        .iter()
+        .any(|a| a.workloads.iter().any(|w| !w.calls.is_empty()));
+    for app in &ir.apps {
+        if !declares_graph && app.network.value != Network::DefaultDeny {
+            continue;
+        }
+        for workload in &app.workloads {
+            if !matches!(workload.kind, WorkloadKind::Service | WorkloadKind::Stateful)
+                || workload.ports.is_empty()
+                || workload.expose.is_some()
+                || is_called(ir, app, workload)
+            {
+                continue;
+            }
+            let Some((file, span)) = names.get(&(app.name.clone(), workload.name.clone())) else {
+                continue;
+            };
+            let enforced = app.network.value == Network::DefaultDeny || app.mesh.is_some();
+            let mut diagnostic = Diagnostic::new(
+                Code::Unreachable,
+                format!("{} `{}` is never called", workload.keyword.keyword(), workload.name),
+                file,
+                *span,
+            )
+            .with_label("no workload lists it in `calls`, and it is not exposed");
+            if enforced {
+                diagnostic = diagnostic.with_note(format!(
+                    "app `{}` admits only the traffic its graph names: nothing can reach `{}`",
+                    app.name, workload.name
+                ));
+            }
+            diagnostics.push(diagnostic.with_help(format!(
+                "add `{}` to the `calls` of the workloads that use it, expose it, or remove it",
+                workload.name
+            )));
+        }
+    }
+}
+
+fn is_called(ir: &ProjectIr, app: &AppIr, workload: &WorkloadIr) -> bool {
+    ir.apps.iter().any(|caller_app| {
+        caller_app.workloads.iter().any(|caller| {
+            let mirrors = caller_app.name == app.name
+                && caller
+                    .traffic
+                    .as_ref()
+                    .and_then(|t| t.mirror.as_ref())
+                    .is_some_and(|m| m.to == workload.name);
+            mirrors
+                || (caller.name != workload.name || caller_app.name != app.name)
+                    && caller
+                        .calls
+                        .iter()
+                        .any(|c| !c.external && c.app == app.name && c.target == workload.name)
+        })
+    })
+}
