@@ -128,6 +128,7 @@ pub fn build(db: &dyn Db, project: Project) -> BuildResult {
     let ir = &lower_project(db, project).ir;
     let mut resources = backends::kubernetes::render(ir);
     resources.extend(backends::kyverno::render(ir));
+    resources.extend(backends::istio::render(ir));
     BuildResult {
         diagnostics,
         exceptions: exceptions(db, project),

@@ -1,5 +1,6 @@
 //! Backends: each turns the IR into documents for one target. They read only the IR.
 
+pub mod istio;
 pub mod kubernetes;
 pub mod kyverno;
 
@@ -10,6 +11,8 @@ pub enum Target {
     Kubernetes,
     /// Kyverno policies enforcing the app's rules at admission.
     Kyverno,
+    /// Istio resources: mutual TLS, authorization, routing and egress of the mesh.
+    Istio,
 }
 
 impl Target {
@@ -18,6 +21,7 @@ impl Target {
         match self {
             Target::Kubernetes => "kubernetes",
             Target::Kyverno => "kyverno",
+            Target::Istio => "istio",
         }
     }
 }

@@ -192,3 +192,186 @@ impl<'ir> Graph<'ir> {
             .collect()
     }
 }
+
+/// Who is admitted to a workload.
+#[derive(Debug, Clone, Copy)]
+pub enum Peer<'ir> {
+    /// The pods of a workload.
+    Workload {
+        /// Its app.
+        app: &'ir AppIr,
+        /// The workload.
+        workload: &'ir WorkloadIr,
+    },
+    /// The ingress gateway, by the namespace it runs in.
+    Gateway {
+        /// The gateway's namespace.
+        namespace: &'ir str,
+    },
+}
+
+/// Traffic a workload admits: from whom, on which of its ports, with which HTTP paths and
+/// methods (any when empty).
+#[derive(Debug, Clone)]
+pub struct Admission<'ir> {
+    /// The source.
+    pub from: Peer<'ir>,
+    /// The workload's ports.
+    pub ports: Vec<&'ir PortIr>,
+    /// HTTP path patterns.
+    pub paths: &'ir [String],
+    /// HTTP methods.
+    pub methods: &'ir [String],
+}
+
+/// Where a workload sends traffic.
+#[derive(Debug, Clone)]
+pub enum Destination<'ir> {
+    /// A workload's pods, on these ports.
+    Workload {
+        /// Its app.
+        app: &'ir AppIr,
+        /// The workload.
+        workload: &'ir WorkloadIr,
+        /// Its ports.
+        ports: Vec<&'ir PortIr>,
+    },
+    /// An external host.
+    External {
+        /// Its app.
+        app: &'ir AppIr,
+        /// The host.
+        external: &'ir ExternalIr,
+        /// Its ports.
+        ports: Vec<&'ir PortIr>,
+    },
+}
+
+/// The port a workload receives mirrored requests on: its first HTTP or gRPC port.
+pub fn mirror_port(workload: &WorkloadIr) -> Option<&PortIr> {
+    workload.ports.iter().find(|p| p.protocol.is_routable())
+}
+
+fn ports_of<'ir>(workload: &'ir WorkloadIr, call: &CallIr) -> Vec<&'ir PortIr> {
+    workload
+        .ports
+        .iter()
+        .filter(|p| call.ports.iter().any(|c| c.name == p.name))
+        .collect()
+}
+
+impl<'ir> Graph<'ir> {
+    /// Everything `workload` of `app` admits: its callers on the ports they call, the ingress
+    /// gateway on the exposed port, and — when it receives mirrored requests — the callers (and
+    /// gateway) of the workloads mirrored to it, on its mirror port. Callers in name order.
+    pub fn admissions(&self, app: &'ir AppIr, workload: &'ir WorkloadIr) -> Vec<Admission<'ir>> {
+        let mut out = self.direct_admissions(app, workload);
+        if let Some(port) = mirror_port(workload) {
+            for source in self.mirrored_from(app, &workload.name) {
+                let mirrored = self.direct_admissions(app, source);
+                out.extend(mirrored.into_iter().map(|a| Admission {
+                    from: a.from,
+                    ports: vec![port],
+                    paths: &[],
+                    methods: &[],
+                }));
+            }
+        }
+        out
+    }
+
+    /// The callers of a workload and the gateway, without mirrored traffic.
+    fn direct_admissions(
+        &self,
+        app: &'ir AppIr,
+        workload: &'ir WorkloadIr,
+    ) -> Vec<Admission<'ir>> {
+        let mut out = Vec::new();
+        for inbound in self.callers(&app.name, &workload.name) {
+            let ports = ports_of(workload, inbound.call);
+            if ports.is_empty() {
+                continue;
+            }
+            out.push(Admission {
+                from: Peer::Workload {
+                    app: inbound.app,
+                    workload: inbound.workload,
+                },
+                ports,
+                paths: &inbound.call.paths,
+                methods: &inbound.call.methods,
+            });
+        }
+        if let Some(expose) = &workload.expose
+            && let Some(gateway) = &app.gateway
+            && let Some(port) = workload.ports.iter().find(|p| p.name == expose.port.name)
+        {
+            out.push(Admission {
+                from: Peer::Gateway {
+                    namespace: &gateway.value.namespace,
+                },
+                ports: vec![port],
+                paths: &[],
+                methods: &[],
+            });
+        }
+        out
+    }
+
+    /// Everything `workload` sends traffic to: its callees on the ports it calls, and the
+    /// workloads its callees mirror requests to, on their mirror ports.
+    pub fn destinations(&self, workload: &'ir WorkloadIr) -> Vec<Destination<'ir>> {
+        let mut out = Vec::new();
+        for call in &workload.calls {
+            if call.external {
+                if let Some((app, external)) = self.external(&call.app, &call.target) {
+                    let ports = external
+                        .ports
+                        .iter()
+                        .filter(|p| call.ports.iter().any(|c| c.name == p.name))
+                        .collect();
+                    out.push(Destination::External {
+                        app,
+                        external,
+                        ports,
+                    });
+                }
+                continue;
+            }
+            let Some((app, callee)) = self.workload(&call.app, &call.target) else {
+                continue;
+            };
+            out.push(Destination::Workload {
+                app,
+                workload: callee,
+                ports: ports_of(callee, call),
+            });
+            if let Some(mirror) = callee.traffic.as_ref().and_then(|t| t.mirror.as_ref())
+                && let Some((_, target)) = self.workload(&app.name, &mirror.to)
+                && let Some(port) = mirror_port(target)
+            {
+                out.push(Destination::Workload {
+                    app,
+                    workload: target,
+                    ports: vec![port],
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The canary version of a workload, as its Deployment runs it: the canary's image, a fixed
+/// replica count, no autoscaler, budget or traffic settings of its own.
+pub fn canary_version(workload: &WorkloadIr, canary: &CanaryIr) -> WorkloadIr {
+    let mut version = workload.clone();
+    version.image = canary.image.clone();
+    version.replicas = Some(Sourced::new(
+        crate::semantic::spec::Replicas::Fixed(canary.replicas),
+        canary.origin.clone(),
+    ));
+    version.autoscale = None;
+    version.disruption = None;
+    version.traffic = None;
+    version
+}

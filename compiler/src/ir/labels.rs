@@ -15,6 +15,10 @@ pub const MANAGED_BY: &str = "k8sc";
 /// they check such a controller's replica bounds on its HorizontalPodAutoscaler instead.
 pub const AUTOSCALER_ANNOTATION: &str = "k8sc.dev/autoscaler";
 
+/// The label that tells a canary's pods (`canary`) from the stable version's (`stable`); the
+/// mesh's subsets select on it.
+pub const TRACK_LABEL: &str = "k8sc.dev/track";
+
 /// Labels every resource of the app carries: `part-of`, `managed-by`, the team and the app's own.
 pub fn app_labels(app: &AppIr) -> BTreeMap<String, String> {
     let mut labels = BTreeMap::new();

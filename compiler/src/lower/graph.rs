@@ -4,7 +4,6 @@
 //! nothing calls (W0010).
 
 use super::ports::declared_ports;
-use super::traffic::is_routable;
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::{AppIr, CallIr, Mtls, Network, PortIr, ProjectIr, WorkloadIr};
 use crate::semantic::spec::{Origin, PortRef, WorkloadKind};
@@ -160,7 +159,7 @@ fn call_ports(
                 "`{}` is outside the cluster: no proxy of the mesh receives its requests to enforce paths and methods",
                 call.target
             ))
-        } else if !ports.iter().any(|p| is_routable(p.protocol)) {
+        } else if !ports.iter().any(|p| p.protocol.is_routable()) {
             Some(format!(
                 "`{}` is called on {}, which carries no HTTP requests",
                 call.target,
@@ -228,7 +227,7 @@ fn check_mirrors(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
                 ),
                 Some(target)
                     if !target.kind.has_service()
-                        || !target.ports.iter().any(|p| is_routable(p.protocol)) =>
+                        || !target.ports.iter().any(|p| p.protocol.is_routable()) =>
                 {
                     diagnostics.push(
                         at(

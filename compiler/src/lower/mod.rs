@@ -282,7 +282,12 @@ pub fn lower_workload_decl<'db>(
         name_span: entry.name_span,
         allows: &spec.allows,
     };
-    let outcome = rules::check_rules(&subject, &facts, &rules);
+    let mut outcome = rules::check_rules(&subject, &facts, &rules);
+    if let Some(canary) = ir.traffic.as_ref().and_then(|t| t.canary.as_ref()) {
+        let variant = facts::workload_facts(&context.ir, &crate::ir::graph::canary_version(&ir, canary));
+        let more = rules::variant_violations(&subject, &facts, &variant, &outcome.applied);
+        outcome.diagnostics.extend(more);
+    }
     // A rule that demands a readiness probe says more than the generic warning.
     if outcome
         .applied

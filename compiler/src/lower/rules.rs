@@ -119,6 +119,26 @@ pub fn check_rules(subject: &Subject<'_>, facts: &Facts, rules: &[RuleInForce]) 
     out
 }
 
+/// The rules a second version of the workload (its canary, described by `variant`) breaks where
+/// the workload itself does not: admission control checks the canary's Deployment too.
+pub fn variant_violations(
+    subject: &Subject<'_>,
+    facts: &Facts,
+    variant: &Facts,
+    applied: &[(RuleInForce, Option<ExemptionIr>)],
+) -> Vec<Diagnostic> {
+    applied
+        .iter()
+        .filter(|(rule, exemption)| {
+            exemption.is_none()
+                && variant.applies(&rule.deny)
+                && eval(&rule.deny, variant)
+                && !eval(&rule.deny, facts)
+        })
+        .map(|(rule, _)| violation(subject, variant, rule))
+        .collect()
+}
+
 /// The diagnostic for a broken rule.
 fn violation(subject: &Subject<'_>, facts: &Facts, rule: &RuleInForce) -> Diagnostic {
     let code = match rule.severity {

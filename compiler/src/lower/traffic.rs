@@ -6,15 +6,10 @@
 use super::LowerCtx;
 use crate::diagnostics::Code;
 use crate::ir::{AppIr, CanaryIr, MirrorIr, PortIr, TrafficIr};
-use crate::semantic::spec::{AppSpec, Layer, Origin, Protocol, Sourced, WorkloadKind, WorkloadSpec};
+use crate::semantic::spec::{AppSpec, Layer, Origin, Replicas, Sourced, WorkloadKind, WorkloadSpec};
 use crate::semantic::traffic::{Canary, TrafficSpec};
 use crate::types::names::to_k8s_name;
 use crate::types::quantity::format_duration;
-
-/// Whether the mesh routes a port's requests one by one (HTTP, HTTP/2, gRPC).
-pub fn is_routable(protocol: Protocol) -> bool {
-    matches!(protocol, Protocol::Http | Protocol::Http2 | Protocol::Grpc)
-}
 
 /// Lowers the traffic settings of a workload; `None` after an error.
 pub fn lower_traffic(
@@ -24,6 +19,7 @@ pub fn lower_traffic(
     ports: &[PortIr],
     app: &AppIr,
     app_spec: &AppSpec,
+    replicas: Option<&Sourced<Replicas>>,
 ) -> Option<Option<TrafficIr>> {
     let Some(traffic) = &spec.traffic else {
         return Some(None);
@@ -49,7 +45,7 @@ pub fn lower_traffic(
     }
     let value = &traffic.value;
     if let Some((setting, span)) = value.routing()
-        && !ports.iter().any(|p| is_routable(p.protocol))
+        && !ports.iter().any(|p| p.protocol.is_routable())
     {
         if !own {
             return Some(None);
@@ -69,7 +65,7 @@ pub fn lower_traffic(
     }
     check_timeouts(ctx, value, &traffic.origin)?;
     let canary = match &value.canary {
-        Some(canary) => Some(lower_canary(ctx, canary, kind, app_spec)?),
+        Some(canary) => Some(lower_canary(ctx, canary, kind, app_spec, replicas)?),
         None => None,
     };
     Some(Some(TrafficIr {
@@ -131,6 +127,7 @@ fn lower_canary(
     canary: &Sourced<Canary>,
     kind: WorkloadKind,
     app_spec: &AppSpec,
+    replicas: Option<&Sourced<Replicas>>,
 ) -> Option<CanaryIr> {
     let value = &canary.value;
     let at = |span| Origin {
@@ -194,7 +191,11 @@ fn lower_canary(
         weight: value.weight(),
         steps: value.steps.iter().map(|(s, _)| *s).collect(),
         header: value.header.clone(),
-        replicas: value.replicas,
+        // As many pods as the stable version runs at least, so the canary meets the same
+        // replica rules (and is as representative).
+        replicas: value
+            .replicas
+            .unwrap_or_else(|| replicas.map_or(1, |r| r.value.min())),
         pause_seconds: value.pause.map(|p| p.div_ceil(1000)),
         origin: canary.origin.clone(),
     })

@@ -161,7 +161,7 @@ pub fn lower_workload(
     }
 
     let traffic =
-        super::traffic::lower_traffic(&mut ctx, &spec, kind, &ports, app, app_spec)?;
+        super::traffic::lower_traffic(&mut ctx, &spec, kind, &ports, app, app_spec, replicas.as_ref())?;
     let call_origin = spec.calls.as_ref().map(|c| c.origin.clone());
     let mut calls: Vec<CallIr> = calls
         .iter()
@@ -500,6 +500,30 @@ fn lower_expose(
             }
         },
     };
+    if value.kind == ExposeKind::Route
+        && let Some(tls) = &value.tls
+        && app.mesh.is_none()
+    {
+        ctx.report(
+            ctx.diagnostic_at(&expose.origin, expose.origin.span, Code::UnknownField, format!("a route has no `tls` (`{tls}`) without the mesh"))
+                .with_label("set on the Gateway, not on the route")
+                .with_note("with the Gateway API, TLS certificates belong to the Gateway's listeners; a route only attaches to them")
+                .with_help("to set a certificate per host, use `expose: ingress \"host\" { tls: SECRET }`, or serve the route through the mesh (`mesh: istio`)"),
+        );
+        return None;
+    }
+    if value.kind == ExposeKind::Ingress
+        && app.gateway.is_none()
+        && app.network.value == crate::ir::Network::DefaultDeny
+    {
+        ctx.report(
+            ctx.diagnostic_at(&expose.origin, expose.origin.span, Code::MissingField, "an exposed service in a default-deny namespace needs to know where its traffic comes from")
+                .with_label("no `gateway` is set for this app")
+                .with_note("the NetworkPolicy admits traffic to an exposed port from the namespace of the app's `gateway` only")
+                .with_help(format!("add `gateway: \"NAMESPACE/NAME\"` to app `{app_name}`, naming where the ingress controller runs")),
+        );
+        return None;
+    }
     if value.kind == ExposeKind::Route && app.gateway.is_none() {
         ctx.report(
             ctx.diagnostic_at(&expose.origin, expose.origin.span, Code::MissingField, "a route needs a Gateway to attach to")

@@ -626,7 +626,7 @@ pub const CANARY_FIELDS: &[FieldInfo] = &[
         "replicas",
         Kinds::All,
         "replicas: 1",
-        "How many canary pods run (default 1).",
+        "How many canary pods run (default: the stable version's minimum replicas).",
     ),
     field(
         "pause",
@@ -807,6 +807,12 @@ pub const ROUTE_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "port: http",
         "The port (name or number) to route to.",
+    ),
+    field(
+        "tls",
+        Kinds::All,
+        "tls: shop-tls",
+        "With the mesh: the Secret (in the ingress gateway's namespace) holding the host's certificate.",
     ),
 ];
 

@@ -197,6 +197,12 @@ impl Protocol {
     pub fn is_http(self) -> bool {
         matches!(self, Protocol::Http | Protocol::Http2)
     }
+
+    /// Whether a mesh routes its requests one by one (HTTP, HTTP/2, gRPC): what timeouts,
+    /// retries, canaries, mirroring, fault injection, paths and methods need.
+    pub fn is_routable(self) -> bool {
+        matches!(self, Protocol::Http | Protocol::Http2 | Protocol::Grpc)
+    }
 }
 
 /// One declared port.

@@ -186,8 +186,8 @@ pub struct Canary {
     pub at: Option<(u32, Span)>,
     /// Requests carrying this header go to the canary.
     pub header: Option<String>,
-    /// How many canary pods run.
-    pub replicas: u32,
+    /// How many canary pods run (default: the stable version's minimum).
+    pub replicas: Option<u32>,
     /// How long each step should be watched before advancing (ms), for the record.
     pub pause: Option<u64>,
 }
@@ -404,7 +404,7 @@ fn read_canary(ctx: &mut Ctx<'_>, value: &Value) -> Option<Canary> {
     let mut steps = Vec::new();
     let mut at = None;
     let mut header = None;
-    let mut replicas = 1;
+    let mut replicas = None;
     let mut pause = None;
     let mut ok = true;
     for (info, field) in ctx.known_fields(block, CANARY_FIELDS, "`canary`") {
@@ -448,7 +448,7 @@ fn read_canary(ctx: &mut Ctx<'_>, value: &Value) -> Option<Canary> {
                 None => ok = false,
             },
             "replicas" => match ctx.read_u32(v, "canary replicas", 1, 100) {
-                Some(n) => replicas = n,
+                Some(n) => replicas = Some(n),
                 None => ok = false,
             },
             _ => pause = read_positive_ms(ctx, v),

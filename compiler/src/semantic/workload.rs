@@ -1086,14 +1086,9 @@ fn read_expose(ctx: &mut Ctx<'_>, value: &Value) -> Option<Expose> {
     Some(expose)
 }
 
-/// `tls` and `class` belong to the Gateway, not to a route.
+/// `class` belongs to the Gateway, not to a route (`tls` too, unless the mesh serves the route:
+/// that is checked when lowering).
 const ROUTE_HINTS: &[MisplacedField] = &[
-    MisplacedField {
-        name: "tls",
-        label: "set on the Gateway, not on the route",
-        note: "with the Gateway API, TLS certificates belong to the Gateway's listeners; a route only attaches to them",
-        help: "to set a certificate per host, use `expose: ingress \"host\" { tls: SECRET }`",
-    },
     MisplacedField {
         name: "class",
         label: "set on the Gateway, not on the route",

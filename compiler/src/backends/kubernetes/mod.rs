@@ -2,16 +2,19 @@
 //! ServiceAccount, ConfigMap, HPA, PodDisruptionBudget and route — built with `k8s-openapi` types
 //! so field names and shapes cannot drift from the API.
 
+mod canary;
 mod config;
 mod controllers;
 mod meta;
 mod namespace;
+pub mod network;
 mod pod;
 mod routes;
 mod scaling;
 mod services;
 
 use super::{Resource, Target};
+use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr, WorkloadIr};
 use crate::semantic::spec::ExposeKind;
 use controllers::Controller;
@@ -19,14 +22,15 @@ use controllers::Controller;
 /// Every Kubernetes resource of the project, apps in name order, each app's resources in a fixed
 /// order (the writer sorts files by name anyway).
 pub fn render(ir: &ProjectIr) -> Vec<Resource> {
+    let graph = Graph::new(ir);
     let mut out = Vec::new();
     for app in &ir.apps {
-        render_app(app, &mut out);
+        render_app(&graph, app, &mut out);
     }
     out
 }
 
-fn render_app(app: &AppIr, out: &mut Vec<Resource>) {
+fn render_app(graph: &Graph<'_>, app: &AppIr, out: &mut Vec<Resource>) {
     let ns = namespace::namespace(app);
     out.push(ns.resource(&app.name, &app.file, &app.namespace.value));
     if let Some(quota) = namespace::resource_quota(app) {
@@ -37,6 +41,9 @@ fn render_app(app: &AppIr, out: &mut Vec<Resource>) {
     }
     for workload in &app.workloads {
         render_workload(app, workload, out);
+    }
+    for (name, policy) in network::network_policies(graph, app) {
+        out.push(policy.resource(&app.name, &app.file, &name));
     }
 }
 
@@ -60,6 +67,11 @@ fn render_workload(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Resource>) 
         Controller::CronJob(c) => typed(name, c.as_ref()),
         Controller::DaemonSet(d) => typed(name, d.as_ref()),
     });
+    if let Some(canary) =
+        canary::canary_deployment(app, workload, config.as_ref().map(|(n, _)| n.as_str()))
+    {
+        out.push(typed(&canary::canary_name(workload), &canary));
+    }
     for (service_name, service) in services::services(app, workload) {
         out.push(typed(&service_name, &service));
     }
@@ -73,6 +85,8 @@ fn render_workload(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Resource>) 
         return;
     };
     match expose.kind {
+        // In the mesh, the Istio backend serves the route (a Gateway and a VirtualService).
+        ExposeKind::Route if app.mesh.is_some() => {}
         ExposeKind::Route => {
             if let Some(route) = routes::http_route(app, workload, expose) {
                 let body = serde_json::to_value(&route).unwrap_or(serde_json::Value::Null);

@@ -26,6 +26,9 @@ pub fn namespace(app: &AppIr) -> Namespace {
             "latest".to_string(),
         );
     }
+    if app.mesh.is_some() {
+        labels.insert("istio-injection".to_string(), "enabled".to_string());
+    }
     let annotations: BTreeMap<String, String> = app
         .annotations
         .iter()

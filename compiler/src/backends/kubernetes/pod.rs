@@ -4,6 +4,7 @@
 //! drain and a grace period, and topology spread for replicated workloads.
 
 use super::meta::{selector, workload_labels};
+use crate::ir::labels::TRACK_LABEL;
 use crate::ir::{AppIr, PortIr, ProbeIr, WorkloadIr};
 use crate::semantic::spec::{EnvValue, ProbeCheck, Protocol, Restart, Spread, WorkloadKind};
 use crate::types::quantity::{format_bytes, format_cpu};
@@ -19,6 +20,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
+/// Istio's pod annotation asking for the proxy as a native sidecar.
+pub const NATIVE_SIDECAR: &str = "sidecar.istio.io/nativeSidecar";
+
 /// The name of the volume claim template of stateful workloads.
 pub const DATA_VOLUME: &str = "data";
 
@@ -28,11 +32,20 @@ pub fn pod_template(
     workload: &WorkloadIr,
     config_map: Option<&str>,
 ) -> PodTemplateSpec {
-    let annotations: BTreeMap<String, String> = workload
+    let mut annotations: BTreeMap<String, String> = workload
         .annotations
         .iter()
         .map(|e| (e.key.clone(), e.value.value.clone()))
         .collect();
+    if app.mesh.is_some() && workload.kind.is_batch() {
+        // A sidecar in a regular container never exits, so the Job would never complete; as a
+        // native sidecar (an init container that keeps running) it stops with the job.
+        annotations.insert(NATIVE_SIDECAR.to_string(), "true".to_string());
+    }
+    let mut labels = workload_labels(app, workload);
+    if workload.traffic.as_ref().is_some_and(|t| t.canary.is_some()) {
+        labels.insert(TRACK_LABEL.to_string(), "stable".to_string());
+    }
     let (volumes, mounts) = volumes(workload);
     let restart_policy = workload.batch.as_ref().map(|batch| {
         match batch.restart {
@@ -43,7 +56,7 @@ pub fn pod_template(
     });
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some(workload_labels(app, workload)),
+            labels: Some(labels),
             annotations: non_empty_map(annotations),
             ..ObjectMeta::default()
         }),

@@ -40,6 +40,11 @@ fn service(app: &AppIr, workload: &WorkloadIr, name: &str, headless: bool) -> Se
             port: i32::from(port.number),
             target_port: Some(IntOrString::String(port.name.clone())),
             protocol: Some(transport(port).to_string()),
+            // Names like `metrics` say nothing of the protocol: tell the mesh explicitly.
+            app_protocol: app
+                .mesh
+                .is_some()
+                .then(|| port.protocol.keyword().to_string()),
             ..ServicePort::default()
         })
         .collect();
