@@ -11,6 +11,7 @@ import std.policies.{pinned_images}
 app shop {
   tier: production
   policies: [pinned_images]
+  network: open
 }
 
 service web {

@@ -133,5 +133,15 @@ pub fn workload_facts(app: &AppIr, workload: &WorkloadIr) -> Facts {
             None,
         );
     }
+    // The Istio backend writes the fault into the workload's routes (see backends/istio).
+    if app.mesh.is_some()
+        && let Some(fault) = workload.traffic.as_ref().and_then(|t| t.fault.as_ref())
+    {
+        set(
+            Property::TrafficFault,
+            FactValue::Present,
+            origin_of(&fault.origin),
+        );
+    }
     facts
 }

@@ -363,7 +363,8 @@ fn report_unreachable(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<D
         .iter()
         .any(|a| a.workloads.iter().any(|w| !w.calls.is_empty()));
     for app in &ir.apps {
-        if !declares_graph && app.network.value != Network::DefaultDeny {
+        let enforced = app.network.value == Network::DefaultDeny || app.mesh.is_some();
+        if !declares_graph && !enforced {
             continue;
         }
         for workload in &app.workloads {
@@ -377,7 +378,6 @@ fn report_unreachable(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<D
             let Some((file, span)) = names.get(&(app.name.clone(), workload.name.clone())) else {
                 continue;
             };
-            let enforced = app.network.value == Network::DefaultDeny || app.mesh.is_some();
             let mut diagnostic = Diagnostic::new(
                 Code::Unreachable,
                 format!("{} `{}` is never called", workload.keyword.keyword(), workload.name),

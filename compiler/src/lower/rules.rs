@@ -256,6 +256,7 @@ fn fix_hint(property: Property) -> &'static str {
         Property::Ports => "change the workload's ports",
         Property::Kind => "declare the workload with another keyword",
         Property::ServiceType => "change how the workload is exposed",
+        Property::TrafficFault => "remove `fault` from the workload's `traffic`",
         _ => "change the workload's security settings",
     }
 }

@@ -117,6 +117,14 @@ pub fn key(property: Property, scope: Scope) -> Key {
             Property::ServiceType => value("request.object.spec.type || 'ClusterIP'", false),
             _ => Key::Unavailable,
         },
+        Scope::VirtualService => match property {
+            // Any route with a fault: `set`, else `''`.
+            Property::TrafficFault => Key::Optional {
+                expr: "request.object.spec.http[?fault] && 'set' || ''".to_string(),
+                container: false,
+            },
+            _ => Key::Unavailable,
+        },
     }
 }
 
@@ -166,6 +174,9 @@ fn pod_key(property: Property, pod: &str) -> Key {
         Property::HostNetwork => value(flag(&[format!("{pod}.hostNetwork")], false), false),
         Property::HostPid => value(flag(&[format!("{pod}.hostPID")], false), false),
         Property::HostIpc => value(flag(&[format!("{pod}.hostIPC")], false), false),
-        Property::ReplicasMin | Property::ReplicasMax | Property::ServiceType => Key::Unavailable,
+        Property::ReplicasMin
+        | Property::ReplicasMax
+        | Property::ServiceType
+        | Property::TrafficFault => Key::Unavailable,
     }
 }

@@ -58,6 +58,7 @@ fn words(property: Property) -> &'static str {
         Property::HostPid => "hostPID",
         Property::HostIpc => "hostIPC",
         Property::ServiceType => "the Service type",
+        Property::TrafficFault => "fault injection",
     }
 }
 

@@ -51,7 +51,7 @@ fn preconditions(variant: &Variant) -> Option<Conditions> {
                     .collect(),
             ),
         )],
-        Scope::PodSpec(_) | Scope::Service => return None,
+        Scope::PodSpec(_) | Scope::Service | Scope::VirtualService => return None,
     };
     Some(Conditions { all })
 }
@@ -61,6 +61,11 @@ pub fn rules(app: &AppIr, rule: &RuleIr) -> Vec<Rule> {
     let action = failure_action(rule.severity);
     let mut out = Vec::new();
     for variant in variants(rule) {
+        // Routes exist only in the mesh; a policy on a kind the cluster may not know (no Istio)
+        // would be refused by Kyverno itself.
+        if variant.scope == Scope::VirtualService && app.mesh.is_none() {
+            continue;
+        }
         let exclude = exemptions::exclude(app, rule, &variant);
         let preconditions = preconditions(&variant);
         let message = message::render(&rule.message, variant.scope);

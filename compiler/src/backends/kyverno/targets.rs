@@ -16,6 +16,8 @@ pub enum Scope {
     Autoscaler,
     /// A Service.
     Service,
+    /// A `VirtualService` (the mesh's routes).
+    VirtualService,
 }
 
 /// One kind of resource a rule is checked on.
@@ -103,6 +105,7 @@ pub fn variants(rule: &RuleIr) -> Vec<Variant> {
             out
         }
         Group::Service => vec![variant("Service", Scope::Service)],
+        Group::Traffic => vec![variant("VirtualService", Scope::VirtualService)],
     }
 }
 
@@ -113,6 +116,6 @@ pub fn covers(variant: &Variant, kind: WorkloadKind) -> bool {
         Scope::PodSpec(_) => variant.kind == "Pod" || variant.kind == controller,
         Scope::Controller => variant.kind == controller,
         Scope::Autoscaler => variant.scale_targets.contains(&controller),
-        Scope::Service => kind.has_service(),
+        Scope::Service | Scope::VirtualService => kind.has_service(),
     }
 }

@@ -223,20 +223,24 @@ pub fn check_enforceable(ctx: &mut Ctx<'_>, expr: &Expr, span: Span) -> bool {
                 span,
             )
             .with_label("these properties live on different resources in the cluster")
-            .with_note("pod properties are checked on pod controllers, replica counts on controllers and their autoscalers, `service.type` on Services")
+            .with_note("pod properties are checked on pod controllers, replica counts on controllers and their autoscalers, `service.type` on Services, `traffic.fault` on the mesh's routes")
             .with_help("split it into two rules"),
         );
         return false;
     }
-    if properties.contains(&Property::Kind) && groups.iter().any(|(g, _)| *g == Group::Service) {
+    if let Some((_, other)) = groups
+        .iter()
+        .find(|(g, _)| matches!(g, Group::Service | Group::Traffic))
+        && properties.contains(&Property::Kind)
+    {
         ctx.report(
             ctx.diagnostic(
                 Code::UnenforceableRule,
-                "`kind` cannot be tested together with `service.type`",
+                format!("`kind` cannot be tested together with `{}`", other.name()),
                 span,
             )
-            .with_label("a Service has no controller kind")
-            .with_help("test `service.type` on its own"),
+            .with_label("a Service or a route has no controller kind")
+            .with_help(format!("test `{}` on its own", other.name())),
         );
         return false;
     }

@@ -62,6 +62,7 @@ pub fn may_be_absent(property: Property) -> bool {
             | Property::ProbesReady
             | Property::ProbesLive
             | Property::ProbesStartup
+            | Property::TrafficFault
     )
 }
 

@@ -59,6 +59,8 @@ pub enum Group {
     Replicas,
     /// The workload's Service.
     Service,
+    /// The mesh's routes to the workload (its `VirtualService`s).
+    Traffic,
 }
 
 /// One property of a workload.
@@ -114,6 +116,8 @@ pub enum Property {
     HostIpc,
     /// `service.type`: the type of the workload's Service (`ClusterIP`, `NodePort`, …).
     ServiceType,
+    /// `traffic.fault`: the mesh injects faults (delays or errors) into requests to the workload.
+    TrafficFault,
 }
 
 /// Static facts about a property.
@@ -331,6 +335,13 @@ pub const PROPERTIES: &[PropertyInfo] = &[
         WITH_SERVICE,
         "The type of the workload's Service: `ClusterIP`, `NodePort` or `LoadBalancer`.",
     ),
+    info(
+        Property::TrafficFault,
+        "traffic.fault",
+        Group::Traffic,
+        WITH_SERVICE,
+        "The mesh injects faults (`traffic { fault { … } }`) into requests to the workload.",
+    ),
 ];
 
 /// Shorthands that stand for an expression over properties.
@@ -386,7 +397,10 @@ impl Property {
             Property::ReplicasMin | Property::ReplicasMax => Ty::Int,
             Property::CpuRequest | Property::CpuLimit => Ty::Cpu,
             Property::MemoryRequest | Property::MemoryLimit => Ty::Memory,
-            Property::ProbesReady | Property::ProbesLive | Property::ProbesStartup => Ty::Presence,
+            Property::ProbesReady
+            | Property::ProbesLive
+            | Property::ProbesStartup
+            | Property::TrafficFault => Ty::Presence,
             Property::Labels => Ty::Labels,
             Property::Ports => Ty::List(Box::new(Ty::Int)),
             Property::NonRoot
