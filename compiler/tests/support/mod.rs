@@ -5,3 +5,4 @@
 
 pub mod harness;
 pub mod kyverno_eval;
+pub mod netpol_eval;
