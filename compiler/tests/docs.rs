@@ -24,6 +24,15 @@ fn language_reference_documents_every_field() {
         schema::POLICY_FIELDS,
         schema::QUOTA_FIELDS,
         schema::LIMIT_RANGE_FIELDS,
+        schema::MESH_FIELDS,
+        schema::EXTERNAL_FIELDS,
+        schema::CALL_FIELDS,
+        schema::TRAFFIC_FIELDS,
+        schema::RETRY_FIELDS,
+        schema::BREAKER_FIELDS,
+        schema::POOL_FIELDS,
+        schema::CANARY_FIELDS,
+        schema::FAULT_FIELDS,
     ];
     for table in tables {
         for field in table {

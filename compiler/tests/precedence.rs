@@ -4,7 +4,7 @@
 
 use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
-use k8sc_compiler::ir::{AppIr, WorkloadIr};
+use k8sc_compiler::ir::{AppIr, Mtls, Network, WorkloadIr};
 use k8sc_compiler::lower::lower_project;
 use k8sc_compiler::semantic::spec::{
     Disruption, IntOrPercent, Layer, PodSecurity, Replicas, Sourced, Spread,
@@ -28,6 +28,7 @@ tier base {{
     spread: hosts
     pod_security: baseline
     quota {{ pods: 50 }}
+    network: default_deny
   }}
 }}
 
@@ -36,6 +37,7 @@ tier mid: base {{
     replicas: 2..4
     memory: 256Mi
     disruption {{ max_unavailable: 1 }}
+    mesh: istio {{ mtls: permissive }}
   }}
 }}
 
@@ -228,4 +230,32 @@ daemon agent {
         .find(|w| w.name == "report")
         .expect("report");
     assert!(report.probes.ready.is_none());
+}
+
+#[test]
+fn network_and_mesh_follow_the_namespace_ladder() {
+    // Built-in: no NetworkPolicy, no mesh.
+    let (app, _) = project("", "", "");
+    assert_eq!(app.network.value, Network::Open);
+    assert_eq!(layer(&app.network), Layer::Builtin);
+    assert!(app.mesh.is_none());
+    // A tier's defaults, the nearest tier first, the rest inherited.
+    let (app, _) = project("tier: base", "", "");
+    assert_eq!(app.network.value, Network::DefaultDeny);
+    assert_eq!(layer(&app.network), tier("base"));
+    assert!(app.mesh.is_none());
+    let (app, _) = project("tier: mid", "", "");
+    assert_eq!(layer(&app.network), tier("base"));
+    let mesh = app.mesh.expect("mid's mesh");
+    assert_eq!(mesh.value, Mtls::Permissive);
+    assert_eq!(layer(&mesh), tier("mid"));
+    // The app's own settings replace the tier's, `none` included.
+    let (app, _) = project("tier: mid", "network: open\n  mesh: none", "");
+    assert_eq!(app.network.value, Network::Open);
+    assert_eq!(layer(&app.network), Layer::App);
+    assert!(app.mesh.is_none());
+    let (app, _) = project("tier: mid", "mesh: istio", "");
+    let mesh = app.mesh.expect("the app's mesh");
+    assert_eq!(mesh.value, Mtls::Strict);
+    assert_eq!(layer(&mesh), Layer::App);
 }
