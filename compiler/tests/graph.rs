@@ -196,11 +196,19 @@ fn cluster(built: &Built) -> Cluster {
 }
 
 /// Every pair of workload pods, on every port of the destination: allowed iff the graph has that
-/// edge. Returns how many connections were checked.
+/// edge, by both sides together and by each side that enforces the graph (a namespace with
+/// `network: default_deny`) on its own. Returns how many connections were checked.
 fn assert_exactly_the_graph(built: &Built) -> usize {
     let cluster = cluster(built);
     let edges = graph_edges(&built.ir);
     let pods = pods(&built.documents);
+    let denies: BTreeSet<String> = built
+        .ir
+        .apps
+        .iter()
+        .filter(|a| a.network.value == Network::DefaultDeny)
+        .map(|a| a.namespace.value.clone())
+        .collect();
     let mut checked = 0;
     let mut wrong = Vec::new();
     for (from_node, from) in &pods {
@@ -209,11 +217,19 @@ fn assert_exactly_the_graph(built: &Built) -> usize {
                 let (source, destination) = (Endpoint::Pod(from.clone()), Endpoint::Pod(to.clone()));
                 let evaluated = |r: Result<bool, String>| r.expect("the evaluator knows every emitted field");
                 // Each side alone admits exactly the graph: no rule is wider than the graph.
-                let verdicts = [
-                    ("both", evaluated(cluster.allowed(&source, &destination, *port, protocol))),
-                    ("egress", evaluated(cluster.egress_allowed(from, &destination, *port, protocol))),
-                    ("ingress", evaluated(cluster.ingress_allowed(&source, to, *port, protocol))),
-                ];
+                // Only namespaces that deny by default enforce the graph.
+                let (egress_enforced, ingress_enforced) =
+                    (denies.contains(&from.namespace), denies.contains(&to.namespace));
+                let mut verdicts = Vec::new();
+                if egress_enforced || ingress_enforced {
+                    verdicts.push(("both", evaluated(cluster.allowed(&source, &destination, *port, protocol))));
+                }
+                if egress_enforced {
+                    verdicts.push(("egress", evaluated(cluster.egress_allowed(from, &destination, *port, protocol))));
+                }
+                if ingress_enforced {
+                    verdicts.push(("ingress", evaluated(cluster.ingress_allowed(&source, to, *port, protocol))));
+                }
                 let expected = edges.contains(&(
                     from_node.clone(),
                     to_node.clone(),
@@ -462,6 +478,7 @@ struct RandomGraph {
 #[derive(Debug, Clone)]
 struct RandomApp {
     mesh: bool,
+    deny: bool,
     workloads: Vec<RandomWorkload>,
 }
 
@@ -481,12 +498,17 @@ fn random_graph() -> impl Strategy<Value = RandomGraph> {
         prop::collection::vec(port, 1..3),
         prop::collection::vec((0usize..3, 0usize..4, prop::collection::vec(0usize..3, 0..2)), 0..4),
     );
-    let app = (any::<bool>(), prop::collection::vec(workload, 1..4));
+    let app = (
+        any::<bool>(),
+        prop::bool::weighted(0.8),
+        prop::collection::vec(workload, 1..4),
+    );
     prop::collection::vec(app, 1..4).prop_map(|apps| RandomGraph {
         apps: apps
             .into_iter()
-            .map(|(mesh, workloads)| RandomApp {
+            .map(|(mesh, deny, workloads)| RandomApp {
                 mesh,
+                deny,
                 workloads: workloads
                     .into_iter()
                     .map(|(keyword, ports, calls)| RandomWorkload {
@@ -506,7 +528,8 @@ impl RandomGraph {
     fn files(&self) -> Vec<(String, String)> {
         let mut files = Vec::new();
         for (a, app) in self.apps.iter().enumerate() {
-            let mut text = format!("app a{a} {{\n  network: default_deny\n");
+            let network = if app.deny { "default_deny" } else { "open" };
+            let mut text = format!("app a{a} {{\n  network: {network}\n");
             if app.mesh {
                 text.push_str("  mesh: istio { mtls: permissive }\n");
             }
@@ -577,11 +600,36 @@ impl RandomGraph {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// For random graphs over several apps, in and out of the mesh, the emitted NetworkPolicies
-    /// admit a connection between two workloads exactly when the graph has that edge.
+    /// For random graphs over several apps, in and out of the mesh, denying by default or not,
+    /// the emitted NetworkPolicies admit a connection between two workloads exactly when the graph
+    /// has that edge.
     #[test]
     fn random_graphs_are_enforced_exactly(graph in random_graph()) {
         let built = built(graph.files());
         assert_exactly_the_graph(&built);
     }
+}
+
+/// Under `mtls: permissive`, a caller outside the mesh has no identity: its rule admits any
+/// source on the port it calls, and the NetworkPolicy still admits only its pods.
+#[test]
+fn a_caller_outside_the_mesh_is_admitted_by_port_only_while_mtls_is_permissive() {
+    let files = vec![
+        (
+            "ledger/app.k8s".to_string(),
+            "app ledger {\n  mesh: istio { mtls: permissive }\n  network: default_deny\n}\n\nservice book {\n  image: \"ghcr.io/acme/book:1.0\"\n  ports { api: http 8080, admin: http 9000 }\n  probes { ready: http \"/ready\" }\n}\n\nworker auditor {\n  image: \"ghcr.io/acme/auditor:1.0\"\n  calls: [book { port: admin }]\n}\n".to_string(),
+        ),
+        (
+            "legacy/app.k8s".to_string(),
+            "app legacy {}\n\nworker billing {\n  image: \"ghcr.io/acme/billing:1.0\"\n  calls: [ledger.book { port: api }]\n}\n".to_string(),
+        ),
+    ];
+    let built = built(files);
+    insta::assert_snapshot!(authorization_summary(&built.documents), @r"
+    ledger/allow-nothing (ALLOW)
+    ledger/book (ALLOW)
+      allow anyone on ports 8080
+      allow principals cluster.local/ns/ledger/sa/auditor on ports 9000
+    ");
+    assert_exactly_the_graph(&built);
 }

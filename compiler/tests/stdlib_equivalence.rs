@@ -189,6 +189,65 @@ fn production_rules() {
     check(PRODUCTION, "production.cpu_request", false, GOOD_SERVICE);
 }
 
+const PRODUCTION_MESH: &str =
+    "import std.tiers.production\napp shop {\n  tier: production\n  mesh: istio\n}";
+
+/// Fault injection is refused on the mesh's routes (VirtualServices), unless allowed.
+#[test]
+fn production_refuses_fault_injection() {
+    let rule = "production.traffic_fault";
+    let traffic = |settings: &str| GOOD_SERVICE.replace("port:", &format!("{settings}\n  port:"));
+    check(PRODUCTION_MESH, rule, false, GOOD_SERVICE);
+    check(PRODUCTION_MESH, rule, false, &traffic("traffic { timeout: 5s }"));
+    check(
+        PRODUCTION_MESH,
+        rule,
+        true,
+        &traffic("traffic { fault { abort: 503 1% } }"),
+    );
+    check(
+        PRODUCTION_MESH,
+        rule,
+        true,
+        &traffic("traffic {\n    timeout: 5s\n    fault { delay: 2s 5% }\n  }"),
+    );
+    check(
+        PRODUCTION_MESH,
+        rule,
+        false,
+        &traffic(
+            "traffic { fault { abort: 503 1% } }\n  allow production.traffic_fault because \"game day, INC-77\"",
+        ),
+    );
+    // Without the mesh the rule is in force, but no route exists and no policy is written.
+    check(PRODUCTION, rule, false, GOOD_SERVICE);
+}
+
+/// A canary runs as a Deployment of its own: admission checks its image and replica count, so the
+/// compiler checks them too.
+#[test]
+fn canaries_are_held_to_the_same_rules() {
+    let header = "import std.tiers.production\nimport std.policies.{trusted_registries}\napp shop {\n  tier: production\n  mesh: istio\n  policies: [trusted_registries([\"ghcr.io/acme\"])]\n}";
+    let canary = |image: &str, replicas: &str| {
+        GOOD_SERVICE.replace(
+            "port:",
+            &format!(
+                "traffic {{ canary {{ image: \"{image}\", steps: [10%]{replicas} }} }}\n  port:"
+            ),
+        )
+    };
+    check(header, "trusted_registries", false, &canary("ghcr.io/acme/w:2.0", ""));
+    check(header, "trusted_registries", true, &canary("quay.io/acme/w:2.0", ""));
+    check(header, "production.image_pinned", true, &canary("ghcr.io/acme/w:latest", ""));
+    check(header, "production.replicas_min", false, &canary("ghcr.io/acme/w:2.0", ""));
+    check(
+        header,
+        "production.replicas_min",
+        true,
+        &canary("ghcr.io/acme/w:2.0", ", replicas: 1"),
+    );
+}
+
 #[test]
 fn enterprise_and_multicluster_rules() {
     let labelled = GOOD_SERVICE;

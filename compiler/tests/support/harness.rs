@@ -1,9 +1,10 @@
 //! The equivalence harness: for every rule in force and every workload of a project, the
 //! compile-time verdict and the verdict of the emitted Kyverno policy on the generated
-//! resources (the controller, a bare Pod made from its template, its HPA and Services).
+//! resources (the controller, a bare Pod made from its template, its HPA, Services and mesh
+//! routes).
 
 use super::kyverno_eval;
-use k8sc_compiler::backends::{Resource, Target, kubernetes, kyverno};
+use k8sc_compiler::backends::{Resource, Target, istio, kubernetes, kyverno};
 use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::ir::policy::{ExemptionIr, RuleIr, RuleSeverity, RuleSource};
@@ -78,6 +79,7 @@ pub fn exempt(rule: &mut RuleIr, workload: &WorkloadIr, reason: &str) {
 /// plus a bare Pod made from each controller's pod template (what the controller creates).
 pub fn admission_resources(ir: &ProjectIr) -> Vec<Resource> {
     let mut out = kubernetes::render(ir);
+    out.extend(istio::render(ir));
     let pods: Vec<Resource> = out.iter().filter_map(pod_of).collect();
     out.extend(pods);
     out
