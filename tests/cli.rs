@@ -60,7 +60,7 @@ fn build_writes_the_tree_and_prints_a_summary() {
     let output = k8sc(&["build", &shop(), "--out", &out.to_string_lossy()]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let summary = stderr(&output);
-    assert!(summary.contains("built 32 resources"), "{summary}");
+    assert!(summary.contains("built 55 resources"), "{summary}");
     assert!(
         summary.contains("exception: shop/db is exempt from `production.replicas_min`"),
         "{summary}"
@@ -71,6 +71,8 @@ fn build_writes_the_tree_and_prints_a_summary() {
     );
     assert!(summary.contains(" ms"), "{summary}");
     assert!(out.join("default/kubernetes/deployment-web.yaml").is_file());
+    assert!(out.join("default/kubernetes/networkpolicy-default-deny.yaml").is_file());
+    assert!(out.join("default/istio/authorizationpolicy-api.yaml").is_file());
     assert!(out.join("default/kubernetes/Kustomization").is_file());
     assert!(out.join("default/Kustomization").is_file());
     let _ = std::fs::remove_dir_all(&dir);
@@ -86,8 +88,8 @@ fn stdout_prints_one_stream_and_writes_nothing() {
         .expect("runs");
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let stream = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stream.matches("\n---\n").count() + 1, 32, "32 documents");
-    assert!(stream.starts_with("---\n# default/kubernetes/"));
+    assert_eq!(stream.matches("\n---\n").count() + 1, 55, "55 documents");
+    assert!(stream.starts_with("---\n# default/istio/"));
     assert!(!stream.contains("Kustomization"));
     assert_eq!(
         std::fs::read_dir(&dir).expect("readable").count(),
@@ -243,4 +245,27 @@ fn an_allowed_violation_builds_and_the_summary_reports_it() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn graph_prints_dot_mermaid_and_svg() {
+    let dot = k8sc(&["graph", &shop()]);
+    assert_eq!(code(&dot), 0, "{}", stderr(&dot));
+    let dot = String::from_utf8_lossy(&dot.stdout).into_owned();
+    assert!(dot.starts_with("digraph services {"));
+    assert!(dot.contains("\"shop/web\" -> \"shop/api\" [label=\"grpc 9090\"];"));
+    assert!(dot.contains("\"internet\" -> \"shop/web\""));
+    let mermaid = k8sc(&["graph", &shop(), "--format", "mermaid"]);
+    assert_eq!(code(&mermaid), 0);
+    assert!(String::from_utf8_lossy(&mermaid.stdout).starts_with("flowchart LR\n"));
+    let dir = scratch("graph");
+    let file = dir.join("shop.svg");
+    let svg = k8sc(&["graph", &shop(), "-f", "svg", "-o", &file.to_string_lossy()]);
+    assert_eq!(code(&svg), 0);
+    let text = std::fs::read_to_string(&file).expect("the SVG is written");
+    assert!(text.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && text.ends_with("</svg>\n"));
+    // A project with errors is not drawn.
+    let broken = dir.join("broken.k8s");
+    std::fs::write(&broken, "app a {}\nservice s { calls: [nothing] }\n").expect("written");
+    assert_eq!(code(&k8sc(&["graph", &broken.to_string_lossy()])), 1);
 }

@@ -7,6 +7,7 @@
 pub mod backends;
 pub mod build;
 pub mod db;
+pub mod diagram;
 pub mod diagnostics;
 pub mod ir;
 pub mod loader;

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod explain;
+mod graph;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,6 +16,7 @@ Examples:
   k8sc build app.k8s --stdout            print every resource as one YAML stream
   k8sc check examples/shop               report errors and warnings, write nothing
   k8sc check . --format json             diagnostics for CI tools
+  k8sc graph examples/shop --format svg  draw the service graph (also dot, mermaid)
   k8sc explain E0004                     what an error code means and how to fix it";
 
 /// Compile .k8s descriptions of services into hardened Kubernetes manifests.
@@ -40,6 +42,11 @@ enum Command {
         after_help = "Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error."
     )]
     Check(check::CheckArgs),
+    /// Print the service graph: Graphviz DOT, Mermaid or SVG.
+    #[command(
+        after_help = "Exit status: 0 printed, 1 the project has errors, 2 usage or I/O error."
+    )]
+    Graph(graph::GraphArgs),
     /// Explain a diagnostic code, e.g. `k8sc explain E0004`.
     Explain(explain::ExplainArgs),
 }
@@ -79,6 +86,7 @@ pub fn run(args: Args) -> ExitCode {
     match args.command {
         Command::Build(build_args) => build::run(build_args, color),
         Command::Check(check_args) => check::run(check_args, color),
+        Command::Graph(graph_args) => graph::run(graph_args, color),
         Command::Explain(explain_args) => explain::run(explain_args),
     }
 }
