@@ -71,8 +71,14 @@ fn build_writes_the_tree_and_prints_a_summary() {
     );
     assert!(summary.contains(" ms"), "{summary}");
     assert!(out.join("default/kubernetes/deployment-web.yaml").is_file());
-    assert!(out.join("default/kubernetes/networkpolicy-default-deny.yaml").is_file());
-    assert!(out.join("default/istio/authorizationpolicy-api.yaml").is_file());
+    assert!(
+        out.join("default/kubernetes/networkpolicy-default-deny.yaml")
+            .is_file()
+    );
+    assert!(
+        out.join("default/istio/authorizationpolicy-api.yaml")
+            .is_file()
+    );
     assert!(out.join("default/kubernetes/Kustomization").is_file());
     assert!(out.join("default/Kustomization").is_file());
     let _ = std::fs::remove_dir_all(&dir);
@@ -263,7 +269,9 @@ fn graph_prints_dot_mermaid_and_svg() {
     let svg = k8sc(&["graph", &shop(), "-f", "svg", "-o", &file.to_string_lossy()]);
     assert_eq!(code(&svg), 0);
     let text = std::fs::read_to_string(&file).expect("the SVG is written");
-    assert!(text.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && text.ends_with("</svg>\n"));
+    assert!(
+        text.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && text.ends_with("</svg>\n")
+    );
     // A project with errors is not drawn.
     let broken = dir.join("broken.k8s");
     std::fs::write(&broken, "app a {}\nservice s { calls: [nothing] }\n").expect("written");

@@ -7,8 +7,8 @@
 pub mod backends;
 pub mod build;
 pub mod db;
-pub mod diagram;
 pub mod diagnostics;
+pub mod diagram;
 pub mod ir;
 pub mod loader;
 pub mod lower;

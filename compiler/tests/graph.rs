@@ -141,7 +141,11 @@ fn pods(documents: &[Value]) -> Vec<(Node, Pod)> {
             .cloned()
             .unwrap_or_default();
         let mut ports = Vec::new();
-        for container in template["spec"]["containers"].as_array().into_iter().flatten() {
+        for container in template["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             for port in container["ports"].as_array().into_iter().flatten() {
                 ports.push((
                     port["name"].as_str().unwrap_or_default().to_string(),
@@ -214,28 +218,37 @@ fn assert_exactly_the_graph(built: &Built) -> usize {
     for (from_node, from) in &pods {
         for (to_node, to) in &pods {
             for (_, port, protocol) in &to.ports {
-                let (source, destination) = (Endpoint::Pod(from.clone()), Endpoint::Pod(to.clone()));
-                let evaluated = |r: Result<bool, String>| r.expect("the evaluator knows every emitted field");
+                let (source, destination) =
+                    (Endpoint::Pod(from.clone()), Endpoint::Pod(to.clone()));
+                let evaluated =
+                    |r: Result<bool, String>| r.expect("the evaluator knows every emitted field");
                 // Each side alone admits exactly the graph: no rule is wider than the graph.
                 // Only namespaces that deny by default enforce the graph.
-                let (egress_enforced, ingress_enforced) =
-                    (denies.contains(&from.namespace), denies.contains(&to.namespace));
+                let (egress_enforced, ingress_enforced) = (
+                    denies.contains(&from.namespace),
+                    denies.contains(&to.namespace),
+                );
                 let mut verdicts = Vec::new();
                 if egress_enforced || ingress_enforced {
-                    verdicts.push(("both", evaluated(cluster.allowed(&source, &destination, *port, protocol))));
+                    verdicts.push((
+                        "both",
+                        evaluated(cluster.allowed(&source, &destination, *port, protocol)),
+                    ));
                 }
                 if egress_enforced {
-                    verdicts.push(("egress", evaluated(cluster.egress_allowed(from, &destination, *port, protocol))));
+                    verdicts.push((
+                        "egress",
+                        evaluated(cluster.egress_allowed(from, &destination, *port, protocol)),
+                    ));
                 }
                 if ingress_enforced {
-                    verdicts.push(("ingress", evaluated(cluster.ingress_allowed(&source, to, *port, protocol))));
+                    verdicts.push((
+                        "ingress",
+                        evaluated(cluster.ingress_allowed(&source, to, *port, protocol)),
+                    ));
                 }
-                let expected = edges.contains(&(
-                    from_node.clone(),
-                    to_node.clone(),
-                    *port,
-                    protocol.clone(),
-                ));
+                let expected =
+                    edges.contains(&(from_node.clone(), to_node.clone(), *port, protocol.clone()));
                 checked += 1;
                 for (side, allowed) in verdicts {
                     if allowed != expected {
@@ -295,15 +308,30 @@ fn marketplace_policies_admit_the_gateway_dns_the_mesh_and_external_hosts_only()
         &[("istio", "ingressgateway")],
         1,
     ));
-    let dns = Endpoint::Pod(system_pod("kube-system", "coredns", &[("k8s-app", "kube-dns")], 2));
-    let istiod = Endpoint::Pod(system_pod("istio-system", "istiod", &[("app", "istiod")], 3));
+    let dns = Endpoint::Pod(system_pod(
+        "kube-system",
+        "coredns",
+        &[("k8s-app", "kube-dns")],
+        2,
+    ));
+    let istiod = Endpoint::Pod(system_pod(
+        "istio-system",
+        "istiod",
+        &[("app", "istiod")],
+        3,
+    ));
     let stranger = Endpoint::Pod(system_pod("elsewhere", "stranger", &[], 4));
     let intruder = Endpoint::Pod(system_pod("storefront", "intruder", &[], 5));
 
     // The gateway reaches the exposed port of the exposed service, and nothing else.
     assert!(allowed(&gateway, &pod("storefront", "web"), 8080, "TCP"));
     assert!(!allowed(&gateway, &pod("storefront", "cart"), 8080, "TCP"));
-    assert!(!allowed(&gateway, &pod("payments", "checkout"), 8080, "TCP"));
+    assert!(!allowed(
+        &gateway,
+        &pod("payments", "checkout"),
+        8080,
+        "TCP"
+    ));
     // Every pod resolves names, and reaches the mesh's control plane; nothing else there.
     for (_, p) in &pods {
         let p = Endpoint::Pod(p.clone());
@@ -417,7 +445,10 @@ fn authorization_summary(documents: &[Value]) -> String {
             .join(" ")
     };
     let mut out = String::new();
-    for doc in documents.iter().filter(|d| d["kind"] == "AuthorizationPolicy") {
+    for doc in documents
+        .iter()
+        .filter(|d| d["kind"] == "AuthorizationPolicy")
+    {
         let spec = &doc["spec"];
         let _ = writeln!(
             out,
@@ -496,7 +527,10 @@ fn random_graph() -> impl Strategy<Value = RandomGraph> {
     let workload = (
         prop::sample::select(vec!["service", "worker", "stateful", "cron"]),
         prop::collection::vec(port, 1..3),
-        prop::collection::vec((0usize..3, 0usize..4, prop::collection::vec(0usize..3, 0..2)), 0..4),
+        prop::collection::vec(
+            (0usize..3, 0usize..4, prop::collection::vec(0usize..3, 0..2)),
+            0..4,
+        ),
     );
     let app = (
         any::<bool>(),

@@ -198,7 +198,12 @@ fn production_refuses_fault_injection() {
     let rule = "production.traffic_fault";
     let traffic = |settings: &str| GOOD_SERVICE.replace("port:", &format!("{settings}\n  port:"));
     check(PRODUCTION_MESH, rule, false, GOOD_SERVICE);
-    check(PRODUCTION_MESH, rule, false, &traffic("traffic { timeout: 5s }"));
+    check(
+        PRODUCTION_MESH,
+        rule,
+        false,
+        &traffic("traffic { timeout: 5s }"),
+    );
     check(
         PRODUCTION_MESH,
         rule,
@@ -236,10 +241,30 @@ fn canaries_are_held_to_the_same_rules() {
             ),
         )
     };
-    check(header, "trusted_registries", false, &canary("ghcr.io/acme/w:2.0", ""));
-    check(header, "trusted_registries", true, &canary("quay.io/acme/w:2.0", ""));
-    check(header, "production.image_pinned", true, &canary("ghcr.io/acme/w:latest", ""));
-    check(header, "production.replicas_min", false, &canary("ghcr.io/acme/w:2.0", ""));
+    check(
+        header,
+        "trusted_registries",
+        false,
+        &canary("ghcr.io/acme/w:2.0", ""),
+    );
+    check(
+        header,
+        "trusted_registries",
+        true,
+        &canary("quay.io/acme/w:2.0", ""),
+    );
+    check(
+        header,
+        "production.image_pinned",
+        true,
+        &canary("ghcr.io/acme/w:latest", ""),
+    );
+    check(
+        header,
+        "production.replicas_min",
+        false,
+        &canary("ghcr.io/acme/w:2.0", ""),
+    );
     check(
         header,
         "production.replicas_min",

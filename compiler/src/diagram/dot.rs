@@ -15,7 +15,11 @@ pub fn render(diagram: &Diagram) -> String {
     out.push_str("  rankdir=LR;\n");
     out.push_str("  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n");
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
-    for node in diagram.nodes.iter().filter(|n| n.kind == NodeKind::Internet) {
+    for node in diagram
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Internet)
+    {
         let _ = writeln!(
             out,
             "  {} [label=\"internet\", shape=ellipse, style=filled, fillcolor=\"#e7f5ff\"];",

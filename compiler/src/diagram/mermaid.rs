@@ -23,7 +23,11 @@ fn text(label: &str) -> String {
 /// The diagram as a Mermaid flowchart.
 pub fn render(diagram: &Diagram) -> String {
     let mut out = String::from("flowchart LR\n");
-    for node in diagram.nodes.iter().filter(|n| n.kind == NodeKind::Internet) {
+    for node in diagram
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Internet)
+    {
         let _ = writeln!(out, "  {}((internet))", id(diagram, &node.id));
     }
     for (index, (app, namespace)) in diagram.apps.iter().enumerate() {

@@ -40,8 +40,7 @@ fn columns(diagram: &Diagram) -> (Vec<usize>, Vec<Vec<usize>>) {
         .collect();
     let mut successors = vec![Vec::new(); n];
     for edge in &diagram.edges {
-        if let (Some(&a), Some(&b)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
-        {
+        if let (Some(&a), Some(&b)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str())) {
             successors[a].push(b);
         }
     }

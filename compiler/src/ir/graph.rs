@@ -281,11 +281,7 @@ impl<'ir> Graph<'ir> {
     }
 
     /// The callers of a workload and the gateway, without mirrored traffic.
-    fn direct_admissions(
-        &self,
-        app: &'ir AppIr,
-        workload: &'ir WorkloadIr,
-    ) -> Vec<Admission<'ir>> {
+    fn direct_admissions(&self, app: &'ir AppIr, workload: &'ir WorkloadIr) -> Vec<Admission<'ir>> {
         let mut out = Vec::new();
         for inbound in self.callers(&app.name, &workload.name) {
             let ports = ports_of(workload, inbound.call);

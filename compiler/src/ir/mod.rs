@@ -9,15 +9,15 @@ pub mod graph;
 pub mod labels;
 pub mod policy;
 
+pub use crate::semantic::mesh::{Mtls, Network};
 pub use crate::semantic::spec::Origin;
 use crate::semantic::spec::{
     Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, ImagePull, PodSecurity,
     ProbeCheck, Protocol, Replicas, Restart, Sourced, Spread, WorkloadKind,
 };
-pub use crate::semantic::mesh::{Mtls, Network};
 pub use crate::semantic::spec::{LimitRangeIr, QuotaIr};
-pub use graph::{CallIr, CanaryIr, ExternalIr, MirrorIr, TrafficIr};
 use crate::types::image::ImageRef;
+pub use graph::{CallIr, CanaryIr, ExternalIr, MirrorIr, TrafficIr};
 use k8sc_grammar::DeclKind;
 use policy::RuleIr;
 

@@ -311,7 +311,9 @@ fn check_retries(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
             for caller_app in &ir.apps {
                 for caller in &caller_app.workloads {
                     for call in &caller.calls {
-                        if call.external || call.app != callee_app.name || call.target != callee.name
+                        if call.external
+                            || call.app != callee_app.name
+                            || call.target != callee.name
                         {
                             continue;
                         }
@@ -368,8 +370,10 @@ fn report_unreachable(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<D
             continue;
         }
         for workload in &app.workloads {
-            if !matches!(workload.kind, WorkloadKind::Service | WorkloadKind::Stateful)
-                || workload.ports.is_empty()
+            if !matches!(
+                workload.kind,
+                WorkloadKind::Service | WorkloadKind::Stateful
+            ) || workload.ports.is_empty()
                 || workload.expose.is_some()
                 || is_called(ir, app, workload)
             {
@@ -380,7 +384,11 @@ fn report_unreachable(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<D
             };
             let mut diagnostic = Diagnostic::new(
                 Code::Unreachable,
-                format!("{} `{}` is never called", workload.keyword.keyword(), workload.name),
+                format!(
+                    "{} `{}` is never called",
+                    workload.keyword.keyword(),
+                    workload.name
+                ),
                 file,
                 *span,
             )

@@ -17,10 +17,10 @@ use crate::ir::WorkloadIr;
 use crate::ir::policy::ExemptionIr;
 use crate::ir::{AppIr, ExternalIr, ProjectIr};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
+use crate::semantic::mesh::{Mesh, Network};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
-use crate::semantic::mesh::{Mesh, Network};
 use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced};
 use crate::semantic::structure::{AppEntry, project_structure};
 use crate::syntax::parse;
@@ -284,7 +284,8 @@ pub fn lower_workload_decl<'db>(
     };
     let mut outcome = rules::check_rules(&subject, &facts, &rules);
     if let Some(canary) = ir.traffic.as_ref().and_then(|t| t.canary.as_ref()) {
-        let variant = facts::workload_facts(&context.ir, &crate::ir::graph::canary_version(&ir, canary));
+        let variant =
+            facts::workload_facts(&context.ir, &crate::ir::graph::canary_version(&ir, canary));
         let more = rules::variant_violations(&subject, &facts, &variant, &outcome.applied);
         outcome.diagnostics.extend(more);
     }
@@ -379,7 +380,11 @@ fn lower_externals(db: &dyn Db, entry: &AppEntry) -> Vec<ExternalIr> {
                 file: external.file.path(db).clone(),
                 host: spec.host.clone()?,
                 ports: spec.ports.as_ref().map(ports::name_ports)?,
-                cidrs: spec.cidrs.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
+                cidrs: spec
+                    .cidrs
+                    .as_ref()
+                    .map(|c| c.value.clone())
+                    .unwrap_or_default(),
             })
         })
         .collect();

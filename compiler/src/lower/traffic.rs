@@ -6,7 +6,9 @@
 use super::LowerCtx;
 use crate::diagnostics::Code;
 use crate::ir::{AppIr, CanaryIr, MirrorIr, PortIr, TrafficIr};
-use crate::semantic::spec::{AppSpec, Layer, Origin, Replicas, Sourced, WorkloadKind, WorkloadSpec};
+use crate::semantic::spec::{
+    AppSpec, Layer, Origin, Replicas, Sourced, WorkloadKind, WorkloadSpec,
+};
 use crate::semantic::traffic::{Canary, TrafficSpec};
 use crate::types::names::to_k8s_name;
 use crate::types::quantity::format_duration;
@@ -59,7 +61,9 @@ pub fn lower_traffic(
             )
             .with_label("the mesh routes requests, and this workload serves none")
             .with_note("only `breaker` and `pool` apply to plain TCP connections")
-            .with_help("declare the port as `http`, `http2` or `grpc`, or keep only `breaker` and `pool`"),
+            .with_help(
+                "declare the port as `http`, `http2` or `grpc`, or keep only `breaker` and `pool`",
+            ),
         );
         return None;
     }

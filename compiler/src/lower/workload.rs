@@ -160,8 +160,15 @@ pub fn lower_workload(
         );
     }
 
-    let traffic =
-        super::traffic::lower_traffic(&mut ctx, &spec, kind, &ports, app, app_spec, replicas.as_ref())?;
+    let traffic = super::traffic::lower_traffic(
+        &mut ctx,
+        &spec,
+        kind,
+        &ports,
+        app,
+        app_spec,
+        replicas.as_ref(),
+    )?;
     let call_origin = spec.calls.as_ref().map(|c| c.origin.clone());
     let mut calls: Vec<CallIr> = calls
         .iter()

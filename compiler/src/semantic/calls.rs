@@ -50,7 +50,9 @@ pub fn read_calls(ctx: &mut Ctx<'_>, value: &Value) -> Option<Vec<CallRef>> {
                     item.span,
                 )
                 .with_secondary(ctx.label(first.span, "first listed here"))
-                .with_help("list it once, with every port it is called on: `api { ports: [http, grpc] }`"),
+                .with_help(
+                    "list it once, with every port it is called on: `api { ports: [http, grpc] }`",
+                ),
             );
             continue;
         }

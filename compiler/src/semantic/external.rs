@@ -33,9 +33,7 @@ pub fn read_external(ctx: &mut Ctx<'_>, block: &Block, name: Span) -> ExternalSp
         let span = value.span;
         match info.name {
             "host" => spec.host = read_host(ctx, value).map(|h| ctx.sourced(h, span)),
-            "port" => {
-                spec.ports = read_port(ctx, value, None).map(|p| ctx.sourced(vec![p], span))
-            }
+            "port" => spec.ports = read_port(ctx, value, None).map(|p| ctx.sourced(vec![p], span)),
             "ports" => spec.ports = read_ports(ctx, value).map(|p| ctx.sourced(p, span)),
             _ => spec.cidrs = read_cidrs(ctx, value).map(|c| ctx.sourced(c, span)),
         }
@@ -83,7 +81,10 @@ fn read_host(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
 
 fn read_cidrs(ctx: &mut Ctx<'_>, value: &Value) -> Option<Vec<String>> {
     let ValueKind::List(items) = &value.kind else {
-        ctx.wrong_type(value, "a list of address ranges such as `[\"203.0.113.0/24\"]`");
+        ctx.wrong_type(
+            value,
+            "a list of address ranges such as `[\"203.0.113.0/24\"]`",
+        );
         return None;
     };
     let mut out = Vec::new();

@@ -80,7 +80,11 @@ impl RetryOn {
         (RetryOn::Status5xx, "5xx", "5xx"),
         (RetryOn::GatewayError, "gateway_error", "gateway-error"),
         (RetryOn::Reset, "reset", "reset"),
-        (RetryOn::ConnectFailure, "connect_failure", "connect-failure"),
+        (
+            RetryOn::ConnectFailure,
+            "connect_failure",
+            "connect-failure",
+        ),
         (RetryOn::RefusedStream, "refused_stream", "refused-stream"),
         (RetryOn::Retriable4xx, "retriable_4xx", "retriable-4xx"),
         (RetryOn::Cancelled, "cancelled", "cancelled"),
@@ -277,8 +281,12 @@ fn read_positive_ms(ctx: &mut Ctx<'_>, value: &Value) -> Option<u64> {
     let ms = ctx.read_duration(value)?;
     if ms == 0 {
         ctx.report(
-            ctx.diagnostic(Code::InvalidValue, "this duration must be positive", value.span)
-                .with_label("zero"),
+            ctx.diagnostic(
+                Code::InvalidValue,
+                "this duration must be positive",
+                value.span,
+            )
+            .with_label("zero"),
         );
         return None;
     }
@@ -457,9 +465,13 @@ fn read_canary(ctx: &mut Ctx<'_>, value: &Value) -> Option<Canary> {
     let Some(image) = image else {
         if ok {
             ctx.report(
-                ctx.diagnostic(Code::MissingField, "a canary needs the new version's image", value.span)
-                    .with_label("missing `image`")
-                    .with_help("add `image: \"registry/name:new-version\"`"),
+                ctx.diagnostic(
+                    Code::MissingField,
+                    "a canary needs the new version's image",
+                    value.span,
+                )
+                .with_label("missing `image`")
+                .with_help("add `image: \"registry/name:new-version\"`"),
             );
         }
         return None;
@@ -522,13 +534,21 @@ fn read_mirror(ctx: &mut Ctx<'_>, value: &Value) -> Option<Mirror> {
 }
 
 fn read_fault(ctx: &mut Ctx<'_>, value: &Value) -> Option<Fault> {
-    let block = block_of(ctx, value, "a block `fault { delay: 5s 10%, abort: 503 1% }`")?;
+    let block = block_of(
+        ctx,
+        value,
+        "a block `fault { delay: 5s 10%, abort: 503 1% }`",
+    )?;
     let mut fault = Fault::default();
     let mut ok = true;
     for (info, field) in ctx.known_fields(block, FAULT_FIELDS, "`fault`") {
         let v = &field.value;
         let ValueKind::Tuple(items) = &v.kind else {
-            let example = if info.name == "delay" { "5s 10%" } else { "503 1%" };
+            let example = if info.name == "delay" {
+                "5s 10%"
+            } else {
+                "503 1%"
+            };
             ctx.wrong_type(v, &format!("a value and a share, such as `{example}`"));
             ok = false;
             continue;

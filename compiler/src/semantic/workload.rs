@@ -311,7 +311,11 @@ fn string_inner_span(value: &Value, range: std::ops::Range<usize>) -> k8sc_gramm
     inner.slice(range)
 }
 
-pub(crate) fn read_port(ctx: &mut Ctx<'_>, value: &Value, name: Option<String>) -> Option<PortSpec> {
+pub(crate) fn read_port(
+    ctx: &mut Ctx<'_>,
+    value: &Value,
+    name: Option<String>,
+) -> Option<PortSpec> {
     let (protocol, number_value) = match &value.kind {
         ValueKind::Number(_) => (Protocol::Tcp, value),
         ValueKind::Apply {
@@ -1088,14 +1092,12 @@ fn read_expose(ctx: &mut Ctx<'_>, value: &Value) -> Option<Expose> {
 
 /// `class` belongs to the Gateway, not to a route (`tls` too, unless the mesh serves the route:
 /// that is checked when lowering).
-const ROUTE_HINTS: &[MisplacedField] = &[
-    MisplacedField {
-        name: "class",
-        label: "set on the Gateway, not on the route",
-        note: "with the Gateway API, the class belongs to the Gateway; pick the Gateway with the app's `gateway` field",
-        help: "to pick an IngressClass, use `expose: ingress \"host\" { class: NAME }`",
-    },
-];
+const ROUTE_HINTS: &[MisplacedField] = &[MisplacedField {
+    name: "class",
+    label: "set on the Gateway, not on the route",
+    note: "with the Gateway API, the class belongs to the Gateway; pick the Gateway with the app's `gateway` field",
+    help: "to pick an IngressClass, use `expose: ingress \"host\" { class: NAME }`",
+}];
 
 pub(crate) fn validate_host(host: &str) -> Result<(), crate::types::names::ValueError> {
     let bare = host.strip_prefix("*.").unwrap_or(host);

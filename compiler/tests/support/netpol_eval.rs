@@ -109,7 +109,13 @@ impl Cluster {
     }
 
     /// Whether a connection from `from` to `to` on `port`/`protocol` is allowed.
-    pub fn allowed(&self, from: &Endpoint, to: &Endpoint, port: u16, protocol: &str) -> Result<bool> {
+    pub fn allowed(
+        &self,
+        from: &Endpoint,
+        to: &Endpoint,
+        port: u16,
+        protocol: &str,
+    ) -> Result<bool> {
         let egress = match from.pod() {
             Some(pod) => self.direction(pod, "Egress", to, port, protocol)?,
             None => true,
@@ -122,12 +128,24 @@ impl Cluster {
     }
 
     /// Whether `to`'s ingress policies alone admit a connection from `from`.
-    pub fn ingress_allowed(&self, from: &Endpoint, to: &Pod, port: u16, protocol: &str) -> Result<bool> {
+    pub fn ingress_allowed(
+        &self,
+        from: &Endpoint,
+        to: &Pod,
+        port: u16,
+        protocol: &str,
+    ) -> Result<bool> {
         self.direction(to, "Ingress", from, port, protocol)
     }
 
     /// Whether `from`'s egress policies alone admit a connection to `to`.
-    pub fn egress_allowed(&self, from: &Pod, to: &Endpoint, port: u16, protocol: &str) -> Result<bool> {
+    pub fn egress_allowed(
+        &self,
+        from: &Pod,
+        to: &Endpoint,
+        port: u16,
+        protocol: &str,
+    ) -> Result<bool> {
         self.direction(from, "Egress", to, port, protocol)
     }
 
@@ -143,7 +161,9 @@ impl Cluster {
         let mut isolated = false;
         for policy in &self.policies {
             check_keys(policy, &["apiVersion", "kind", "metadata", "spec"])?;
-            let namespace = policy["metadata"]["namespace"].as_str().unwrap_or("default");
+            let namespace = policy["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("default");
             if namespace != pod.namespace {
                 continue;
             }
@@ -201,7 +221,12 @@ impl Cluster {
         Ok(!isolated)
     }
 
-    fn peer_matches(&self, peer: &Value, policy_namespace: &str, endpoint: &Endpoint) -> Result<bool> {
+    fn peer_matches(
+        &self,
+        peer: &Value,
+        policy_namespace: &str,
+        endpoint: &Endpoint,
+    ) -> Result<bool> {
         check_keys(peer, &["podSelector", "namespaceSelector", "ipBlock"])?;
         if let Some(block) = peer.get("ipBlock") {
             check_keys(block, &["cidr", "except"])?;

@@ -29,8 +29,7 @@ fn protocol(protocol: Protocol) -> &'static str {
 
 /// The namespaces of the meshed workloads that call `external` of `app`.
 fn meshed_callers(apps: &[AppIr], app: &AppIr, external: &ExternalIr) -> BTreeSet<String> {
-    apps
-        .iter()
+    apps.iter()
         .filter(|caller_app| caller_app.mesh.is_some())
         .filter(|caller_app| {
             caller_app.workloads.iter().any(|w| {
@@ -56,7 +55,13 @@ pub fn service_entry(
     }
     let export_to = callers
         .into_iter()
-        .map(|ns| if ns == app.namespace.value { ".".to_string() } else { ns })
+        .map(|ns| {
+            if ns == app.namespace.value {
+                ".".to_string()
+            } else {
+                ns
+            }
+        })
         .collect::<BTreeSet<String>>()
         .into_iter()
         .collect();
@@ -68,7 +73,11 @@ pub fn service_entry(
             location: "MESH_EXTERNAL",
             // A wildcard has no single name to resolve: the proxy forwards to the address the
             // application connected to.
-            resolution: if host.starts_with("*.") { "NONE" } else { "DNS" },
+            resolution: if host.starts_with("*.") {
+                "NONE"
+            } else {
+                "DNS"
+            },
             ports: external
                 .ports
                 .iter()
@@ -108,7 +117,10 @@ pub fn sidecar(graph: &Graph<'_>, app: &AppIr, workload: &WorkloadIr) -> (Object
                 external,
                 ..
             } => {
-                hosts.insert(format!("{}/{}", to_app.namespace.value, external.host.value));
+                hosts.insert(format!(
+                    "{}/{}",
+                    to_app.namespace.value, external.host.value
+                ));
             }
         }
     }

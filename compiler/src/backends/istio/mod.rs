@@ -83,7 +83,13 @@ fn render_app(graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr, out: &mut Vec<Reso
         PEER_AUTHENTICATION,
         security::peer_authentication(app, mtls.value),
     );
-    push(out, app, file, AUTHORIZATION_POLICY, security::allow_nothing(app));
+    push(
+        out,
+        app,
+        file,
+        AUTHORIZATION_POLICY,
+        security::allow_nothing(app),
+    );
     for workload in &app.workloads {
         let source = workload.file.as_str();
         if let Some(policy) = security::authorization_policy(graph, app, workload) {
@@ -105,6 +111,12 @@ fn render_app(graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr, out: &mut Vec<Reso
             push(out, app, source, GATEWAY, gateway);
             push(out, app, source, VIRTUAL_SERVICE, virtual_service);
         }
-        push(out, app, source, SIDECAR, egress::sidecar(graph, app, workload));
+        push(
+            out,
+            app,
+            source,
+            SIDECAR,
+            egress::sidecar(graph, app, workload),
+        );
     }
 }

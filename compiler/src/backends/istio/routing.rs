@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 /// A duration as Istio reads it: seconds, with a fraction when needed (`5s`, `0.25s`).
 pub fn duration(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         return format!("{}s", ms / 1000);
     }
     let fraction = format!("{:03}", ms % 1000);
@@ -126,7 +126,12 @@ fn with_canary_note(mut meta: ObjectMeta, traffic: &TrafficIr) -> ObjectMeta {
     meta
 }
 
-fn destination(app: &AppIr, workload: &WorkloadIr, port: &PortIr, subset: Option<&'static str>) -> Destination {
+fn destination(
+    app: &AppIr,
+    workload: &WorkloadIr,
+    port: &PortIr,
+    subset: Option<&'static str>,
+) -> Destination {
     Destination {
         host: service_host(app, workload),
         port: PortSelector {

@@ -4,8 +4,8 @@
 //! ingress gateway's namespace on its exposed port.
 
 use super::crd::{
-    AuthorizationPolicySpec, AuthorizationRule, From, MutualTls, Operation,
-    PeerAuthenticationSpec, Selector, Source, To,
+    AuthorizationPolicySpec, AuthorizationRule, From, MutualTls, Operation, PeerAuthenticationSpec,
+    Selector, Source, To,
 };
 use super::meta::{namespace_meta, workload_meta};
 use crate::ir::graph::{Graph, Peer};
@@ -58,6 +58,9 @@ struct Sources {
     anyone: bool,
 }
 
+/// What a rule allows: ports, paths, methods.
+type OperationKey = (Vec<String>, Vec<String>, Vec<String>);
+
 /// The `AuthorizationPolicy` of a workload that receives traffic, if it does.
 pub fn authorization_policy(
     graph: &Graph<'_>,
@@ -65,9 +68,13 @@ pub fn authorization_policy(
     workload: &WorkloadIr,
 ) -> Option<(ObjectMeta, AuthorizationPolicySpec)> {
     // (ports, paths, methods) → who may call them.
-    let mut rules: BTreeMap<(Vec<String>, Vec<String>, Vec<String>), Sources> = BTreeMap::new();
+    let mut rules: BTreeMap<OperationKey, Sources> = BTreeMap::new();
     for admission in graph.admissions(app, workload) {
-        let ports: BTreeSet<String> = admission.ports.iter().map(|p| p.number.to_string()).collect();
+        let ports: BTreeSet<String> = admission
+            .ports
+            .iter()
+            .map(|p| p.number.to_string())
+            .collect();
         let key = (
             ports.into_iter().collect(),
             admission.paths.to_vec(),

@@ -179,7 +179,10 @@ fn workload_peer(from: &AppIr, to_app: &AppIr, workload: &WorkloadIr) -> Network
 
 fn peer(app: &AppIr, from: &Peer<'_>) -> NetworkPolicyPeer {
     match from {
-        Peer::Workload { app: other, workload } => workload_peer(app, other, workload),
+        Peer::Workload {
+            app: other,
+            workload,
+        } => workload_peer(app, other, workload),
         Peer::Gateway { namespace } => NetworkPolicyPeer {
             namespace_selector: Some(labels(&[(NAMESPACE_NAME_LABEL, namespace)])),
             ..NetworkPolicyPeer::default()
@@ -197,7 +200,10 @@ fn external_peers(external: &ExternalIr) -> Vec<NetworkPolicyPeer> {
         ..NetworkPolicyPeer::default()
     };
     if external.cidrs.is_empty() {
-        vec![block("0.0.0.0/0", &NON_PUBLIC_V4), block("::/0", &NON_PUBLIC_V6)]
+        vec![
+            block("0.0.0.0/0", &NON_PUBLIC_V4),
+            block("::/0", &NON_PUBLIC_V6),
+        ]
     } else {
         external.cidrs.iter().map(|c| block(c, &[])).collect()
     }

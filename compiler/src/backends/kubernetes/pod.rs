@@ -43,7 +43,11 @@ pub fn pod_template(
         annotations.insert(NATIVE_SIDECAR.to_string(), "true".to_string());
     }
     let mut labels = workload_labels(app, workload);
-    if workload.traffic.as_ref().is_some_and(|t| t.canary.is_some()) {
+    if workload
+        .traffic
+        .as_ref()
+        .is_some_and(|t| t.canary.is_some())
+    {
         labels.insert(TRACK_LABEL.to_string(), "stable".to_string());
     }
     let (volumes, mounts) = volumes(workload);
