@@ -667,3 +667,23 @@ fn a_caller_outside_the_mesh_is_admitted_by_port_only_while_mtls_is_permissive()
     ");
     assert_exactly_the_graph(&built);
 }
+
+/// A workload named like a resource generated for the graph would overwrite it: refused.
+#[test]
+fn a_workload_named_like_a_generated_resource_is_refused() {
+    let text = "app a {\n  network: default_deny\n  mesh: istio\n}\n\nservice web {\n  image: \"ghcr.io/acme/web:1.0\"\n  port: http 8080\n  probes { ready: http \"/ready\" }\n  calls: [web_canary, allow_nothing]\n  traffic { canary { image: \"ghcr.io/acme/web:2.0\", steps: [10%] } }\n}\n\nworker web_canary {\n  image: \"ghcr.io/acme/x:1.0\"\n  port: http 8080\n}\n\nworker allow_nothing {\n  image: \"ghcr.io/acme/x:1.0\"\n  port: http 8080\n}\n";
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.to_string())]);
+    let messages: Vec<String> = k8sc_compiler::build::project_diagnostics(&db, project)
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "E0006: workload `web-canary` has the name of the canary Deployment of `web`",
+            "E0006: workload `allow-nothing` has the name of the namespace's deny-by-default AuthorizationPolicy",
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! Checks of the whole service graph, once every workload is lowered: each call resolved to the
 //! callee's ports (E0030), mirror targets (E0005, E0034), callers that strict mutual TLS would
-//! refuse (E0033), retries that could repeat a non-idempotent request (E0032), and services
-//! nothing calls (W0010).
+//! refuse (E0033), retries that could repeat a non-idempotent request (E0032), services nothing
+//! calls (W0010), and workloads named like the resources generated for the graph (E0006).
 
 use super::ports::declared_ports;
 use crate::diagnostics::{Code, Diagnostic, Label};
@@ -32,7 +32,77 @@ pub fn check_graph(ir: &mut ProjectIr, names: &NameSpans) -> Vec<Diagnostic> {
     check_mesh_callers(ir, &mut diagnostics);
     check_retries(ir, &mut diagnostics);
     report_unreachable(ir, names, &mut diagnostics);
+    report_reserved_names(ir, names, &mut diagnostics);
     diagnostics
+}
+
+/// The names k8sc gives resources of its own in an app's namespace, and what they are.
+fn reserved_names(app: &AppIr) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if app.network.value == Network::DefaultDeny {
+        for name in ["default-deny", "allow-dns"] {
+            out.push((
+                name.to_string(),
+                "a NetworkPolicy of the namespace".to_string(),
+            ));
+        }
+        if app.mesh.is_some() {
+            out.push((
+                "allow-istiod".to_string(),
+                "a NetworkPolicy of the namespace".to_string(),
+            ));
+        }
+    }
+    if app.mesh.is_some() {
+        out.push((
+            "allow-nothing".to_string(),
+            "the namespace's deny-by-default AuthorizationPolicy".to_string(),
+        ));
+    }
+    for workload in &app.workloads {
+        if workload
+            .traffic
+            .as_ref()
+            .is_some_and(|t| t.canary.is_some())
+        {
+            out.push((
+                format!("{}-canary", workload.name),
+                format!("the canary Deployment of `{}`", workload.name),
+            ));
+        }
+        if app.mesh.is_some() && workload.expose.is_some() {
+            out.push((
+                format!("{}-ingress", workload.name),
+                format!("the ingress VirtualService of `{}`", workload.name),
+            ));
+        }
+    }
+    out
+}
+
+/// A workload named like a resource k8sc generates would overwrite it.
+fn report_reserved_names(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
+    for app in &ir.apps {
+        let reserved = reserved_names(app);
+        for workload in &app.workloads {
+            let Some((_, what)) = reserved.iter().find(|(name, _)| *name == workload.name) else {
+                continue;
+            };
+            let Some((file, span)) = names.get(&(app.name.clone(), workload.name.clone())) else {
+                continue;
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Duplicate,
+                    format!("workload `{}` has the name of {what}", workload.name),
+                    file,
+                    *span,
+                )
+                .with_label("this name is taken by a generated resource")
+                .with_help("rename the workload"),
+            );
+        }
+    }
 }
 
 fn at(origin: &Origin, span: Span, code: Code, message: String) -> Diagnostic {
