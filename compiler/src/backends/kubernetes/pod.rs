@@ -37,9 +37,10 @@ pub fn pod_template(
         .iter()
         .map(|e| (e.key.clone(), e.value.value.clone()))
         .collect();
-    if app.mesh.is_some() && workload.kind.is_batch() {
-        // A sidecar in a regular container never exits, so the Job would never complete; as a
-        // native sidecar (an init container that keeps running) it stops with the job.
+    if app.mesh.is_some() {
+        // The proxy as a native sidecar (an init container that keeps running, GA since
+        // Kubernetes 1.33): it starts before the application and stops after it, so a Job
+        // completes; and the pod's `containers` — what rules check — stay the application's own.
         annotations.insert(NATIVE_SIDECAR.to_string(), "true".to_string());
     }
     let mut labels = workload_labels(app, workload);
