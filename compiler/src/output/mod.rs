@@ -4,4 +4,4 @@ pub mod layout;
 pub mod writer;
 pub mod yaml;
 
-pub use layout::{DEFAULT_ENV, OutputTree, build_tree};
+pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree};
