@@ -7,6 +7,7 @@
 
 pub mod ast;
 mod comments;
+pub mod format;
 mod lexical;
 mod nesting;
 mod parser;
