@@ -30,6 +30,7 @@ mod chunks;
 mod comments;
 mod imports;
 mod lines;
+mod placement;
 mod printer;
 mod range;
 mod source;

@@ -1,20 +1,15 @@
 //! The tree walk that writes a file in the canonical layout.
 //!
-//! Comments are not in the tree, so the printer walks the tree in source order and keeps a cursor
-//! into the comment list: every comment is written exactly once, in order, at the first point the
-//! walk passes it. Where it goes depends on where it was:
-//!
-//! - between the entries of a bracketed group (or between top-level items) a comment on the line
-//!   of the previous entry stays at the end of that line (*trailing*); one followed by code on its
-//!   own line stays in front of that code (*inline*); any other comment gets a line of its own;
-//! - anywhere else (inside an expression, say) it is written in front of the next token.
+//! The walk is in source order, so that comments (see [`super::placement`]) can be written as it
+//! passes them.
 //!
 //! A group — a block, list, call, parameter list, import set, `require` block or parenthesised
 //! expression — is written on one line when it was written on one line, holds no comment and fits
 //! in [`WIDTH`] columns; otherwise it is broken, one entry per line.
 
-use super::comments::{doc_chain_start, is_line_comment, normalized};
+use super::comments::doc_chain_start;
 use super::lines::{Lines, width};
+use super::placement::{Next, Previous};
 use super::source::{Source, Window};
 use crate::ast::{
     Allow, Block, BlockItem, Decl, Field, Ident, Import, ImportTarget, Item, Param, RequireBlock,
@@ -60,25 +55,10 @@ pub(super) struct Group<'a> {
     pub entries: Vec<Entry<'a>>,
 }
 
-/// What ended before a gap between top-level items.
-#[derive(Clone, Copy)]
-struct Previous {
-    end: usize,
-    import: bool,
-}
-
-/// What starts after a gap between top-level items.
-#[derive(Clone, Copy)]
-struct Next {
-    start: usize,
-    import: bool,
-    doc_from: Option<usize>,
-}
-
 /// Writes one file.
 pub(super) struct Printer<'s> {
     pub(super) src: &'s Source<'s>,
-    next_comment: usize,
+    pub(super) next_comment: usize,
     pub(super) out: Lines,
     /// Set for the printer that renders a group's one-line form: groups never break.
     pub(super) flat: bool,
@@ -126,169 +106,6 @@ impl<'s> Printer<'s> {
         }
         self.top_gap(previous, None);
         self.out.finish()
-    }
-
-    // -- comments ---------------------------------------------------------------------------
-
-    /// The comments not yet written that start before `at`.
-    fn take_before(&mut self, at: usize) -> &'s [Comment] {
-        let all = self.src.comments;
-        let first = self.next_comment.min(all.len());
-        let mut end = first;
-        while end < all.len() && (all[end].span.start as usize) < at {
-            end += 1;
-        }
-        self.next_comment = end;
-        &all[first..end]
-    }
-
-    /// Writes the comments before `at` in front of the next token.
-    pub(super) fn flush_inline(&mut self, at: usize) {
-        for comment in self.take_before(at) {
-            let text = normalized(&comment.text);
-            if is_line_comment(comment) {
-                // Not expected: a line comment is always followed by a line break, which the
-                // grammar allows only between entries. Keep it, and let the check catch it.
-                self.out.trailing(&text);
-                self.out.newline();
-            } else {
-                self.out.space();
-                self.out.text(&text);
-                self.out.text(" ");
-            }
-        }
-    }
-
-    /// The comments between top-level items; ends on a fresh line (or after inline comments
-    /// that belong in front of the next item).
-    fn top_gap(&mut self, previous: Option<Previous>, next: Option<Next>) {
-        let limit = next.map_or(self.src.text.len(), |n| n.start);
-        let doc_from = next.and_then(|n| n.doc_from).unwrap_or(usize::MAX);
-        let first_index = self.next_comment;
-        let comments = self.take_before(limit);
-        let mut anchor = previous.map_or(0, |p| p.end);
-        let mut on_previous_line = previous.is_some();
-        let mut first_break = true;
-        let mut inline = false;
-        for (k, comment) in comments.iter().enumerate() {
-            let (start, end) = (comment.span.start as usize, comment.span.end as usize);
-            let text = normalized(&comment.text);
-            let before_next = next.is_some() && !self.src.has_newline(end, limit);
-            if on_previous_line
-                && first_index + k < doc_from
-                && !before_next
-                && !self.src.has_newline(anchor, start)
-            {
-                self.out.trailing(&text);
-            } else {
-                self.out.newline();
-                self.top_blank(previous, next, anchor, start, first_break);
-                first_break = false;
-                self.out.text(&text);
-                if before_next {
-                    self.out.text(" ");
-                    inline = true;
-                } else {
-                    self.out.newline();
-                }
-                on_previous_line = false;
-            }
-            anchor = end;
-        }
-        if !inline {
-            self.out.newline();
-            if next.is_some() {
-                self.top_blank(previous, next, anchor, limit, first_break);
-            }
-        }
-    }
-
-    /// Blank lines at top level: exactly one after a declaration (and after the last import),
-    /// at most one elsewhere, as written.
-    fn top_blank(
-        &mut self,
-        previous: Option<Previous>,
-        next: Option<Next>,
-        from: usize,
-        to: usize,
-        first_break: bool,
-    ) {
-        let as_written = self.src.newlines(from, to) >= 2;
-        let blank = match previous {
-            Some(p) if first_break => {
-                let between_imports = p.import && next.is_some_and(|n| n.import);
-                !between_imports || as_written
-            }
-            _ => as_written,
-        };
-        if blank {
-            self.out.blank();
-        }
-    }
-
-    /// The comments between two entries of a broken group (or after its opening bracket); ends
-    /// on a fresh line, or after inline comments that belong in front of the next entry.
-    fn inner_gap(&mut self, previous_end: usize, next_start: usize, first: bool) {
-        let comments = self.take_before(next_start);
-        let mut anchor = previous_end;
-        let mut on_previous_line = true;
-        let mut nothing_yet = first;
-        let mut inline = false;
-        for comment in comments {
-            let (start, end) = (comment.span.start as usize, comment.span.end as usize);
-            let text = normalized(&comment.text);
-            let before_next = !self.src.has_newline(end, next_start);
-            if on_previous_line && !before_next && !self.src.has_newline(anchor, start) {
-                self.out.trailing(&text);
-            } else {
-                self.out.newline();
-                if !nothing_yet && self.src.newlines(anchor, start) >= 2 {
-                    self.out.blank();
-                }
-                self.out.text(&text);
-                if before_next {
-                    self.out.text(" ");
-                    inline = true;
-                } else {
-                    self.out.newline();
-                }
-                on_previous_line = false;
-                nothing_yet = false;
-            }
-            anchor = end;
-        }
-        if !inline {
-            self.out.newline();
-            if !nothing_yet && self.src.newlines(anchor, next_start) >= 2 {
-                self.out.blank();
-            }
-        }
-    }
-
-    /// The comments after the last entry of a broken group, before its closing bracket.
-    fn final_gap(&mut self, previous_end: usize, close_at: usize, first: bool) {
-        let comments = self.take_before(close_at);
-        let mut anchor = previous_end;
-        let mut on_previous_line = true;
-        let mut nothing_yet = first;
-        for comment in comments {
-            let (start, end) = (comment.span.start as usize, comment.span.end as usize);
-            let text = normalized(&comment.text);
-            if on_previous_line && !self.src.has_newline(anchor, start) {
-                self.out.trailing(&text);
-            } else {
-                self.out.newline();
-                if !nothing_yet && self.src.newlines(anchor, start) >= 2 {
-                    self.out.blank();
-                }
-                self.out.text(&text);
-                self.out.newline();
-                on_previous_line = false;
-                nothing_yet = false;
-            }
-            anchor = end;
-        }
-        self.out.newline();
     }
 
     // -- groups -----------------------------------------------------------------------------
@@ -570,8 +387,6 @@ impl<'s> Printer<'s> {
         self.out.text(self.src.slice(allow.reason.span));
     }
 }
-
-use crate::comments::Comment;
 
 /// The span of a block item.
 fn item_span(item: &BlockItem) -> Span {
