@@ -423,9 +423,17 @@ proptest! {
 #[test]
 fn the_deepest_valid_inputs_format() {
     let depth = k8sc_grammar::MAX_NESTING - 2;
-    let lists = format!("service a {{\n  x: {}1{}\n}}\n", "[".repeat(depth), "]".repeat(depth));
+    let lists = format!(
+        "service a {{\n  x: {}1{}\n}}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
     support::check_format(&lists);
-    let blocks = format!("service a {{ {}x: 1{} }}\n", "b { ".repeat(depth), " }".repeat(depth));
+    let blocks = format!(
+        "service a {{ {}x: 1{} }}\n",
+        "b { ".repeat(depth),
+        " }".repeat(depth)
+    );
     support::check_format(&blocks);
     let chain = format!("policy p {{\n  deny: a{}\n}}\n", " or (not a)".repeat(120));
     support::check_format(&chain);
