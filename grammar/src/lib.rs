@@ -2,8 +2,9 @@
 //!
 //! [`parse`] never fails: it always returns a [`SourceFile`] plus the syntax errors it found,
 //! recovering at declaration and field level so that one broken declaration leaves the others
-//! intact for the checker and the language server. [`format`] writes a file in the canonical
-//! layout (`k8sc fmt`). This crate knows nothing of salsa, of the checker's types, or of LSP.
+//! intact for the checker and the language server. [`format`](mod@format) writes a file in the
+//! canonical layout (`k8sc fmt`). This crate knows nothing of salsa, of the checker's types, or of
+//! LSP.
 
 pub mod ast;
 mod comments;
