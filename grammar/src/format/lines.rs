@@ -133,13 +133,13 @@ impl Lines {
         self.newline();
         let lines = self.done;
         let mut ends: Vec<usize> = lines.iter().map(Line::code_width).collect();
-        let message_columns = align(&lines, |l| l.message.is_some(), &ends, 1);
+        let message_columns = align(&lines, |l| l.message.is_some(), &ends, GAP);
         for (i, line) in lines.iter().enumerate() {
             if let (Some(message), Some(column)) = (&line.message, message_columns[i]) {
                 ends[i] = column + width(message.lines().last().unwrap_or(""));
             }
         }
-        let comment_columns = align(&lines, |l| l.comment.is_some(), &ends, 2);
+        let comment_columns = align(&lines, |l| l.comment.is_some(), &ends, GAP);
         let mut out = String::new();
         for (i, line) in lines.iter().enumerate() {
             if line.blank_before {
@@ -166,10 +166,13 @@ impl Lines {
     }
 }
 
+/// Spaces between the longest code of an aligned group and its messages or comments.
+const GAP: usize = 2;
+
 /// How far apart the code ends of lines may be for their comments (or messages) to be aligned:
 /// a line sticking out further starts a new group, so one long line does not push the comments of
 /// its neighbours far to the right.
-pub(super) const MAX_ALIGN_SPREAD: usize = 20;
+pub(super) const MAX_ALIGN_SPREAD: usize = 40;
 
 /// For every line with the column (`has`), the column it starts at: runs of consecutive lines
 /// that have it, at the same depth, without a blank line between and with `ends` at most
@@ -245,7 +248,7 @@ mod tests {
         lines.message("\"longer\"");
         assert_eq!(
             lines.finish(),
-            "  x >= 2 \"m\"  // c\n  ready  \"longer\"\n"
+            "  x >= 2  \"m\"  // c\n  ready   \"longer\"\n"
         );
     }
 
@@ -255,14 +258,14 @@ mod tests {
         lines.text("a: 1");
         lines.trailing("// one");
         lines.newline();
-        lines.text("b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]");
+        lines.text("b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]");
         lines.trailing("// two");
         lines.newline();
         lines.text("c: 3");
         lines.trailing("// three");
         assert_eq!(
             lines.finish(),
-            "a: 1  // one\nb: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]  // two\nc: 3  // three\n"
+            "a: 1  // one\nb: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]  // two\nc: 3  // three\n"
         );
     }
 
