@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod explain;
+mod fmt;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,6 +16,8 @@ Examples:
   k8sc build app.k8s --stdout            print every resource as one YAML stream
   k8sc check examples/shop               report errors and warnings, write nothing
   k8sc check . --format json             diagnostics for CI tools
+  k8sc fmt                               format every .k8s file under .
+  k8sc fmt --check examples stdlib       list the files that are not formatted
   k8sc explain E0004                     what an error code means and how to fix it";
 
 /// Compile .k8s descriptions of services into hardened Kubernetes manifests.
@@ -42,6 +45,11 @@ enum Command {
     Check(check::CheckArgs),
     /// Explain a diagnostic code, e.g. `k8sc explain E0004`.
     Explain(explain::ExplainArgs),
+    /// Rewrite .k8s files in the canonical layout (or, with --check, list those that are not).
+    #[command(
+        after_help = "Exit status: 0 formatted (with --check: nothing to change), 1 syntax errors (nothing is written) or, with --check, files to format, 2 usage or I/O error."
+    )]
+    Fmt(fmt::FmtArgs),
 }
 
 /// When to colour output.
@@ -80,6 +88,7 @@ pub fn run(args: Args) -> ExitCode {
         Command::Build(build_args) => build::run(build_args, color),
         Command::Check(check_args) => check::run(check_args, color),
         Command::Explain(explain_args) => explain::run(explain_args),
+        Command::Fmt(fmt_args) => fmt::run(fmt_args, color),
     }
 }
 
