@@ -60,19 +60,24 @@ fn build_writes_the_tree_and_prints_a_summary() {
     let output = k8sc(&["build", &shop(), "--out", &out.to_string_lossy()]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let summary = stderr(&output);
-    assert!(summary.contains("built 32 resources"), "{summary}");
+    assert!(summary.contains("built 85 resources"), "{summary}");
     assert!(
         summary.contains("exception: shop/db is exempt from `production.replicas_min`"),
         "{summary}"
     );
-    assert!(
-        out.join("default/kyverno/policy-pinned-images.yaml")
-            .is_file()
-    );
     assert!(summary.contains(" ms"), "{summary}");
-    assert!(out.join("default/kubernetes/deployment-web.yaml").is_file());
-    assert!(out.join("default/kubernetes/Kustomization").is_file());
-    assert!(out.join("default/Kustomization").is_file());
+    for env in ["dev", "staging", "prod"] {
+        assert!(
+            out.join(env)
+                .join("kubernetes/deployment-web.yaml")
+                .is_file()
+        );
+        assert!(out.join(env).join("Kustomization").is_file());
+    }
+    assert!(out.join("prod/kyverno/policy-pinned-images.yaml").is_file());
+    assert!(out.join("argocd/application-shop-prod.yaml").is_file());
+    assert!(out.join("argocd/appproject-shop.yaml").is_file());
+
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -86,8 +91,8 @@ fn stdout_prints_one_stream_and_writes_nothing() {
         .expect("runs");
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let stream = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stream.matches("\n---\n").count() + 1, 32, "32 documents");
-    assert!(stream.starts_with("---\n# default/kubernetes/"));
+    assert_eq!(stream.matches("\n---\n").count() + 1, 85, "85 documents");
+    assert!(stream.starts_with("---\n# argocd/"));
     assert!(!stream.contains("Kustomization"));
     assert_eq!(
         std::fs::read_dir(&dir).expect("readable").count(),
@@ -348,4 +353,31 @@ fn fmt_refuses_files_with_syntax_errors_and_writes_nothing() {
     let missing = k8sc(&["fmt", &dir.join("nope.k8s").to_string_lossy()]);
     assert_eq!(code(&missing), 2, "I/O error");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn env_builds_a_subset_of_the_environments() {
+    let output = k8sc(&[
+        "build",
+        &shop(),
+        "--env",
+        "prod",
+        "--env",
+        "dev",
+        "--stdout",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let stream = String::from_utf8_lossy(&output.stdout);
+    assert!(stream.contains("# prod/kubernetes/deployment-web.yaml"));
+    assert!(stream.contains("# dev/kubernetes/deployment-web.yaml"));
+    assert!(!stream.contains("# staging/"));
+    // Argo CD still describes every environment.
+    assert!(stream.contains("# argocd/application-shop-staging.yaml"));
+    let unknown = k8sc(&["build", &shop(), "--env", "qa", "--stdout"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("dev, prod, staging"),
+        "{}",
+        stderr(&unknown)
+    );
 }

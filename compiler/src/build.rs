@@ -4,7 +4,8 @@
 use crate::backends;
 use crate::db::{Db, Project};
 use crate::diagnostics::{self, Diagnostic};
-use crate::lower::{environments, lower_env};
+pub use crate::lower::environments;
+use crate::lower::lower_env;
 use crate::output::{OutputTree, build_shared_tree, build_tree};
 use crate::semantic::decls::{DeclId, check_decl};
 use crate::semantic::envs::EnvKey;
@@ -172,6 +173,13 @@ impl BuildResult {
 
 /// Checks the project and, if it has no errors, renders its output.
 pub fn build(db: &dyn Db, project: Project) -> BuildResult {
+    build_environments(db, project, &[])
+}
+
+/// Like [`build`], writing only the environments named in `only` (every one when empty); the
+/// Argo CD folder always describes every environment. Unknown names are the caller's to check
+/// against [`environments`].
+pub fn build_environments(db: &dyn Db, project: Project, only: &[String]) -> BuildResult {
     let diagnostics = project_diagnostics(db, project).clone();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return BuildResult {
@@ -194,7 +202,9 @@ pub fn build(db: &dyn Db, project: Project) -> BuildResult {
             .map(|a| a.name.clone())
             .collect();
         backends::argocd::waves::annotate(&mut resources, &deployed);
-        tree.extend(build_tree(env, &resources, several_apps));
+        if only.is_empty() || only.contains(env) {
+            tree.extend(build_tree(env, &resources, several_apps));
+        }
         outputs.push((env.as_str(), ir, resources));
     }
     let envs: Vec<backends::argocd::EnvOutput<'_>> = outputs

@@ -2,7 +2,7 @@
 
 use super::report::{ProjectSources, print_diagnostics};
 use clap::Args;
-use k8sc_compiler::build::build;
+use k8sc_compiler::build::{build_environments, environments};
 use k8sc_compiler::output::writer::write_tree;
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,6 +23,9 @@ pub struct BuildArgs {
     /// Fail (exit 1, write nothing) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Build only this environment (repeatable); every environment by default.
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
 }
 
 /// Runs `k8sc build`.
@@ -32,7 +35,15 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let result = build(&db, project);
+    let known = environments(&db, project);
+    if let Some(unknown) = args.envs.iter().find(|e| !known.contains(e)) {
+        eprintln!(
+            "error: no environment `{unknown}`; the project's environments are: {}",
+            known.join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let result = build_environments(&db, project, &args.envs);
     print_diagnostics(
         &result.diagnostics,
         &ProjectSources::new(&db, project),

@@ -64,7 +64,7 @@ pub fn env_layers<'db>(
                         first.file.path(db),
                         first.name_span,
                     )
-                    .with_label(format!("through {}", names.join(" → ")))
+                    .with_label(format!("{} → `{}`", names.join(" → "), first.name))
                     .with_help("remove one of the `: PARENT` links"),
                 );
             }
