@@ -296,3 +296,33 @@ fn every_resource_of_a_gitops_app_has_its_sync_wave() {
         }
     }
 }
+
+#[test]
+fn an_applicationset_replaces_the_applications() {
+    let text = APP.replace(
+        r#"path: "deploy/shop" }"#,
+        r#"path: "deploy/shop", applicationset: true }"#,
+    );
+    let tree = tree(&text);
+    assert!(tree.files.contains_key("argocd/applicationset-shop.yaml"));
+    assert!(tree.files.contains_key("argocd/appproject-shop.yaml"));
+    assert!(!tree.files.keys().any(|p| p.starts_with("argocd/application-")));
+    let set = &tree.files["argocd/applicationset-shop.yaml"];
+    for env in ["dev", "staging", "prod"] {
+        assert!(set.contains(&format!("env: {env}")), "{set}");
+        assert!(set.contains(&format!("path: deploy/shop/{env}")), "{set}");
+    }
+}
+
+#[test]
+fn the_app_project_allows_exactly_what_is_emitted() {
+    let tree = tree(APP);
+    let project = &tree.files["argocd/appproject-shop.yaml"];
+    for kind in ["Deployment", "Service", "Policy", "ResourceQuota", "Namespace"] {
+        assert!(project.contains(&format!("kind: {kind}")), "{kind}: {project}");
+    }
+    assert!(!project.contains("kind: StatefulSet"), "not emitted for this app");
+    for server in ["https://prod.k8s.acme.internal", "https://kubernetes.default.svc"] {
+        assert!(project.contains(server), "{server}: {project}");
+    }
+}
