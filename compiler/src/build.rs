@@ -216,6 +216,12 @@ pub fn build_environments(db: &dyn Db, project: Project, only: &[String]) -> Bui
         backends::Target::ArgoCd.folder(),
         &argocd,
     ));
+    if let Some(root) = backends::argocd::render_root(&envs) {
+        tree.extend(build_shared_tree(
+            backends::argocd::root::ROOT_FOLDER,
+            &[root],
+        ));
+    }
     BuildResult {
         diagnostics,
         exceptions: exceptions(db, project),

@@ -172,6 +172,8 @@ fn every_environment_builds_into_its_own_folder_independently() {
 fn without_environments_there_is_one_default_environment() {
     let text = APP.split("\nenv prod").next().expect("the app part");
     let tree = tree(text);
+    // One app alone needs no app-of-apps root.
+    assert!(!tree.files.keys().any(|p| p.starts_with("argocd-root/")));
     assert!(
         tree.files
             .contains_key("default/kubernetes/deployment-web.yaml")
@@ -306,7 +308,12 @@ fn an_applicationset_replaces_the_applications() {
     let tree = tree(&text);
     assert!(tree.files.contains_key("argocd/applicationset-shop.yaml"));
     assert!(tree.files.contains_key("argocd/appproject-shop.yaml"));
-    assert!(!tree.files.keys().any(|p| p.starts_with("argocd/application-")));
+    assert!(
+        !tree
+            .files
+            .keys()
+            .any(|p| p.starts_with("argocd/application-"))
+    );
     let set = &tree.files["argocd/applicationset-shop.yaml"];
     for env in ["dev", "staging", "prod"] {
         assert!(set.contains(&format!("env: {env}")), "{set}");
@@ -318,11 +325,62 @@ fn an_applicationset_replaces_the_applications() {
 fn the_app_project_allows_exactly_what_is_emitted() {
     let tree = tree(APP);
     let project = &tree.files["argocd/appproject-shop.yaml"];
-    for kind in ["Deployment", "Service", "Policy", "ResourceQuota", "Namespace"] {
-        assert!(project.contains(&format!("kind: {kind}")), "{kind}: {project}");
+    for kind in [
+        "Deployment",
+        "Service",
+        "Policy",
+        "ResourceQuota",
+        "Namespace",
+    ] {
+        assert!(
+            project.contains(&format!("kind: {kind}")),
+            "{kind}: {project}"
+        );
     }
-    assert!(!project.contains("kind: StatefulSet"), "not emitted for this app");
-    for server in ["https://prod.k8s.acme.internal", "https://kubernetes.default.svc"] {
+    assert!(
+        !project.contains("kind: StatefulSet"),
+        "not emitted for this app"
+    );
+    for server in [
+        "https://prod.k8s.acme.internal",
+        "https://kubernetes.default.svc",
+    ] {
         assert!(project.contains(server), "{server}: {project}");
     }
+}
+
+#[test]
+fn several_apps_in_one_repository_folder_get_an_app_of_apps_root() {
+    let app = |name: &str| {
+        format!(
+            r#"app {name} {{
+  gitops: argocd {{ repo: "https://github.com/acme/platform.git", path: "deploy/platform" }}
+}}
+
+service web {{
+  image: "ghcr.io/acme/{name}:1.0"
+  port: http 8080
+  probes {{ ready: http "/ready" }}
+}}
+
+env prod {{}}
+"#
+        )
+    };
+    let db = Database::new();
+    let project = db.load_project(vec![
+        ("shop/app.k8s".to_string(), app("shop")),
+        ("payments/app.k8s".to_string(), app("payments")),
+    ]);
+    let result = build(&db, project);
+    assert!(result.diagnostics.is_empty(), "{:#?}", result.diagnostics);
+    let tree = result.tree.expect("builds");
+    let root = &tree.files["argocd-root/application-k8sc-apps.yaml"];
+    assert!(root.contains("path: deploy/platform/argocd"), "{root}");
+    let shop = &tree.files["argocd/application-shop-prod.yaml"];
+    assert!(shop.contains("path: deploy/platform/prod/shop"), "{shop}");
+    assert!(
+        tree.files
+            .contains_key("prod/payments/kubernetes/deployment-web.yaml")
+    );
 }

@@ -6,6 +6,7 @@
 
 mod application;
 mod project;
+pub mod root;
 pub mod waves;
 
 use super::{Resource, Target};
@@ -25,6 +26,17 @@ pub struct EnvOutput<'a> {
     pub ir: &'a ProjectIr,
     /// What the Kubernetes, Kyverno (and other) backends emitted for it.
     pub resources: &'a [Resource],
+}
+
+/// The app-of-apps root Application of the project, if its apps share one repository folder.
+pub fn render_root(envs: &[EnvOutput<'_>]) -> Option<Resource> {
+    let mut apps: Vec<&AppIr> = Vec::new();
+    for app in envs.iter().flat_map(|e| e.ir.apps.iter()) {
+        if !apps.iter().any(|a| a.name == app.name) {
+            apps.push(app);
+        }
+    }
+    root::root(&apps)
 }
 
 /// The Argo CD resources of every app that declares `gitops`.
