@@ -16,6 +16,7 @@ Examples:
   k8sc build app.k8s --stdout            print every resource as one YAML stream
   k8sc check examples/shop               report errors and warnings, write nothing
   k8sc check . --format json             diagnostics for CI tools
+  k8sc build . --check --out deploy      fail if deploy/ is not what a build would write
   k8sc fmt                               format every .k8s file under .
   k8sc fmt --check examples stdlib       list the files that are not formatted
   k8sc explain E0004                     what an error code means and how to fix it";
@@ -35,7 +36,7 @@ pub struct Args {
 enum Command {
     /// Check a project and write its manifests.
     #[command(
-        after_help = "Exit status: 0 built, 1 the project has errors (nothing is written), 2 usage or I/O error."
+        after_help = "Exit status: 0 built (with --check: OUT is up to date), 1 the project has errors (nothing is written) or, with --check, OUT differs, 2 usage or I/O error."
     )]
     Build(build::BuildArgs),
     /// Check a project without writing anything.

@@ -1,5 +1,8 @@
-//! From resources to files: YAML rendering, the output folder layout, and writing it atomically.
+//! From resources to files: YAML rendering, the output folder layout, and writing it atomically;
+//! and back: reading an output folder to compare it with a build ([`compare`]).
 
+pub mod compare;
+pub mod disk;
 pub mod layout;
 pub mod writer;
 pub mod yaml;
