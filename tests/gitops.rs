@@ -228,3 +228,250 @@ fn check_errors() {
     assert_eq!(code(&usage), 2, "--check and --stdout conflict");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const APP: &str = "app shop {
+  namespace: shop
+}
+
+service web {
+  image: \"ghcr.io/acme/web:2.3.1\"
+  port: http 8080
+  replicas: 3
+  probes { ready: http \"/ready\" }
+}
+";
+
+const WORKER: &str = "
+worker mailer {
+  image: \"ghcr.io/acme/mailer:1.0.0\"
+}
+";
+
+/// Builds `source` as a one-file project into `dir/NAME`; returns that folder.
+fn build_source(dir: &Path, name: &str, source: &str) -> String {
+    let project = dir.join(format!("{name}-src"));
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(project.join("app.k8s"), source).expect("write");
+    let out = dir.join(name).to_string_lossy().into_owned();
+    let output = k8sc_in(dir, &["build", &project.to_string_lossy(), "--out", &out]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    out
+}
+
+#[test]
+fn diff_reports_a_field_change() {
+    let dir = scratch("diff-field");
+    let old = build_source(&dir, "old", APP);
+    let new = build_source(&dir, "new", &APP.replace("replicas: 3", "replicas: 5"));
+    let output = k8sc_in(&dir, &["diff", &old, &new]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "~ Deployment/web (apps/v1, namespace shop)\n    spec.replicas: 3 → 5\n\n1 changed, 0 added, 0 removed\n"
+    );
+    let same = k8sc_in(&dir, &["diff", &old, &old]);
+    assert_eq!(code(&same), 0, "{}", stderr(&same));
+    assert_eq!(stdout(&same), "");
+    assert!(
+        stderr(&same).contains("no differences"),
+        "{}",
+        stderr(&same)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn diff_reports_added_and_removed_resources() {
+    let dir = scratch("diff-added");
+    let old = build_source(&dir, "old", APP);
+    let new = build_source(&dir, "new", &format!("{APP}{WORKER}"));
+    let added = k8sc_in(&dir, &["diff", &old, &new]);
+    assert_eq!(code(&added), 1, "{}", stderr(&added));
+    let text = stdout(&added);
+    assert_eq!(
+        text,
+        "+ Deployment/mailer (apps/v1, namespace shop)\n\
+         + ServiceAccount/mailer (v1, namespace shop)\n\
+         \n0 changed, 2 added, 0 removed\n"
+    );
+    let removed = k8sc_in(&dir, &["diff", &new, &old]);
+    assert_eq!(code(&removed), 1);
+    let text = stdout(&removed);
+    assert!(
+        text.starts_with("- Deployment/mailer (apps/v1, namespace shop)\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\n0 changed, 0 added, 2 removed\n"),
+        "{text}"
+    );
+    // Deterministic.
+    assert_eq!(stdout(&k8sc_in(&dir, &["diff", &new, &old])), text);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn diff_errors_are_clear() {
+    let dir = scratch("diff-errors");
+    let old = build_source(&dir, "old", APP);
+    let garbage = dir.join("garbage");
+    std::fs::create_dir_all(&garbage).expect("mkdir");
+    std::fs::write(garbage.join("x.yaml"), "a: [1, 2\nb: }\n").expect("write");
+    let output = k8sc_in(&dir, &["diff", &old, &garbage.to_string_lossy()]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("x.yaml` is not valid YAML: line 2"),
+        "{}",
+        stderr(&output)
+    );
+    let missing = k8sc_in(&dir, &["diff", &old, "nope"]);
+    assert_eq!(code(&missing), 2);
+    assert!(
+        stderr(&missing).contains("cannot read `nope`"),
+        "{}",
+        stderr(&missing)
+    );
+    let one = k8sc_in(&dir, &["diff", &old]);
+    assert_eq!(code(&one), 2);
+    assert!(
+        stderr(&one).contains("k8sc diff OLD NEW"),
+        "{}",
+        stderr(&one)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs git in `dir` without the user's or the system's configuration.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(["-c", "user.name=k8sc", "-c", "user.email=k8sc@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn diff_against_a_git_revision() {
+    let repo = scratch("diff-against");
+    let project = repo.join("apps/shop");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(project.join("app.k8s"), APP).expect("write");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "one"]);
+    std::fs::write(
+        project.join("app.k8s"),
+        APP.replace("replicas: 3", "replicas: 5"),
+    )
+    .expect("write");
+    git(&repo, &["commit", "-q", "-a", "-m", "two"]);
+    std::fs::write(
+        project.join("app.k8s"),
+        format!("{}{WORKER}", APP.replace("replicas: 3", "replicas: 5")),
+    )
+    .expect("write");
+    let status = git(&repo, &["status", "--porcelain"]);
+    let before = snapshot(&repo);
+
+    // From the repository root, naming the project; the uncommitted worker is new.
+    let output = k8sc_in(&repo, &["diff", "--against", "HEAD", "apps/shop"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("+ Deployment/mailer (apps/v1, namespace shop)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("spec.replicas"), "{text}");
+
+    // From inside the project, two commits back: the replicas change too.
+    let output = k8sc_in(&project, &["diff", "--against", "HEAD~1"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("~ Deployment/web (apps/v1, namespace shop)\n    spec.replicas: 3 → 5\n"),
+        "{text}"
+    );
+    assert!(text.contains("+ Deployment/mailer"), "{text}");
+
+    // The project given as a file.
+    let output = k8sc_in(&project, &["diff", "--against", "HEAD~1", "app.k8s"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("spec.replicas: 3 → 5"),
+        "{}",
+        stdout(&output)
+    );
+
+    // Unchanged since a revision: exit 0.
+    std::fs::write(
+        project.join("app.k8s"),
+        APP.replace("replicas: 3", "replicas: 5"),
+    )
+    .expect("write");
+    let output = k8sc_in(&repo, &["diff", "--against", "HEAD", "apps/shop"]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+
+    // A project that did not exist at the revision: everything is new.
+    let fresh = repo.join("apps/fresh");
+    std::fs::create_dir_all(&fresh).expect("mkdir");
+    std::fs::write(fresh.join("app.k8s"), APP).expect("write");
+    let output = k8sc_in(&repo, &["diff", "--against", "HEAD", "apps/fresh"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("+ Deployment/web"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("no .k8s sources at `HEAD`"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_dir_all(&fresh).expect("cleanup");
+    std::fs::write(
+        project.join("app.k8s"),
+        format!("{}{WORKER}", APP.replace("replicas: 3", "replicas: 5")),
+    )
+    .expect("write");
+
+    // Errors: an unknown revision, and a folder outside any repository.
+    let output = k8sc_in(&repo, &["diff", "--against", "no-such-branch", "apps/shop"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("`no-such-branch` is not a commit"),
+        "{}",
+        stderr(&output)
+    );
+    let outside = scratch("diff-against-outside");
+    std::fs::write(outside.join("app.k8s"), APP).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args(["diff", "--against", "HEAD"])
+        .current_dir(&outside)
+        .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+        .output()
+        .expect("runs");
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("is not in a git repository"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Nothing in the repository changed, and no temporary folder is left behind.
+    assert_eq!(git(&repo, &["status", "--porcelain"]), status);
+    assert_eq!(snapshot(&repo), before);
+    assert_eq!(git(&repo, &["worktree", "list"]).lines().count(), 1);
+    let _ = std::fs::remove_dir_all(&repo);
+    let _ = std::fs::remove_dir_all(&outside);
+}
