@@ -475,3 +475,48 @@ fn diff_against_a_git_revision() {
     let _ = std::fs::remove_dir_all(&repo);
     let _ = std::fs::remove_dir_all(&outside);
 }
+
+#[test]
+fn check_annotates_for_github() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = k8sc_in(
+        root,
+        &[
+            "check",
+            "compiler/tests/fixtures/ten_mistakes.k8s",
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 10, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{text}"
+    );
+    assert!(
+        lines[0].starts_with(
+            "::error file=compiler/tests/fixtures/ten_mistakes.k8s,line=4,col=14,endLine=4,"
+        ),
+        "{text}"
+    );
+    assert!(lines[0].contains(",title=E0012::"), "{text}");
+    // Messages stay on one line: newlines are escaped.
+    assert!(text.contains("%0Ahelp: "), "{text}");
+
+    // An absolute project path is made relative to the working directory.
+    let absolute = root.join("compiler/tests/fixtures/ten_mistakes.k8s");
+    let output = k8sc_in(
+        root,
+        &["check", &absolute.to_string_lossy(), "--format", "github"],
+    );
+    assert_eq!(stdout(&output), text);
+
+    let clean = k8sc_in(root, &["check", "examples/shop", "--format", "github"]);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    assert_eq!(stdout(&clean), "");
+}

@@ -18,6 +18,7 @@ Examples:
   k8sc build app.k8s --stdout            print every resource as one YAML stream
   k8sc check examples/shop               report errors and warnings, write nothing
   k8sc check . --format json             diagnostics for CI tools
+  k8sc check . --format github           annotations for GitHub Actions
   k8sc build . --check --out deploy      fail if deploy/ is not what a build would write
   k8sc diff old-out out                  what changed, resource by resource
   k8sc diff --against origin/main        what this branch changes in the output
