@@ -8,6 +8,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// How an error starts when git itself could not be started.
+const CANNOT_RUN: &str = "cannot run git";
+
 /// The sources of a project at a revision, in a temporary folder.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -46,8 +49,13 @@ pub fn sources_at(rev: &str, path: &Path) -> Result<Snapshot, String> {
         (dir, path.file_name().map(ToOwned::to_owned))
     };
     let top = text(
-        &git(&dir, &["rev-parse", "--show-toplevel"], None)
-            .map_err(|error| format!("`{}` is not in a git repository ({error})", dir.display()))?,
+        &git(&dir, &["rev-parse", "--show-toplevel"], None).map_err(|error| {
+            if error.starts_with(CANNOT_RUN) {
+                error
+            } else {
+                format!("`{}` is not in a git repository ({error})", dir.display())
+            }
+        })?,
     );
     let prefix = text(&git(&dir, &["rev-parse", "--show-prefix"], None)?);
     let prefix = prefix.trim_end_matches('/');
@@ -137,7 +145,7 @@ fn git(dir: &Path, args: &[&str], input: Option<Vec<u8>>) -> Result<Vec<u8>, Str
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|error| format!("cannot run git: {error}"))?;
+        .map_err(|error| format!("{CANNOT_RUN}: {error}"))?;
     // Feed stdin from another thread, so a full stdout pipe cannot deadlock us.
     let feeder = match (input, child.stdin.take()) {
         (Some(bytes), Some(mut stdin)) => Some(std::thread::spawn(move || {
@@ -147,7 +155,7 @@ fn git(dir: &Path, args: &[&str], input: Option<Vec<u8>>) -> Result<Vec<u8>, Str
     };
     let output = child
         .wait_with_output()
-        .map_err(|error| format!("cannot run git: {error}"))?;
+        .map_err(|error| format!("{CANNOT_RUN}: {error}"))?;
     if let Some(feeder) = feeder {
         let _ = feeder.join();
     }
