@@ -1,6 +1,11 @@
-//! From resources to files: YAML rendering, the output folder layout, and writing it atomically.
+//! From resources to files: YAML rendering, the output folder layout, and writing it atomically;
+//! and back: reading an output folder to compare it with a build ([`compare`]) or with another
+//! output ([`semantic_diff`]).
 
+pub mod compare;
+pub mod disk;
 pub mod layout;
+pub mod semantic_diff;
 pub mod writer;
 pub mod yaml;
 
