@@ -24,6 +24,8 @@ fn language_reference_documents_every_field() {
         schema::POLICY_FIELDS,
         schema::QUOTA_FIELDS,
         schema::LIMIT_RANGE_FIELDS,
+        schema::GITOPS_FIELDS,
+        schema::SYNC_FIELDS,
         schema::MESH_FIELDS,
         schema::EXTERNAL_FIELDS,
         schema::CALL_FIELDS,

@@ -1,5 +1,6 @@
 //! Backends: each turns the IR into documents for one target. They read only the IR.
 
+pub mod argocd;
 pub mod istio;
 pub mod kubernetes;
 pub mod kyverno;
@@ -13,6 +14,8 @@ pub enum Target {
     Kyverno,
     /// Istio resources: mutual TLS, authorization, routing and egress of the mesh.
     Istio,
+    /// Argo CD projects and applications (one folder for every environment).
+    ArgoCd,
 }
 
 impl Target {
@@ -22,6 +25,7 @@ impl Target {
             Target::Kubernetes => "kubernetes",
             Target::Kyverno => "kyverno",
             Target::Istio => "istio",
+            Target::ArgoCd => "argocd",
         }
     }
 }

@@ -77,6 +77,9 @@ codes! {
     UnsafeRetries = "E0032", Error, "retries that may repeat a non-idempotent request";
     OutsideMesh = "E0033", Error, "strict mutual TLS refuses a caller outside the mesh";
     TrafficNotRoutable = "E0034", Error, "traffic settings without a mesh or a port to route";
+    UnknownEnvPath = "E0040", Error, "environment override of something that does not exist";
+    EnvCycle = "E0041", Error, "environments extend each other in a cycle";
+    GitOpsRequired = "E0042", Error, "the tier requires GitOps, and the app declares none";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
     NoReadinessProbe = "W0003", Warning, "service without a readiness probe";

@@ -18,6 +18,7 @@ use crate::ir::policy::ExemptionIr;
 use crate::ir::{AppIr, ExternalIr, ProjectIr};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::mesh::{Mesh, Network};
+use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
@@ -96,13 +97,21 @@ pub struct AppContext {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The context of the app declared by `app`.
+/// The context of the app declared by `app`, in environment `env`.
 #[salsa::tracked(returns(ref))]
-pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> AppContext {
-    let spec = match &check_decl(db, app).content {
+pub fn app_context<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> AppContext {
+    let declared = match &check_decl(db, app).content {
         DeclContent::App(spec) => (**spec).clone(),
         _ => AppSpec::default(),
     };
+    let env_layers = env_layers(db, project, app, env);
+    // The environment's overrides win over the app's own values.
+    let spec = env_layers.app.clone().overlay(declared);
     let structure = project_structure(db, project);
     let entry = structure
         .apps
@@ -113,7 +122,7 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
         .as_ref()
         .and_then(|t| lookup_decl(db, project, app.file(db), &t.value, DeclKind::Tier));
     let layers = tier.map(|t| tier_layers(db, project, t));
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = env_layers.diagnostics.clone();
     let policies = app_policies(db, project, app);
     diagnostics.extend(policies.diagnostics.iter().cloned());
     if let Some(layers) = layers {
@@ -123,6 +132,23 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
             || entry.map_or(Span::default(), |e| e.name_span),
             |t| t.origin.span,
         );
+        if let Some((tier_name, file, span)) = &layers.require_gitops
+            && spec.gitops.is_none()
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::GitOpsRequired,
+                    format!("tier `{tier_name}` requires the app to be deployed by GitOps"),
+                    &path,
+                    at,
+                )
+                .with_label(format!("the app's tier: `{}`", layers.name))
+                .with_secondary(Label::new(&**file, *span).with_message("required here"))
+                .with_help(
+                    "add `gitops: argocd { repo: \"https://…\", path: \"deploy/APP\" }` to the app",
+                ),
+            );
+        }
         for (required, tier_name, file, span) in &layers.require_policies {
             if spec.policies.iter().any(|p| &p.name == required) {
                 continue;
@@ -152,11 +178,15 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
                 index: app.index(db),
                 workloads: Vec::new(),
                 externals: Vec::new(),
+                envs: Vec::new(),
             };
             &fallback
         }
     };
-    let ir = lower_app(db, entry, &spec, layers);
+    let mut ir = lower_app(db, entry, &spec, layers);
+    ir.env = env.name(db).clone();
+    ir.cluster = env_layers.cluster.clone();
+    ir.gitops = spec.gitops.clone();
     AppContext {
         spec,
         tier: tier.map(|t| (t.file(db), t.index(db))),
@@ -220,6 +250,7 @@ pub fn lower_workload_decl<'db>(
     db: &'db dyn Db,
     project: Project,
     decl: DeclId<'db>,
+    env: EnvKey<'db>,
 ) -> LoweredWorkload {
     let mut out = LoweredWorkload::default();
     let structure = project_structure(db, project);
@@ -238,8 +269,16 @@ pub fn lower_workload_decl<'db>(
         return out;
     };
     let app_decl = DeclId::new(db, app_entry.file, app_entry.index);
-    let context = app_context(db, project, app_decl);
-    let tier = match &spec.tier {
+    let context = app_context(db, project, app_decl, env);
+    let env_override = env_layers(db, project, app_decl, env)
+        .workloads
+        .get(&entry.k8s_name)
+        .cloned();
+    let tier = match env_override
+        .as_ref()
+        .and_then(|o| o.tier.clone())
+        .or(spec.tier.clone())
+    {
         Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
         None => context.tier.map(|(f, i)| DeclId::new(db, f, i)),
     };
@@ -247,6 +286,9 @@ pub fn lower_workload_decl<'db>(
     // The precedence ladder: the workload's own values, the app's defaults, the tier's defaults
     // (nearest tier first); built-in defaults fill what is still unset during lowering.
     let mut effective = (**spec).clone();
+    if let Some(env_override) = env_override {
+        effective = env_override.overlay(effective);
+    }
     if let Some(app_defaults) = &context.spec.defaults {
         effective = effective.overlay((**app_defaults).clone().applicable_to(*kind));
     }
@@ -313,22 +355,54 @@ pub fn lower_workload_decl<'db>(
     out
 }
 
-/// Builds the IR of the whole project.
+/// The names of every environment of the project, sorted (`default` when none is declared).
 #[salsa::tracked(returns(ref))]
-pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
+pub fn environments(db: &dyn Db, project: Project) -> Vec<String> {
+    let mut names: Vec<String> = project_structure(db, project)
+        .apps
+        .iter()
+        .flat_map(AppEntry::env_names)
+        .collect();
+    if names.is_empty() {
+        names.push(crate::output::DEFAULT_ENV.to_string());
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The IR of the project's first environment (`default` for a project without environments).
+pub fn lower_project(db: &dyn Db, project: Project) -> &Lowered {
+    let first = environments(db, project)
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::output::DEFAULT_ENV.to_string());
+    lower_env(db, project, EnvKey::new(db, first))
+}
+
+/// Builds the IR of one environment: every app that has it.
+#[salsa::tracked(returns(ref))]
+pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lowered {
     let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
     let mut names = graph::NameSpans::new();
     for entry in &structure.apps {
+        if !entry.env_names().contains(env.name(db)) {
+            continue;
+        }
         let app_decl = DeclId::new(db, entry.file, entry.index);
-        let context = app_context(db, project, app_decl);
+        let context = app_context(db, project, app_decl, env);
         diagnostics.extend(context.diagnostics.iter().cloned());
         let mut app = context.ir.clone();
         let mut lowered = Vec::new();
         for workload in &entry.workloads {
-            let result =
-                lower_workload_decl(db, project, DeclId::new(db, workload.file, workload.index));
+            let result = lower_workload_decl(
+                db,
+                project,
+                DeclId::new(db, workload.file, workload.index),
+                env,
+            );
             diagnostics.extend(result.diagnostics.iter().cloned());
             if let Some(ir) = &result.ir {
                 app.workloads.push(ir.clone());
@@ -443,6 +517,9 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
         rules: Vec::new(),
         workloads: Vec::new(),
         externals: Vec::new(),
+        env: String::new(),
+        cluster: None,
+        gitops: None,
     }
 }
 

@@ -7,7 +7,10 @@
 pub mod app;
 pub mod calls;
 pub mod decls;
+pub mod env;
+pub mod envs;
 pub mod external;
+pub mod gitops;
 pub mod imports;
 pub mod mesh;
 pub mod namespace;

@@ -46,6 +46,21 @@ pub struct AppEntry {
     pub workloads: Vec<WorkloadEntry>,
     /// Its external hosts (`keyword` is `external`), in file order then source order.
     pub externals: Vec<WorkloadEntry>,
+    /// Its environments (declared in its file or directory), in file order then source order.
+    pub envs: Vec<WorkloadEntry>,
+}
+
+impl AppEntry {
+    /// The names of its environments, sorted; `["default"]` when it declares none.
+    pub fn env_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.envs.iter().map(|e| e.name.clone()).collect();
+        if names.is_empty() {
+            names.push(crate::output::DEFAULT_ENV.to_string());
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
 }
 
 /// The apps of a project.
@@ -60,24 +75,24 @@ pub struct ProjectStructure {
 }
 
 impl AppEntry {
-    /// Adds declarations of the app: workloads, and external hosts.
+    /// Adds declarations of the app: workloads, external hosts and environments.
     fn add(&mut self, entries: Vec<WorkloadEntry>) {
         for entry in entries {
-            if entry.keyword == DeclKind::External {
-                self.externals.push(entry);
-            } else {
-                self.workloads.push(entry);
+            match entry.keyword {
+                DeclKind::External => self.externals.push(entry),
+                DeclKind::Env => self.envs.push(entry),
+                _ => self.workloads.push(entry),
             }
         }
     }
 }
 
-/// "workload" or "external host", for messages.
+/// "workload", "external host" or "environment", for messages.
 fn noun(entry: &WorkloadEntry) -> &'static str {
-    if entry.keyword == DeclKind::External {
-        "external host"
-    } else {
-        "workload"
+    match entry.keyword {
+        DeclKind::External => "external host",
+        DeclKind::Env => "environment",
+        _ => "workload",
     }
 }
 
@@ -142,8 +157,12 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
                     index,
                     workloads: Vec::new(),
                     externals: Vec::new(),
+                    envs: Vec::new(),
                 });
-            } else if decl.kind.is_workload() || decl.kind == DeclKind::External {
+            } else if decl.kind.is_workload()
+                || decl.kind == DeclKind::External
+                || decl.kind == DeclKind::Env
+            {
                 file_workloads.push(WorkloadEntry {
                     name: name.name.clone(),
                     k8s_name: to_k8s_name(&name.name),
@@ -194,6 +213,7 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
     report_duplicate_apps(db, &apps, &mut diagnostics);
     for app in &mut apps {
         report_duplicate_workloads(db, app, &mut diagnostics);
+        report_duplicate_envs(db, app, &mut diagnostics);
     }
     apps.sort_by(|a, b| a.k8s_name.cmp(&b.k8s_name).then(a.name.cmp(&b.name)));
     let locations = apps
@@ -260,6 +280,28 @@ fn report_duplicate_workloads(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut
     };
     keep(&mut app.workloads, &mut seen);
     keep(&mut app.externals, &mut seen);
+}
+
+/// Two environments of one app with the same name: the second is reported and dropped.
+fn report_duplicate_envs(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut Vec<Diagnostic>) {
+    let mut kept: Vec<WorkloadEntry> = Vec::new();
+    for env in app.envs.drain(..) {
+        if let Some(first) = kept.iter().find(|e| e.name == env.name) {
+            diagnostics.push(duplicate(
+                db,
+                "environment",
+                &env.name,
+                env.file,
+                env.name_span,
+                first.file,
+                first.name_span,
+                &first.name,
+            ));
+            continue;
+        }
+        kept.push(env);
+    }
+    app.envs = kept;
 }
 
 #[allow(clippy::too_many_arguments)]
