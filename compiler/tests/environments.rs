@@ -269,7 +269,14 @@ fn every_resource_of_a_gitops_app_has_its_sync_wave() {
     }
     let order = [
         vec!["Namespace"],
-        vec!["ResourceQuota", "LimitRange", "Policy"],
+        vec![
+            "ResourceQuota",
+            "LimitRange",
+            "Policy",
+            "NetworkPolicy",
+            "PeerAuthentication",
+            "AuthorizationPolicy",
+        ],
         vec!["ConfigMap", "ServiceAccount"],
         vec![
             "Deployment",
@@ -279,7 +286,13 @@ fn every_resource_of_a_gitops_app_has_its_sync_wave() {
             "HorizontalPodAutoscaler",
             "PodDisruptionBudget",
         ],
-        vec!["HTTPRoute"],
+        vec![
+            "Gateway",
+            "VirtualService",
+            "DestinationRule",
+            "ServiceEntry",
+            "Sidecar",
+        ],
     ];
     let emitted: std::collections::BTreeSet<&str> = waves.iter().map(|(k, _)| k.as_str()).collect();
     let listed: std::collections::BTreeSet<&str> = order.iter().flatten().copied().collect();

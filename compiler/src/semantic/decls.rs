@@ -2,8 +2,8 @@
 //! not the whole project.
 
 use super::app::read_app;
-use super::external::{ExternalSpec, read_external};
 use super::env::{EnvSpec, read_env};
+use super::external::{ExternalSpec, read_external};
 use super::policy::decl::{PolicySpec, read_policy};
 use super::reader::Ctx;
 use super::spec::{AllowSpec, AppSpec, Layer, WorkloadKind, WorkloadSpec};
