@@ -18,7 +18,7 @@ use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
-use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced};
+use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec};
 use crate::semantic::structure::{AppEntry, project_structure};
 use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
@@ -242,13 +242,7 @@ pub fn lower_workload_decl<'db>(
     let layers = tier.map(|t| tier_layers(db, project, t));
     // The precedence ladder: the workload's own values, the app's defaults, the tier's defaults
     // (nearest tier first); built-in defaults fill what is still unset during lowering.
-    let mut effective = (**spec).clone();
-    if let Some(app_defaults) = &context.spec.defaults {
-        effective = effective.overlay((**app_defaults).clone().applicable_to(*kind));
-    }
-    if let Some(layers) = layers {
-        effective = effective.overlay(layers.defaults.clone().applicable_to(*kind));
-    }
+    let effective = stack_layers(spec, *kind, context.spec.defaults.as_deref(), layers);
     let calls = &resolve_decl(db, project, decl).calls;
     let mut diagnostics = Vec::new();
     let ir = workload::lower_workload(
@@ -301,6 +295,26 @@ pub fn lower_workload_decl<'db>(
     out.rules = outcome.applied;
     out.diagnostics = diagnostics;
     out
+}
+
+/// The precedence ladder of a workload's values: its own, over its app's `defaults`, over its
+/// tier's defaults (nearest tier first), each lower layer limited to the fields a workload of
+/// `kind` can have. Built-in defaults are filled in later, during lowering. The language server
+/// shows the same stack (`crate::analysis::effective`).
+pub fn stack_layers(
+    own: &WorkloadSpec,
+    kind: WorkloadKind,
+    app_defaults: Option<&WorkloadSpec>,
+    tier: Option<&TierLayers>,
+) -> WorkloadSpec {
+    let mut effective = own.clone();
+    if let Some(app_defaults) = app_defaults {
+        effective = effective.overlay(app_defaults.clone().applicable_to(kind));
+    }
+    if let Some(layers) = tier {
+        effective = effective.overlay(layers.defaults.clone().applicable_to(kind));
+    }
+    effective
 }
 
 /// Builds the IR of the whole project.
