@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod explain;
+mod lsp;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,7 +16,8 @@ Examples:
   k8sc build app.k8s --stdout            print every resource as one YAML stream
   k8sc check examples/shop               report errors and warnings, write nothing
   k8sc check . --format json             diagnostics for CI tools
-  k8sc explain E0004                     what an error code means and how to fix it";
+  k8sc explain E0004                     what an error code means and how to fix it
+  k8sc lsp                               the language server, for editors";
 
 /// Compile .k8s descriptions of services into hardened Kubernetes manifests.
 #[derive(Debug, Parser)]
@@ -42,6 +44,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Explain a diagnostic code, e.g. `k8sc explain E0004`.
     Explain(explain::ExplainArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp(lsp::LspArgs),
 }
 
 /// When to colour output.
@@ -80,6 +84,7 @@ pub fn run(args: Args) -> ExitCode {
         Command::Build(build_args) => build::run(build_args, color),
         Command::Check(check_args) => check::run(check_args, color),
         Command::Explain(explain_args) => explain::run(explain_args),
+        Command::Lsp(lsp_args) => lsp::run(lsp_args),
     }
 }
 
