@@ -59,17 +59,33 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Runs `f` on `snapshot` on the blocking pool.
+/// Starts `f` on `snapshot` on the blocking pool, at once. Snapshots must never wait in an
+/// async task that might not be polled: an edit blocks until every snapshot is dropped.
+pub fn spawn<T, F>(snapshot: Snapshot, f: F) -> tokio::task::JoinHandle<Outcome<T>>
+where
+    T: Send + 'static,
+    F: FnOnce(&Snapshot) -> T + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || catch(&snapshot, f))
+}
+
+/// How a spawned computation ended.
+pub async fn join<T>(handle: tokio::task::JoinHandle<Outcome<T>>) -> Outcome<T> {
+    match handle.await {
+        Ok(outcome) => outcome,
+        Err(error) => Outcome::Panicked(error.to_string()),
+    }
+}
+
+/// Runs `f` on `snapshot` on the blocking pool; dropping the future (a request the client
+/// cancelled) cancels the computation.
 pub async fn run<T, F>(snapshot: Snapshot, f: F) -> Outcome<T>
 where
     T: Send + 'static,
     F: FnOnce(&Snapshot) -> T + Send + 'static,
 {
     let guard = CancelOnDrop::new(&snapshot);
-    let joined = tokio::task::spawn_blocking(move || catch(&snapshot, f)).await;
+    let outcome = join(spawn(snapshot, f)).await;
     guard.disarm();
-    match joined {
-        Ok(outcome) => outcome,
-        Err(error) => Outcome::Panicked(error.to_string()),
-    }
+    outcome
 }

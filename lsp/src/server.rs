@@ -32,7 +32,8 @@ pub struct K8scServer {
 #[derive(Default)]
 struct PublishedDiagnostics {
     generation: AtomicU64,
-    published: tokio::sync::Mutex<BTreeMap<Uri, Vec<Diagnostic>>>,
+    /// Per file: its diagnostics and the document version they were computed for.
+    published: tokio::sync::Mutex<BTreeMap<Uri, (Vec<Diagnostic>, Option<i32>)>>,
 }
 
 /// The service to serve (with the custom `k8sc/…` requests) and its client socket.
@@ -108,11 +109,11 @@ impl K8scServer {
     /// Recomputes the project's diagnostics in the background and publishes what changed.
     fn schedule_diagnostics(&self) {
         let generation = self.diagnostics.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let snapshot = self.snapshot();
+        let computation = dispatch::spawn(self.snapshot(), features::diagnostics::collect);
         let client = self.client.clone();
         let state = self.diagnostics.clone();
         tokio::spawn(async move {
-            let outcome = dispatch::run(snapshot, features::diagnostics::collect).await;
+            let outcome = dispatch::join(computation).await;
             let files = match outcome {
                 Outcome::Done(files) => files,
                 // A newer edit cancelled this run; its own run publishes.
@@ -131,12 +132,10 @@ impl K8scServer {
             if state.generation.load(Ordering::SeqCst) != generation {
                 return;
             }
-            let mut next: BTreeMap<Uri, Vec<Diagnostic>> = BTreeMap::new();
-            let mut versions = BTreeMap::new();
-            for file in files {
-                versions.insert(file.uri.clone(), file.version);
-                next.insert(file.uri, file.diagnostics);
-            }
+            let next: BTreeMap<Uri, (Vec<Diagnostic>, Option<i32>)> = files
+                .into_iter()
+                .map(|f| (f.uri, (f.diagnostics, f.version)))
+                .collect();
             let cleared: Vec<Uri> = published
                 .keys()
                 .filter(|uri| !next.contains_key(*uri))
@@ -145,11 +144,12 @@ impl K8scServer {
             for uri in cleared {
                 client.publish_diagnostics(uri, Vec::new(), None).await;
             }
-            for (uri, diagnostics) in &next {
-                if published.get(uri) != Some(diagnostics) {
-                    let version = versions.get(uri).copied().flatten();
+            // Changed diagnostics, and every document edited since: its version is confirmed.
+            for (uri, entry) in &next {
+                if published.get(uri) != Some(entry) {
+                    let (diagnostics, version) = entry.clone();
                     client
-                        .publish_diagnostics(uri.clone(), diagnostics.clone(), version)
+                        .publish_diagnostics(uri.clone(), diagnostics, version)
                         .await;
                 }
             }

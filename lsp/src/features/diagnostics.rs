@@ -27,9 +27,13 @@ pub struct FileDiagnostics {
     pub diagnostics: Vec<lsp::Diagnostic>,
 }
 
-/// Every diagnostic of the project, by file (files without diagnostics are left out).
+/// Every diagnostic of the project, by file; files without diagnostics are left out, except open
+/// documents (an empty list confirms their current version is clean).
 pub fn collect(snapshot: &Snapshot) -> Vec<FileDiagnostics> {
     let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for path in snapshot.versions.keys() {
+        by_file.entry(path.as_str()).or_default();
+    }
     for diagnostic in project_diagnostics(&snapshot.db, snapshot.project) {
         by_file
             .entry(diagnostic.primary.file.as_str())
