@@ -27,13 +27,16 @@ pub struct K8scServer {
     watch_files: std::sync::atomic::AtomicBool,
 }
 
+/// A file's published diagnostics and the version of the document they were computed for.
+type Published = (Vec<Diagnostic>, Option<i32>);
+
 /// What was last published, so only changed files are published again, and stale runs never
 /// overwrite newer ones.
 #[derive(Default)]
 struct PublishedDiagnostics {
     generation: AtomicU64,
     /// Per file: its diagnostics and the document version they were computed for.
-    published: tokio::sync::Mutex<BTreeMap<Uri, (Vec<Diagnostic>, Option<i32>)>>,
+    published: tokio::sync::Mutex<BTreeMap<Uri, Published>>,
 }
 
 /// The service to serve (with the custom `k8sc/…` requests) and its client socket.
@@ -132,7 +135,7 @@ impl K8scServer {
             if state.generation.load(Ordering::SeqCst) != generation {
                 return;
             }
-            let next: BTreeMap<Uri, (Vec<Diagnostic>, Option<i32>)> = files
+            let next: BTreeMap<Uri, Published> = files
                 .into_iter()
                 .map(|f| (f.uri, (f.diagnostics, f.version)))
                 .collect();
