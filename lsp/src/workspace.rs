@@ -6,7 +6,7 @@ use crate::line_index::{Encoding, LineIndex};
 use crate::snapshot::Snapshot;
 use crate::uris::Paths;
 use k8sc_compiler::db::{Database, File, FileKind, Project};
-use salsa::Setter;
+use salsa::{Durability, Setter};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -97,7 +97,10 @@ impl Workspace {
                 let mut files = self.project.files(&self.db).clone();
                 files.push(file);
                 files.sort_by(|a, b| a.path(&self.db).cmp(b.path(&self.db)));
-                self.project.set_files(&mut self.db).to(files);
+                self.project
+                    .set_files(&mut self.db)
+                    .with_durability(Durability::MEDIUM)
+                    .to(files);
             }
         }
     }
@@ -112,7 +115,10 @@ impl Workspace {
             .copied()
             .filter(|f| f.path(&self.db) != display)
             .collect();
-        self.project.set_files(&mut self.db).to(kept);
+        self.project
+            .set_files(&mut self.db)
+            .with_durability(Durability::MEDIUM)
+            .to(kept);
     }
 
     /// A document was opened with this text.

@@ -8,7 +8,7 @@ use crate::lower::{app_context, stack_layers};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::rules::{lookup_decl, tier_layers};
 use crate::semantic::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
-use crate::semantic::structure::project_structure;
+use crate::semantic::structure::{project_structure, workload_place};
 use k8sc_grammar::DeclKind;
 
 /// A workload's stacked layers.
@@ -36,8 +36,14 @@ pub fn effective_workload<'db>(
         return None;
     };
     let file = decl.file(db);
-    let app = project_structure(db, project).app_of(file, decl.index(db));
-    let context = app.map(|a| app_context(db, project, DeclId::new(db, a.file, a.index)));
+    let place = workload_place(db, project, decl).as_ref();
+    let app = place.and_then(|p| {
+        project_structure(db, project)
+            .apps
+            .iter()
+            .find(|a| a.file == p.app_file && a.index == p.app_index)
+    });
+    let context = place.map(|p| app_context(db, project, DeclId::new(db, p.app_file, p.app_index)));
     let tier = match &spec.tier {
         Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
         None => context

@@ -19,7 +19,7 @@ use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
 use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec};
-use crate::semantic::structure::{AppEntry, project_structure};
+use crate::semantic::structure::{AppEntry, project_structure, workload_place};
 use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
 use k8sc_grammar::Span;
@@ -218,22 +218,15 @@ pub fn lower_workload_decl<'db>(
     decl: DeclId<'db>,
 ) -> LoweredWorkload {
     let mut out = LoweredWorkload::default();
-    let structure = project_structure(db, project);
     let file = decl.file(db);
-    let Some(&(app_index, workload_index)) = structure.locations.get(&(file, decl.index(db)))
-    else {
+    let Some(place) = workload_place(db, project, decl) else {
         return out;
     };
-    let Some(app_entry) = structure.apps.get(app_index) else {
-        return out;
-    };
-    let Some(entry) = app_entry.workloads.get(workload_index) else {
-        return out;
-    };
+    let entry = &place.entry;
     let DeclContent::Workload { kind, spec } = &check_decl(db, decl).content else {
         return out;
     };
-    let app_decl = DeclId::new(db, app_entry.file, app_entry.index);
+    let app_decl = DeclId::new(db, place.app_file, place.app_index);
     let context = app_context(db, project, app_decl);
     let tier = match &spec.tier {
         Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
@@ -317,46 +310,115 @@ pub fn stack_layers(
     effective
 }
 
+/// One app lowered: its IR with every workload and its rules, and the problems found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoweredApp {
+    /// The app's IR (workloads with errors are left out).
+    pub ir: AppIr,
+    /// Problems with the app's effective values, its workloads' and its quota.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The problems of one app found while lowering it: its own (policies, required policies), its
+/// workloads' (effective values, rule violations) and its quota at full scale. Needs no copy of
+/// the app's IR, so after an edit only the edited workload is lowered again and nothing is cloned.
+#[salsa::tracked(returns(ref))]
+pub fn app_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+) -> Vec<Diagnostic> {
+    let context = app_context(db, project, app);
+    let mut diagnostics = context.diagnostics.clone();
+    let Some(entry) = app_entry(db, project, app) else {
+        return diagnostics;
+    };
+    let mut workloads = Vec::new();
+    for workload in &entry.workloads {
+        let result =
+            lower_workload_decl(db, project, DeclId::new(db, workload.file, workload.index));
+        diagnostics.extend(result.diagnostics.iter().cloned());
+        workloads.extend(result.ir.as_ref());
+    }
+    workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    diagnostics.extend(capacity::check_quota(
+        &context.ir,
+        &workloads,
+        entry.name_span,
+    ));
+    diagnostics
+}
+
+fn app_entry<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> Option<&'db AppEntry> {
+    project_structure(db, project)
+        .apps
+        .iter()
+        .find(|a| a.file == app.file(db) && a.index == app.index(db))
+}
+
+/// Lowers one app (declared by `app`) with its workloads. Tracked per app, so an edit re-lowers
+/// only the app of the edited workload, and the other apps' results are reused as they are.
+#[salsa::tracked(returns(ref))]
+pub fn lower_app_decl<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> LoweredApp {
+    let context = app_context(db, project, app);
+    let diagnostics = app_diagnostics(db, project, app).clone();
+    let mut ir = context.ir.clone();
+    let Some(entry) = app_entry(db, project, app) else {
+        return LoweredApp { ir, diagnostics };
+    };
+    let mut lowered = Vec::new();
+    for workload in &entry.workloads {
+        let result =
+            lower_workload_decl(db, project, DeclId::new(db, workload.file, workload.index));
+        if let Some(workload_ir) = &result.ir {
+            ir.workloads.push(workload_ir.clone());
+            lowered.push(result);
+        }
+    }
+    ir.workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut app_rules: Vec<RuleInForce> = context
+        .tier
+        .map(|(f, i)| {
+            tier_layers(db, project, DeclId::new(db, f, i))
+                .rules
+                .clone()
+        })
+        .unwrap_or_default();
+    app_rules.extend(app_policies(db, project, app).rules.iter().cloned());
+    ir.rules = policy::rules_of_app(&app_rules, &lowered);
+    LoweredApp { ir, diagnostics }
+}
+
 /// Builds the IR of the whole project.
 #[salsa::tracked(returns(ref))]
 pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
-    let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
-    for entry in &structure.apps {
-        let app_decl = DeclId::new(db, entry.file, entry.index);
-        let context = app_context(db, project, app_decl);
-        diagnostics.extend(context.diagnostics.iter().cloned());
-        let mut app = context.ir.clone();
-        let mut lowered = Vec::new();
-        for workload in &entry.workloads {
-            let result =
-                lower_workload_decl(db, project, DeclId::new(db, workload.file, workload.index));
-            diagnostics.extend(result.diagnostics.iter().cloned());
-            if let Some(ir) = &result.ir {
-                app.workloads.push(ir.clone());
-                lowered.push(result);
-            }
-        }
-        app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut app_rules: Vec<RuleInForce> = context
-            .tier
-            .map(|(f, i)| {
-                tier_layers(db, project, DeclId::new(db, f, i))
-                    .rules
-                    .clone()
-            })
-            .unwrap_or_default();
-        app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
-        app.rules = policy::rules_of_app(&app_rules, &lowered);
-        diagnostics.extend(capacity::check_quota(&app, entry.name_span));
-        apps.push(app);
+    for entry in &project_structure(db, project).apps {
+        let lowered = lower_app_decl(db, project, DeclId::new(db, entry.file, entry.index));
+        diagnostics.extend(lowered.diagnostics.iter().cloned());
+        apps.push(lowered.ir.clone());
     }
-    report_shared_namespaces(&apps, &mut diagnostics);
+    report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
     Lowered {
         ir: ProjectIr { apps },
         diagnostics,
     }
+}
+
+/// The diagnostics of [`lower_project`], gathered from the per-app results without building the
+/// project's IR (what `check` and the language server need after each edit).
+#[salsa::tracked(returns(ref))]
+pub fn lowering_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut apps = Vec::new();
+    for entry in &project_structure(db, project).apps {
+        let app = DeclId::new(db, entry.file, entry.index);
+        diagnostics.extend(app_diagnostics(db, project, app).iter().cloned());
+        apps.push(&app_context(db, project, app).ir);
+    }
+    report_shared_namespaces(&apps, &mut diagnostics);
+    diagnostics
 }
 
 fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&TierLayers>) -> AppIr {
@@ -397,9 +459,9 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
 }
 
 /// Two apps in one namespace would both emit the Namespace and could clash on every name.
-fn report_shared_namespaces(apps: &[AppIr], diagnostics: &mut Vec<Diagnostic>) {
+fn report_shared_namespaces(apps: &[&AppIr], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &AppIr> = BTreeMap::new();
-    for app in apps {
+    for &app in apps {
         let namespace = app.namespace.value.as_str();
         let Some(first) = seen.get(namespace) else {
             seen.insert(namespace, app);
