@@ -9,6 +9,7 @@ use crate::line_index::Encoding;
 use crate::snapshot::Snapshot;
 use crate::workspace::Workspace;
 use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -67,6 +68,29 @@ impl K8scServer {
 
     fn snapshot(&self) -> Snapshot {
         self.lock().snapshot()
+    }
+
+    /// Applies a notification to the workspace. A panic is caught and logged: the notification
+    /// is dropped, the server carries on.
+    async fn edit<R>(&self, what: &str, f: impl FnOnce(&mut Workspace) -> R) -> Option<R> {
+        let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut self.lock())));
+        match outcome {
+            Ok(value) => Some(value),
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                self.client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("k8sc: `{what}` failed: {message}"),
+                    )
+                    .await;
+                None
+            }
+        }
     }
 
     /// Runs a request on a snapshot. Cancelled by an edit: run again on the new revision, unless
@@ -254,33 +278,39 @@ impl LanguageServer for K8scServer {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
-        self.lock()
-            .open(&document.uri, document.version, document.text);
+        self.edit("didOpen", |w| {
+            w.open(&document.uri, document.version, document.text)
+        })
+        .await;
         self.schedule_diagnostics();
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let document = params.text_document;
+        let changes = params.content_changes;
         let changed = self
-            .lock()
-            .change(&document.uri, document.version, params.content_changes);
-        if changed {
+            .edit("didChange", |w| {
+                w.change(&document.uri, document.version, changes)
+            })
+            .await;
+        if changed == Some(true) {
             self.schedule_diagnostics();
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.lock().close(&params.text_document.uri);
+        self.edit("didClose", |w| w.close(&params.text_document.uri))
+            .await;
         self.schedule_diagnostics();
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        {
-            let mut workspace = self.lock();
+        self.edit("didChangeWatchedFiles", |w| {
             for change in &params.changes {
-                workspace.disk_changed(&change.uri);
+                w.disk_changed(&change.uri);
             }
-        }
+        })
+        .await;
         self.schedule_diagnostics();
     }
 
