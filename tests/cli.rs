@@ -60,19 +60,24 @@ fn build_writes_the_tree_and_prints_a_summary() {
     let output = k8sc(&["build", &shop(), "--out", &out.to_string_lossy()]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let summary = stderr(&output);
-    assert!(summary.contains("built 32 resources"), "{summary}");
+    assert!(summary.contains("built 85 resources"), "{summary}");
     assert!(
         summary.contains("exception: shop/db is exempt from `production.replicas_min`"),
         "{summary}"
     );
-    assert!(
-        out.join("default/kyverno/policy-pinned-images.yaml")
-            .is_file()
-    );
     assert!(summary.contains(" ms"), "{summary}");
-    assert!(out.join("default/kubernetes/deployment-web.yaml").is_file());
-    assert!(out.join("default/kubernetes/Kustomization").is_file());
-    assert!(out.join("default/Kustomization").is_file());
+    for env in ["dev", "staging", "prod"] {
+        assert!(
+            out.join(env)
+                .join("kubernetes/deployment-web.yaml")
+                .is_file()
+        );
+        assert!(out.join(env).join("Kustomization").is_file());
+    }
+    assert!(out.join("prod/kyverno/policy-pinned-images.yaml").is_file());
+    assert!(out.join("argocd/application-shop-prod.yaml").is_file());
+    assert!(out.join("argocd/appproject-shop.yaml").is_file());
+
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -86,8 +91,8 @@ fn stdout_prints_one_stream_and_writes_nothing() {
         .expect("runs");
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let stream = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stream.matches("\n---\n").count() + 1, 32, "32 documents");
-    assert!(stream.starts_with("---\n# default/kubernetes/"));
+    assert_eq!(stream.matches("\n---\n").count() + 1, 85, "85 documents");
+    assert!(stream.starts_with("---\n# argocd/"));
     assert!(!stream.contains("Kustomization"));
     assert_eq!(
         std::fs::read_dir(&dir).expect("readable").count(),
@@ -242,5 +247,137 @@ fn an_allowed_violation_builds_and_the_summary_reports_it() {
         ),
         "{}",
         stderr(&output)
+    );
+}
+
+/// A scratch project with one unformatted file, one formatted file, and files `fmt` must skip.
+fn fmt_project(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::create_dir_all(dir.join("nested")).expect("mkdir");
+    std::fs::create_dir_all(dir.join(".hidden")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("target")).expect("mkdir");
+    std::fs::write(
+        dir.join("messy.k8s"),
+        "// web\nservice web {\n    image:\"x\"   // pinned later\n  probes {ready: http \"/r\"}\n}\n\n\n\nservice api { image: \"y\" }",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("nested/tidy.k8s"),
+        "service db {\n  image: \"z\"\n}\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join(".hidden/skip.k8s"), "service a {x:1}\n").expect("write");
+    std::fs::write(dir.join("target/skip.k8s"), "service a {x:1}\n").expect("write");
+    dir
+}
+
+#[test]
+fn fmt_check_lists_unformatted_files_and_writes_nothing() {
+    let dir = fmt_project("fmt-check");
+    let before = snapshot(&dir);
+    let output = k8sc(&["fmt", "--check", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let listed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.trim_end().ends_with("messy.k8s"), "{listed}");
+    assert!(stderr(&output).contains("1 of 2 files not formatted"));
+    assert_eq!(snapshot(&dir), before, "--check writes nothing");
+
+    let tidy = dir.join("nested/tidy.k8s");
+    let clean = k8sc(&["fmt", "--check", &tidy.to_string_lossy()]);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    assert!(clean.stdout.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fmt_rewrites_only_what_changes() {
+    let dir = fmt_project("fmt-write");
+    let tidy = dir.join("nested/tidy.k8s");
+    let tidy_modified = std::fs::metadata(&tidy).and_then(|m| m.modified()).ok();
+    let output = k8sc(&["fmt", &dir.to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("messy.k8s"))
+            .ok()
+            .as_deref(),
+        Some(
+            "// web\nservice web {\n  image: \"x\"  // pinned later\n  probes { ready: http \"/r\" }\n}\n\nservice api { image: \"y\" }\n"
+        )
+    );
+    assert_eq!(
+        std::fs::metadata(&tidy).and_then(|m| m.modified()).ok(),
+        tidy_modified,
+        "an already formatted file is not rewritten"
+    );
+    for skipped in [".hidden/skip.k8s", "target/skip.k8s"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(skipped)).ok().as_deref(),
+            Some("service a {x:1}\n"),
+            "{skipped} is skipped"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("readable")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("k8sc-fmt"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    let again = k8sc(&["fmt", "--check", &dir.to_string_lossy()]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fmt_refuses_files_with_syntax_errors_and_writes_nothing() {
+    let dir = fmt_project("fmt-broken");
+    std::fs::write(
+        dir.join("broken.k8s"),
+        "service web {\n  image: \"x\"\n  port http 8080\n}\n",
+    )
+    .expect("write");
+    let before = snapshot(&dir);
+    for args in [vec!["fmt"], vec!["fmt", "--check"]] {
+        let mut args = args;
+        let path = dir.to_string_lossy().into_owned();
+        args.push(&path);
+        let output = k8sc(&args);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let errors = stderr(&output);
+        assert!(errors.contains("[E0001] Error"), "{errors}");
+        assert!(errors.contains("broken.k8s:3:8"), "{errors}");
+        assert!(errors.contains("nothing formatted"), "{errors}");
+        assert_eq!(snapshot(&dir), before, "nothing is written");
+    }
+    let missing = k8sc(&["fmt", &dir.join("nope.k8s").to_string_lossy()]);
+    assert_eq!(code(&missing), 2, "I/O error");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn env_builds_a_subset_of_the_environments() {
+    let output = k8sc(&[
+        "build",
+        &shop(),
+        "--env",
+        "prod",
+        "--env",
+        "dev",
+        "--stdout",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let stream = String::from_utf8_lossy(&output.stdout);
+    assert!(stream.contains("# prod/kubernetes/deployment-web.yaml"));
+    assert!(stream.contains("# dev/kubernetes/deployment-web.yaml"));
+    assert!(!stream.contains("# staging/"));
+    // Argo CD still describes every environment.
+    assert!(stream.contains("# argocd/application-shop-staging.yaml"));
+    let unknown = k8sc(&["build", &shop(), "--env", "qa", "--stdout"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("dev, prod, staging"),
+        "{}",
+        stderr(&unknown)
     );
 }

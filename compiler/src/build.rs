@@ -4,9 +4,11 @@
 use crate::backends;
 use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{self, Diagnostic};
-use crate::lower::{lower_project, lowering_diagnostics};
-use crate::output::{DEFAULT_ENV, OutputTree, build_tree};
+pub use crate::lower::environments;
+use crate::lower::lower_env;
+use crate::output::{OutputTree, build_shared_tree, build_tree};
 use crate::semantic::decls::{DeclId, check_decl};
+use crate::semantic::envs::EnvKey;
 use crate::semantic::imports::{import_cycles, resolve_imports};
 use crate::semantic::resolve::{resolve_decl, unused_imports};
 use crate::semantic::rules::tier_cycles;
@@ -24,7 +26,7 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     all.extend(import_cycles(db, project).iter().cloned());
     all.extend(tier_cycles(db, project).iter().cloned());
     all.extend(project_structure(db, project).diagnostics.iter().cloned());
-    all.extend(lowering_diagnostics(db, project).iter().cloned());
+    all.extend(environment_diagnostics(db, project));
     suppress_covered_warnings(&mut all);
     diagnostics::sort(&mut all);
     all.dedup();
@@ -56,6 +58,56 @@ pub fn file_diagnostics(db: &dyn Db, project: Project, file: File) -> Vec<Diagno
         all.extend(unused_imports(db, project, file).iter().cloned());
     }
     all
+}
+
+/// The diagnostics of lowering every environment. One that every environment reports is reported
+/// once; one that only some report says in which.
+fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
+    let envs = environments(db, project);
+    let per_env: Vec<(&String, &Vec<Diagnostic>)> = envs
+        .iter()
+        .map(|env| {
+            (
+                env,
+                &lower_env(db, project, EnvKey::new(db, env.clone())).diagnostics,
+            )
+        })
+        .collect();
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for (_, diagnostics) in &per_env {
+        for diagnostic in diagnostics.iter() {
+            if out.iter().any(|d| same_problem(d, diagnostic)) {
+                continue;
+            }
+            let in_envs: Vec<&str> = per_env
+                .iter()
+                .filter(|(_, ds)| ds.contains(diagnostic))
+                .map(|(env, _)| env.as_str())
+                .collect();
+            // An exception needed in some environments is not unused in the others.
+            if diagnostic.code == crate::diagnostics::Code::UnusedAllow
+                && in_envs.len() < per_env.len()
+            {
+                continue;
+            }
+            let mut diagnostic = diagnostic.clone();
+            if in_envs.len() < per_env.len() {
+                let names: Vec<String> = in_envs.iter().map(|e| format!("`{e}`")).collect();
+                diagnostic = diagnostic.with_note(format!(
+                    "in environment{} {}",
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ));
+            }
+            out.push(diagnostic);
+        }
+    }
+    out
+}
+
+/// Two diagnostics about the same problem (one may carry an environment note).
+fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.code == b.code && a.message == b.message && a.primary == b.primary
 }
 
 /// A `:latest` warning on an image that a rule already reports is noise: drop it.
@@ -90,7 +142,10 @@ pub struct Exception {
 /// Every exception of the project, sorted, for the build summary.
 pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
     let mut out = Vec::new();
-    for app in &lower_project(db, project).ir.apps {
+    let lowered = environments(db, project)
+        .iter()
+        .map(|env| lower_env(db, project, EnvKey::new(db, env.clone())));
+    for app in lowered.flat_map(|l| &l.ir.apps) {
         for workload in &app.workloads {
             for (rule, reason) in &workload.exemptions {
                 out.push(Exception {
@@ -103,6 +158,7 @@ pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
         }
     }
     out.sort_by(|a, b| (&a.app, &a.workload, &a.rule).cmp(&(&b.app, &b.workload, &b.rule)));
+    out.dedup();
     out
 }
 
@@ -126,6 +182,13 @@ impl BuildResult {
 
 /// Checks the project and, if it has no errors, renders its output.
 pub fn build(db: &dyn Db, project: Project) -> BuildResult {
+    build_environments(db, project, &[])
+}
+
+/// Like [`build`], writing only the environments named in `only` (every one when empty); the
+/// Argo CD folder always describes every environment. Unknown names are the caller's to check
+/// against [`environments`].
+pub fn build_environments(db: &dyn Db, project: Project, only: &[String]) -> BuildResult {
     let diagnostics = project_diagnostics(db, project).clone();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return BuildResult {
@@ -134,12 +197,43 @@ pub fn build(db: &dyn Db, project: Project) -> BuildResult {
             tree: None,
         };
     }
-    let ir = &lower_project(db, project).ir;
-    let mut resources = backends::kubernetes::render(ir);
-    resources.extend(backends::kyverno::render(ir));
+    let several_apps = project_structure(db, project).apps.len() > 1;
+    let mut tree = OutputTree::default();
+    let mut outputs = Vec::new();
+    for env in environments(db, project) {
+        let ir = &lower_env(db, project, EnvKey::new(db, env.clone())).ir;
+        let mut resources = backends::kubernetes::render(ir);
+        resources.extend(backends::kyverno::render(ir));
+        let deployed: Vec<String> = ir
+            .apps
+            .iter()
+            .filter(|a| a.gitops.is_some())
+            .map(|a| a.name.clone())
+            .collect();
+        backends::argocd::waves::annotate(&mut resources, &deployed);
+        if only.is_empty() || only.contains(env) {
+            tree.extend(build_tree(env, &resources, several_apps));
+        }
+        outputs.push((env.as_str(), ir, resources));
+    }
+    let envs: Vec<backends::argocd::EnvOutput<'_>> = outputs
+        .iter()
+        .map(|(env, ir, resources)| backends::argocd::EnvOutput { env, ir, resources })
+        .collect();
+    let argocd = backends::argocd::render(&envs, several_apps);
+    tree.extend(build_shared_tree(
+        backends::Target::ArgoCd.folder(),
+        &argocd,
+    ));
+    if let Some(root) = backends::argocd::render_root(&envs) {
+        tree.extend(build_shared_tree(
+            backends::argocd::root::ROOT_FOLDER,
+            &[root],
+        ));
+    }
     BuildResult {
         diagnostics,
         exceptions: exceptions(db, project),
-        tree: Some(build_tree(DEFAULT_ENV, &resources)),
+        tree: Some(tree),
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::db::{Db, File};
 use crate::diagnostics::{Code, Diagnostic, Label};
-use k8sc_grammar::ParseResult;
+use k8sc_grammar::{ParseResult, SyntaxError};
 
 /// The syntax tree, syntax errors and comments of a file.
 #[salsa::tracked(returns(ref))]
@@ -17,19 +17,21 @@ pub fn syntax_diagnostics(db: &dyn Db, file: File) -> Vec<Diagnostic> {
     parse(db, file)
         .errors
         .iter()
-        .map(|error| {
-            let mut diagnostic = Diagnostic::new(Code::Syntax, &error.message, path, error.span);
-            if let Some(label) = &error.label {
-                diagnostic = diagnostic.with_label(label);
-            }
-            if let Some((span, message)) = &error.related {
-                diagnostic =
-                    diagnostic.with_secondary(Label::new(path, *span).with_message(message));
-            }
-            if let Some(help) = &error.help {
-                diagnostic = diagnostic.with_help(help);
-            }
-            diagnostic
-        })
+        .map(|error| syntax_error_diagnostic(path, error))
         .collect()
+}
+
+/// One syntax error of the file at display path `path` as an `E0001` diagnostic.
+pub fn syntax_error_diagnostic(path: &str, error: &SyntaxError) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(Code::Syntax, &error.message, path, error.span);
+    if let Some(label) = &error.label {
+        diagnostic = diagnostic.with_label(label);
+    }
+    if let Some((span, message)) = &error.related {
+        diagnostic = diagnostic.with_secondary(Label::new(path, *span).with_message(message));
+    }
+    if let Some(help) = &error.help {
+        diagnostic = diagnostic.with_help(help);
+    }
+    diagnostic
 }

@@ -24,6 +24,8 @@ fn language_reference_documents_every_field() {
         schema::POLICY_FIELDS,
         schema::QUOTA_FIELDS,
         schema::LIMIT_RANGE_FIELDS,
+        schema::GITOPS_FIELDS,
+        schema::SYNC_FIELDS,
     ];
     for table in tables {
         for field in table {

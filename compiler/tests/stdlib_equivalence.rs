@@ -78,8 +78,8 @@ fn check(header: &str, rule: &str, must_fail: bool, workload: &str) {
 }
 
 const PRODUCTION: &str = "import std.tiers.production\napp shop { tier: production }";
-const ENTERPRISE: &str = "import std.tiers.enterprise\nimport std.policies.{trusted_registries}\napp shop {\n  tier: enterprise\n  team: ops\n  labels { cost-center: \"cc-1\" }\n  policies: [trusted_registries([\"ghcr.io/acme\"])]\n}";
-const MULTICLUSTER: &str = "import std.tiers.multicluster\nimport std.policies.{trusted_registries}\napp shop {\n  tier: multicluster\n  team: ops\n  labels { cost-center: \"cc-1\" }\n  policies: [trusted_registries([\"ghcr.io/acme\"])]\n}";
+const ENTERPRISE: &str = "import std.tiers.enterprise\nimport std.policies.{trusted_registries}\napp shop {\n  tier: enterprise\n  team: ops\n  gitops: argocd { repo: \"https://github.com/acme/platform.git\", path: \"deploy/shop\" }\n  labels { cost-center: \"cc-1\" }\n  policies: [trusted_registries([\"ghcr.io/acme\"])]\n}";
+const MULTICLUSTER: &str = "import std.tiers.multicluster\nimport std.policies.{trusted_registries}\napp shop {\n  tier: multicluster\n  team: ops\n  gitops: argocd { repo: \"https://github.com/acme/platform.git\", path: \"deploy/shop\" }\n  labels { cost-center: \"cc-1\" }\n  policies: [trusted_registries([\"ghcr.io/acme\"])]\n}";
 
 /// An app that uses one policy of the library (`name` or `name(arguments)`).
 fn library(policy: &str) -> String {

@@ -35,7 +35,8 @@ pub fn comments(text: &str) -> Vec<Comment> {
 }
 
 /// The `///` lines directly above `offset` (only whitespace between them), joined with newlines
-/// and stripped of the slashes and one leading space.
+/// and stripped of the slashes, one leading space and trailing whitespace (so a CRLF file's doc
+/// comments carry no `\r`, and formatting never changes them).
 pub(crate) fn doc_comment_before(
     text: &str,
     comments: &[Comment],
@@ -50,7 +51,7 @@ pub(crate) fn doc_comment_before(
         if !gap.chars().all(char::is_whitespace) || newlines > 1 || !comment.is_doc() {
             break;
         }
-        let line = &comment.text[3..];
+        let line = comment.text[3..].trim_end();
         lines.push(line.strip_prefix(' ').unwrap_or(line));
         cursor = comment.span.start as usize;
     }
@@ -73,6 +74,17 @@ mod tests {
         assert_eq!(
             doc_comment_before(text, &all, offset).as_deref(),
             Some("The web tier.\nSecond line.")
+        );
+    }
+
+    #[test]
+    fn doc_comment_lines_lose_trailing_whitespace_and_carriage_returns() {
+        let text = "/// One.  \r\n/// Two.\r\nservice web {}";
+        let all = comments(text);
+        let offset = text.find("service").unwrap_or(0);
+        assert_eq!(
+            doc_comment_before(text, &all, offset).as_deref(),
+            Some("One.\nTwo.")
         );
     }
 

@@ -11,7 +11,7 @@ pub(crate) enum RegionKind {
     Code,
     /// A `"…"` or `"""…"""` literal, quotes included.
     Str,
-    /// A `//` comment (up to, not including, the newline) or a `/* … */` comment.
+    /// A `//` comment (up to, not including, the newline) or a `/* … */` comment (which nests).
     Comment,
 }
 
@@ -51,8 +51,7 @@ pub(crate) fn regions(text: &str) -> Vec<Region> {
             let end = find_from(bytes, i, b"\n").unwrap_or(bytes.len());
             (RegionKind::Comment, end)
         } else if rest.starts_with(b"/*") {
-            let end = find_from(bytes, i + 2, b"*/").map_or(bytes.len(), |e| e + 2);
-            (RegionKind::Comment, end)
+            (RegionKind::Comment, block_comment_end(bytes, i + 2))
         } else if rest.starts_with(b"\"\"\"") {
             let end = find_from(bytes, i + 3, b"\"\"\"").map_or(bytes.len(), |e| e + 3);
             (RegionKind::Str, end)
@@ -69,6 +68,27 @@ pub(crate) fn regions(text: &str) -> Vec<Region> {
     }
     push(RegionKind::Code, code_start, bytes.len());
     out
+}
+
+/// The end of a block comment whose `/*` ends just before `i`: after its matching `*/` (block
+/// comments nest, as in the grammar), or the end of the text if it is unterminated.
+fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
+    let mut depth = 1usize;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"*/") {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else if bytes[i..].starts_with(b"/*") {
+            depth += 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
 }
 
 /// The end of a one-line string starting after its opening quote: after the closing quote, or at
@@ -126,6 +146,21 @@ mod tests {
         assert_eq!(
             kinds("\"abc\nd"),
             vec![(RegionKind::Str, "\"abc"), (RegionKind::Code, "\nd")]
+        );
+    }
+
+    #[test]
+    fn block_comments_nest_as_in_the_grammar() {
+        assert_eq!(
+            kinds("/* a /* b */ c */x"),
+            vec![
+                (RegionKind::Comment, "/* a /* b */ c */"),
+                (RegionKind::Code, "x")
+            ]
+        );
+        assert_eq!(
+            kinds("/* a /* b */"),
+            vec![(RegionKind::Comment, "/* a /* b */")]
         );
     }
 

@@ -2,11 +2,13 @@
 //!
 //! [`parse`] never fails: it always returns a [`SourceFile`] plus the syntax errors it found,
 //! recovering at declaration and field level so that one broken declaration leaves the others
-//! intact for the checker and the language server. This crate knows nothing of salsa, of the
-//! checker's types, or of LSP.
+//! intact for the checker and the language server. [`format`](mod@format) writes a file in the
+//! canonical layout (`k8sc fmt`). This crate knows nothing of salsa, of the checker's types, or of
+//! LSP.
 
 pub mod ast;
 mod comments;
+pub mod format;
 mod lexical;
 mod nesting;
 mod parser;

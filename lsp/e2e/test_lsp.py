@@ -191,27 +191,35 @@ async def test_completion(client: LanguageClient):
 
 
 async def test_formatting(client: LanguageClient):
+    """The same formatter as `k8sc fmt`: the edit turns the buffer into what `k8sc fmt` writes."""
     uri = open_doc(client)
-    params = types.DocumentFormattingParams(
+    path = client.workspace_path / "app.k8s"
+    messy = path.read_text().replace("  namespace: shop", "     namespace:    shop")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=messy)],
+    ))
+    assert client.initialize_result.capabilities.document_formatting_provider
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         options=types.FormattingOptions(tab_size=2, insert_spaces=True),
-    )
-    if client.initialize_result.capabilities.document_formatting_provider:
-        edits = await client.text_document_formatting_async(params)
-        assert edits is not None
-    else:
-        # Not advertised until `k8sc fmt`'s formatter lands: the request says so.
-        with pytest.raises(JsonRpcException, match="formatting is not available"):
-            await client.text_document_formatting_async(params)
+    ))
+    assert len(edits) == 1
+    path.write_text(messy)
+    subprocess.run([K8SC, "fmt", str(path)], check=True, capture_output=True)
+    assert edits[0].new_text == path.read_text()
 
 
 async def test_preview_and_semantic_tokens_and_inlay_hints(client: LanguageClient):
     uri = open_doc(client)
+    at = position_of(client, "service web", 9)
     preview = await client.protocol.send_request_async(
-        "k8sc/preview", {"textDocument": {"uri": uri}, "position": {"line": 17, "character": 3}}
+        "k8sc/preview",
+        {"textDocument": {"uri": uri}, "position": {"line": at.line, "character": at.character}},
     )
-    assert preview.title == "service `web`"
-    assert "kind: Deployment" in preview.yaml and "kind: HorizontalPodAutoscaler" in preview.yaml
+    # The shop declares environments: the editor shows the first, `dev` (one replica, no HPA).
+    assert preview.title == "service `web` in environment `dev`"
+    assert "kind: Deployment" in preview.yaml and "kind: HTTPRoute" in preview.yaml
     tokens = await client.text_document_semantic_tokens_full_async(
         types.SemanticTokensParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
@@ -222,7 +230,8 @@ async def test_preview_and_semantic_tokens_and_inlay_hints(client: LanguageClien
                                                 end=types.Position(line=200, character=0)))
     )
     labels = ["".join(p.value for p in h.label) for h in hints]
-    assert any("from tier production" in label for label in labels), labels
+    # In `dev` (the first environment) the shop runs on tier foundation.
+    assert any(label.endswith("from tier foundation") for label in labels), labels
 
 
 async def test_cancellation_under_rapid_edits(client: LanguageClient):

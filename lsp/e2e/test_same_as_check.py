@@ -25,7 +25,7 @@ MUTATIONS = [
     ("invalid name", "service api {", "service API {"),
     ("invalid image", '"ghcr.io/acme/web:2.3.1"', '"ghcr.io/acme/web::2.3.1"'),
     ("invalid cron", '"0 2 * * *"', '"0 25 * * *"'),
-    ("literal secret", "DATABASE_URL: secret db-credentials.url     //", 'DATABASE_URL: "postgres://u:hunter2@db/x"     //'),
+    ("literal secret", "DATABASE_URL: secret db-credentials.url", 'DATABASE_URL: "postgres://u:hunter2@db/x"'),
     ("limit below request", "cpu: 500m..2", "cpu: 2..500m"),
     ("rule violation", "replicas: 2..6", "replicas: 1"),
     ("unpinned image", '"ghcr.io/acme/report:1.0.0"', '"ghcr.io/acme/report:latest"'),

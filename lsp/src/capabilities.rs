@@ -66,6 +66,8 @@ pub fn server(utf8: bool) -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: features::formatting::AVAILABLE.then_some(OneOf::Left(true)),
+        document_range_formatting_provider: features::formatting::AVAILABLE
+            .then_some(OneOf::Left(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 legend: features::semantic_tokens::legend(),

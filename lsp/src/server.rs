@@ -418,6 +418,20 @@ impl LanguageServer for K8scServer {
         .map_err(Error::invalid_params)
     }
 
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let key = uri.clone();
+        let range = params.range;
+        self.request("rangeFormatting", Some(&key), move |s| {
+            features::formatting::format_in_range(s, &uri, range)
+        })
+        .await?
+        .map_err(Error::invalid_params)
+    }
+
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,

@@ -374,11 +374,24 @@ fn preview_renders_a_workloads_resources() {
 }
 
 #[test]
-fn formatting_is_not_offered_until_the_formatter_lands() {
-    let snapshot = shop().snapshot();
-    if features::formatting::AVAILABLE {
-        assert!(features::formatting::format(&snapshot, &uri("app.k8s")).is_ok());
-    } else {
-        assert!(features::formatting::format(&snapshot, &uri("app.k8s")).is_err());
-    }
+fn formatting_is_k8sc_fmts() {
+    let text =
+        "app shop {\n    namespace:   shop\n}\n\n\n\nservice web { image: \"nginx:1.27.1\" }\n";
+    let snapshot = workspace(&[("app.k8s", text)]).snapshot();
+    let edits = features::formatting::format(&snapshot, &uri("app.k8s"))
+        .expect("formats")
+        .expect("edits");
+    let expected = k8sc_grammar::format::format_source(text).expect("formats");
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].new_text, expected);
+    let broken = workspace(&[("app.k8s", "app shop {\n  namespace shop\n}\n")]).snapshot();
+    assert!(features::formatting::format(&broken, &uri("app.k8s")).is_err());
+    let range = Range::new(Position::new(6, 0), Position::new(6, 3));
+    let partial = features::formatting::format_in_range(&snapshot, &uri("app.k8s"), range)
+        .expect("formats")
+        .unwrap_or_default();
+    assert!(
+        partial.iter().all(|e| e.range.start.line >= 6),
+        "{partial:?}"
+    );
 }

@@ -1,11 +1,15 @@
-//! `k8sc build`: check, then write the manifests (or print them with `--stdout`).
+//! `k8sc build`: check, then write the manifests (or print them with `--stdout`, or compare them
+//! with what is on disk with `--check`).
 
 use super::report::{ProjectSources, print_diagnostics};
 use clap::Args;
-use k8sc_compiler::build::build;
+use k8sc_compiler::build::{build_environments, environments};
+use k8sc_compiler::output::OutputTree;
+use k8sc_compiler::output::compare::compare;
+use k8sc_compiler::output::disk::{Folder, read_folder};
 use k8sc_compiler::output::writer::write_tree;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -20,33 +24,60 @@ pub struct BuildArgs {
     /// Print every resource as one YAML stream instead of writing files.
     #[arg(long, conflicts_with = "out")]
     stdout: bool,
+    /// Write nothing: compare OUT with what the build would write, list every added, removed,
+    /// changed or foreign file, and exit 1 if there is any (the CI drift guard).
+    #[arg(long, conflicts_with = "stdout")]
+    check: bool,
     /// Fail (exit 1, write nothing) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Build only this environment (repeatable); every environment by default.
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
 }
 
 /// Runs `k8sc build`.
 pub fn run(args: BuildArgs, color: bool) -> ExitCode {
     let started = Instant::now();
-    let (_, db, project) = match super::open_project(args.path) {
+    let (path, db, project) = match super::open_project(args.path) {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let result = build(&db, project);
+    let known = environments(&db, project);
+    if let Some(unknown) = args.envs.iter().find(|e| !known.contains(e)) {
+        eprintln!(
+            "error: no environment `{unknown}`; the project's environments are: {}",
+            known.join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let result = build_environments(&db, project, &args.envs);
     print_diagnostics(
         &result.diagnostics,
         &ProjectSources::new(&db, project),
         color,
     );
+    let outcome = if args.check {
+        "cannot compare the output"
+    } else {
+        "nothing written"
+    };
     let Some(tree) = result.tree.as_ref() else {
-        eprintln!("k8sc: nothing written: fix the errors above");
+        eprintln!("k8sc: {outcome}: fix the errors above");
         return ExitCode::from(1);
     };
     if args.deny_warnings && !result.diagnostics.is_empty() {
-        eprintln!("k8sc: nothing written: warnings are denied (--deny-warnings)");
+        eprintln!("k8sc: {outcome}: warnings are denied (--deny-warnings)");
         return ExitCode::from(1);
     }
     super::report::print_exceptions(&result.exceptions);
+    if args.check {
+        let mut rebuild = format!("k8sc build {} --out {}", path.display(), args.out.display());
+        for env in &args.envs {
+            rebuild.push_str(&format!(" --env {env}"));
+        }
+        return check_drift(&args.out, tree, &rebuild);
+    }
     if args.stdout {
         let mut stdout = std::io::stdout().lock();
         if stdout
@@ -75,4 +106,51 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         started.elapsed().as_millis()
     );
     ExitCode::SUCCESS
+}
+
+/// `k8sc build --check`: compares `tree` with the folder `out` and reports every difference;
+/// writes nothing; `rebuild` is the command that would bring `out` up to date. Exit status 0
+/// identical, 1 different, 2 the folder cannot be read.
+fn check_drift(out: &Path, tree: &OutputTree, rebuild: &str) -> ExitCode {
+    let on_disk = if std::fs::symlink_metadata(out).is_err() {
+        Folder::default()
+    } else if !out.is_dir() {
+        eprintln!("error: `{}` is not a folder", out.display());
+        return ExitCode::from(2);
+    } else {
+        match read_folder(out) {
+            Ok(folder) => folder,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let drift = compare(tree, &on_disk);
+    let out_name = out.display().to_string();
+    if drift.is_clean() {
+        eprintln!(
+            "k8sc: `{out_name}` is up to date ({} files)",
+            tree.files.len()
+        );
+        return ExitCode::SUCCESS;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let header = format!("k8sc: `{out_name}` does not match the sources:\n");
+    if stdout
+        .write_all(header.as_bytes())
+        .and_then(|()| stdout.write_all(drift.render(&out_name).as_bytes()))
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(2);
+    }
+    let mut advice = format!("k8sc: run `{rebuild}` and commit the result");
+    if !drift.foreign.is_empty() {
+        advice.push_str(
+            "; first move away the files not generated by k8sc (it will not replace a folder holding them)",
+        );
+    }
+    eprintln!("{advice}");
+    ExitCode::from(1)
 }

@@ -3,8 +3,8 @@
 use super::report::{ProjectSources, print_diagnostics};
 use clap::{Args, ValueEnum};
 use k8sc_compiler::build::{exceptions, project_diagnostics};
-use k8sc_compiler::diagnostics::to_json;
-use std::path::PathBuf;
+use k8sc_compiler::diagnostics::{to_github, to_json};
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `k8sc check`.
@@ -27,6 +27,9 @@ enum Format {
     Human,
     /// One JSON document on stdout.
     Json,
+    /// GitHub Actions workflow commands on stdout (`::error file=…,line=…::…`), which the
+    /// runner shows as annotations on the pull request. Run from the repository root.
+    Github,
 }
 
 /// Runs `k8sc check`.
@@ -48,6 +51,14 @@ pub fn run(args: CheckArgs, color: bool) -> ExitCode {
             }
         }
         Format::Json => println!("{}", to_json(diagnostics, &sources)),
+        Format::Github => {
+            let cwd = std::env::current_dir().ok();
+            let prefix = annotation_prefix(&project_root(&path), cwd.as_deref());
+            print!("{}", to_github(diagnostics, &sources, &prefix));
+            if diagnostics.is_empty() {
+                eprintln!("k8sc: {} checked, no problems", path.display());
+            }
+        }
     }
     let errors = diagnostics.iter().any(|d| d.is_error());
     let failing = errors || (args.deny_warnings && !diagnostics.is_empty());
@@ -55,5 +66,74 @@ pub fn run(args: CheckArgs, color: bool) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The folder the project's file paths are relative to: `path` itself, or a file's folder.
+fn project_root(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+}
+
+/// `root` as a prefix for annotation paths, which GitHub wants relative to the repository root:
+/// relative to the working directory `cwd` when it is inside it, normalised, with `/` separators
+/// and a final `/` (empty for the working directory itself).
+fn annotation_prefix(root: &Path, cwd: Option<&Path>) -> String {
+    let root = match cwd {
+        Some(cwd) if root.is_absolute() => root.strip_prefix(cwd).unwrap_or(root),
+        _ => root,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for component in root.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::ParentDir if parts.last().is_some_and(|p| p != "..") => {
+                parts.pop();
+            }
+            Component::ParentDir => parts.push("..".to_string()),
+            Component::RootDir | Component::Prefix(_) => absolute = true,
+            Component::CurDir => {}
+        }
+    }
+    let mut prefix = if absolute {
+        "/".to_string()
+    } else {
+        String::new()
+    };
+    for part in parts {
+        prefix.push_str(&part);
+        prefix.push('/');
+    }
+    prefix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::annotation_prefix;
+    use std::path::Path;
+
+    #[test]
+    fn annotation_paths_are_relative_to_the_working_directory() {
+        let cwd = Some(Path::new("/repo"));
+        assert_eq!(annotation_prefix(Path::new("."), cwd), "");
+        assert_eq!(annotation_prefix(Path::new(""), cwd), "");
+        assert_eq!(
+            annotation_prefix(Path::new("./deploy/app/"), cwd),
+            "deploy/app/"
+        );
+        assert_eq!(annotation_prefix(Path::new("a/../b"), cwd), "b/");
+        assert_eq!(annotation_prefix(Path::new("../other"), cwd), "../other/");
+        assert_eq!(
+            annotation_prefix(Path::new("/repo/apps/shop"), cwd),
+            "apps/shop/"
+        );
+        assert_eq!(
+            annotation_prefix(Path::new("/elsewhere/x"), cwd),
+            "/elsewhere/x/"
+        );
     }
 }

@@ -2,7 +2,10 @@
 
 mod build;
 mod check;
+mod diff;
 mod explain;
+mod fmt;
+mod git;
 mod lsp;
 mod report;
 
@@ -16,6 +19,12 @@ Examples:
   k8sc build app.k8s --stdout            print every resource as one YAML stream
   k8sc check examples/shop               report errors and warnings, write nothing
   k8sc check . --format json             diagnostics for CI tools
+  k8sc check . --format github           annotations for GitHub Actions
+  k8sc build . --check --out deploy      fail if deploy/ is not what a build would write
+  k8sc diff old-out out                  what changed, resource by resource
+  k8sc diff --against origin/main        what this branch changes in the output
+  k8sc fmt                               format every .k8s file under .
+  k8sc fmt --check examples stdlib       list the files that are not formatted
   k8sc explain E0004                     what an error code means and how to fix it
   k8sc lsp                               the language server, for editors";
 
@@ -34,7 +43,7 @@ pub struct Args {
 enum Command {
     /// Check a project and write its manifests.
     #[command(
-        after_help = "Exit status: 0 built, 1 the project has errors (nothing is written), 2 usage or I/O error."
+        after_help = "Exit status: 0 built (with --check: OUT is up to date), 1 the project has errors (nothing is written) or, with --check, OUT differs, 2 usage or I/O error."
     )]
     Build(build::BuildArgs),
     /// Check a project without writing anything.
@@ -42,8 +51,19 @@ enum Command {
         after_help = "Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error."
     )]
     Check(check::CheckArgs),
+    /// Compare two outputs resource by resource: `k8sc diff OLD NEW` or
+    /// `k8sc diff --against GIT_REV [PATH]`.
+    #[command(
+        after_help = "Exit status: 0 no differences, 1 differences, 2 usage or I/O error, unreadable manifests, or a build with errors."
+    )]
+    Diff(diff::DiffArgs),
     /// Explain a diagnostic code, e.g. `k8sc explain E0004`.
     Explain(explain::ExplainArgs),
+    /// Rewrite .k8s files in the canonical layout (or, with --check, list those that are not).
+    #[command(
+        after_help = "Exit status: 0 formatted (with --check: nothing to change), 1 syntax errors (nothing is written) or, with --check, files to format, 2 usage or I/O error."
+    )]
+    Fmt(fmt::FmtArgs),
     /// Run the language server on stdin/stdout (for editors).
     Lsp(lsp::LspArgs),
 }
@@ -83,7 +103,9 @@ pub fn run(args: Args) -> ExitCode {
     match args.command {
         Command::Build(build_args) => build::run(build_args, color),
         Command::Check(check_args) => check::run(check_args, color),
+        Command::Diff(diff_args) => diff::run(diff_args, color),
         Command::Explain(explain_args) => explain::run(explain_args),
+        Command::Fmt(fmt_args) => fmt::run(fmt_args, color),
         Command::Lsp(lsp_args) => lsp::run(lsp_args),
     }
 }

@@ -1,4 +1,5 @@
-//! The effective values of a workload and where each was written: its own values over its app's
+//! The effective values of a workload and where each was written (in the editor's environment,
+//! [`super::editor_env`]): the environment's override over its own values over its app's
 //! `defaults` over its tier's (nearest tier first) — the stack lowering starts from
 //! ([`crate::lower::stack_layers`]) — available even while the workload has errors, for hovers
 //! and inlay hints.
@@ -6,6 +7,7 @@
 use crate::db::{Db, Project};
 use crate::lower::{app_context, stack_layers};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
+use crate::semantic::envs::env_layers;
 use crate::semantic::rules::{lookup_decl, tier_layers};
 use crate::semantic::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
 use crate::semantic::structure::{project_structure, workload_place};
@@ -36,6 +38,7 @@ pub fn effective_workload<'db>(
         return None;
     };
     let file = decl.file(db);
+    let env = super::editor_env(db, project);
     let place = workload_place(db, project, decl).as_ref();
     let app = place.and_then(|p| {
         project_structure(db, project)
@@ -43,8 +46,19 @@ pub fn effective_workload<'db>(
             .iter()
             .find(|a| a.file == p.app_file && a.index == p.app_index)
     });
-    let context = place.map(|p| app_context(db, project, DeclId::new(db, p.app_file, p.app_index)));
-    let tier = match &spec.tier {
+    let app_decl = place.map(|p| DeclId::new(db, p.app_file, p.app_index));
+    let context = app_decl.map(|a| app_context(db, project, a, env));
+    let env_override = app_decl.zip(place).and_then(|(a, p)| {
+        env_layers(db, project, a, env)
+            .workloads
+            .get(&p.entry.k8s_name)
+            .cloned()
+    });
+    let tier = match env_override
+        .as_ref()
+        .and_then(|o| o.tier.clone())
+        .or(spec.tier.clone())
+    {
         Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
         None => context
             .and_then(|c| c.tier)
@@ -56,7 +70,7 @@ pub fn effective_workload<'db>(
         kind: *kind,
         app: app.map(|a| a.name.clone()),
         tier: layers.map(|l| l.name.clone()),
-        spec: stack_layers(spec, *kind, app_defaults, layers),
+        spec: stack_layers(spec, *kind, env_override, app_defaults, layers),
     })
 }
 

@@ -10,3 +10,16 @@ pub mod effective;
 pub mod locate;
 pub mod navigation;
 pub mod preview;
+
+use crate::db::{Db, Project};
+use crate::semantic::envs::EnvKey;
+
+/// The environment editor queries show: the project's first (`default` without environments),
+/// the one `lower_project` builds.
+pub fn editor_env(db: &dyn Db, project: Project) -> EnvKey<'_> {
+    let first = crate::lower::environments(db, project)
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::output::DEFAULT_ENV.to_string());
+    EnvKey::new(db, first)
+}

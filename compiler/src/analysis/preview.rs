@@ -33,7 +33,11 @@ pub struct Preview {
 pub fn preview(db: &dyn Db, project: Project, file: File, index: u32) -> Option<Preview> {
     let decl = parse(db, file).file.decls().nth(index as usize)?;
     let name = decl.name.as_ref().map_or("", |n| n.name.as_str());
-    let title = format!("{} `{name}`", decl.kind.keyword());
+    let env = super::editor_env(db, project);
+    let title = match env.name(db).as_str() {
+        crate::output::DEFAULT_ENV => format!("{} `{name}`", decl.kind.keyword()),
+        env => format!("{} `{name}` in environment `{env}`", decl.kind.keyword()),
+    };
     let resources = match decl.kind {
         kind if kind.is_workload() => workload_resources(db, project, file, index),
         DeclKind::App => app_resources(db, project, file, index),
@@ -94,12 +98,13 @@ fn workload_resources(
     let app = structure
         .app_of(file, index)
         .ok_or("this workload belongs to no app")?;
-    let lowered = lower_workload_decl(db, project, DeclId::new(db, file, index));
+    let env = super::editor_env(db, project);
+    let lowered = lower_workload_decl(db, project, DeclId::new(db, file, index), env);
     let ir = lowered
         .ir
         .clone()
         .ok_or("this workload has errors: fix them to see what it compiles to")?;
-    let context = app_context(db, project, DeclId::new(db, app.file, app.index));
+    let context = app_context(db, project, DeclId::new(db, app.file, app.index), env);
     let name = ir.name.clone();
     let single = ProjectIr {
         apps: vec![AppIr {

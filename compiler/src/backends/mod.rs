@@ -1,5 +1,6 @@
 //! Backends: each turns the IR into documents for one target. They read only the IR.
 
+pub mod argocd;
 pub mod kubernetes;
 pub mod kyverno;
 
@@ -10,6 +11,8 @@ pub enum Target {
     Kubernetes,
     /// Kyverno policies enforcing the app's rules at admission.
     Kyverno,
+    /// Argo CD projects and applications (one folder for every environment).
+    ArgoCd,
 }
 
 impl Target {
@@ -18,6 +21,7 @@ impl Target {
         match self {
             Target::Kubernetes => "kubernetes",
             Target::Kyverno => "kyverno",
+            Target::ArgoCd => "argocd",
         }
     }
 }

@@ -72,6 +72,9 @@ codes! {
     PolicyArguments = "E0026", Error, "policy used with the wrong arguments";
     UnenforceableRule = "E0027", Error, "rule cannot be enforced in the cluster";
     MissingPolicy = "E0028", Error, "the tier requires the app to use a policy";
+    UnknownEnvPath = "E0040", Error, "environment override of something that does not exist";
+    EnvCycle = "E0041", Error, "environments extend each other in a cycle";
+    GitOpsRequired = "E0042", Error, "the tier requires GitOps, and the app declares none";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
     NoReadinessProbe = "W0003", Warning, "service without a readiness probe";

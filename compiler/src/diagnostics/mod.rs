@@ -6,10 +6,12 @@
 //! as quick fixes.
 
 mod code;
+mod github;
 mod json;
 mod render;
 
 pub use code::Code;
+pub use github::{escape_data, escape_property, to_github};
 pub use json::to_json;
 pub use render::{SourceLookup, render, render_all};
 

@@ -52,6 +52,12 @@ pub struct AppIr {
     pub limit_range: Option<Sourced<LimitRangeIr>>,
     /// The tier rules and policies in force, sorted by name.
     pub rules: Vec<RuleIr>,
+    /// The environment this IR is for.
+    pub env: String,
+    /// The cluster the environment deploys to (its API server URL), if declared.
+    pub cluster: Option<Sourced<String>>,
+    /// How Argo CD deploys the app, if it does.
+    pub gitops: Option<Sourced<crate::semantic::gitops::GitOps>>,
     /// The workloads, sorted by name.
     pub workloads: Vec<WorkloadIr>,
 }

@@ -15,6 +15,7 @@ use crate::ir::WorkloadIr;
 use crate::ir::policy::ExemptionIr;
 use crate::ir::{AppIr, ProjectIr};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
+use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
@@ -93,13 +94,21 @@ pub struct AppContext {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The context of the app declared by `app`.
+/// The context of the app declared by `app`, in environment `env`.
 #[salsa::tracked(returns(ref))]
-pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> AppContext {
-    let spec = match &check_decl(db, app).content {
+pub fn app_context<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> AppContext {
+    let declared = match &check_decl(db, app).content {
         DeclContent::App(spec) => (**spec).clone(),
         _ => AppSpec::default(),
     };
+    let env_layers = env_layers(db, project, app, env);
+    // The environment's overrides win over the app's own values.
+    let spec = env_layers.app.clone().overlay(declared);
     let structure = project_structure(db, project);
     let entry = structure
         .apps
@@ -110,7 +119,7 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
         .as_ref()
         .and_then(|t| lookup_decl(db, project, app.file(db), &t.value, DeclKind::Tier));
     let layers = tier.map(|t| tier_layers(db, project, t));
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = env_layers.diagnostics.clone();
     let policies = app_policies(db, project, app);
     diagnostics.extend(policies.diagnostics.iter().cloned());
     if let Some(layers) = layers {
@@ -120,6 +129,23 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
             || entry.map_or(Span::default(), |e| e.name_span),
             |t| t.origin.span,
         );
+        if let Some((tier_name, file, span)) = &layers.require_gitops
+            && spec.gitops.is_none()
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::GitOpsRequired,
+                    format!("tier `{tier_name}` requires the app to be deployed by GitOps"),
+                    &path,
+                    at,
+                )
+                .with_label(format!("the app's tier: `{}`", layers.name))
+                .with_secondary(Label::new(&**file, *span).with_message("required here"))
+                .with_help(
+                    "add `gitops: argocd { repo: \"https://…\", path: \"deploy/APP\" }` to the app",
+                ),
+            );
+        }
         for (required, tier_name, file, span) in &layers.require_policies {
             if spec.policies.iter().any(|p| &p.name == required) {
                 continue;
@@ -148,11 +174,15 @@ pub fn app_context<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> 
                 file: app.file(db),
                 index: app.index(db),
                 workloads: Vec::new(),
+                envs: Vec::new(),
             };
             &fallback
         }
     };
-    let ir = lower_app(db, entry, &spec, layers);
+    let mut ir = lower_app(db, entry, &spec, layers);
+    ir.env = env.name(db).clone();
+    ir.cluster = env_layers.cluster.clone();
+    ir.gitops = spec.gitops.clone();
     AppContext {
         spec,
         tier: tier.map(|t| (t.file(db), t.index(db))),
@@ -216,6 +246,7 @@ pub fn lower_workload_decl<'db>(
     db: &'db dyn Db,
     project: Project,
     decl: DeclId<'db>,
+    env: EnvKey<'db>,
 ) -> LoweredWorkload {
     let mut out = LoweredWorkload::default();
     let file = decl.file(db);
@@ -227,15 +258,29 @@ pub fn lower_workload_decl<'db>(
         return out;
     };
     let app_decl = DeclId::new(db, place.app_file, place.app_index);
-    let context = app_context(db, project, app_decl);
-    let tier = match &spec.tier {
+    let context = app_context(db, project, app_decl, env);
+    let env_override = env_layers(db, project, app_decl, env)
+        .workloads
+        .get(&entry.k8s_name)
+        .cloned();
+    let tier = match env_override
+        .as_ref()
+        .and_then(|o| o.tier.clone())
+        .or(spec.tier.clone())
+    {
         Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
         None => context.tier.map(|(f, i)| DeclId::new(db, f, i)),
     };
     let layers = tier.map(|t| tier_layers(db, project, t));
     // The precedence ladder: the workload's own values, the app's defaults, the tier's defaults
     // (nearest tier first); built-in defaults fill what is still unset during lowering.
-    let effective = stack_layers(spec, *kind, context.spec.defaults.as_deref(), layers);
+    let effective = stack_layers(
+        spec,
+        *kind,
+        env_override,
+        context.spec.defaults.as_deref(),
+        layers,
+    );
     let calls = &resolve_decl(db, project, decl).calls;
     let mut diagnostics = Vec::new();
     let ir = workload::lower_workload(
@@ -290,17 +335,22 @@ pub fn lower_workload_decl<'db>(
     out
 }
 
-/// The precedence ladder of a workload's values: its own, over its app's `defaults`, over its
-/// tier's defaults (nearest tier first), each lower layer limited to the fields a workload of
-/// `kind` can have. Built-in defaults are filled in later, during lowering. The language server
-/// shows the same stack (`crate::analysis::effective`).
+/// The precedence ladder of a workload's values: the environment's override, over its own
+/// values, over its app's `defaults`, over its tier's defaults (nearest tier first), the lower
+/// layers limited to the fields a workload of `kind` can have. Built-in defaults are filled in
+/// later, during lowering. The language server shows the same stack
+/// (`crate::analysis::effective`).
 pub fn stack_layers(
     own: &WorkloadSpec,
     kind: WorkloadKind,
+    env_override: Option<WorkloadSpec>,
     app_defaults: Option<&WorkloadSpec>,
     tier: Option<&TierLayers>,
 ) -> WorkloadSpec {
     let mut effective = own.clone();
+    if let Some(env_override) = env_override {
+        effective = env_override.overlay(effective);
+    }
     if let Some(app_defaults) = app_defaults {
         effective = effective.overlay(app_defaults.clone().applicable_to(kind));
     }
@@ -310,115 +360,78 @@ pub fn stack_layers(
     effective
 }
 
-/// One app lowered: its IR with every workload and its rules, and the problems found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoweredApp {
-    /// The app's IR (workloads with errors are left out).
-    pub ir: AppIr,
-    /// Problems with the app's effective values, its workloads' and its quota.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The problems of one app found while lowering it: its own (policies, required policies), its
-/// workloads' (effective values, rule violations) and its quota at full scale. Needs no copy of
-/// the app's IR, so after an edit only the edited workload is lowered again and nothing is cloned.
+/// The names of every environment of the project, sorted (`default` when none is declared).
 #[salsa::tracked(returns(ref))]
-pub fn app_diagnostics<'db>(
-    db: &'db dyn Db,
-    project: Project,
-    app: DeclId<'db>,
-) -> Vec<Diagnostic> {
-    let context = app_context(db, project, app);
-    let mut diagnostics = context.diagnostics.clone();
-    let Some(entry) = app_entry(db, project, app) else {
-        return diagnostics;
-    };
-    let mut workloads = Vec::new();
-    for workload in &entry.workloads {
-        let result =
-            lower_workload_decl(db, project, DeclId::new(db, workload.file, workload.index));
-        diagnostics.extend(result.diagnostics.iter().cloned());
-        workloads.extend(result.ir.as_ref());
-    }
-    workloads.sort_by(|a, b| a.name.cmp(&b.name));
-    diagnostics.extend(capacity::check_quota(
-        &context.ir,
-        &workloads,
-        entry.name_span,
-    ));
-    diagnostics
-}
-
-fn app_entry<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> Option<&'db AppEntry> {
-    project_structure(db, project)
+pub fn environments(db: &dyn Db, project: Project) -> Vec<String> {
+    let mut names: Vec<String> = project_structure(db, project)
         .apps
         .iter()
-        .find(|a| a.file == app.file(db) && a.index == app.index(db))
-}
-
-/// Lowers one app (declared by `app`) with its workloads. Tracked per app, so an edit re-lowers
-/// only the app of the edited workload, and the other apps' results are reused as they are.
-#[salsa::tracked(returns(ref))]
-pub fn lower_app_decl<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) -> LoweredApp {
-    let context = app_context(db, project, app);
-    let diagnostics = app_diagnostics(db, project, app).clone();
-    let mut ir = context.ir.clone();
-    let Some(entry) = app_entry(db, project, app) else {
-        return LoweredApp { ir, diagnostics };
-    };
-    let mut lowered = Vec::new();
-    for workload in &entry.workloads {
-        let result =
-            lower_workload_decl(db, project, DeclId::new(db, workload.file, workload.index));
-        if let Some(workload_ir) = &result.ir {
-            ir.workloads.push(workload_ir.clone());
-            lowered.push(result);
-        }
+        .flat_map(AppEntry::env_names)
+        .collect();
+    if names.is_empty() {
+        names.push(crate::output::DEFAULT_ENV.to_string());
     }
-    ir.workloads.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut app_rules: Vec<RuleInForce> = context
-        .tier
-        .map(|(f, i)| {
-            tier_layers(db, project, DeclId::new(db, f, i))
-                .rules
-                .clone()
-        })
-        .unwrap_or_default();
-    app_rules.extend(app_policies(db, project, app).rules.iter().cloned());
-    ir.rules = policy::rules_of_app(&app_rules, &lowered);
-    LoweredApp { ir, diagnostics }
+    names.sort();
+    names.dedup();
+    names
 }
 
-/// Builds the IR of the whole project.
+/// The IR of the project's first environment (`default` for a project without environments).
+pub fn lower_project(db: &dyn Db, project: Project) -> &Lowered {
+    let first = environments(db, project)
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::output::DEFAULT_ENV.to_string());
+    lower_env(db, project, EnvKey::new(db, first))
+}
+
+/// Builds the IR of one environment: every app that has it.
 #[salsa::tracked(returns(ref))]
-pub fn lower_project(db: &dyn Db, project: Project) -> Lowered {
+pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lowered {
+    let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
-    for entry in &project_structure(db, project).apps {
-        let lowered = lower_app_decl(db, project, DeclId::new(db, entry.file, entry.index));
-        diagnostics.extend(lowered.diagnostics.iter().cloned());
-        apps.push(lowered.ir.clone());
+    for entry in &structure.apps {
+        if !entry.env_names().contains(env.name(db)) {
+            continue;
+        }
+        let app_decl = DeclId::new(db, entry.file, entry.index);
+        let context = app_context(db, project, app_decl, env);
+        diagnostics.extend(context.diagnostics.iter().cloned());
+        let mut app = context.ir.clone();
+        let mut lowered = Vec::new();
+        for workload in &entry.workloads {
+            let result = lower_workload_decl(
+                db,
+                project,
+                DeclId::new(db, workload.file, workload.index),
+                env,
+            );
+            diagnostics.extend(result.diagnostics.iter().cloned());
+            if let Some(ir) = &result.ir {
+                app.workloads.push(ir.clone());
+                lowered.push(result);
+            }
+        }
+        app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut app_rules: Vec<RuleInForce> = context
+            .tier
+            .map(|(f, i)| {
+                tier_layers(db, project, DeclId::new(db, f, i))
+                    .rules
+                    .clone()
+            })
+            .unwrap_or_default();
+        app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
+        app.rules = policy::rules_of_app(&app_rules, &lowered);
+        diagnostics.extend(capacity::check_quota(&app, entry.name_span));
+        apps.push(app);
     }
-    report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
+    report_shared_namespaces(&apps, &mut diagnostics);
     Lowered {
         ir: ProjectIr { apps },
         diagnostics,
     }
-}
-
-/// The diagnostics of [`lower_project`], gathered from the per-app results without building the
-/// project's IR (what `check` and the language server need after each edit).
-#[salsa::tracked(returns(ref))]
-pub fn lowering_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let mut apps = Vec::new();
-    for entry in &project_structure(db, project).apps {
-        let app = DeclId::new(db, entry.file, entry.index);
-        diagnostics.extend(app_diagnostics(db, project, app).iter().cloned());
-        apps.push(&app_context(db, project, app).ir);
-    }
-    report_shared_namespaces(&apps, &mut diagnostics);
-    diagnostics
 }
 
 fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&TierLayers>) -> AppIr {
@@ -455,13 +468,16 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
             .or_else(|| layers.and_then(|l| l.limit_range.clone())),
         rules: Vec::new(),
         workloads: Vec::new(),
+        env: String::new(),
+        cluster: None,
+        gitops: None,
     }
 }
 
 /// Two apps in one namespace would both emit the Namespace and could clash on every name.
-fn report_shared_namespaces(apps: &[&AppIr], diagnostics: &mut Vec<Diagnostic>) {
+fn report_shared_namespaces(apps: &[AppIr], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &AppIr> = BTreeMap::new();
-    for &app in apps {
+    for app in apps {
         let namespace = app.namespace.value.as_str();
         let Some(first) = seen.get(namespace) else {
             seen.insert(namespace, app);

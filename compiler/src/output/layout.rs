@@ -26,6 +26,12 @@ pub struct OutputTree {
 }
 
 impl OutputTree {
+    /// Adds the files of another tree (another environment's).
+    pub fn extend(&mut self, other: OutputTree) {
+        self.files.extend(other.files);
+        self.resources += other.resources;
+    }
+
     /// The resource documents as one multi-document YAML stream, in path order, each preceded by a
     /// comment naming the file it would be written to.
     pub fn to_stream(&self) -> String {
@@ -43,10 +49,9 @@ impl OutputTree {
     }
 }
 
-/// Lays out the resources of one environment.
-pub fn build_tree(env: &str, resources: &[Resource]) -> OutputTree {
-    let apps: BTreeSet<&str> = resources.iter().map(|r| r.app.as_str()).collect();
-    let several_apps = apps.len() > 1;
+/// Lays out the resources of one environment; `several_apps` (a property of the project, not of
+/// the environment) puts each app in its own folder.
+pub fn build_tree(env: &str, resources: &[Resource], several_apps: bool) -> OutputTree {
     let mut tree = OutputTree::default();
     // folder → entries it lists
     let mut folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -75,6 +80,25 @@ pub fn build_tree(env: &str, resources: &[Resource]) -> OutputTree {
         }
     }
     for (folder, entries) in folders {
+        tree.files
+            .insert(format!("{folder}/{KUSTOMIZATION}"), kustomization(&entries));
+    }
+    tree
+}
+
+/// Lays out resources that belong to no environment (Argo CD's) in `OUT/<folder>/`.
+pub fn build_shared_tree(folder: &str, resources: &[Resource]) -> OutputTree {
+    let mut tree = OutputTree::default();
+    let mut entries = BTreeSet::new();
+    for resource in resources {
+        let file = format!("{}.yaml", resource.file_stem);
+        let mut content = header(&resource.source);
+        content.push_str(&to_yaml(&resource.body));
+        tree.files.insert(format!("{folder}/{file}"), content);
+        tree.resources += 1;
+        entries.insert(file);
+    }
+    if !entries.is_empty() {
         tree.files
             .insert(format!("{folder}/{KUSTOMIZATION}"), kustomization(&entries));
     }

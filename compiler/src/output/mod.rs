@@ -1,7 +1,12 @@
-//! From resources to files: YAML rendering, the output folder layout, and writing it atomically.
+//! From resources to files: YAML rendering, the output folder layout, and writing it atomically;
+//! and back: reading an output folder to compare it with a build ([`compare`]) or with another
+//! output ([`semantic_diff`]).
 
+pub mod compare;
+pub mod disk;
 pub mod layout;
+pub mod semantic_diff;
 pub mod writer;
 pub mod yaml;
 
-pub use layout::{DEFAULT_ENV, OutputTree, build_tree};
+pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree};

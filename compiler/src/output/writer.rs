@@ -136,10 +136,20 @@ fn check_owned(out: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// Whether a file's name is one k8sc writes: `*.yaml` or `Kustomization`.
+fn named_like_output(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml")
+        || path.file_name().is_some_and(|n| n == KUSTOMIZATION)
+}
+
+/// Whether a file with this path and content is one k8sc generated: named like its output and
+/// starting with its header. The same test [`write_tree`] applies before replacing a folder.
+pub(crate) fn is_generated_content(path: &Path, content: &[u8]) -> bool {
+    named_like_output(path) && content.starts_with(HEADER_PREFIX.as_bytes())
+}
+
 fn is_generated(path: &Path) -> bool {
-    let named_like_output = path.extension().is_some_and(|e| e == "yaml")
-        || path.file_name().is_some_and(|n| n == KUSTOMIZATION);
-    if !named_like_output {
+    if !named_like_output(path) {
         return false;
     }
     let Ok(file) = fs::File::open(path) else {

@@ -29,6 +29,9 @@ pub fn read_app(ctx: &mut Ctx<'_>, block: &Block) -> AppSpec {
                 spec.pod_security = read_pod_security(ctx, value).map(|p| ctx.sourced(p, span))
             }
             "policies" => spec.policies = read_policy_uses(ctx, value),
+            "gitops" => {
+                spec.gitops = super::gitops::read_gitops(ctx, value).map(|g| ctx.sourced(g, span))
+            }
             "defaults" => match &value.kind {
                 ValueKind::Block(block) => {
                     spec.defaults = Some(Box::new(read_workload(ctx, block, None)))

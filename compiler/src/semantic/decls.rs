@@ -2,6 +2,7 @@
 //! not the whole project.
 
 use super::app::read_app;
+use super::env::{EnvSpec, read_env};
 use super::policy::decl::{PolicySpec, read_policy};
 use super::reader::Ctx;
 use super::spec::{AllowSpec, AppSpec, Layer, WorkloadKind, WorkloadSpec};
@@ -50,7 +51,9 @@ pub enum DeclContent {
     Tier(Box<TierSpec>),
     /// A policy (`None` when it has errors that leave it without a rule).
     Policy(Option<Box<PolicySpec>>),
-    /// An environment: parsed and name-resolved; checked by a later stage.
+    /// An environment.
+    Env(Box<EnvSpec>),
+    /// A declaration with no name or content of its own (broken input).
     #[default]
     Other,
 }
@@ -140,6 +143,12 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
             ctx.layer = Layer::Builtin;
             check_name(&mut ctx, syntax, 63, "policy");
             DeclContent::Policy(read_policy(&mut ctx, syntax).map(Box::new))
+        }
+        None if syntax.kind == DeclKind::Env => {
+            let name = syntax.name.as_ref().map_or("", |n| n.name.as_str());
+            ctx.layer = Layer::Env(name.to_string());
+            check_name(&mut ctx, syntax, 63, "environment");
+            DeclContent::Env(Box::new(read_env(&mut ctx, &syntax.body)))
         }
         None => DeclContent::Other,
     };

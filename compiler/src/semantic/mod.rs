@@ -6,6 +6,9 @@
 
 pub mod app;
 pub mod decls;
+pub mod env;
+pub mod envs;
+pub mod gitops;
 pub mod imports;
 pub mod namespace;
 pub mod policy;

@@ -159,6 +159,8 @@ pub struct TierLayers {
     pub rules: Vec<RuleInForce>,
     /// Policies apps of the tier must use: (policy, the tier that requires it, where).
     pub require_policies: Vec<(String, String, Arc<str>, Span)>,
+    /// Whether apps of the tier must be deployed by GitOps: (the tier that requires it, where).
+    pub require_gitops: Option<(String, Arc<str>, Span)>,
     /// Problems with the policies the tiers apply (arguments).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -208,6 +210,11 @@ pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) ->
                 Ok(None) => {}
                 Err(diagnostic) => out.diagnostics.push(*diagnostic),
             }
+        }
+        if out.require_gitops.is_none()
+            && let Some(span) = spec.require_gitops
+        {
+            out.require_gitops = Some((tier_name.clone(), path.clone(), span));
         }
         for (name, span) in &spec.require_policies {
             out.require_policies

@@ -356,6 +356,12 @@ pub const APP_FIELDS: &[FieldInfo] = &[
         "Policies every workload of the app must satisfy.",
     ),
     field(
+        "gitops",
+        Kinds::All,
+        "gitops: argocd { repo: \"https://github.com/acme/platform.git\", path: \"deploy/shop\" }",
+        "Deploy with Argo CD from the compiled output in Git.",
+    ),
+    field(
         "defaults",
         Kinds::All,
         "defaults { cpu: 250m, memory: 256Mi }",
@@ -363,6 +369,56 @@ pub const APP_FIELDS: &[FieldInfo] = &[
     ),
     QUOTA_FIELD,
     LIMIT_RANGE_FIELD,
+];
+
+/// The fields of `gitops: argocd { … }`.
+pub const GITOPS_FIELDS: &[FieldInfo] = &[
+    field(
+        "repo",
+        Kinds::All,
+        "repo: \"https://github.com/acme/platform.git\"",
+        "The Git repository holding the compiled output.",
+    ),
+    field(
+        "path",
+        Kinds::All,
+        "path: \"deploy/shop\"",
+        "The folder of `k8sc build --out` inside the repository.",
+    ),
+    field(
+        "revision",
+        Kinds::All,
+        "revision: \"main\"",
+        "The branch, tag or commit Argo CD follows (default `main`).",
+    ),
+    field(
+        "sync",
+        Kinds::All,
+        "sync: auto { prune: true, self_heal: true }",
+        "`auto` (with `prune`, `self_heal`, both default true) or `manual`.",
+    ),
+    field(
+        "applicationset",
+        Kinds::All,
+        "applicationset: true",
+        "One ApplicationSet over the environments instead of one Application each.",
+    ),
+];
+
+/// The fields of `sync: auto { … }`.
+pub const SYNC_FIELDS: &[FieldInfo] = &[
+    field(
+        "prune",
+        Kinds::All,
+        "prune: true",
+        "Delete from the cluster what was removed from Git.",
+    ),
+    field(
+        "self_heal",
+        Kinds::All,
+        "self_heal: true",
+        "Revert changes made in the cluster.",
+    ),
 ];
 
 /// The fields of a `tier` declaration.
@@ -384,6 +440,12 @@ pub const TIER_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "require_policies: [trusted_registries]",
         "Policies an app of the tier must use, with its own arguments.",
+    ),
+    field(
+        "require_gitops",
+        Kinds::All,
+        "require_gitops: true",
+        "Apps of the tier must be deployed by GitOps (`gitops: argocd { … }`).",
     ),
 ];
 

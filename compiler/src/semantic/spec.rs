@@ -739,6 +739,26 @@ pub struct LimitRangeIr {
     pub max_memory: Option<u64>,
 }
 
+impl AppSpec {
+    /// Fills every field this spec leaves unset from `lower` (a lower-precedence layer): an
+    /// environment's app overrides over the app's own declaration.
+    pub fn overlay(mut self, lower: AppSpec) -> AppSpec {
+        let upper = &mut self;
+        overlay_fields!(upper, lower; namespace, tier, team, registry, pod_security, gateway,
+            quota, limit_range, gitops);
+        if upper.policies.is_empty() {
+            upper.policies = lower.policies;
+        }
+        upper.defaults = match (upper.defaults.take(), lower.defaults) {
+            (Some(a), Some(b)) => Some(Box::new((*a).overlay(*b))),
+            (a, b) => a.or(b),
+        };
+        merge_entries(&mut upper.labels, lower.labels);
+        merge_entries(&mut upper.annotations, lower.annotations);
+        self
+    }
+}
+
 /// Everything an `app` declaration says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppSpec {
@@ -766,4 +786,6 @@ pub struct AppSpec {
     pub quota: Option<Sourced<QuotaIr>>,
     /// `limit_range`.
     pub limit_range: Option<Sourced<LimitRangeIr>>,
+    /// `gitops`.
+    pub gitops: Option<Sourced<super::gitops::GitOps>>,
 }

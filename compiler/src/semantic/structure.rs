@@ -44,6 +44,21 @@ pub struct AppEntry {
     pub index: u32,
     /// Its workloads, in file order then source order.
     pub workloads: Vec<WorkloadEntry>,
+    /// Its environments (declared in its file or directory), in file order then source order.
+    pub envs: Vec<WorkloadEntry>,
+}
+
+impl AppEntry {
+    /// The names of its environments, sorted; `["default"]` when it declares none.
+    pub fn env_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.envs.iter().map(|e| e.name.clone()).collect();
+        if names.is_empty() {
+            names.push(crate::output::DEFAULT_ENV.to_string());
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
 }
 
 /// The apps of a project.
@@ -117,8 +132,9 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
                     file: *file,
                     index,
                     workloads: Vec::new(),
+                    envs: Vec::new(),
                 });
-            } else if decl.kind.is_workload() {
+            } else if decl.kind.is_workload() || decl.kind == DeclKind::Env {
                 file_workloads.push(WorkloadEntry {
                     name: name.name.clone(),
                     k8s_name: to_k8s_name(&name.name),
@@ -130,7 +146,15 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
             }
         }
         match file_app {
-            Some(app) => apps[app].workloads.extend(file_workloads),
+            Some(app) => {
+                for entry in file_workloads {
+                    if entry.keyword == DeclKind::Env {
+                        apps[app].envs.push(entry);
+                    } else {
+                        apps[app].workloads.push(entry);
+                    }
+                }
+            }
             None => loose.extend(file_workloads.into_iter().map(|w| (*file, w))),
         }
     }
@@ -138,13 +162,18 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
     for (file, workload) in loose {
         let path = file.path(db);
         match apps_by_dir.get(directory(path)).map(Vec::as_slice) {
+            Some([app]) if workload.keyword == DeclKind::Env => apps[*app].envs.push(workload),
             Some([app]) => apps[*app].workloads.push(workload),
             Some(several) => {
                 let names: Vec<String> = several.iter().map(|i| format!("`{}`", apps[*i].name)).collect();
                 diagnostics.push(
                     Diagnostic::new(
                         Code::AppStructure,
-                        format!("workload `{}` could belong to several apps", workload.name),
+                        format!(
+                        "{} `{}` could belong to several apps",
+                        if workload.keyword == DeclKind::Env { "environment" } else { "workload" },
+                        workload.name
+                    ),
                         path,
                         workload.name_span,
                     )
@@ -156,7 +185,11 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
             None => diagnostics.push(
                 Diagnostic::new(
                     Code::AppStructure,
-                    format!("workload `{}` is not part of any app", workload.name),
+                    format!(
+                        "{} `{}` is not part of any app",
+                        if workload.keyword == DeclKind::Env { "environment" } else { "workload" },
+                        workload.name
+                    ),
                     path,
                     workload.name_span,
                 )
@@ -169,6 +202,7 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
     report_duplicate_apps(db, &apps, &mut diagnostics);
     for app in &mut apps {
         report_duplicate_workloads(db, app, &mut diagnostics);
+        report_duplicate_envs(db, app, &mut diagnostics);
     }
     apps.sort_by(|a, b| a.k8s_name.cmp(&b.k8s_name).then(a.name.cmp(&b.name)));
     let locations = apps
@@ -230,6 +264,28 @@ fn report_duplicate_workloads(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut
         kept.push(workload);
     }
     app.workloads = kept;
+}
+
+/// Two environments of one app with the same name: the second is reported and dropped.
+fn report_duplicate_envs(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut Vec<Diagnostic>) {
+    let mut kept: Vec<WorkloadEntry> = Vec::new();
+    for env in app.envs.drain(..) {
+        if let Some(first) = kept.iter().find(|e| e.name == env.name) {
+            diagnostics.push(duplicate(
+                db,
+                "environment",
+                &env.name,
+                env.file,
+                env.name_span,
+                first.file,
+                first.name_span,
+                &first.name,
+            ));
+            continue;
+        }
+        kept.push(env);
+    }
+    app.envs = kept;
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -43,6 +43,8 @@ pub struct TierSpec {
     pub policies: Vec<PolicyUse>,
     /// Policies an app of the tier must use itself, with its own arguments.
     pub require_policies: Vec<(String, Span)>,
+    /// `require_gitops: true`: where it is written.
+    pub require_gitops: Option<Span>,
 }
 
 /// Reads the body of a tier.
@@ -87,6 +89,11 @@ pub fn read_tier(ctx: &mut Ctx<'_>, block: &Block) -> TierSpec {
         match info.name {
             "defaults" => read_defaults(ctx, &mut spec, value),
             "policies" => spec.policies = read_policy_uses(ctx, value),
+            "require_gitops" => {
+                if ctx.read_bool(value) == Some(true) {
+                    spec.require_gitops = Some(value.span);
+                }
+            }
             _ => spec.require_policies = read_policy_names(ctx, value),
         }
     }

@@ -120,7 +120,8 @@ fn workload_actions(
     let id = DeclId::new(db, file, index);
     let name = decl.name.as_ref().map_or("", |n| n.name.as_str());
     let name_span = decl.name.as_ref().map_or(decl.keyword_span, |n| n.span);
-    let lowered = lower_workload_decl(db, snapshot.project, id);
+    let env = k8sc_compiler::analysis::editor_env(db, snapshot.project);
+    let lowered = lower_workload_decl(db, snapshot.project, id, env);
     let checked = check_decl(db, id);
     let relevant = |d: &&Diagnostic| {
         overlaps(range, name_span) || (d.primary.file == path && overlaps(d.primary.span, range))

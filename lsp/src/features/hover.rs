@@ -301,7 +301,10 @@ fn workload_effective(snapshot: &Snapshot, file: File, index: u32, field: &str) 
         let value = origin_text(snapshot, origin)?;
         return Some(effective_line(snapshot, field, &value, origin));
     }
-    let ir = lower_workload_decl(db, snapshot.project, id).ir.as_ref()?;
+    let env = k8sc_compiler::analysis::editor_env(db, snapshot.project);
+    let ir = lower_workload_decl(db, snapshot.project, id, env)
+        .ir
+        .as_ref()?;
     let value = builtin_value(ir, field)?;
     Some(format!("`{field}: {value}` — k8sc's default"))
 }

@@ -1,0 +1,110 @@
+//! The Argo CD backend: for every app deployed by GitOps, an `AppProject` restricted to what k8sc
+//! emits for it, and one `Application` per environment (or one `ApplicationSet` over them), in
+//! `OUT/argocd/`; and sync waves on every resource of such an app, so that namespaces, quotas and
+//! admission policies land before configuration, configuration before workloads, and workloads
+//! before routing.
+
+mod application;
+mod project;
+pub mod root;
+pub mod waves;
+
+use super::{Resource, Target};
+use crate::ir::{AppIr, ProjectIr};
+
+/// The namespace Argo CD runs in, where its Applications live.
+pub const ARGOCD_NAMESPACE: &str = "argocd";
+
+/// The API server of the cluster Argo CD runs in, for environments that name no `cluster`.
+pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+
+/// One environment's IR and the resources the other backends made from it.
+pub struct EnvOutput<'a> {
+    /// The environment's name.
+    pub env: &'a str,
+    /// Its IR.
+    pub ir: &'a ProjectIr,
+    /// What the Kubernetes, Kyverno (and other) backends emitted for it.
+    pub resources: &'a [Resource],
+}
+
+/// The app-of-apps root Application of the project, if its apps share one repository folder.
+pub fn render_root(envs: &[EnvOutput<'_>]) -> Option<Resource> {
+    let mut apps: Vec<&AppIr> = Vec::new();
+    for app in envs.iter().flat_map(|e| e.ir.apps.iter()) {
+        if !apps.iter().any(|a| a.name == app.name) {
+            apps.push(app);
+        }
+    }
+    root::root(&apps)
+}
+
+/// The Argo CD resources of every app that declares `gitops`.
+pub fn render(envs: &[EnvOutput<'_>], several_apps: bool) -> Vec<Resource> {
+    let mut names: Vec<&str> = envs
+        .iter()
+        .flat_map(|e| e.ir.apps.iter())
+        .filter(|a| a.gitops.is_some())
+        .map(|a| a.name.as_str())
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut out = Vec::new();
+    for name in names {
+        // The app in each environment that has it.
+        let instances: Vec<(&EnvOutput<'_>, &AppIr)> = envs
+            .iter()
+            .filter_map(|e| e.ir.apps.iter().find(|a| a.name == name).map(|a| (e, a)))
+            .filter(|(_, a)| a.gitops.is_some())
+            .collect();
+        let Some((_, first)) = instances.first() else {
+            continue;
+        };
+        out.push(project::app_project(first, &instances));
+        let uses_set = first
+            .gitops
+            .as_ref()
+            .is_some_and(|g| g.value.applicationset);
+        if uses_set {
+            out.push(application::application_set(
+                first,
+                &instances,
+                several_apps,
+            ));
+        } else {
+            for (env, app) in &instances {
+                out.push(application::application(env.env, app, several_apps));
+            }
+        }
+    }
+    out
+}
+
+/// The resource for a JSON body in the `argocd` folder.
+fn resource(app: &AppIr, kind: &str, stem: &str, body: serde_json::Value) -> Resource {
+    Resource::from_value(
+        &app.name,
+        Target::ArgoCd,
+        &app.file,
+        "argoproj.io/v1alpha1",
+        kind,
+        stem,
+        body,
+    )
+}
+
+/// Where an environment's output of `app` lives in the repository.
+fn source_path(base: &str, env: &str, app: &AppIr, several_apps: bool) -> String {
+    if several_apps {
+        format!("{base}/{env}/{}", app.name)
+    } else {
+        format!("{base}/{env}")
+    }
+}
+
+/// The API server an environment deploys to.
+fn server(app: &AppIr) -> String {
+    app.cluster
+        .as_ref()
+        .map_or_else(|| IN_CLUSTER.to_string(), |c| c.value.clone())
+}

@@ -1,0 +1,158 @@
+//! Environments applied to an app: the chain of an environment (`env staging: prod`, nearest
+//! first, cycles reported), its overrides folded into one layer, and every path checked against
+//! the app's workloads and their kinds.
+
+use super::decls::{DeclContent, DeclId, check_decl};
+use super::env::WorkloadOverride;
+use super::schema::WORKLOAD_FIELDS;
+use super::spec::{AppSpec, Sourced, WorkloadKind, WorkloadSpec};
+use super::structure::{AppEntry, project_structure};
+use super::suggest::closest;
+use crate::db::{Db, Project};
+use crate::diagnostics::{Code, Diagnostic};
+use std::collections::BTreeMap;
+
+/// An environment, by name (`default` for a project without environments).
+#[salsa::interned(debug)]
+pub struct EnvKey<'db> {
+    /// The environment's name.
+    #[returns(ref)]
+    pub name: String,
+}
+
+/// The overrides of one environment for one app, its chain folded in.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnvLayers {
+    /// App fields it overrides.
+    pub app: AppSpec,
+    /// The cluster it deploys to.
+    pub cluster: Option<Sourced<String>>,
+    /// Workload overrides by Kubernetes name.
+    pub workloads: BTreeMap<String, WorkloadSpec>,
+    /// Unknown workloads, fields not valid for a workload's kind, cycles.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The layers of environment `env` for `app`: empty for the implicit `default` environment.
+#[salsa::tracked(returns(ref))]
+pub fn env_layers<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> EnvLayers {
+    let mut out = EnvLayers::default();
+    let structure = project_structure(db, project);
+    let Some(entry) = structure
+        .apps
+        .iter()
+        .find(|a| a.file == app.file(db) && a.index == app.index(db))
+    else {
+        return out;
+    };
+    // The chain: this environment, then its parent, and so on.
+    let mut chain: Vec<&super::structure::WorkloadEntry> = Vec::new();
+    let mut next = entry.envs.iter().find(|e| e.name == *env.name(db));
+    while let Some(current) = next {
+        if chain.iter().any(|e| e.name == current.name) {
+            let names: Vec<String> = chain.iter().map(|e| format!("`{}`", e.name)).collect();
+            if let Some(first) = chain.first() {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::EnvCycle,
+                        format!("environment `{}` extends itself", first.name),
+                        first.file.path(db),
+                        first.name_span,
+                    )
+                    .with_label(format!("{} → `{}`", names.join(" → "), first.name))
+                    .with_help("remove one of the `: PARENT` links"),
+                );
+            }
+            break;
+        }
+        chain.push(current);
+        next = super::decls::decl_syntax(db, DeclId::new(db, current.file, current.index))
+            .and_then(|d| d.parent.as_ref())
+            .and_then(|p| entry.envs.iter().find(|e| e.name == p.name));
+    }
+    for env_entry in chain {
+        let DeclContent::Env(spec) =
+            &check_decl(db, DeclId::new(db, env_entry.file, env_entry.index)).content
+        else {
+            continue;
+        };
+        out.app = std::mem::take(&mut out.app).overlay(spec.app.clone());
+        if out.cluster.is_none() {
+            out.cluster = spec.cluster.clone();
+        }
+        let path = env_entry.file.path(db);
+        for (name, overrides) in &spec.workloads {
+            let Some(workload) = entry
+                .workloads
+                .iter()
+                .find(|w| w.name == *name || w.k8s_name == *name)
+            else {
+                out.diagnostics
+                    .push(unknown_workload(path, name, overrides, entry));
+                continue;
+            };
+            let Some(kind) = WorkloadKind::from_decl(workload.keyword) else {
+                continue;
+            };
+            out.diagnostics
+                .extend(fields_not_allowed(path, &workload.name, kind, overrides));
+            let layer = out.workloads.remove(&workload.k8s_name).unwrap_or_default();
+            out.workloads.insert(
+                workload.k8s_name.clone(),
+                layer.overlay(overrides.spec.clone()),
+            );
+        }
+    }
+    out
+}
+
+fn unknown_workload(
+    path: &str,
+    name: &str,
+    overrides: &WorkloadOverride,
+    app: &AppEntry,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        Code::UnknownEnvPath,
+        format!("app `{}` has no workload `{name}`", app.name),
+        path,
+        overrides.name_span,
+    )
+    .with_label("unknown workload");
+    if let Some(best) = closest(name, app.workloads.iter().map(|w| w.name.as_str())) {
+        diagnostic = diagnostic.with_replacement(best.to_string());
+    } else {
+        let names: Vec<&str> = app.workloads.iter().map(|w| w.name.as_str()).collect();
+        diagnostic = diagnostic.with_note(format!("its workloads are: {}", names.join(", ")));
+    }
+    diagnostic
+}
+
+fn fields_not_allowed(
+    path: &str,
+    workload: &str,
+    kind: WorkloadKind,
+    overrides: &WorkloadOverride,
+) -> Vec<Diagnostic> {
+    overrides
+        .fields
+        .iter()
+        .filter_map(|(field, span)| {
+            let info = WORKLOAD_FIELDS.iter().find(|f| f.name == field)?;
+            (!info.kinds.allows(kind)).then(|| {
+                Diagnostic::new(
+                    Code::FieldNotAllowed,
+                    format!("`{workload}` cannot have `{field}`"),
+                    path,
+                    *span,
+                )
+                .with_label("not valid for this kind of workload")
+            })
+        })
+        .collect()
+}
