@@ -5,7 +5,7 @@ use crate::backends;
 use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{self, Diagnostic};
 pub use crate::lower::environments;
-use crate::lower::lower_env;
+use crate::lower::{env_diagnostics, lower_env};
 use crate::output::{OutputTree, build_shared_tree, build_tree};
 use crate::semantic::decls::{DeclId, check_decl};
 use crate::semantic::envs::EnvKey;
@@ -69,7 +69,7 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
         .map(|env| {
             (
                 env,
-                &lower_env(db, project, EnvKey::new(db, env.clone())).diagnostics,
+                env_diagnostics(db, project, EnvKey::new(db, env.clone())),
             )
         })
         .collect();

@@ -150,4 +150,10 @@ fn diagnostics_after_an_edit_gather_only_the_edited_files() {
         1,
         "the other files' diagnostics are reused: {log:#?}"
     );
+    assert_eq!(count(&log, "app_diagnostics"), 1, "{log:#?}");
+    assert_eq!(
+        count(&log, "lower_env"),
+        0,
+        "`check` and the language server never copy the project's IR: {log:#?}"
+    );
 }

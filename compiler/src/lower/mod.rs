@@ -385,6 +385,68 @@ pub fn lower_project(db: &dyn Db, project: Project) -> &Lowered {
     lower_env(db, project, EnvKey::new(db, first))
 }
 
+/// The problems of one app in one environment found while lowering it: its own (policies,
+/// required policies), its workloads' (effective values, rule violations) and its quota at full
+/// scale — what [`lower_env`] reports for it, without copying any IR. Tracked per app and
+/// environment, so after an edit only the edited workload is lowered again.
+#[salsa::tracked(returns(ref))]
+pub fn app_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> Vec<Diagnostic> {
+    let context = app_context(db, project, app, env);
+    let mut diagnostics = context.diagnostics.clone();
+    let Some(entry) = project_structure(db, project)
+        .apps
+        .iter()
+        .find(|a| a.file == app.file(db) && a.index == app.index(db))
+    else {
+        return diagnostics;
+    };
+    let mut workloads = Vec::new();
+    for workload in &entry.workloads {
+        let result = lower_workload_decl(
+            db,
+            project,
+            DeclId::new(db, workload.file, workload.index),
+            env,
+        );
+        diagnostics.extend(result.diagnostics.iter().cloned());
+        workloads.extend(result.ir.as_ref());
+    }
+    workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    diagnostics.extend(capacity::check_quota(
+        &context.ir,
+        &workloads,
+        entry.name_span,
+    ));
+    diagnostics
+}
+
+/// The diagnostics of [`lower_env`], gathered per app without building the environment's IR
+/// (what `check` and the language server need after each edit).
+#[salsa::tracked(returns(ref))]
+pub fn env_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    env: EnvKey<'db>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut apps = Vec::new();
+    for entry in &project_structure(db, project).apps {
+        if !entry.env_names().contains(env.name(db)) {
+            continue;
+        }
+        let app = DeclId::new(db, entry.file, entry.index);
+        diagnostics.extend(app_diagnostics(db, project, app, env).iter().cloned());
+        apps.push(&app_context(db, project, app, env).ir);
+    }
+    report_shared_namespaces(&apps, &mut diagnostics);
+    diagnostics
+}
+
 /// Builds the IR of one environment: every app that has it.
 #[salsa::tracked(returns(ref))]
 pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lowered {
@@ -424,10 +486,11 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
             .unwrap_or_default();
         app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
         app.rules = policy::rules_of_app(&app_rules, &lowered);
-        diagnostics.extend(capacity::check_quota(&app, entry.name_span));
+        let workloads: Vec<&WorkloadIr> = app.workloads.iter().collect();
+        diagnostics.extend(capacity::check_quota(&app, &workloads, entry.name_span));
         apps.push(app);
     }
-    report_shared_namespaces(&apps, &mut diagnostics);
+    report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
     Lowered {
         ir: ProjectIr { apps },
         diagnostics,
@@ -475,9 +538,9 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
 }
 
 /// Two apps in one namespace would both emit the Namespace and could clash on every name.
-fn report_shared_namespaces(apps: &[AppIr], diagnostics: &mut Vec<Diagnostic>) {
+fn report_shared_namespaces(apps: &[&AppIr], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &AppIr> = BTreeMap::new();
-    for app in apps {
+    for &app in apps {
         let namespace = app.namespace.value.as_str();
         let Some(first) = seen.get(namespace) else {
             seen.insert(namespace, app);
