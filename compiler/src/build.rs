@@ -2,15 +2,15 @@
 //! only when there is no error — the output tree.
 
 use crate::backends;
-use crate::db::{Db, Project};
+use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{self, Diagnostic};
 pub use crate::lower::environments;
-use crate::lower::lower_env;
+use crate::lower::{env_diagnostics, lower_env};
 use crate::output::{OutputTree, build_shared_tree, build_tree};
 use crate::semantic::decls::{DeclId, check_decl};
 use crate::semantic::envs::EnvKey;
 use crate::semantic::imports::{import_cycles, resolve_imports};
-use crate::semantic::resolve::resolve_references;
+use crate::semantic::resolve::{resolve_decl, unused_imports};
 use crate::semantic::rules::tier_cycles;
 use crate::semantic::scope::file_scope;
 use crate::semantic::structure::project_structure;
@@ -21,33 +21,42 @@ use crate::syntax::{parse, syntax_diagnostics};
 pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     for file in &project.all_files(db) {
-        all.extend(syntax_diagnostics(db, *file).iter().cloned());
-        all.extend(
-            resolve_imports(db, project, *file)
-                .diagnostics
-                .iter()
-                .cloned(),
-        );
-        all.extend(file_scope(db, project, *file).diagnostics.iter().cloned());
-        let decls = parse(db, *file).file.decls().count();
-        for index in 0..decls {
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
-            all.extend(
-                check_decl(db, DeclId::new(db, *file, index))
-                    .diagnostics
-                    .iter()
-                    .cloned(),
-            );
-        }
+        all.extend(file_diagnostics(db, project, *file).iter().cloned());
     }
     all.extend(import_cycles(db, project).iter().cloned());
     all.extend(tier_cycles(db, project).iter().cloned());
     all.extend(project_structure(db, project).diagnostics.iter().cloned());
-    all.extend(resolve_references(db, project).diagnostics.iter().cloned());
     all.extend(environment_diagnostics(db, project));
     suppress_covered_warnings(&mut all);
     diagnostics::sort(&mut all);
     all.dedup();
+    all
+}
+
+/// The diagnostics found in one file on its own: syntax, imports, scope, and each declaration's
+/// checking and references. Tracked per file, so after an edit only the edited file's are
+/// gathered again.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, project: Project, file: File) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    all.extend(syntax_diagnostics(db, file).iter().cloned());
+    all.extend(
+        resolve_imports(db, project, file)
+            .diagnostics
+            .iter()
+            .cloned(),
+    );
+    all.extend(file_scope(db, project, file).diagnostics.iter().cloned());
+    let decls = parse(db, file).file.decls().count();
+    for index in 0..decls {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        let decl = DeclId::new(db, file, index);
+        all.extend(check_decl(db, decl).diagnostics.iter().cloned());
+        all.extend(resolve_decl(db, project, decl).diagnostics.iter().cloned());
+    }
+    if file.kind(db) == FileKind::Project {
+        all.extend(unused_imports(db, project, file).iter().cloned());
+    }
     all
 }
 
@@ -60,7 +69,7 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
         .map(|env| {
             (
                 env,
-                &lower_env(db, project, EnvKey::new(db, env.clone())).diagnostics,
+                env_diagnostics(db, project, EnvKey::new(db, env.clone())),
             )
         })
         .collect();

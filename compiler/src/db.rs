@@ -3,7 +3,7 @@
 //! The CLI builds one database per run; the language server keeps one alive and edits its inputs,
 //! so only the queries that depend on a changed file re-run.
 
-use salsa::Setter;
+use salsa::{Durability, Setter};
 
 /// A `.k8s` file known to the compiler: a project file read from disk (or an editor buffer), or a
 /// module of the embedded standard library.
@@ -86,24 +86,37 @@ impl Database {
     }
 
     /// Creates a project from `(path, text)` pairs, adding the embedded standard library.
+    ///
+    /// Files read from disk are inputs of medium durability and the standard library's of high
+    /// durability; an edit ([`Database::set_file_text`]) has low durability. Salsa then knows that
+    /// whatever depends only on files nobody is editing is still valid without walking its
+    /// dependencies again, which keeps the language server's work per keystroke proportional to
+    /// what the keystroke touched.
     pub fn load_project(&self, files: Vec<(String, String)>) -> Project {
         let mut files: Vec<File> = files
             .into_iter()
-            .map(|(path, text)| File::new(self, path, text, FileKind::Project))
+            .map(|(path, text)| {
+                File::builder(path, text, FileKind::Project)
+                    .durability(Durability::MEDIUM)
+                    .new(self)
+            })
             .collect();
         files.sort_by(|a, b| a.path(self).cmp(b.path(self)));
         let stdlib = crate::stdlib::MODULES
             .iter()
             .map(|module| {
-                File::new(
-                    self,
+                File::builder(
                     module.path.to_string(),
                     module.text.to_string(),
                     FileKind::Stdlib,
                 )
+                .durability(Durability::HIGH)
+                .new(self)
             })
             .collect();
-        Project::new(self, files, stdlib)
+        Project::builder(files, stdlib)
+            .durability(Durability::MEDIUM)
+            .new(self)
     }
 
     /// Replaces the text of a file (an editor change, or a file changed on disk).

@@ -4,6 +4,7 @@
 //! Data flows one way: text → AST ([`syntax`]) → checked declarations ([`semantic`]) → IR
 //! ([`lower`], [`ir`]) → documents ([`backends`]) → files ([`output`]).
 
+pub mod analysis;
 pub mod backends;
 pub mod build;
 pub mod db;

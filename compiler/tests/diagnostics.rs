@@ -146,3 +146,37 @@ fn ten_different_mistakes_are_all_reported() {
         codes.len()
     );
 }
+
+/// `check` and the editor gather an environment's diagnostics per app without building its IR
+/// (`env_diagnostics`); `build` gets them from the lowering itself (`lower_env`). Both must report
+/// the same problems, or the editor and CI would disagree.
+#[test]
+fn checking_and_lowering_report_the_same_problems() {
+    use k8sc_compiler::lower::{env_diagnostics, environments, lower_env};
+    use k8sc_compiler::semantic::envs::EnvKey;
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut projects = cases();
+    projects.extend(
+        std::fs::read_dir(&examples)
+            .expect("examples exist")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_dir()),
+    );
+    let mut compared = 0;
+    for case in projects {
+        let loaded = loader::load(&case).expect("case loads");
+        let db = Database::new();
+        let project = db.load_project(loaded.files.clone());
+        for env in environments(&db, project).clone() {
+            let key = EnvKey::new(&db, env.clone());
+            let mut checked = env_diagnostics(&db, project, key).clone();
+            let mut lowered = lower_env(&db, project, key).diagnostics.clone();
+            k8sc_compiler::diagnostics::sort(&mut checked);
+            k8sc_compiler::diagnostics::sort(&mut lowered);
+            assert_eq!(checked, lowered, "{} in environment {env}", case.display());
+            compared += checked.len();
+        }
+    }
+    assert!(compared > 20, "the cases report problems to compare");
+}

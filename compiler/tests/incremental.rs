@@ -140,3 +140,21 @@ fn editing_a_workload_in_another_file_rechecks_only_it() {
     });
     assert_eq!(count(&log, "lower_workload_decl"), 1, "only `db`: {log:#?}");
 }
+
+#[test]
+fn diagnostics_after_an_edit_gather_only_the_edited_files() {
+    let log = executions_after(|db, files| {
+        db.set_file_text(files[1], DB.replace("replicas: 2", "replicas: 3"));
+    });
+    assert_eq!(
+        count(&log, "file_diagnostics"),
+        1,
+        "the other files' diagnostics are reused: {log:#?}"
+    );
+    assert_eq!(count(&log, "app_diagnostics"), 1, "{log:#?}");
+    assert_eq!(
+        count(&log, "lower_env"),
+        0,
+        "`check` and the language server never copy the project's IR: {log:#?}"
+    );
+}

@@ -1,7 +1,45 @@
-//! The k8sc language server (the language-server issue builds it here).
+//! The k8sc language server.
 //!
-//! It will serve the compiler's salsa database ([`k8sc_compiler::db::Database`]) over LSP with
-//! `tower-lsp-server`: open buffers as file inputs, diagnostics from
-//! `k8sc_compiler::build::project_diagnostics`, and hovers that show where each effective value in
-//! the IR came from. This is the only crate of the workspace allowed to know LSP types; until the
-//! server exists it exports nothing, and `k8sc` has no `lsp` command.
+//! It serves the compiler's salsa database ([`k8sc_compiler::db::Database`]) over LSP with
+//! `tower-lsp-server`: the workspace folder's `.k8s` files are inputs, open editor buffers
+//! override what is on disk, and every diagnostic `k8sc check` reports is published as you type.
+//! This is the only crate of the workspace that knows LSP types.
+//!
+//! Architecture (after rust-analyzer, ty_server and django-language-server):
+//!
+//! - [`workspace::Workspace`] owns the database and applies edits; an edit is applied before the
+//!   server reads the next message, so requests always see the text that preceded them.
+//! - Every request and every diagnostics run works on a [`snapshot::Snapshot`] — a clone of the
+//!   database — on tokio's blocking pool ([`dispatch`]). An edit cancels the computations running
+//!   on older snapshots (salsa unwinds them with `salsa::Cancelled`); a cancelled request is run
+//!   again on the new text, or answered with `ContentModified` when its own document changed.
+//!   A panic in a request becomes an error response and a log line; the server carries on.
+//! - [`features`] holds one module per LSP feature, each a pure function of a snapshot.
+
+mod capabilities;
+pub mod dispatch;
+pub mod features;
+pub mod line_index;
+mod server;
+pub mod snapshot;
+pub mod uris;
+pub mod workspace;
+
+pub use server::{K8scServer, service};
+
+/// Runs the language server on stdin/stdout until the client exits.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(dispatch::STACK_SIZE)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let (service, socket) = service();
+        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .concurrency_level(64)
+            .serve(service)
+            .await;
+    });
+    Ok(())
+}

@@ -7,6 +7,7 @@ mod explain;
 mod fmt;
 mod git;
 mod graph;
+mod lsp;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -26,7 +27,8 @@ Examples:
   k8sc fmt                               format every .k8s file under .
   k8sc fmt --check examples stdlib       list the files that are not formatted
   k8sc graph examples/shop --format svg  draw the service graph (also dot, mermaid)
-  k8sc explain E0004                     what an error code means and how to fix it";
+  k8sc explain E0004                     what an error code means and how to fix it
+  k8sc lsp                               the language server, for editors";
 
 /// Compile .k8s descriptions of services into hardened Kubernetes manifests.
 #[derive(Debug, Parser)]
@@ -69,6 +71,8 @@ enum Command {
         after_help = "Exit status: 0 formatted (with --check: nothing to change), 1 syntax errors (nothing is written) or, with --check, files to format, 2 usage or I/O error."
     )]
     Fmt(fmt::FmtArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp(lsp::LspArgs),
 }
 
 /// When to colour output.
@@ -110,6 +114,7 @@ pub fn run(args: Args) -> ExitCode {
         Command::Graph(graph_args) => graph::run(graph_args, color),
         Command::Explain(explain_args) => explain::run(explain_args),
         Command::Fmt(fmt_args) => fmt::run(fmt_args, color),
+        Command::Lsp(lsp_args) => lsp::run(lsp_args),
     }
 }
 

@@ -116,13 +116,17 @@ type QuotaCheck = (&'static str, Option<u64>, u64, fn(u64) -> String);
 
 /// The app at full scale (every workload at its maximum replicas, plus rolling-update surge) must
 /// fit its ResourceQuota, or scaling out and rollouts get stuck.
-pub fn check_quota(app: &AppIr, app_name_span: k8sc_grammar::Span) -> Vec<Diagnostic> {
+pub fn check_quota(
+    app: &AppIr,
+    workloads: &[&WorkloadIr],
+    app_name_span: k8sc_grammar::Span,
+) -> Vec<Diagnostic> {
     let Some(quota) = &app.quota else {
         return Vec::new();
     };
     let (mut pods, mut cpu, mut memory, mut storage) = (0u64, 0u64, 0u64, 0u64);
     let mut daemons = Vec::new();
-    for workload in &app.workloads {
+    for workload in workloads {
         let Some(count) = peak_pods(workload) else {
             daemons.push(workload.name.clone());
             continue;

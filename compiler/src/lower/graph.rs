@@ -5,7 +5,7 @@
 
 use super::ports::declared_ports;
 use crate::diagnostics::{Code, Diagnostic, Label};
-use crate::ir::{AppIr, CallIr, Mtls, Network, PortIr, ProjectIr, WorkloadIr};
+use crate::ir::{AppIr, CallIr, ExternalIr, Mtls, Network, PortIr, ProjectIr, WorkloadIr};
 use crate::semantic::spec::{Origin, PortRef, WorkloadKind};
 use crate::semantic::suggest::closest;
 use k8sc_grammar::Span;
@@ -14,10 +14,52 @@ use std::collections::BTreeMap;
 /// Where each workload's name is written: (app, workload) → (file, span).
 pub type NameSpans = BTreeMap<(String, String), (String, Span)>;
 
+/// One app of the graph, borrowed: its IR without workloads (as [`super::app_context`] builds
+/// it), its lowered workloads and its external hosts. Lets the graph be checked without copying
+/// the environment's IR, which is what the editor does after every edit.
+pub struct AppView<'a> {
+    /// The app's own IR (name, namespace, network, mesh); its `workloads` are not read.
+    pub app: &'a AppIr,
+    /// The app's workloads, sorted by name.
+    pub workloads: Vec<&'a WorkloadIr>,
+    /// The app's external hosts, sorted by name.
+    pub externals: &'a [ExternalIr],
+}
+
+impl std::ops::Deref for AppView<'_> {
+    type Target = AppIr;
+
+    fn deref(&self) -> &AppIr {
+        self.app
+    }
+}
+
+/// The whole graph of an environment, borrowed.
+pub struct Graph<'a> {
+    /// Every app of the environment, in the project's order.
+    pub apps: Vec<AppView<'a>>,
+}
+
+impl<'a> Graph<'a> {
+    /// A view of a lowered environment.
+    pub fn of(ir: &'a ProjectIr) -> Self {
+        Graph {
+            apps: ir
+                .apps
+                .iter()
+                .map(|app| AppView {
+                    app,
+                    workloads: app.workloads.iter().collect(),
+                    externals: &app.externals,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Resolves the ports of every call and checks the graph; the IR's calls get their ports.
 pub fn check_graph(ir: &mut ProjectIr, names: &NameSpans) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let resolved = resolve_ports(ir, &mut diagnostics);
+    let (resolved, diagnostics) = graph_diagnostics(&Graph::of(ir), names);
     for (app, workload, call, ports) in resolved {
         if let Some(c) = ir
             .apps
@@ -28,16 +70,23 @@ pub fn check_graph(ir: &mut ProjectIr, names: &NameSpans) -> Vec<Diagnostic> {
             c.ports = ports;
         }
     }
+    diagnostics
+}
+
+/// The graph's diagnostics, and the ports each call resolves to (by app, workload and call index).
+pub fn graph_diagnostics(ir: &Graph<'_>, names: &NameSpans) -> (Resolved, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let resolved = resolve_ports(ir, &mut diagnostics);
     check_mirrors(ir, &mut diagnostics);
     check_mesh_callers(ir, &mut diagnostics);
     check_retries(ir, &mut diagnostics);
     report_unreachable(ir, names, &mut diagnostics);
     report_reserved_names(ir, names, &mut diagnostics);
-    diagnostics
+    (resolved, diagnostics)
 }
 
 /// The names k8sc gives resources of its own in an app's namespace, and what they are.
-fn reserved_names(app: &AppIr) -> Vec<(String, String)> {
+fn reserved_names(app: &AppView<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if app.network.value == Network::DefaultDeny {
         for name in ["default-deny", "allow-dns"] {
@@ -81,7 +130,7 @@ fn reserved_names(app: &AppIr) -> Vec<(String, String)> {
 }
 
 /// A workload named like a resource k8sc generates would overwrite it.
-fn report_reserved_names(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
+fn report_reserved_names(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
     for app in &ir.apps {
         let reserved = reserved_names(app);
         for workload in &app.workloads {
@@ -116,10 +165,11 @@ fn label(origin: &Origin, span: Span, message: &str) -> Option<Label> {
         .map(|file| Label::new(&**file, span).with_message(message))
 }
 
-type Resolved = Vec<(usize, usize, usize, Vec<PortIr>)>;
+/// The ports of each call, by app, workload and call index.
+pub type Resolved = Vec<(usize, usize, usize, Vec<PortIr>)>;
 
 /// The ports of each call: those named, or every port of the callee.
-fn resolve_ports(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+fn resolve_ports(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
     let mut out = Vec::new();
     for (a, app) in ir.apps.iter().enumerate() {
         for (w, workload) in app.workloads.iter().enumerate() {
@@ -134,7 +184,7 @@ fn resolve_ports(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) -> Resolved 
 }
 
 fn call_ports(
-    ir: &ProjectIr,
+    ir: &Graph<'_>,
     caller: &WorkloadIr,
     call: &CallIr,
     diagnostics: &mut Vec<Diagnostic>,
@@ -261,7 +311,7 @@ fn call_ports(
 }
 
 /// A mirror copies requests to another workload of the app, which must serve them.
-fn check_mirrors(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
+fn check_mirrors(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
     for app in &ir.apps {
         for workload in &app.workloads {
             let Some(mirror) = workload.traffic.as_ref().and_then(|t| t.mirror.as_ref()) else {
@@ -319,7 +369,7 @@ fn check_mirrors(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Strict mutual TLS refuses plaintext: a caller without a sidecar cannot reach the callee.
-fn check_mesh_callers(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
+fn check_mesh_callers(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
     for app in &ir.apps {
         if app.mesh.is_some() {
             continue;
@@ -358,7 +408,7 @@ fn check_mesh_callers(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Retrying a request that may have been processed repeats it: only safe for idempotent methods.
-fn check_retries(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
+fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
     const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"];
     for callee_app in &ir.apps {
         for callee in &callee_app.workloads {
@@ -429,7 +479,7 @@ fn check_retries(ir: &ProjectIr, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// A service nobody calls, that is not exposed, receives no traffic once the graph is enforced.
-fn report_unreachable(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
+fn report_unreachable(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
     let declares_graph = ir
         .apps
         .iter()
@@ -477,7 +527,7 @@ fn report_unreachable(ir: &ProjectIr, names: &NameSpans, diagnostics: &mut Vec<D
     }
 }
 
-fn is_called(ir: &ProjectIr, app: &AppIr, workload: &WorkloadIr) -> bool {
+fn is_called(ir: &Graph<'_>, app: &AppView<'_>, workload: &WorkloadIr) -> bool {
     ir.apps.iter().any(|caller_app| {
         caller_app.workloads.iter().any(|caller| {
             let mirrors = caller_app.name == app.name

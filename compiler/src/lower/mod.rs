@@ -22,8 +22,8 @@ use crate::semantic::mesh::{Mesh, Network};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
-use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced};
-use crate::semantic::structure::{AppEntry, project_structure};
+use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec};
+use crate::semantic::structure::{AppEntry, project_structure, workload_place};
 use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
 use k8sc_grammar::Span;
@@ -253,22 +253,15 @@ pub fn lower_workload_decl<'db>(
     env: EnvKey<'db>,
 ) -> LoweredWorkload {
     let mut out = LoweredWorkload::default();
-    let structure = project_structure(db, project);
     let file = decl.file(db);
-    let Some(&(app_index, workload_index)) = structure.locations.get(&(file, decl.index(db)))
-    else {
+    let Some(place) = workload_place(db, project, decl) else {
         return out;
     };
-    let Some(app_entry) = structure.apps.get(app_index) else {
-        return out;
-    };
-    let Some(entry) = app_entry.workloads.get(workload_index) else {
-        return out;
-    };
+    let entry = &place.entry;
     let DeclContent::Workload { kind, spec } = &check_decl(db, decl).content else {
         return out;
     };
-    let app_decl = DeclId::new(db, app_entry.file, app_entry.index);
+    let app_decl = DeclId::new(db, place.app_file, place.app_index);
     let context = app_context(db, project, app_decl, env);
     let env_override = env_layers(db, project, app_decl, env)
         .workloads
@@ -285,16 +278,13 @@ pub fn lower_workload_decl<'db>(
     let layers = tier.map(|t| tier_layers(db, project, t));
     // The precedence ladder: the workload's own values, the app's defaults, the tier's defaults
     // (nearest tier first); built-in defaults fill what is still unset during lowering.
-    let mut effective = (**spec).clone();
-    if let Some(env_override) = env_override {
-        effective = env_override.overlay(effective);
-    }
-    if let Some(app_defaults) = &context.spec.defaults {
-        effective = effective.overlay((**app_defaults).clone().applicable_to(*kind));
-    }
-    if let Some(layers) = layers {
-        effective = effective.overlay(layers.defaults.clone().applicable_to(*kind));
-    }
+    let effective = stack_layers(
+        spec,
+        *kind,
+        env_override,
+        context.spec.defaults.as_deref(),
+        layers,
+    );
     let calls = &resolve_decl(db, project, decl).calls;
     let mut diagnostics = Vec::new();
     let ir = workload::lower_workload(
@@ -355,6 +345,31 @@ pub fn lower_workload_decl<'db>(
     out
 }
 
+/// The precedence ladder of a workload's values: the environment's override, over its own
+/// values, over its app's `defaults`, over its tier's defaults (nearest tier first), the lower
+/// layers limited to the fields a workload of `kind` can have. Built-in defaults are filled in
+/// later, during lowering. The language server shows the same stack
+/// (`crate::analysis::effective`).
+pub fn stack_layers(
+    own: &WorkloadSpec,
+    kind: WorkloadKind,
+    env_override: Option<WorkloadSpec>,
+    app_defaults: Option<&WorkloadSpec>,
+    tier: Option<&TierLayers>,
+) -> WorkloadSpec {
+    let mut effective = own.clone();
+    if let Some(env_override) = env_override {
+        effective = env_override.overlay(effective);
+    }
+    if let Some(app_defaults) = app_defaults {
+        effective = effective.overlay(app_defaults.clone().applicable_to(kind));
+    }
+    if let Some(layers) = tier {
+        effective = effective.overlay(layers.defaults.clone().applicable_to(kind));
+    }
+    effective
+}
+
 /// The names of every environment of the project, sorted (`default` when none is declared).
 #[salsa::tracked(returns(ref))]
 pub fn environments(db: &dyn Db, project: Project) -> Vec<String> {
@@ -378,6 +393,112 @@ pub fn lower_project(db: &dyn Db, project: Project) -> &Lowered {
         .cloned()
         .unwrap_or_else(|| crate::output::DEFAULT_ENV.to_string());
     lower_env(db, project, EnvKey::new(db, first))
+}
+
+/// The problems of one app in one environment found while lowering it: its own (policies,
+/// required policies), its workloads' (effective values, rule violations) and its quota at full
+/// scale — what [`lower_env`] reports for it, without copying any IR. Tracked per app and
+/// environment, so after an edit only the edited workload is lowered again.
+#[salsa::tracked(returns(ref))]
+pub fn app_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> Vec<Diagnostic> {
+    let context = app_context(db, project, app, env);
+    let mut diagnostics = context.diagnostics.clone();
+    let Some(entry) = project_structure(db, project)
+        .apps
+        .iter()
+        .find(|a| a.file == app.file(db) && a.index == app.index(db))
+    else {
+        return diagnostics;
+    };
+    let mut workloads = Vec::new();
+    for workload in &entry.workloads {
+        let result = lower_workload_decl(
+            db,
+            project,
+            DeclId::new(db, workload.file, workload.index),
+            env,
+        );
+        diagnostics.extend(result.diagnostics.iter().cloned());
+        workloads.extend(result.ir.as_ref());
+    }
+    workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    diagnostics.extend(capacity::check_quota(
+        &context.ir,
+        &workloads,
+        entry.name_span,
+    ));
+    diagnostics
+}
+
+/// The diagnostics of [`lower_env`], gathered per app without building the environment's IR
+/// (what `check` and the language server need after each edit).
+#[salsa::tracked(returns(ref))]
+pub fn env_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    env: EnvKey<'db>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut apps = Vec::new();
+    let mut entries = Vec::new();
+    for entry in &project_structure(db, project).apps {
+        if !entry.env_names().contains(env.name(db)) {
+            continue;
+        }
+        let app = DeclId::new(db, entry.file, entry.index);
+        diagnostics.extend(app_diagnostics(db, project, app, env).iter().cloned());
+        apps.push(&app_context(db, project, app, env).ir);
+        entries.push(entry);
+    }
+    report_shared_namespaces(&apps, &mut diagnostics);
+    diagnostics.extend(env_graph_diagnostics(db, project, env, &entries, &apps));
+    diagnostics
+}
+
+/// The service graph's diagnostics for [`env_diagnostics`]: the same checks as [`lower_env`]
+/// runs, over borrowed workloads instead of a copy of the environment's IR.
+fn env_graph_diagnostics(
+    db: &dyn Db,
+    project: Project,
+    env: EnvKey<'_>,
+    entries: &[&AppEntry],
+    apps: &[&AppIr],
+) -> Vec<Diagnostic> {
+    let externals: Vec<Vec<ExternalIr>> = entries.iter().map(|e| lower_externals(db, e)).collect();
+    let mut names = graph::NameSpans::new();
+    let mut views = Vec::new();
+    for ((entry, app), externals) in entries.iter().zip(apps).zip(&externals) {
+        let mut workloads: Vec<&WorkloadIr> = entry
+            .workloads
+            .iter()
+            .filter_map(|workload| {
+                names.insert(
+                    (entry.k8s_name.clone(), workload.k8s_name.clone()),
+                    (workload.file.path(db).clone(), workload.name_span),
+                );
+                lower_workload_decl(
+                    db,
+                    project,
+                    DeclId::new(db, workload.file, workload.index),
+                    env,
+                )
+                .ir
+                .as_ref()
+            })
+            .collect();
+        workloads.sort_by(|a, b| a.name.cmp(&b.name));
+        views.push(graph::AppView {
+            app,
+            workloads,
+            externals,
+        });
+    }
+    graph::graph_diagnostics(&graph::Graph { apps: views }, &names).1
 }
 
 /// Builds the IR of one environment: every app that has it.
@@ -427,10 +548,11 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
             .unwrap_or_default();
         app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
         app.rules = policy::rules_of_app(&app_rules, &lowered);
-        diagnostics.extend(capacity::check_quota(&app, entry.name_span));
+        let workloads: Vec<&WorkloadIr> = app.workloads.iter().collect();
+        diagnostics.extend(capacity::check_quota(&app, &workloads, entry.name_span));
         apps.push(app);
     }
-    report_shared_namespaces(&apps, &mut diagnostics);
+    report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
     let mut ir = ProjectIr { apps };
     diagnostics.extend(graph::check_graph(&mut ir, &names));
     Lowered { ir, diagnostics }
@@ -524,9 +646,9 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
 }
 
 /// Two apps in one namespace would both emit the Namespace and could clash on every name.
-fn report_shared_namespaces(apps: &[AppIr], diagnostics: &mut Vec<Diagnostic>) {
+fn report_shared_namespaces(apps: &[&AppIr], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &AppIr> = BTreeMap::new();
-    for app in apps {
+    for &app in apps {
         let namespace = app.namespace.value.as_str();
         let Some(first) = seen.get(namespace) else {
             seen.insert(namespace, app);

@@ -55,7 +55,8 @@ pub fn build_tree(env: &str, resources: &[Resource], several_apps: bool) -> Outp
     let mut tree = OutputTree::default();
     // folder → entries it lists
     let mut folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for resource in resources {
+    let documents = render_all(resources);
+    for (resource, content) in resources.iter().zip(documents) {
         let base = if several_apps {
             format!("{env}/{}", resource.app)
         } else {
@@ -63,8 +64,6 @@ pub fn build_tree(env: &str, resources: &[Resource], several_apps: bool) -> Outp
         };
         let folder = format!("{base}/{}", resource.target.folder());
         let file = format!("{}.yaml", resource.file_stem);
-        let mut content = header(&resource.source);
-        content.push_str(&to_yaml(&resource.body));
         tree.files.insert(format!("{folder}/{file}"), content);
         tree.resources += 1;
         folders.entry(folder.clone()).or_default().insert(file);
@@ -90,10 +89,9 @@ pub fn build_tree(env: &str, resources: &[Resource], several_apps: bool) -> Outp
 pub fn build_shared_tree(folder: &str, resources: &[Resource]) -> OutputTree {
     let mut tree = OutputTree::default();
     let mut entries = BTreeSet::new();
-    for resource in resources {
+    let documents = render_all(resources);
+    for (resource, content) in resources.iter().zip(documents) {
         let file = format!("{}.yaml", resource.file_stem);
-        let mut content = header(&resource.source);
-        content.push_str(&to_yaml(&resource.body));
         tree.files.insert(format!("{folder}/{file}"), content);
         tree.resources += 1;
         entries.insert(file);
@@ -103,6 +101,15 @@ pub fn build_shared_tree(folder: &str, resources: &[Resource]) -> OutputTree {
             .insert(format!("{folder}/{KUSTOMIZATION}"), kustomization(&entries));
     }
     tree
+}
+
+/// Every resource's file content (header and YAML), rendered on all cores, in order.
+fn render_all(resources: &[Resource]) -> Vec<String> {
+    super::parallel::map(resources, |resource| {
+        let mut content = header(&resource.source);
+        content.push_str(&to_yaml(&resource.body));
+        content
+    })
 }
 
 fn kustomization(entries: &BTreeSet<String>) -> String {

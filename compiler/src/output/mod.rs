@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod disk;
 pub mod layout;
+mod parallel;
 pub mod semantic_diff;
 pub mod writer;
 pub mod yaml;

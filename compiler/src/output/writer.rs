@@ -94,16 +94,27 @@ pub fn write_tree(out: &Path, tree: &OutputTree) -> Result<(), WriteError> {
 
 fn write_all(root: &Path, tree: &OutputTree) -> Result<(), WriteError> {
     fs::create_dir_all(root).map_err(io_error(format!("cannot create `{}`", root.display())))?;
-    for (relative, content) in &tree.files {
-        let path = root.join(relative);
-        if let Some(dir) = path.parent() {
+    let files: Vec<(PathBuf, &String)> = tree
+        .files
+        .iter()
+        .map(|(relative, content)| (root.join(relative), content))
+        .collect();
+    // Folders first, once each (the paths are sorted, so a folder's files are adjacent)…
+    let mut last_dir: Option<&Path> = None;
+    for (path, _) in &files {
+        if let Some(dir) = path.parent()
+            && last_dir != Some(dir)
+        {
             fs::create_dir_all(dir)
                 .map_err(io_error(format!("cannot create `{}`", dir.display())))?;
+            last_dir = Some(dir);
         }
-        fs::write(&path, content)
-            .map_err(io_error(format!("cannot write `{}`", path.display())))?;
     }
-    Ok(())
+    // …then the files, on every core: a large build writes tens of thousands of them.
+    let results = super::parallel::map(&files, |(path, content)| {
+        fs::write(path, content).map_err(io_error(format!("cannot write `{}`", path.display())))
+    });
+    results.into_iter().collect()
 }
 
 /// Whether `out` is absent, empty, or holds only files k8sc generated.

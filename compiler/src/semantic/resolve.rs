@@ -6,7 +6,7 @@ use super::decls::{DeclContent, DeclId, check_decl, decl_syntax};
 use super::imports::resolve_imports;
 use super::scope::{FileScope, file_scope};
 use super::spec::{CallRef, Sourced};
-use super::structure::{AppEntry, project_structure};
+use super::structure::{AppNames, app_names, project_structure, workload_place};
 use super::suggest::closest;
 use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{Code, Diagnostic};
@@ -119,16 +119,15 @@ pub fn resolve_decl<'db>(db: &'db dyn Db, project: Project, decl: DeclId<'db>) -
     if let DeclContent::Workload { spec, .. } = content
         && let Some(calls) = &spec.calls
     {
-        let structure = project_structure(db, project);
-        if let Some(app) = structure.app_of(file, decl.index(db)) {
-            out.calls = resolve_calls(
-                db,
-                &structure.apps,
-                app,
-                file,
-                &calls.value,
-                &mut out.diagnostics,
-            );
+        let apps = app_names(db, project);
+        let app = workload_place(db, project, decl)
+            .as_ref()
+            .and_then(|place| {
+                apps.iter()
+                    .find(|a| a.file == place.app_file && a.index == place.app_index)
+            });
+        if let Some(app) = app {
+            out.calls = resolve_calls(db, apps, app, file, &calls.value, &mut out.diagnostics);
         }
     }
     out
@@ -149,19 +148,12 @@ pub struct Resolution {
 pub fn resolve_references(db: &dyn Db, project: Project) -> Resolution {
     let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
-    let mut used: BTreeSet<(String, String)> = BTreeSet::new();
     for file in &project.all_files(db) {
         let count = parse(db, *file).file.decls().count();
         for index in 0..count {
             let index = u32::try_from(index).unwrap_or(u32::MAX);
             let resolution = resolve_decl(db, project, DeclId::new(db, *file, index));
             diagnostics.extend(resolution.diagnostics.iter().cloned());
-            used.extend(
-                resolution
-                    .used
-                    .iter()
-                    .map(|name| (file.path(db).clone(), name.clone())),
-            );
         }
     }
     let calls = structure
@@ -178,7 +170,9 @@ pub fn resolve_references(db: &dyn Db, project: Project) -> Resolution {
                 .collect()
         })
         .collect();
-    diagnostics.extend(unused_imports(db, project, &used));
+    for file in project.files(db) {
+        diagnostics.extend(unused_imports(db, project, *file).iter().cloned());
+    }
     Resolution { calls, diagnostics }
 }
 
@@ -291,8 +285,8 @@ fn find_anywhere(
 
 fn resolve_calls(
     db: &dyn Db,
-    apps: &[AppEntry],
-    app: &AppEntry,
+    apps: &[AppNames],
+    app: &AppNames,
     file: File,
     calls: &[CallRef],
     diagnostics: &mut Vec<Diagnostic>,
@@ -325,19 +319,20 @@ fn resolve_calls(
             diagnostics.push(diagnostic);
             continue;
         };
-        let named = |w: &&super::structure::WorkloadEntry| {
+        let named = |w: &&super::structure::WorkloadName| {
             w.name == *workload_name || w.k8s_name == *workload_name
         };
         let target = target_app
             .workloads
             .iter()
             .find(named)
-            .or_else(|| target_app.externals.iter().find(named));
+            .map(|w| (w, false))
+            .or_else(|| target_app.externals.iter().find(named).map(|w| (w, true)));
         match target {
-            Some(target) => resolved.push(ResolvedCall {
+            Some((target, external)) => resolved.push(ResolvedCall {
                 app: target_app.k8s_name.clone(),
                 workload: target.k8s_name.clone(),
-                external: target.keyword == DeclKind::External,
+                external,
                 span: call.span,
                 call: call.clone(),
             }),
@@ -390,32 +385,37 @@ fn resolve_calls(
     resolved
 }
 
-fn unused_imports(
-    db: &dyn Db,
-    project: Project,
-    used: &BTreeSet<(String, String)>,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for file in project.files(db) {
-        let path = file.path(db);
-        for import in &resolve_imports(db, project, *file).imports {
-            let provided: Vec<String> = match &import.selection {
-                Some(selection) => selection.iter().map(|(n, _)| n.clone()).collect(),
-                None => super::imports::importable_items(db, import.target)
-                    .into_iter()
-                    .map(|(n, _, _)| n)
-                    .collect(),
-            };
-            let any_used = provided
+/// The imports of a project file none of whose items its declarations use (W0002). Tracked per
+/// file: only the file's own declarations can use its imports.
+#[salsa::tracked(returns(ref))]
+pub fn unused_imports(db: &dyn Db, project: Project, file: File) -> Vec<Diagnostic> {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let count = parse(db, file).file.decls().count();
+    for index in 0..count {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        used.extend(
+            resolve_decl(db, project, DeclId::new(db, file, index))
+                .used
                 .iter()
-                .any(|n| used.contains(&(path.clone(), n.clone())));
-            if !any_used {
-                diagnostics.push(
-                    Diagnostic::new(Code::UnusedImport, "unused import", path, import.span)
-                        .with_label("nothing from this import is used")
-                        .with_help("remove it"),
-                );
-            }
+                .cloned(),
+        );
+    }
+    let path = file.path(db);
+    let mut diagnostics = Vec::new();
+    for import in &resolve_imports(db, project, file).imports {
+        let provided: Vec<String> = match &import.selection {
+            Some(selection) => selection.iter().map(|(n, _)| n.clone()).collect(),
+            None => super::imports::importable_items(db, import.target)
+                .into_iter()
+                .map(|(n, _, _)| n)
+                .collect(),
+        };
+        if !provided.iter().any(|n| used.contains(n)) {
+            diagnostics.push(
+                Diagnostic::new(Code::UnusedImport, "unused import", path, import.span)
+                    .with_label("nothing from this import is used")
+                    .with_help("remove it"),
+            );
         }
     }
     diagnostics

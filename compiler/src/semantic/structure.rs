@@ -331,3 +331,91 @@ fn duplicate(
     }
     diagnostic
 }
+
+/// Where one workload declaration sits: its entry and its app's declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorkloadPlace {
+    /// The workload.
+    pub entry: WorkloadEntry,
+    /// The file declaring its app.
+    pub app_file: File,
+    /// The app declaration's index in that file.
+    pub app_index: u32,
+}
+
+/// The place of one workload declaration, if it belongs to an app. A query of its own (a
+/// firewall): an edit that shifts the spans of one file changes [`project_structure`], but not
+/// the place of the workloads it did not move, so their checking is reused.
+#[salsa::tracked(returns(ref))]
+pub fn workload_place<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    decl: crate::semantic::decls::DeclId<'db>,
+) -> Option<WorkloadPlace> {
+    let structure = project_structure(db, project);
+    let (app, workload) = structure.locations.get(&(decl.file(db), decl.index(db)))?;
+    let app = structure.apps.get(*app)?;
+    Some(WorkloadPlace {
+        entry: app.workloads.get(*workload)?.clone(),
+        app_file: app.file,
+        app_index: app.index,
+    })
+}
+
+/// A name of a workload: as written and as a Kubernetes name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorkloadName {
+    /// As written.
+    pub name: String,
+    /// The Kubernetes name.
+    pub k8s_name: String,
+}
+
+/// An app and its workloads by name, without spans.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AppNames {
+    /// As written.
+    pub name: String,
+    /// The Kubernetes name.
+    pub k8s_name: String,
+    /// The declaring file.
+    pub file: File,
+    /// The declaration's index.
+    pub index: u32,
+    /// Its workloads.
+    pub workloads: Vec<WorkloadName>,
+    /// Its external hosts (`external NAME { host: … }`), which `calls` may name too.
+    pub externals: Vec<WorkloadName>,
+}
+
+/// The names of the project's apps and workloads: what resolving `calls` needs. A firewall like
+/// [`workload_place`]: unchanged by edits that only move text.
+#[salsa::tracked(returns(ref))]
+pub fn app_names(db: &dyn Db, project: Project) -> Vec<AppNames> {
+    project_structure(db, project)
+        .apps
+        .iter()
+        .map(|app| AppNames {
+            name: app.name.clone(),
+            k8s_name: app.k8s_name.clone(),
+            file: app.file,
+            index: app.index,
+            workloads: app
+                .workloads
+                .iter()
+                .map(|w| WorkloadName {
+                    name: w.name.clone(),
+                    k8s_name: w.k8s_name.clone(),
+                })
+                .collect(),
+            externals: app
+                .externals
+                .iter()
+                .map(|w| WorkloadName {
+                    name: w.name.clone(),
+                    k8s_name: w.k8s_name.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,362 @@
+//! Hover: what a field is (summary, syntax, type and units), its **effective value and where it
+//! comes from** (`replicas: 2..10 — from tier production (std/tiers.k8s:14)`), what a workload
+//! compiles to, and the documentation of tiers, policies and other referenced declarations.
+
+use super::file_offset;
+use crate::snapshot::Snapshot;
+use k8sc_compiler::analysis::catalogue::{field_at, value_info};
+use k8sc_compiler::analysis::effective::{describe_layer, effective_workload, field_origins};
+use k8sc_compiler::analysis::locate::{On, locate};
+use k8sc_compiler::analysis::navigation::{self, Symbol};
+use k8sc_compiler::analysis::preview::preview;
+use k8sc_compiler::db::File;
+use k8sc_compiler::diagnostics::Code;
+use k8sc_compiler::ir::WorkloadIr;
+use k8sc_compiler::lower::lower_workload_decl;
+use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
+use k8sc_compiler::semantic::spec::{Layer, Origin, Replicas};
+use k8sc_compiler::syntax::parse;
+use k8sc_compiler::types::quantity::{format_bytes, format_cpu};
+use k8sc_grammar::{Decl, DeclKind, Span, ValueKind};
+use std::fmt::Write;
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
+
+/// The hover at a position.
+pub fn hover(snapshot: &Snapshot, uri: &Uri, position: Position) -> Option<Hover> {
+    let (file, offset) = file_offset(snapshot, uri, position)?;
+    let parsed = parse(&snapshot.db, file);
+    let location = locate(&parsed.file, offset);
+    let (markdown, span) = if let Some((span, symbol)) =
+        navigation::symbol_at(&snapshot.db, snapshot.project, file, offset)
+    {
+        (symbol_hover(snapshot, symbol)?, span)
+    } else {
+        let (index, decl) = location.decl?;
+        match location.on {
+            On::Keyword => (keyword_hover(decl.kind), decl.keyword_span),
+            On::Key(field) => {
+                let key = field.key_text();
+                (
+                    field_hover(snapshot, file, index, decl, &location.path, &key)?,
+                    field.key_span(),
+                )
+            }
+            On::Value(value) => {
+                let field = location.field?;
+                let mut text = field_hover(
+                    snapshot,
+                    file,
+                    index,
+                    decl,
+                    &location.path,
+                    &field.key_text(),
+                )?;
+                if let ValueKind::Number(number) = &value.kind
+                    && let Some(unit) = &number.unit
+                {
+                    let _ = write!(text, "\n\n`{}{unit}`: {}", number.text, unit_meaning(unit));
+                }
+                (text, value.span)
+            }
+            On::Allow(allow) => (
+                format!(
+                    "**allow** `{}`\n\nA reviewed exception: this workload is not checked against this rule. Every build lists it, and the generated Kyverno policy excludes exactly this workload.",
+                    allow.name_text()
+                ),
+                allow.keyword_span,
+            ),
+            _ => return None,
+        }
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range: Some(snapshot.range(file, span)),
+    })
+}
+
+fn unit_meaning(unit: &str) -> &'static str {
+    match unit {
+        "m" => "milli (thousandths): millicores for CPU, minutes for durations",
+        "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => "a binary multiple of bytes (2^10 steps)",
+        "k" | "M" | "G" | "T" | "P" | "E" => "a decimal multiple of bytes (10^3 steps)",
+        "ms" => "milliseconds",
+        "s" => "seconds",
+        "h" => "hours",
+        "d" => "days",
+        "%" => "percent",
+        _ => "a unit k8sc does not know",
+    }
+}
+
+fn keyword_hover(kind: DeclKind) -> String {
+    let what = match kind {
+        DeclKind::App => "a deployable unit: its namespace, tier, team and policies",
+        DeclKind::Service => "a Deployment behind a Service (+ HPA, PDB, ConfigMap, route)",
+        DeclKind::Worker => "a Deployment without a Service",
+        DeclKind::Database => {
+            "a StatefulSet with a volume per replica, a client Service and a headless Service"
+        }
+        DeclKind::Stateful => "a StatefulSet with volume claims and a headless Service",
+        DeclKind::Job => "a Job, named after a hash of its spec",
+        DeclKind::Cron => "a CronJob",
+        DeclKind::Daemon => "a DaemonSet: one pod per node",
+        DeclKind::Tier => "a profile of defaults and rules for workloads",
+        DeclKind::Policy => "a named rule, checked at compile time and enforced by Kyverno",
+        DeclKind::Env => "per-environment overrides",
+        DeclKind::External => {
+            "a host outside the cluster that workloads may call (egress rule, ServiceEntry)"
+        }
+    };
+    format!("**{}** — {what}", kind.keyword())
+}
+
+/// The documentation of a declaration a name refers to.
+fn symbol_hover(snapshot: &Snapshot, symbol: Symbol) -> Option<String> {
+    let db = &snapshot.db;
+    let Symbol::Decl { file, index } = symbol else {
+        let Symbol::File(file) = symbol else {
+            return None;
+        };
+        let decls: Vec<String> = parse(db, file)
+            .file
+            .decls()
+            .filter_map(|d| {
+                d.name
+                    .as_ref()
+                    .map(|n| format!("`{} {}`", d.kind.keyword(), n.name))
+            })
+            .collect();
+        return Some(format!(
+            "**{}**\n\n{}",
+            file.path(db),
+            if decls.is_empty() {
+                "no declarations".to_string()
+            } else {
+                decls.join(", ")
+            }
+        ));
+    };
+    let decl = navigation::symbol_decl(db, symbol)?;
+    let name = decl.name.as_ref().map_or("", |n| n.name.as_str());
+    let mut text = format!("```k8s\n{}\n```", header(decl));
+    if let Some(doc) = &decl.doc {
+        let _ = write!(text, "\n\n{doc}");
+    }
+    let _ = write!(
+        text,
+        "\n\n*{}*",
+        match file.kind(db) {
+            k8sc_compiler::db::FileKind::Stdlib => format!("{} (standard library)", file.path(db)),
+            k8sc_compiler::db::FileKind::Project => file.path(db).clone(),
+        }
+    );
+    let id = DeclId::new(db, file, index);
+    match &check_decl(db, id).content {
+        DeclContent::Policy(Some(policy)) => {
+            let _ = write!(text, "\n\nmessage: \"{}\"", policy.message);
+        }
+        DeclContent::Tier(tier) => {
+            for rule in &tier.rules {
+                let _ = write!(text, "\n- `{name}.{}`: {}", rule.name, rule.message);
+            }
+        }
+        _ => {}
+    }
+    if decl.kind.is_workload() {
+        text.push_str(&workload_summary(snapshot, file, index));
+    }
+    Some(text)
+}
+
+/// `service web`, `tier production: foundation`, `policy p(a: [string])`.
+fn header(decl: &Decl) -> String {
+    let mut out = decl.kind.keyword().to_string();
+    if let Some(name) = &decl.name {
+        let _ = write!(out, " {}", name.name);
+    }
+    if let Some(params) = &decl.params {
+        let list: Vec<String> = params.iter().map(|p| p.name.name.clone()).collect();
+        let _ = write!(out, "({})", list.join(", "));
+    }
+    if let Some(parent) = &decl.parent {
+        let _ = write!(out, ": {}", parent.name);
+    }
+    out
+}
+
+/// What a workload compiles to and the values it inherits.
+fn workload_summary(snapshot: &Snapshot, file: File, index: u32) -> String {
+    let db = &snapshot.db;
+    let mut text = String::new();
+    let id = DeclId::new(db, file, index);
+    if let Some(effective) = effective_workload(db, snapshot.project, id) {
+        if let Some(app) = &effective.app {
+            let _ = write!(text, "\n\napp `{app}`");
+            if let Some(tier) = &effective.tier {
+                let _ = write!(text, ", tier `{tier}`");
+            }
+        }
+        let inherited: Vec<String> = field_origins(&effective.spec)
+            .into_iter()
+            .filter(|(_, origin)| origin.layer != Layer::Workload)
+            .filter_map(|(field, origin)| {
+                Some(format!(
+                    "- {}",
+                    effective_line(snapshot, &field, &origin_text(snapshot, origin)?, origin)
+                ))
+            })
+            .collect();
+        if !inherited.is_empty() {
+            let _ = write!(text, "\n\ninherited:\n{}", inherited.join("\n"));
+        }
+    }
+    if let Some(preview) = preview(db, snapshot.project, file, index) {
+        if preview.resources.is_empty() {
+            let first = preview
+                .yaml
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("# ");
+            let _ = write!(text, "\n\ncompiles to: nothing yet ({first})");
+        } else {
+            let _ = write!(text, "\n\ncompiles to: {}", preview.resources.join(", "));
+        }
+    }
+    text
+}
+
+/// The text an origin points at (a value as written), if it points into a file.
+pub fn origin_text(snapshot: &Snapshot, origin: &Origin) -> Option<String> {
+    let file = snapshot.file_by_path(origin.file.as_deref()?)?;
+    let text = snapshot.text(file).get(origin.span.range())?;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(if text.len() > 60 {
+        format!("{}…", text.chars().take(59).collect::<String>())
+    } else {
+        text
+    })
+}
+
+/// `replicas: 2..10 — from tier production (std/tiers.k8s:14)`.
+pub fn effective_line(snapshot: &Snapshot, field: &str, value: &str, origin: &Origin) -> String {
+    let place = origin.file.as_deref().and_then(|path| {
+        let file = snapshot.file_by_path(path)?;
+        Some(format!(
+            " ({path}:{})",
+            snapshot.line_number(file, origin.span.start)
+        ))
+    });
+    format!(
+        "`{field}: {value}` — from {}{}",
+        describe_layer(&origin.layer),
+        place.unwrap_or_default()
+    )
+}
+
+/// Hover of a field key (or of its value).
+fn field_hover(
+    snapshot: &Snapshot,
+    file: File,
+    index: u32,
+    decl: &Decl,
+    path: &[String],
+    key: &str,
+) -> Option<String> {
+    let info = field_at(decl.kind, path, key);
+    let mut text = match info {
+        Some(info) => format!(
+            "**{}** — {}\n\n```k8s\n{}\n```",
+            info.name, info.summary, info.syntax
+        ),
+        None if path.is_empty() && !decl.kind.is_workload() && decl.kind != DeclKind::App => {
+            return None;
+        }
+        None => format!("**{key}**"),
+    };
+    if let Some(value) = value_info(path, key) {
+        let _ = write!(text, "\n\ntype: {}", value.ty);
+    }
+    if decl.kind.is_workload() && path.is_empty() {
+        if let Some(line) = workload_effective(snapshot, file, index, key) {
+            let _ = write!(text, "\n\neffective: {line}");
+        }
+    } else if decl.kind.is_workload()
+        && path == ["probes"]
+        && let Some(line) = workload_effective(snapshot, file, index, &format!("probes.{key}"))
+    {
+        let _ = write!(text, "\n\neffective: {line}");
+    }
+    Some(text)
+}
+
+/// The effective value of a workload field and where it comes from.
+fn workload_effective(snapshot: &Snapshot, file: File, index: u32, field: &str) -> Option<String> {
+    let db = &snapshot.db;
+    let id = DeclId::new(db, file, index);
+    let effective = effective_workload(db, snapshot.project, id).as_ref()?;
+    let wanted = if field == "port" { "ports" } else { field };
+    let origins = field_origins(&effective.spec);
+    if let Some((_, origin)) = origins.iter().find(|(name, _)| name == wanted) {
+        let value = origin_text(snapshot, origin)?;
+        return Some(effective_line(snapshot, field, &value, origin));
+    }
+    let env = k8sc_compiler::analysis::editor_env(db, snapshot.project);
+    let ir = lower_workload_decl(db, snapshot.project, id, env)
+        .ir
+        .as_ref()?;
+    let value = builtin_value(ir, field)?;
+    Some(format!("`{field}: {value}` — k8sc's default"))
+}
+
+/// A built-in default as it would be written.
+fn builtin_value(ir: &WorkloadIr, field: &str) -> Option<String> {
+    Some(match field {
+        "replicas" => match ir.replicas.as_ref()?.value {
+            Replicas::Fixed(n) => n.to_string(),
+            Replicas::Auto { min, max } => format!("{min}..{max}"),
+        },
+        "cpu" => match &ir.resources.cpu_limit {
+            Some(limit) => format!(
+                "{}..{}",
+                format_cpu(ir.resources.cpu_request.value),
+                format_cpu(limit.value)
+            ),
+            None => format_cpu(ir.resources.cpu_request.value),
+        },
+        "memory" => {
+            let request = ir.resources.memory_request.value;
+            let limit = ir.resources.memory_limit.value;
+            if limit == request {
+                format_bytes(request)
+            } else {
+                format!("{}..{}", format_bytes(request), format_bytes(limit))
+            }
+        }
+        "user" => ir.security.user.value.to_string(),
+        "group" => ir.security.group.value.to_string(),
+        "grace" => format!("{}s", ir.grace_seconds.value),
+        "drain" => format!("{}s", ir.drain_seconds.as_ref()?.value),
+        "image_pull" => ir.image_pull.value.as_str().to_string(),
+        "spread" => format!("{:?}", ir.spread.value).to_lowercase(),
+        _ => return None,
+    })
+}
+
+/// A code's title and explanation, for the hover of a diagnostic code.
+pub fn explain(code: Code) -> String {
+    format!(
+        "**{}** — {}\n\n{}",
+        code.as_str(),
+        code.title(),
+        code.explanation()
+    )
+}
+
+/// The span of a declaration's name, or of its keyword.
+pub fn name_span(decl: &Decl) -> Span {
+    decl.name.as_ref().map_or(decl.keyword_span, |n| n.span)
+}
