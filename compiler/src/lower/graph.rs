@@ -9,7 +9,7 @@ use crate::ir::{AppIr, CallIr, ExternalIr, Mtls, Network, PortIr, ProjectIr, Wor
 use crate::semantic::spec::{Origin, PortRef, WorkloadKind};
 use crate::semantic::suggest::closest;
 use k8sc_grammar::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where each workload's name is written: (app, workload) → (file, span).
 pub type NameSpans = BTreeMap<(String, String), (String, Span)>;
@@ -34,18 +34,55 @@ impl std::ops::Deref for AppView<'_> {
     }
 }
 
-/// The whole graph of an environment, borrowed.
+/// The whole graph of an environment, borrowed, with its workloads indexed by name: the checks
+/// run after every edit in the editor, over thousands of workloads, so no lookup is linear.
 pub struct Graph<'a> {
     /// Every app of the environment, in the project's order.
     pub apps: Vec<AppView<'a>>,
+    /// App name → its index in `apps`.
+    apps_by_name: HashMap<&'a str, usize>,
+    /// (app, workload) → the workload.
+    workloads_by_name: HashMap<(&'a str, &'a str), &'a WorkloadIr>,
+    /// (app, workload) of every workload some other workload calls, or its app's workloads mirror to.
+    called: HashSet<(&'a str, &'a str)>,
 }
 
 impl<'a> Graph<'a> {
+    /// The graph of borrowed apps, indexed.
+    pub fn new(apps: Vec<AppView<'a>>) -> Self {
+        let mut apps_by_name = HashMap::new();
+        let mut workloads_by_name = HashMap::new();
+        let mut called = HashSet::new();
+        for (index, view) in apps.iter().enumerate() {
+            let app: &'a AppIr = view.app;
+            apps_by_name.entry(app.name.as_str()).or_insert(index);
+            for &workload in &view.workloads {
+                workloads_by_name
+                    .entry((app.name.as_str(), workload.name.as_str()))
+                    .or_insert(workload);
+                if let Some(mirror) = workload.traffic.as_ref().and_then(|t| t.mirror.as_ref()) {
+                    called.insert((app.name.as_str(), mirror.to.as_str()));
+                }
+                for call in workload.calls.iter().filter(|c| !c.external) {
+                    let own = call.app == app.name && call.target == workload.name;
+                    if !own {
+                        called.insert((call.app.as_str(), call.target.as_str()));
+                    }
+                }
+            }
+        }
+        Graph {
+            apps,
+            apps_by_name,
+            workloads_by_name,
+            called,
+        }
+    }
+
     /// A view of a lowered environment.
     pub fn of(ir: &'a ProjectIr) -> Self {
-        Graph {
-            apps: ir
-                .apps
+        Graph::new(
+            ir.apps
                 .iter()
                 .map(|app| AppView {
                     app,
@@ -53,7 +90,15 @@ impl<'a> Graph<'a> {
                     externals: &app.externals,
                 })
                 .collect(),
-        }
+        )
+    }
+
+    fn app(&self, name: &str) -> Option<&AppView<'a>> {
+        self.apps_by_name.get(name).and_then(|i| self.apps.get(*i))
+    }
+
+    fn workload(&self, app: &str, name: &str) -> Option<&'a WorkloadIr> {
+        self.workloads_by_name.get(&(app, name)).copied()
     }
 }
 
@@ -189,12 +234,12 @@ fn call_ports(
     call: &CallIr,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<PortIr>> {
-    let app = ir.apps.iter().find(|a| a.name == call.app)?;
     let (ports, kind) = if call.external {
+        let app = ir.app(&call.app)?;
         let external = app.externals.iter().find(|e| e.name == call.target)?;
         (&external.ports, None)
     } else {
-        let callee = app.workloads.iter().find(|w| w.name == call.target)?;
+        let callee = ir.workload(&call.app, &call.target)?;
         (&callee.ports, Some(callee.kind))
     };
     let origin = &call.origin;
@@ -376,7 +421,7 @@ fn check_mesh_callers(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
         }
         for workload in &app.workloads {
             for call in workload.calls.iter().filter(|c| !c.external) {
-                let Some(callee_app) = ir.apps.iter().find(|a| a.name == call.app) else {
+                let Some(callee_app) = ir.app(&call.app) else {
                     continue;
                 };
                 let Some(mesh) = &callee_app.mesh else {
@@ -528,20 +573,6 @@ fn report_unreachable(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<D
 }
 
 fn is_called(ir: &Graph<'_>, app: &AppView<'_>, workload: &WorkloadIr) -> bool {
-    ir.apps.iter().any(|caller_app| {
-        caller_app.workloads.iter().any(|caller| {
-            let mirrors = caller_app.name == app.name
-                && caller
-                    .traffic
-                    .as_ref()
-                    .and_then(|t| t.mirror.as_ref())
-                    .is_some_and(|m| m.to == workload.name);
-            mirrors
-                || (caller.name != workload.name || caller_app.name != app.name)
-                    && caller
-                        .calls
-                        .iter()
-                        .any(|c| !c.external && c.app == app.name && c.target == workload.name)
-        })
-    })
+    ir.called
+        .contains(&(app.name.as_str(), workload.name.as_str()))
 }

@@ -498,7 +498,7 @@ fn env_graph_diagnostics(
             externals,
         });
     }
-    graph::graph_diagnostics(&graph::Graph { apps: views }, &names).1
+    graph::graph_diagnostics(&graph::Graph::new(views), &names).1
 }
 
 /// Builds the IR of one environment: every app that has it.
