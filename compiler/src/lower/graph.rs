@@ -45,6 +45,9 @@ pub struct Graph<'a> {
     workloads_by_name: HashMap<(&'a str, &'a str), &'a WorkloadIr>,
     /// (app, workload) of every workload some other workload calls, or its app's workloads mirror to.
     called: HashSet<(&'a str, &'a str)>,
+    /// Some workload of the environment has errors and is missing from `apps`: whom it calls is
+    /// unknown, so no service is reported as never called (the warning would be a cascade).
+    pub incomplete: bool,
 }
 
 impl<'a> Graph<'a> {
@@ -76,6 +79,7 @@ impl<'a> Graph<'a> {
             apps_by_name,
             workloads_by_name,
             called,
+            incomplete: false,
         }
     }
 
@@ -103,8 +107,10 @@ impl<'a> Graph<'a> {
 }
 
 /// Resolves the ports of every call and checks the graph; the IR's calls get their ports.
-pub fn check_graph(ir: &mut ProjectIr, names: &NameSpans) -> Vec<Diagnostic> {
-    let (resolved, diagnostics) = graph_diagnostics(&Graph::of(ir), names);
+pub fn check_graph(ir: &mut ProjectIr, names: &NameSpans, incomplete: bool) -> Vec<Diagnostic> {
+    let mut graph = Graph::of(ir);
+    graph.incomplete = incomplete;
+    let (resolved, diagnostics) = graph_diagnostics(&graph, names);
     for (app, workload, call, ports) in resolved {
         if let Some(c) = ir
             .apps
@@ -525,6 +531,9 @@ fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
 
 /// A service nobody calls, that is not exposed, receives no traffic once the graph is enforced.
 fn report_unreachable(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
+    if ir.incomplete {
+        return;
+    }
     let declares_graph = ir
         .apps
         .iter()

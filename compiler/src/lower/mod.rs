@@ -472,6 +472,7 @@ fn env_graph_diagnostics(
     let externals: Vec<Vec<ExternalIr>> = entries.iter().map(|e| lower_externals(db, e)).collect();
     let mut names = graph::NameSpans::new();
     let mut views = Vec::new();
+    let mut incomplete = false;
     for ((entry, app), externals) in entries.iter().zip(apps).zip(&externals) {
         let mut workloads: Vec<&WorkloadIr> = entry
             .workloads
@@ -481,14 +482,16 @@ fn env_graph_diagnostics(
                     (entry.k8s_name.clone(), workload.k8s_name.clone()),
                     (workload.file.path(db).clone(), workload.name_span),
                 );
-                lower_workload_decl(
+                let ir = lower_workload_decl(
                     db,
                     project,
                     DeclId::new(db, workload.file, workload.index),
                     env,
                 )
                 .ir
-                .as_ref()
+                .as_ref();
+                incomplete |= ir.is_none();
+                ir
             })
             .collect();
         workloads.sort_by(|a, b| a.name.cmp(&b.name));
@@ -498,7 +501,9 @@ fn env_graph_diagnostics(
             externals,
         });
     }
-    graph::graph_diagnostics(&graph::Graph::new(views), &names).1
+    let mut graph = graph::Graph::new(views);
+    graph.incomplete = incomplete;
+    graph::graph_diagnostics(&graph, &names).1
 }
 
 /// Builds the IR of one environment: every app that has it.
@@ -508,6 +513,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
     let mut names = graph::NameSpans::new();
+    let mut incomplete = false;
     for entry in &structure.apps {
         if !entry.env_names().contains(env.name(db)) {
             continue;
@@ -528,6 +534,8 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
             if let Some(ir) = &result.ir {
                 app.workloads.push(ir.clone());
                 lowered.push(result);
+            } else {
+                incomplete = true;
             }
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
@@ -554,7 +562,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
     }
     report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
     let mut ir = ProjectIr { apps };
-    diagnostics.extend(graph::check_graph(&mut ir, &names));
+    diagnostics.extend(graph::check_graph(&mut ir, &names, incomplete));
     Lowered { ir, diagnostics }
 }
 
