@@ -140,7 +140,11 @@ fn init_names_the_app_after_the_folder_or_the_flag() {
     let bad = root.join("bad");
     let output = k8sc(&["init", &bad.to_string_lossy(), "--name", "Billing"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("cannot name an app"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot name an app"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!bad.exists(), "nothing is written for a bad name");
     let _ = std::fs::remove_dir_all(&root);
 }
@@ -172,9 +176,16 @@ fn existing_files_are_never_replaced() {
     assert_eq!(code(&output), 2);
     let message = stderr(&output);
     assert!(message.contains("`app.k8s`"), "{message}");
-    assert!(message.contains("`.github/workflows/k8sc.yml`"), "{message}");
+    assert!(
+        message.contains("`.github/workflows/k8sc.yml`"),
+        "{message}"
+    );
     assert!(message.contains("nothing was written"), "{message}");
-    assert_eq!(snapshot(&dir), before, "init changed files it refused to write");
+    assert_eq!(
+        snapshot(&dir),
+        before,
+        "init changed files it refused to write"
+    );
 
     // A second init over a complete scaffold refuses too, and changes nothing.
     let fresh = dir.join("fresh");

@@ -229,7 +229,10 @@ fn declaration(kind: DeclKind) -> (&'static str, &'static str) {
         DeclKind::Job => ("a run-to-completion Job", "Workloads"),
         DeclKind::Cron => ("a CronJob", "Workloads"),
         DeclKind::Daemon => ("a DaemonSet", "Workloads"),
-        DeclKind::External => ("a host outside the cluster that workloads call", "`external`"),
+        DeclKind::External => (
+            "a host outside the cluster that workloads call",
+            "`external`",
+        ),
         DeclKind::Tier => ("a named profile of defaults and rules", "`tier`"),
         DeclKind::Policy => ("a named, optionally parameterised rule", "`policy`"),
         DeclKind::Env => (
@@ -300,7 +303,10 @@ fn value_type(path: &[&str], name: &str) -> String {
 /// kind requires, so every other value is a default.
 fn probe(tier: Option<&str>) -> String {
     let (import, field) = match tier {
-        Some(tier) => (format!("import std.tiers.{tier}\n"), format!("tier: {tier}")),
+        Some(tier) => (
+            format!("import std.tiers.{tier}\n"),
+            format!("tier: {tier}"),
+        ),
         None => (String::new(), String::new()),
     };
     format!(
@@ -408,7 +414,9 @@ fn workload_values(w: &WorkloadIr) -> Vec<(&'static str, String)> {
         (
             "disruption",
             or_dash(w.disruption.as_ref().map(|d| match d.value {
-                Disruption::MinAvailable(n) => format!("{{ min_available: {} }}", int_or_percent(n)),
+                Disruption::MinAvailable(n) => {
+                    format!("{{ min_available: {} }}", int_or_percent(n))
+                }
                 Disruption::MaxUnavailable(n) => {
                     format!("{{ max_unavailable: {} }}", int_or_percent(n))
                 }
@@ -455,11 +463,12 @@ fn namespace_values(app: &AppIr) -> Vec<(&'static str, String)> {
         ),
         (
             "mesh",
-            or_dash(
-                app.mesh
-                    .as_ref()
-                    .map(|m| format!("istio {{ mtls: {} }}", format!("{:?}", m.value).to_lowercase())),
-            ),
+            or_dash(app.mesh.as_ref().map(|m| {
+                format!(
+                    "istio {{ mtls: {} }}",
+                    format!("{:?}", m.value).to_lowercase()
+                )
+            })),
         ),
         (
             "quota",
@@ -487,7 +496,9 @@ fn namespace_values(app: &AppIr) -> Vec<(&'static str, String)> {
                 let l = &l.value;
                 let mut parts = Vec::new();
                 match (l.cpu_request, l.cpu_limit) {
-                    (Some(r), Some(x)) => parts.push(format!("cpu: {}..{}", format_cpu(r), format_cpu(x))),
+                    (Some(r), Some(x)) => {
+                        parts.push(format!("cpu: {}..{}", format_cpu(r), format_cpu(x)))
+                    }
                     (Some(r), None) => parts.push(format!("cpu: {}", format_cpu(r))),
                     _ => {}
                 }
@@ -550,7 +561,9 @@ fn defaults_section(out: &mut String) {
     for (index, field) in workload_names.iter().enumerate() {
         // Per keyword (declaration order of the probe), the values across the columns.
         let mut rows: Vec<(Vec<&'static str>, Vec<String>)> = Vec::new();
-        for keyword in ["service", "worker", "database", "stateful", "job", "cron", "daemon"] {
+        for keyword in [
+            "service", "worker", "database", "stateful", "job", "cron", "daemon",
+        ] {
             let values: Vec<String> = columns
                 .iter()
                 .map(|(_, app)| {
@@ -589,8 +602,10 @@ fn defaults_section(out: &mut String) {
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     writeln!(out, "| field | {} |", names.join(" | ")).ok();
     writeln!(out, "|---|{}", "---|".repeat(names.len())).ok();
-    let namespace: Vec<Vec<(&str, String)>> =
-        columns.iter().map(|(_, app)| namespace_values(app)).collect();
+    let namespace: Vec<Vec<(&str, String)>> = columns
+        .iter()
+        .map(|(_, app)| namespace_values(app))
+        .collect();
     for (index, (field, _)) in namespace[0].iter().enumerate() {
         let values: Vec<String> = namespace
             .iter()
@@ -664,7 +679,12 @@ fn generate() -> String {
     out.push('\n');
 
     for table in TABLES {
-        writeln!(out, "## {}\n\nWritten as {}.\n", table.heading, table.written).ok();
+        writeln!(
+            out,
+            "## {}\n\nWritten as {}.\n",
+            table.heading, table.written
+        )
+        .ok();
         if table.workload {
             out.push_str("| field | for | type | example | meaning |\n|---|---|---|---|---|\n");
         } else {
@@ -753,9 +773,8 @@ fn the_defaults_follow_the_tiers() {
     // The probe must be sensitive to tiers: a tier that changes nothing would make the table lie.
     let none = lowered(None);
     let production = lowered(Some("production"));
-    let service = |app: &AppIr| {
-        workload_values(app.workloads.iter().find(|w| w.name == "svc").expect("svc"))
-    };
+    let service =
+        |app: &AppIr| workload_values(app.workloads.iter().find(|w| w.name == "svc").expect("svc"));
     assert_ne!(service(&none), service(&production));
     assert!(!production.rules.is_empty());
 }

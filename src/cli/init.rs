@@ -289,7 +289,10 @@ mod tests {
             assert_eq!(derive_name(&dir).as_deref(), expected, "{folder}");
         }
         let long = "a".repeat(80);
-        assert_eq!(derive_name(&Path::new("/tmp").join(&long)), Some("a".repeat(63)));
+        assert_eq!(
+            derive_name(&Path::new("/tmp").join(&long)),
+            Some("a".repeat(63))
+        );
     }
 
     #[test]

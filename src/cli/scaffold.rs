@@ -240,7 +240,11 @@ mod tests {
         assert!(!foundation.app.contains("gitops"), "{}", foundation.app);
         let enterprise = scaffold("hello", "enterprise").expect("scaffold");
         assert!(enterprise.app.contains(IMAGE_DIGEST), "{}", enterprise.app);
-        assert!(enterprise.app.contains("istio-system/"), "{}", enterprise.app);
+        assert!(
+            enterprise.app.contains("istio-system/"),
+            "{}",
+            enterprise.app
+        );
     }
 
     #[test]
