@@ -216,3 +216,22 @@ fn an_existing_readme_and_gitignore_are_kept() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_file_in_place_of_the_folder_is_refused() {
+    let dir = scratch("file");
+    let file = dir.join("shop");
+    std::fs::write(&file, "not a folder\n").expect("write");
+    let output = k8sc(&["init", &file.to_string_lossy()]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("is not a folder"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "not a folder\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

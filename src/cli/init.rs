@@ -66,11 +66,18 @@ pub fn run(args: InitArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if exists(&dir) && !dir.is_dir() {
+        eprintln!(
+            "error: `{}` is not a folder (nothing was written)",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
     let plan = match plan(&dir, &scaffold) {
         Ok(plan) => plan,
         Err(conflicts) => {
             eprintln!(
-                "error: `{}` already has {}; k8sc init writes nothing over existing files (nothing was written)",
+                "error: in `{}`: {} already there; k8sc init writes nothing over existing files (nothing was written)",
                 dir.display(),
                 conflicts.join(", ")
             );
