@@ -100,7 +100,11 @@ fn json_value() -> impl Strategy<Value = Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
             prop::collection::btree_map(
-                prop_oneof![Just("name".to_string()), Just("containers".to_string()), "[a-c]"],
+                prop_oneof![
+                    Just("name".to_string()),
+                    Just("containers".to_string()),
+                    "[a-c]"
+                ],
                 inner,
                 0..4
             )
@@ -151,9 +155,14 @@ fn built(name: &str) -> (Vec<String>, String) {
         .collect();
     let tree = result.tree.expect("the fixture builds");
     let keep = |path: &str| {
-        ["deployment-web", "service-web", "daemonset-agent", "no-host-namespaces"]
-            .iter()
-            .any(|stem| path.contains(stem))
+        [
+            "deployment-web",
+            "service-web",
+            "daemonset-agent",
+            "no-host-namespaces",
+        ]
+        .iter()
+        .any(|stem| path.contains(stem))
     };
     let mut stream = String::new();
     for (path, content) in tree.files.iter().filter(|(p, _)| keep(p)) {

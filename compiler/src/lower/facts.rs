@@ -3,9 +3,9 @@
 
 use crate::ir::labels::workload_labels;
 use crate::ir::{AppIr, WorkloadIr};
+use crate::semantic::patch_security::{Hardening, weakenings};
 use crate::semantic::policy::eval::{Fact, FactValue, Facts};
 use crate::semantic::policy::property::{Property, controller_kind};
-use crate::semantic::patch_security::{Hardening, weakenings};
 use crate::semantic::spec::{Layer, Origin, Replicas, Sourced};
 
 fn origin_of(origin: &Origin) -> Option<Origin> {

@@ -121,10 +121,13 @@ impl PatchNode {
         let PatchValue::Map(entries) = &self.value else {
             return None;
         };
-        entries.iter().find(|e| e.key == "name").and_then(|e| match &e.value.value {
-            PatchValue::Str(s) => Some(s.as_str()),
-            _ => None,
-        })
+        entries
+            .iter()
+            .find(|e| e.key == "name")
+            .and_then(|e| match &e.value.value {
+                PatchValue::Str(s) => Some(s.as_str()),
+                _ => None,
+            })
     }
 }
 
@@ -306,10 +309,7 @@ fn read_value(ctx: &mut Ctx<'_>, value: &Value) -> Option<PatchNode> {
             ctx.report(
                 ctx.diagnostic(
                     Code::WrongType,
-                    format!(
-                        "expected a patch value, found {}",
-                        value.kind.describe()
-                    ),
+                    format!("expected a patch value, found {}", value.kind.describe()),
                     span,
                 )
                 .with_label(format!("this is {}", value.kind.describe()))

@@ -107,9 +107,8 @@ fn security_context(context: &PatchNode, out: &mut Vec<(Hardening, Span)>) {
         out.push((Hardening::Capabilities, context.span));
         return;
     }
-    let weak_when = |key: &str, weak: bool| {
-        get(context, key).filter(|v| is_null(v) || is_bool(v, weak))
-    };
+    let weak_when =
+        |key: &str, weak: bool| get(context, key).filter(|v| is_null(v) || is_bool(v, weak));
     if let Some(v) = weak_when("runAsNonRoot", false) {
         out.push((Hardening::NonRoot, v.span));
     }
@@ -139,7 +138,11 @@ fn drops_all(node: &PatchNode) -> bool {
 
 fn get<'n>(node: &'n PatchNode, key: &str) -> Option<&'n PatchNode> {
     match &node.value {
-        PatchValue::Map(entries) => entries.iter().rev().find(|e| e.key == key).map(|e| &e.value),
+        PatchValue::Map(entries) => entries
+            .iter()
+            .rev()
+            .find(|e| e.key == key)
+            .map(|e| &e.value),
         _ => None,
     }
 }

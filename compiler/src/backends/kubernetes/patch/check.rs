@@ -214,7 +214,10 @@ fn unknown_key(merged: &Value, typed: &Value, path: &mut Vec<PathStep>) -> bool 
 }
 
 fn item_name(value: &Value) -> Option<String> {
-    value.get("name").and_then(Value::as_str).map(str::to_string)
+    value
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 /// The path of a deserialisation error as steps, list items named as in `body`.

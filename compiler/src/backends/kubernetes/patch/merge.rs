@@ -9,7 +9,11 @@ use serde_json::Value;
 /// patch replaces whole.
 pub fn merge_key(field: &str, item: &Value) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes"
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
         | "imagePullSecrets" => Some("name"),
         "volumeMounts" => Some("mountPath"),
         // Service ports and container ports: by name when the patch item has one.
