@@ -193,6 +193,9 @@ fn probe(probe: &Value) -> Option<String> {
     if let Some(path) = probe.pointer("/httpGet/path").and_then(Value::as_str) {
         return Some(format!("http {}", string(path)));
     }
+    if probe.get("grpc").is_some() {
+        return Some("grpc".to_string());
+    }
     if probe.get("tcpSocket").is_some() {
         return Some("tcp".to_string());
     }
