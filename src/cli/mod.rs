@@ -7,6 +7,7 @@ mod explain;
 mod fmt;
 mod git;
 mod graph;
+mod import;
 mod init;
 mod lsp;
 mod report;
@@ -80,6 +81,11 @@ enum Command {
         after_help = "Exit status: 0 formatted (with --check: nothing to change), 1 syntax errors (nothing is written) or, with --check, files to format, 2 usage or I/O error."
     )]
     Fmt(fmt::FmtArgs),
+    /// Convert Kubernetes YAML (files or directories) into a .k8s app, with a report.
+    #[command(
+        after_help = "Exit status: 0 written, 1 the manifests could not be imported, 2 usage or I/O error."
+    )]
+    Import(import::ImportArgs),
     /// Run the language server on stdin/stdout (for editors).
     Lsp(lsp::LspArgs),
 }
@@ -124,6 +130,7 @@ pub fn run(args: Args) -> ExitCode {
         Command::Init(init_args) => init::run(init_args),
         Command::Explain(explain_args) => explain::run(explain_args),
         Command::Fmt(fmt_args) => fmt::run(fmt_args, color),
+        Command::Import(import_args) => import::run(import_args),
         Command::Lsp(lsp_args) => lsp::run(lsp_args),
     }
 }

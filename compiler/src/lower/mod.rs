@@ -301,6 +301,13 @@ pub fn lower_workload_decl<'db>(
         out.diagnostics = diagnostics;
         return out;
     };
+    // Patches are the workload's own (never inherited); they are checked by generating the
+    // workload's resources and merging them in, with the backend's own code.
+    ir.patches = spec.patches.clone();
+    diagnostics.extend(crate::backends::kubernetes::patch::check_patches(
+        &context.ir,
+        &ir,
+    ));
     diagnostics.extend(capacity::check_limit_range(&context.ir, &ir));
     let mut rules: Vec<RuleInForce> = layers.map(|l| l.rules.clone()).unwrap_or_default();
     rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
@@ -330,6 +337,7 @@ pub fn lower_workload_decl<'db>(
         diagnostics.retain(|d| d.code != Code::NoReadinessProbe);
     }
     diagnostics.extend(outcome.diagnostics);
+    diagnostics.extend(patch_weakenings(&ir, &outcome.applied));
     ir.exemptions = outcome
         .applied
         .iter()
@@ -342,6 +350,46 @@ pub fn lower_workload_decl<'db>(
     out.ir = Some(ir);
     out.rules = outcome.applied;
     out.diagnostics = diagnostics;
+    out
+}
+
+/// W0020 for each piece of hardening a patch turns off that no rule in force tests: a rule that
+/// tests it reports the patched value itself (E0024), or an `allow` exempts the workload.
+fn patch_weakenings(
+    ir: &WorkloadIr,
+    applied: &[(RuleInForce, Option<ExemptionIr>)],
+) -> Vec<Diagnostic> {
+    use crate::semantic::patch_security::weakenings;
+    let mut out = Vec::new();
+    for patch in &ir.patches {
+        for (hardening, span) in weakenings(patch) {
+            let covered = facts::patched_property(hardening).is_some_and(|(property, _)| {
+                applied
+                    .iter()
+                    .any(|(rule, _)| rule.deny.properties().contains(&property))
+            });
+            if covered {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::PatchWeakens,
+                    format!(
+                        "this patch turns off `{}`, part of the hardening k8sc gives every pod",
+                        hardening.field()
+                    ),
+                    &patch.file,
+                    span,
+                )
+                .with_label("weakens the pod's hardening")
+                .with_note("no rule in force for this workload requires it")
+                .with_help(
+                    "if the workload needs it, say why in a comment; a tier such as `production` \
+                     refuses it unless the workload has `allow RULE because \"…\"`",
+                ),
+            );
+        }
+    }
     out
 }
 
