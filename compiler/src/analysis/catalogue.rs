@@ -488,6 +488,10 @@ pub fn value_info(path: &[String], name: &str) -> Option<ValueInfo> {
         }
         (_, "probes") => shape("a block `{ ready, live, startup }`, each a probe"),
         (_, "autoscale") => shape("a block `{ cpu: PERCENT, memory: PERCENT }`"),
+        (_, "patch") => shape(
+            "a resource kind, optionally a `\"NAME\"`, and a block of that resource's fields \
+             (`Deployment { spec { … } }`)",
+        ),
         (_, "env") => shape("a map `{ NAME: \"value\" }`, or `NAME: secret SECRET.KEY`"),
         (_, "config") => shape("a map `{ NAME: \"value\" }`"),
         (_, "labels" | "annotations") => shape("a map `{ key: value }` (values: words or strings)"),
