@@ -184,7 +184,7 @@ fn round_trip_reproduces_every_imported_resource() {
             if rename.starts_with("named ") {
                 expected["metadata"]["name"] = Value::String(output.name.clone());
             } else if rename.starts_with("its container ") {
-                rename_main_container(&mut expected, &input.kind().to_string(), &folded.workload);
+                rename_main_container(&mut expected, input.kind(), &folded.workload);
             }
         }
         let mut missing = Vec::new();
