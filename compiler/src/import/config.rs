@@ -96,7 +96,12 @@ pub fn plan(manifests: &[Manifest], workloads: &[usize]) -> Plan {
             Ok((workload, fold)) => {
                 plan.folds.insert(workload, fold);
             }
-            Err(reasons) => {
+            Err(mut reasons) => {
+                if !uses.is_empty() {
+                    reasons.push(
+                        "keep applying it as it is: it is referred to by its name".to_string(),
+                    );
+                }
                 plan.skipped.insert(index, reasons.join("; "));
             }
         }
@@ -316,7 +321,7 @@ fn data_entries(config_map: &Manifest) -> Result<Vec<(String, String)>, Vec<Stri
         };
         if let Some(why) = secret_reason(key, text) {
             reasons.push(format!(
-                "its `{key}` looks like a credential written in plain text ({why}), which `config {{}}` refuses (E0015): keep it in a Secret"
+                "its `{key}` looks like a credential written in plain text ({why}), which `config {{}}` refuses (E0015) and which belongs in a Secret"
             ));
             continue;
         }
@@ -469,7 +474,7 @@ mod tests {
         assert!(plan.folds.is_empty());
         assert_eq!(
             plan.skipped[&0],
-            "Deployment/pod uses it, and Deployment/pod is not imported as a workload"
+            "Deployment/pod uses it, and Deployment/pod is not imported as a workload; keep applying it as it is: it is referred to by its name"
         );
         let manifests = vec![map, worker("app", env_from("settings"))];
         assert!(super::plan(&manifests, &[1]).folds.contains_key(&1));
