@@ -1,7 +1,8 @@
 //! `k8sc import` on a directory of realistic third-party manifests (`tests/fixtures/import/`:
 //! Helm-rendered files with `# Source:` comments, a web app with its Service, HPA, PDB, ConfigMap
-//! and Ingress, a Redis StatefulSet, cron jobs, workers with ConfigMaps, a DaemonSet, a Job and a
-//! `List`). The generated `.k8s` and the report are snapshots; the round trip builds the result
+//! and Ingress, a Redis StatefulSet, cron jobs, workers with ConfigMaps — folded into `config {}`
+//! or, where that would change their meaning, skipped with the reasons —, a DaemonSet, a Job and
+//! a `List`). The generated `.k8s` and the report are snapshots; the round trip builds the result
 //! and compares every imported resource with the one k8sc generates, field by field: a field of
 //! the input missing or different in the output fails the test, and the fields k8sc added (its
 //! hardening) are listed separately.
@@ -9,8 +10,11 @@
 use k8sc_compiler::backends::kubernetes::patch::merge::merge_key;
 use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
-use k8sc_compiler::import::{Imported, Manifest, import, read_documents, rename_main_container};
-use serde_json::Value;
+use k8sc_compiler::import::{
+    Imported, Manifest, file_stem, import, read_documents, rename_config_ref, rename_main_container,
+};
+use proptest::prelude::*;
+use serde_json::{Value, json};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -171,11 +175,14 @@ fn round_trip_reproduces_every_imported_resource() {
             .iter()
             .find(|m| m.id() == folded.resource)
             .expect("a folded resource was read");
+        let stem = file_stem(input.kind(), input.name(), &folded.workload);
         let output = generated
             .iter()
             .find(|r| {
-                format!("{}/{}", r.kind, r.name) == folded.resource
-                    || r.file_stem == format!("{}-{}", input.kind().to_lowercase(), input.name())
+                r.kind == input.kind()
+                    && (r.file_stem == stem
+                        || (r.kind != "ConfigMap"
+                            && format!("{}/{}", r.kind, r.name) == folded.resource))
             })
             .unwrap_or_else(|| panic!("{} is generated", folded.resource));
         // What the report says k8sc names differently is renamed in the input first.
@@ -185,6 +192,16 @@ fn round_trip_reproduces_every_imported_resource() {
                 expected["metadata"]["name"] = Value::String(output.name.clone());
             } else if rename.starts_with("its container ") {
                 rename_main_container(&mut expected, input.kind(), &folded.workload);
+            } else if rename.starts_with("its `envFrom` ConfigMap ") {
+                // The ConfigMap folded into the workload's `config {}`, under its generated name.
+                let config_map = generated
+                    .iter()
+                    .find(|r| r.file_stem == file_stem("ConfigMap", "", &folded.workload))
+                    .unwrap_or_else(|| panic!("{} has a ConfigMap", folded.workload));
+                let renamed = rename_config_ref(&mut expected, input.kind(), &config_map.name);
+                assert!(renamed.is_some(), "{rename}");
+            } else {
+                panic!("a rename the test does not know: {rename}");
             }
         }
         let mut missing = Vec::new();
@@ -209,4 +226,116 @@ fn round_trip_reproduces_every_imported_resource() {
         failures.join("\n")
     );
     insta::assert_snapshot!("added_by_k8sc", hardening);
+}
+
+#[test]
+fn folded_config_maps_keep_their_data_and_leave_no_reference_behind() {
+    let (manifests, result) = imported();
+    let (_, text) = &result.file;
+    let db = Database::new();
+    let project = db.load_project(vec![result.file.clone()]);
+    let ir = &k8sc_compiler::lower::lower_project(&db, project).ir;
+    let generated = k8sc_compiler::backends::kubernetes::render(ir);
+    let folded: Vec<_> = result
+        .report
+        .folded
+        .iter()
+        .filter(|f| f.resource.starts_with("ConfigMap/"))
+        .collect();
+    assert!(folded.len() >= 4, "{folded:#?}");
+    for folded in folded {
+        let input = manifests
+            .iter()
+            .find(|m| m.id() == folded.resource)
+            .expect("a folded ConfigMap was read");
+        let output = generated
+            .iter()
+            .find(|r| r.file_stem == file_stem("ConfigMap", "", &folded.workload))
+            .unwrap_or_else(|| panic!("{} has a ConfigMap", folded.workload));
+        // Exactly its data: no key lost, changed or added.
+        assert_eq!(
+            output.body["data"], input.value["data"],
+            "{}",
+            folded.resource
+        );
+        // The pod template refers to it only through what k8sc generates.
+        let quoted = format!("\"{}\"", input.name());
+        assert!(!text.contains(&quoted), "{quoted} is still written");
+    }
+    // A skipped ConfigMap is still referenced, from the patch of its workload.
+    for skipped in &result.report.skipped {
+        if let Some(name) = skipped.resource.strip_prefix("ConfigMap/")
+            && !skipped.reason.starts_with("no imported resource uses it")
+        {
+            assert!(text.contains(&format!("\"{name}\"")), "{name}");
+        }
+    }
+}
+
+/// A ConfigMap with `data` (as `key: value` pairs) and a worker taking it whole through `envFrom`.
+fn worker_with_config(data: &[(String, String)]) -> Vec<Manifest> {
+    let data: serde_json::Map<String, Value> = data
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let manifest = |value: Value| Manifest {
+        source: "generated.yaml".to_string(),
+        value,
+    };
+    vec![
+        manifest(json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": { "name": "settings" }, "data": data
+        })),
+        manifest(json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": { "name": "app" },
+            "spec": { "template": { "spec": { "containers": [{
+                "name": "app", "image": "example.com/app:1.0.0",
+                "envFrom": [{ "configMapRef": { "name": "settings" } }]
+            }] } } }
+        })),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever text a folded ConfigMap holds — quotes, backslashes, newlines, control
+    /// characters, comment and block markers — the ConfigMap built from the imported `config {}`
+    /// holds exactly the same; a value the language refuses as a credential is skipped instead,
+    /// and said so.
+    #[test]
+    fn config_values_survive_the_round_trip(
+        data in proptest::collection::btree_map(
+            "[A-Z_][A-Z0-9_]{0,12}",
+            "[a-z0-9 \"\\\n\t\r\u{1b}\u{7f}{}()$/*#:é—]{0,24}",
+            1..5,
+        )
+    ) {
+        let data: Vec<(String, String)> = data.into_iter().collect();
+        let manifests = worker_with_config(&data);
+        let result = import(&manifests, "props").expect("the manifests import");
+        let folded = result.report.folded.iter().any(|f| f.resource == "ConfigMap/settings");
+        if !folded {
+            let skipped = result
+                .report
+                .skipped
+                .iter()
+                .find(|s| s.resource == "ConfigMap/settings")
+                .expect("a ConfigMap not folded is skipped");
+            prop_assert!(skipped.reason.contains("credential"), "{}", skipped.reason);
+            return Ok(());
+        }
+        let db = Database::new();
+        let project = db.load_project(vec![result.file.clone()]);
+        let ir = &k8sc_compiler::lower::lower_project(&db, project).ir;
+        let generated = k8sc_compiler::backends::kubernetes::render(ir);
+        let config_map = generated
+            .iter()
+            .find(|r| r.kind == "ConfigMap")
+            .expect("the ConfigMap is generated");
+        prop_assert_eq!(&config_map.body["data"], &manifests[0].value["data"]);
+        prop_assert!(!result.file.1.contains("patch"), "{}", result.file.1);
+    }
 }

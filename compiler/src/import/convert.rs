@@ -1,6 +1,6 @@
 //! From a controller (and the HPA that scales it) to the fields of a workload declaration that the
 //! language has words for: image, ports, replicas (a range when autoscaled), CPU and memory with
-//! their units, probes, command, arguments, environment, schedule. What is not converted here
+//! their units, probes, command, arguments, environment, config, schedule. What is not converted here
 //! reaches the output through the patch computed afterwards ([`super::residual`]).
 
 use super::emit::{ident_or_quoted, string};
@@ -27,12 +27,14 @@ pub fn pod_template<'v>(kind: &str, controller: &'v Value) -> Option<&'v Value> 
     }
 }
 
-/// The fields of the declaration, one per line.
+/// The fields of the declaration, one per line (`config`: the `config { … }` field of a folded
+/// ConfigMap).
 pub fn fields(
     keyword: &str,
     kind: &str,
     controller: &Value,
     autoscaler: Option<&Value>,
+    config: Option<String>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let container = pod_template(kind, controller).and_then(|t| t.pointer("/spec/containers/0"));
@@ -84,6 +86,7 @@ pub fn fields(
     if let Some(env) = env(container) {
         out.push(env);
     }
+    out.extend(config);
     let job = match kind {
         "CronJob" => controller.pointer("/spec/jobTemplate/spec"),
         "Job" => controller.get("spec"),

@@ -3,7 +3,7 @@
 use super::convert::is_identifier;
 use serde_json::Value;
 
-/// A string literal, escaped.
+/// A string literal, escaped: control characters too, so any text reads back as it was.
 pub fn string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -14,6 +14,7 @@ pub fn string(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }

@@ -1,11 +1,13 @@
 //! `k8sc import`: Kubernetes YAML in, idiomatic `.k8s` out. Each controller becomes one workload
 //! declaration, with the Service, HorizontalPodAutoscaler and PodDisruptionBudget k8sc generates
-//! for it folded in; what the language has words for is written with them (units, ranges,
-//! probes), and everything else of the input is kept in `patch` blocks: the importer builds the
-//! declarations, compares each generated resource with the imported one, and patches in exactly
-//! what is missing or different ([`residual`]). So `import` then `build` gives back every field of
-//! every imported resource, plus k8sc's hardening.
+//! for it folded in, and the ConfigMap only it uses as its `config {}` ([`config`]); what the
+//! language has words for is written with them (units, ranges, probes), and everything else of
+//! the input is kept in `patch` blocks: the importer builds the declarations, compares each
+//! generated resource with the imported one, and patches in exactly what is missing or different
+//! ([`residual`]). So `import` then `build` gives back every field of every imported resource,
+//! plus k8sc's hardening.
 
+mod config;
 mod convert;
 mod emit;
 mod read;
@@ -32,9 +34,15 @@ pub struct Imported {
 /// One workload being imported.
 struct Draft<'m> {
     keyword: &'static str,
+    /// The controller's index among the manifests.
+    index: usize,
     controller: &'m Manifest,
     /// The imported resources folded into it (the controller first).
     members: Vec<&'m Manifest>,
+    /// The HorizontalPodAutoscaler folded in, whose bounds are the replicas.
+    autoscaler: Option<&'m Value>,
+    /// The ConfigMap folded in as `config {}`.
+    config: Option<&'m Manifest>,
     fields: Vec<String>,
 }
 
@@ -95,19 +103,41 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
                 members.push(candidate);
             }
         }
-        let fields = convert::fields(keyword, kind, &manifest.value, autoscaler);
         drafts.push(Draft {
             keyword,
+            index,
             controller: manifest,
             members,
-            fields,
+            autoscaler,
+            config: None,
+            fields: Vec::new(),
         });
+    }
+    let workloads: Vec<usize> = drafts.iter().map(|d| d.index).collect();
+    let mut plan = config::plan(manifests, &workloads);
+    for draft in &mut drafts {
+        let fold = plan.folds.remove(&draft.index);
+        if let Some(fold) = &fold {
+            let config_map = &manifests[fold.config_map];
+            used[fold.config_map] = true;
+            draft.members.push(config_map);
+            draft.config = Some(config_map);
+        }
+        draft.fields = convert::fields(
+            draft.keyword,
+            draft.controller.kind(),
+            &draft.controller.value,
+            draft.autoscaler,
+            fold.as_ref().map(config::field),
+        );
     }
     for (index, manifest) in manifests.iter().enumerate() {
         if !used[index] {
-            report
-                .skipped
-                .push(Skipped::of(manifest, skip_reason(manifest.kind())));
+            let reason = match plan.skipped.get(&index) {
+                Some(reason) => reason.as_str(),
+                None => skip_reason(manifest.kind()),
+            };
+            report.skipped.push(Skipped::of(manifest, reason));
         }
     }
     // First pass: the declarations alone, built to see what k8sc generates for them.
@@ -121,10 +151,16 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
     let mut patches: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for draft in &drafts {
         let name = draft.controller.name();
+        let config_name = generated
+            .iter()
+            .find(|(kind, _, stem, _)| {
+                kind == "ConfigMap" && *stem == file_stem("ConfigMap", "", name)
+            })
+            .map(|(_, n, _, _)| n.as_str());
         for member in &draft.members {
-            let stem = format!("{}-{}", member.kind().to_lowercase(), member.name());
+            let stem = file_stem(member.kind(), member.name(), name);
             let Some(output) = generated.iter().find(|(kind, n, s, _)| {
-                kind == member.kind() && (n == member.name() || *s == stem)
+                kind == member.kind() && (*s == stem || (kind != "ConfigMap" && n == member.name()))
             }) else {
                 report.skipped.push(Skipped::of(
                     member,
@@ -148,6 +184,22 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
                 renamed.push(format!(
                     "its container `{old}` is `{name}`: k8sc names the main container after the workload"
                 ));
+            }
+            if member.kind() == draft.controller.kind()
+                && draft.config.is_some()
+                && let Some(new) = config_name
+            {
+                if let Some(old) = rename_config_ref(&mut input, member.kind(), new) {
+                    renamed.push(format!(
+                        "its `envFrom` ConfigMap `{old}` is `{new}`: the ConfigMap of its `config {{}}`"
+                    ));
+                }
+                // `optional` left out is `false`, which k8sc writes.
+                if let Some(Value::Object(reference)) =
+                    input.pointer_mut(config_ref_pointer(member.kind()))
+                {
+                    reference.entry("optional").or_insert(Value::Bool(false));
+                }
             }
             report.folded.push(Folded {
                 resource: member.id(),
@@ -224,9 +276,6 @@ fn selects_via(resource: &Manifest, pointer: &str, labels: Option<&Value>) -> bo
 
 fn skip_reason(kind: &str) -> &'static str {
     match kind {
-        "ConfigMap" => {
-            "k8sc names the ConfigMap of `config {}` by its content's hash; a ConfigMap whose name other resources use is kept outside k8sc"
-        }
         "Secret" => "secrets are not written into source; keep it in your secret store",
         "Ingress" => {
             "an Ingress is generated by `expose: ingress \"HOST\"` with k8sc's own rules; convert it by hand"
@@ -258,6 +307,35 @@ pub fn rename_main_container(value: &mut Value, kind: &str, workload: &str) -> O
         return None;
     }
     *slot = Value::String(workload.to_string());
+    Some(old)
+}
+
+/// The file stem of the resource k8sc generates for an imported one of `kind` named `name`,
+/// folded into `workload`: a ConfigMap is the one of the workload's `config {}`.
+pub fn file_stem(kind: &str, name: &str, workload: &str) -> String {
+    match kind {
+        "ConfigMap" => format!("configmap-{workload}-config"),
+        _ => format!("{}-{name}", kind.to_lowercase()),
+    }
+}
+
+/// The `configMapRef` of the first `envFrom` entry of the main container.
+fn config_ref_pointer(kind: &str) -> &'static str {
+    match kind {
+        "CronJob" => "/spec/jobTemplate/spec/template/spec/containers/0/envFrom/0/configMapRef",
+        _ => "/spec/template/spec/containers/0/envFrom/0/configMapRef",
+    }
+}
+
+/// Points the main container's `envFrom` ConfigMap (the one folded into `config {}`) at `name`,
+/// the content-hashed name k8sc gives it, returning the old name when it was different.
+pub fn rename_config_ref(value: &mut Value, kind: &str, name: &str) -> Option<String> {
+    let slot = value.pointer_mut(&format!("{}/name", config_ref_pointer(kind)))?;
+    let old = slot.as_str()?.to_string();
+    if old == name {
+        return None;
+    }
+    *slot = Value::String(name.to_string());
     Some(old)
 }
 
