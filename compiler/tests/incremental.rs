@@ -184,3 +184,52 @@ fn an_edit_of_a_call_checks_the_graph_again() {
     });
     assert_eq!(count(&log, "env_graph"), 1, "{log:#?}");
 }
+
+const PAYMENTS: &str = r#"app payments {
+  network: open
+}
+
+service ledger {
+  image: "ghcr.io/acme/ledger:1.0"
+  port: http 8080
+  probes { ready: http "/ready", live: http "/live" }
+}
+"#;
+
+#[test]
+fn typing_in_one_app_rechecks_the_graph_of_that_app_only() {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = log.clone();
+    let mut db = Database::with_event_callback(move |event| {
+        if let salsa::EventKind::WillExecute { database_key } = event.kind
+            && let Ok(mut log) = sink.lock()
+        {
+            log.push(format!("{database_key:?}"));
+        }
+    });
+    let project = db.load_project(vec![
+        ("shop/app.k8s".to_string(), APP.to_string()),
+        ("shop/db.k8s".to_string(), DB.to_string()),
+        ("payments/app.k8s".to_string(), PAYMENTS.to_string()),
+    ]);
+    let before = project_diagnostics(&db, project).clone();
+    let files = project.files(&db).clone();
+    let Some(shop) = files.iter().find(|f| f.path(&db) == "shop/app.k8s") else {
+        panic!("the shop's file is loaded");
+    };
+    if let Ok(mut log) = log.lock() {
+        assert_eq!(count(&log, "app_graph_check"), 2, "two apps: {log:#?}");
+        log.clear();
+    }
+    // A character typed into a comment before the workloads: every later span moves.
+    db.set_file_text(*shop, APP.replace("service web {", "// x\nservice web {"));
+    let after = project_diagnostics(&db, project).clone();
+    let log = log.lock().map(|l| l.clone()).unwrap_or_default();
+    assert_eq!(count(&log, "app_graph_check"), 1, "{log:#?}");
+    assert_eq!(
+        count(&log, "env_index"),
+        0,
+        "who calls whom did not change: {log:#?}"
+    );
+    assert_eq!(before.len(), after.len());
+}

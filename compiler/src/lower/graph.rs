@@ -9,7 +9,7 @@ use crate::ir::{AppIr, CallIr, ExternalIr, Mtls, Network, PortIr, TrafficIr, Wor
 use crate::semantic::spec::{Origin, PortRef, WorkloadKind};
 use crate::semantic::suggest::closest;
 use k8sc_grammar::{DeclKind, Span};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the graph checks read of a workload: its name and where it is written, its kind, its
 /// ports, whether it is exposed, its calls and its traffic settings. Kept apart from the
@@ -76,98 +76,174 @@ impl std::ops::Deref for AppGraph {
     }
 }
 
-/// A call with declared methods, seen from its callee: who sends it.
-struct Incoming<'a> {
-    caller: &'a GraphNode,
-    call: &'a CallIr,
+/// A call that declares methods, seen from its callee (checked against the callee's retries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingCall {
+    /// The callee's app.
+    pub callee_app: String,
+    /// The callee.
+    pub callee: String,
+    /// The calling workload.
+    pub caller: String,
+    /// The call.
+    pub call: CallIr,
 }
 
-/// The whole graph of an environment, borrowed, with its workloads indexed by name: the checks
-/// run after every edit in the editor, over thousands of workloads, so no lookup is linear.
-pub struct Graph<'a> {
-    /// Every app of the environment, in the project's order.
-    pub apps: Vec<&'a AppGraph>,
-    /// App name → its index in `apps`.
-    apps_by_name: HashMap<&'a str, usize>,
-    /// (app, workload) → the workload.
-    workloads_by_name: HashMap<(&'a str, &'a str), &'a GraphNode>,
-    /// (app, workload) of every workload some other workload calls, or its app's workloads mirror to.
-    called: HashSet<(&'a str, &'a str)>,
-    /// (app, workload) → the calls to it that declare methods, in the project's order.
-    incoming_with_methods: HashMap<(&'a str, &'a str), Vec<Incoming<'a>>>,
-    /// Some workload of the environment has errors and is missing from `apps`: whom it calls is
-    /// unknown, so no service is reported as never called (the warning would be a cascade).
-    incomplete: bool,
+/// What an app contributes to the environment's [`EnvIndex`]: the workloads its own calls and
+/// mirrors reach, its calls that declare methods, whether it calls anything and whether any of its
+/// workloads failed to lower. No spans but those of calls with methods, so typing that only moves
+/// text leaves it equal.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppCalls {
+    /// (app, workload) of every workload the app's workloads call or mirror to, other than
+    /// themselves.
+    pub called: Vec<(String, String)>,
+    /// Its calls that declare methods.
+    pub with_methods: Vec<IncomingCall>,
+    /// Some of its workloads call something.
+    pub has_calls: bool,
+    /// Some of its workloads failed to lower.
+    pub incomplete: bool,
 }
 
-impl<'a> Graph<'a> {
-    /// The graph of borrowed apps, indexed.
-    pub fn new(apps: Vec<&'a AppGraph>) -> Self {
-        let mut apps_by_name = HashMap::new();
-        let mut workloads_by_name = HashMap::new();
-        let mut called = HashSet::new();
-        let mut incoming_with_methods: HashMap<_, Vec<Incoming<'a>>> = HashMap::new();
-        let mut incomplete = false;
-        for (index, view) in apps.iter().enumerate() {
-            let app: &'a AppGraph = view;
-            incomplete |= app.incomplete;
-            apps_by_name.entry(app.app.name.as_str()).or_insert(index);
-            for workload in &app.workloads {
-                workloads_by_name
-                    .entry((app.app.name.as_str(), workload.name.as_str()))
-                    .or_insert(workload);
-                if let Some(mirror) = workload.traffic.as_ref().and_then(|t| t.mirror.as_ref()) {
-                    called.insert((app.app.name.as_str(), mirror.to.as_str()));
+impl AppCalls {
+    /// The summary of one app's graph.
+    pub fn of(app: &AppGraph) -> Self {
+        let mut out = AppCalls {
+            incomplete: app.incomplete,
+            ..AppCalls::default()
+        };
+        for workload in &app.workloads {
+            out.has_calls |= !workload.calls.is_empty();
+            if let Some(mirror) = workload.traffic.as_ref().and_then(|t| t.mirror.as_ref()) {
+                out.called.push((app.name.clone(), mirror.to.clone()));
+            }
+            for call in workload.calls.iter().filter(|c| !c.external) {
+                let own = call.app == app.name && call.target == workload.name;
+                if !own {
+                    out.called.push((call.app.clone(), call.target.clone()));
                 }
-                for call in workload.calls.iter().filter(|c| !c.external) {
-                    let own = call.app == app.app.name && call.target == workload.name;
-                    if !own {
-                        called.insert((call.app.as_str(), call.target.as_str()));
-                    }
-                    if !call.methods.is_empty() {
-                        incoming_with_methods
-                            .entry((call.app.as_str(), call.target.as_str()))
-                            .or_default()
-                            .push(Incoming {
-                                caller: workload,
-                                call,
-                            });
-                    }
+                if !call.methods.is_empty() {
+                    out.with_methods.push(IncomingCall {
+                        callee_app: call.app.clone(),
+                        callee: call.target.clone(),
+                        caller: workload.name.clone(),
+                        call: call.clone(),
+                    });
                 }
             }
         }
-        Graph {
-            apps,
-            apps_by_name,
-            workloads_by_name,
-            called,
-            incoming_with_methods,
-            incomplete,
-        }
-    }
-
-    fn app(&self, name: &str) -> Option<&'a AppGraph> {
-        self.apps_by_name
-            .get(name)
-            .and_then(|i| self.apps.get(*i))
-            .copied()
-    }
-
-    fn workload(&self, app: &str, name: &str) -> Option<&'a GraphNode> {
-        self.workloads_by_name.get(&(app, name)).copied()
+        out
     }
 }
 
-/// The graph's diagnostics, and the ports each call resolves to.
-pub fn graph_diagnostics(ir: &Graph<'_>) -> (Resolved, Vec<Diagnostic>) {
+/// What the checks of one app need to know of the whole environment: who is called, the calls
+/// with methods by callee, whether any workload calls anything, whether any failed to lower.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnvIndex {
+    /// App → the workloads of it something calls or mirrors to.
+    called: BTreeMap<String, BTreeSet<String>>,
+    /// App → workload → the calls to it that declare methods, in the project's order.
+    incoming_with_methods: BTreeMap<String, BTreeMap<String, Vec<IncomingCall>>>,
+    /// Some workload of the environment calls something.
+    declares_graph: bool,
+    /// Some workload of the environment has errors and is missing from its app's graph: whom it
+    /// calls is unknown, so no service is reported as never called (that would be a cascade).
+    incomplete: bool,
+}
+
+impl EnvIndex {
+    /// The index of an environment's apps, in the project's order.
+    pub fn new<'a>(apps: impl IntoIterator<Item = &'a AppCalls>) -> Self {
+        let mut index = EnvIndex::default();
+        for app in apps {
+            index.declares_graph |= app.has_calls;
+            index.incomplete |= app.incomplete;
+            for (callee_app, callee) in &app.called {
+                index
+                    .called
+                    .entry(callee_app.clone())
+                    .or_default()
+                    .insert(callee.clone());
+            }
+            for incoming in &app.with_methods {
+                index
+                    .incoming_with_methods
+                    .entry(incoming.callee_app.clone())
+                    .or_default()
+                    .entry(incoming.callee.clone())
+                    .or_default()
+                    .push(incoming.clone());
+            }
+        }
+        index
+    }
+
+    fn called(&self, app: &str, workload: &str) -> bool {
+        self.called.get(app).is_some_and(|w| w.contains(workload))
+    }
+
+    fn incoming_with_methods(&self, app: &str, workload: &str) -> &[IncomingCall] {
+        self.incoming_with_methods
+            .get(app)
+            .and_then(|w| w.get(workload))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The apps of the environment by name (the one being checked, and those its workloads call).
+pub type AppLookup<'l, 'a> = &'l dyn Fn(&str) -> Option<&'a AppGraph>;
+
+/// The graph checks of one app: their diagnostics, and the ports each of its calls resolves to
+/// (by workload name and call index). Every check has one app it belongs to — the caller's for
+/// calls and mirrors, the callee's for retries and for services nobody calls — so checking each
+/// app of the environment checks the whole graph, and an edit re-checks only the apps it touches.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppCheck {
+    /// The ports of each call of the app that resolves.
+    pub resolved: Vec<(String, usize, Vec<PortIr>)>,
+    /// The app's graph problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The graph as one app's checks see it.
+struct Graph<'l, 'a> {
+    focus: &'a AppGraph,
+    apps: AppLookup<'l, 'a>,
+    index: &'l EnvIndex,
+}
+
+impl<'a> Graph<'_, 'a> {
+    fn app(&self, name: &str) -> Option<&'a AppGraph> {
+        if name == self.focus.name {
+            Some(self.focus)
+        } else {
+            (self.apps)(name)
+        }
+    }
+
+    /// The first workload of that name (workloads are sorted by name, stably).
+    fn workload(&self, app: &str, name: &str) -> Option<&'a GraphNode> {
+        let workloads = &self.app(app)?.workloads;
+        let first = workloads.partition_point(|w| w.name.as_str() < name);
+        workloads.get(first).filter(|w| w.name == name)
+    }
+}
+
+/// Checks the graph of `focus`, looking other apps up through `apps`.
+pub fn check_app<'a>(focus: &'a AppGraph, apps: AppLookup<'_, 'a>, index: &EnvIndex) -> AppCheck {
+    let ir = Graph { focus, apps, index };
     let mut diagnostics = Vec::new();
-    let resolved = resolve_ports(ir, &mut diagnostics);
-    check_mirrors(ir, &mut diagnostics);
-    check_mesh_callers(ir, &mut diagnostics);
-    check_retries(ir, &mut diagnostics);
-    report_unreachable(ir, &mut diagnostics);
-    report_reserved_names(ir, &mut diagnostics);
-    (resolved, diagnostics)
+    let resolved = resolve_ports(&ir, &mut diagnostics);
+    check_mirrors(&ir, &mut diagnostics);
+    check_mesh_callers(&ir, &mut diagnostics);
+    check_retries(&ir, &mut diagnostics);
+    report_unreachable(&ir, &mut diagnostics);
+    report_reserved_names(&ir, &mut diagnostics);
+    AppCheck {
+        resolved,
+        diagnostics,
+    }
 }
 
 /// The names k8sc gives resources of its own in an app's namespace, and what they are.
@@ -215,8 +291,9 @@ fn reserved_names(app: &AppGraph) -> Vec<(String, String)> {
 }
 
 /// A workload named like a resource k8sc generates would overwrite it.
-fn report_reserved_names(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for app in &ir.apps {
+fn report_reserved_names(ir: &Graph<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
+    {
+        let app = ir.focus;
         let reserved = reserved_names(app);
         for workload in &app.workloads {
             let Some((_, what)) = reserved.iter().find(|(name, _)| *name == workload.name) else {
@@ -247,18 +324,16 @@ fn label(origin: &Origin, span: Span, message: &str) -> Option<Label> {
         .map(|file| Label::new(&**file, span).with_message(message))
 }
 
-/// The ports of each call, by app index, workload name and call index.
-pub type Resolved = Vec<(usize, String, usize, Vec<PortIr>)>;
-
 /// The ports of each call: those named, or every port of the callee.
-fn resolve_ports(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+fn resolve_ports(
+    ir: &Graph<'_, '_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, usize, Vec<PortIr>)> {
     let mut out = Vec::new();
-    for (a, app) in ir.apps.iter().enumerate() {
-        for workload in &app.workloads {
-            for (c, call) in workload.calls.iter().enumerate() {
-                if let Some(ports) = call_ports(ir, workload, call, diagnostics) {
-                    out.push((a, workload.name.clone(), c, ports));
-                }
+    for workload in &ir.focus.workloads {
+        for (c, call) in workload.calls.iter().enumerate() {
+            if let Some(ports) = call_ports(ir, workload, call, diagnostics) {
+                out.push((workload.name.clone(), c, ports));
             }
         }
     }
@@ -266,7 +341,7 @@ fn resolve_ports(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) -> Resolved 
 }
 
 fn call_ports(
-    ir: &Graph<'_>,
+    ir: &Graph<'_, '_>,
     caller: &GraphNode,
     call: &CallIr,
     diagnostics: &mut Vec<Diagnostic>,
@@ -393,8 +468,9 @@ fn call_ports(
 }
 
 /// A mirror copies requests to another workload of the app, which must serve them.
-fn check_mirrors(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for app in &ir.apps {
+fn check_mirrors(ir: &Graph<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
+    {
+        let app = ir.focus;
         for workload in &app.workloads {
             let Some(mirror) = workload.traffic.as_ref().and_then(|t| t.mirror.as_ref()) else {
                 continue;
@@ -451,10 +527,11 @@ fn check_mirrors(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Strict mutual TLS refuses plaintext: a caller without a sidecar cannot reach the callee.
-fn check_mesh_callers(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for app in &ir.apps {
+fn check_mesh_callers(ir: &Graph<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
+    {
+        let app = ir.focus;
         if app.mesh.is_some() {
-            continue;
+            return;
         }
         for workload in &app.workloads {
             for call in workload.calls.iter().filter(|c| !c.external) {
@@ -490,9 +567,10 @@ fn check_mesh_callers(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Retrying a request that may have been processed repeats it: only safe for idempotent methods.
-fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
+fn check_retries(ir: &Graph<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
     const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"];
-    for callee_app in &ir.apps {
+    {
+        let callee_app = ir.focus;
         for callee in &callee_app.workloads {
             let Some(retries) = callee.traffic.as_ref().and_then(|t| t.retries.as_ref()) else {
                 continue;
@@ -510,9 +588,9 @@ fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
             if unsafe_on.is_empty() {
                 continue;
             }
-            let key = (callee_app.app.name.as_str(), callee.name.as_str());
-            for Incoming { caller, call } in
-                ir.incoming_with_methods.get(&key).into_iter().flatten()
+            for IncomingCall { caller, call, .. } in ir
+                .index
+                .incoming_with_methods(&callee_app.name, &callee.name)
             {
                 let Some(method) = call
                     .methods
@@ -531,8 +609,8 @@ fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
                             span,
                             Code::UnsafeRetries,
                             format!(
-                                "`{}` retries requests that may have been processed, and `{}` sends it {method}",
-                                callee.name, caller.name
+                                "`{}` retries requests that may have been processed, and `{caller}` sends it {method}",
+                                callee.name
                             ),
                         )
                         .with_label(format!("retried on {}", unsafe_on.join(", ")))
@@ -554,18 +632,15 @@ fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// A service nobody calls, that is not exposed, receives no traffic once the graph is enforced.
-fn report_unreachable(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    if ir.incomplete {
+fn report_unreachable(ir: &Graph<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
+    if ir.index.incomplete {
         return;
     }
-    let declares_graph = ir
-        .apps
-        .iter()
-        .any(|a| a.workloads.iter().any(|w| !w.calls.is_empty()));
-    for app in &ir.apps {
+    {
+        let app = ir.focus;
         let enforced = app.network.value == Network::DefaultDeny || app.mesh.is_some();
-        if !declares_graph && !enforced {
-            continue;
+        if !ir.index.declares_graph && !enforced {
+            return;
         }
         for workload in &app.workloads {
             if !matches!(
@@ -573,7 +648,7 @@ fn report_unreachable(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
                 WorkloadKind::Service | WorkloadKind::Stateful
             ) || workload.ports.is_empty()
                 || workload.exposed
-                || is_called(ir, app, workload)
+                || ir.index.called(&app.name, &workload.name)
             {
                 continue;
             }
@@ -600,9 +675,4 @@ fn report_unreachable(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
             )));
         }
     }
-}
-
-fn is_called(ir: &Graph<'_>, app: &AppGraph, workload: &GraphNode) -> bool {
-    ir.called
-        .contains(&(app.app.name.as_str(), workload.name.as_str()))
 }

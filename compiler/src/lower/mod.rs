@@ -15,7 +15,7 @@ use crate::db::{Db, File, Project};
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::WorkloadIr;
 use crate::ir::policy::ExemptionIr;
-use crate::ir::{AppIr, ExternalIr, ProjectIr};
+use crate::ir::{AppIr, ExternalIr, PortIr, ProjectIr};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::mesh::{Mesh, Network};
@@ -552,31 +552,96 @@ pub fn app_graph<'db>(
     }
 }
 
+/// What one app's calls contribute to the environment's index; equal after typing that only
+/// moves text, so the index, and the other apps' checks, are reused.
+#[salsa::tracked(returns(ref))]
+pub fn app_calls<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> graph::AppCalls {
+    graph::AppCalls::of(app_graph(db, project, app, env))
+}
+
+/// The apps of an environment: name and declaration, in the project's order.
+#[salsa::tracked(returns(ref))]
+pub fn env_apps<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    env: EnvKey<'db>,
+) -> Vec<(String, DeclId<'db>)> {
+    project_structure(db, project)
+        .apps
+        .iter()
+        .filter(|entry| entry.env_names().contains(env.name(db)))
+        .map(|entry| {
+            (
+                entry.k8s_name.clone(),
+                DeclId::new(db, entry.file, entry.index),
+            )
+        })
+        .collect()
+}
+
+/// Who calls whom in an environment, for the checks of each app.
+#[salsa::tracked(returns(ref))]
+pub fn env_index<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> graph::EnvIndex {
+    graph::EnvIndex::new(
+        env_apps(db, project, env)
+            .iter()
+            .map(|(_, app)| app_calls(db, project, *app, env)),
+    )
+}
+
+/// The graph checks of one app in one environment. It reads the graphs of the apps its workloads
+/// call, and no others, so typing in one app re-checks that app and its callers only.
+#[salsa::tracked(returns(ref))]
+pub fn app_graph_check<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> graph::AppCheck {
+    let apps = env_apps(db, project, env);
+    let lookup = |name: &str| {
+        apps.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, decl)| app_graph(db, project, *decl, env))
+    };
+    graph::check_app(
+        app_graph(db, project, app, env),
+        &lookup,
+        env_index(db, project, env),
+    )
+}
+
 /// The service graph of one environment, checked: its diagnostics and the ports each call
 /// resolves to. `check`, the editor and `build` all read this one result.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GraphCheck {
     /// The ports of each call that resolves, by app (in the environment's order), workload name
     /// and call index.
-    pub resolved: graph::Resolved,
+    pub resolved: Vec<(usize, String, usize, Vec<PortIr>)>,
     /// The graph's problems.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks the service graph of `env` over every app that has it.
+/// Checks the service graph of `env`, app by app.
 #[salsa::tracked(returns(ref))]
 pub fn env_graph<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> GraphCheck {
-    let apps: Vec<&graph::AppGraph> = project_structure(db, project)
-        .apps
-        .iter()
-        .filter(|entry| entry.env_names().contains(env.name(db)))
-        .map(|entry| app_graph(db, project, DeclId::new(db, entry.file, entry.index), env))
-        .collect();
-    let (resolved, diagnostics) = graph::graph_diagnostics(&graph::Graph::new(apps));
-    GraphCheck {
-        resolved,
-        diagnostics,
+    let mut out = GraphCheck::default();
+    for (index, (_, app)) in env_apps(db, project, env).iter().enumerate() {
+        let check = app_graph_check(db, project, *app, env);
+        out.resolved.extend(
+            check
+                .resolved
+                .iter()
+                .map(|(workload, call, ports)| (index, workload.clone(), *call, ports.clone())),
+        );
+        out.diagnostics.extend(check.diagnostics.iter().cloned());
     }
+    out
 }
 
 /// Builds the IR of one environment: every app that has it.
@@ -632,7 +697,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
 }
 
 /// Gives every call of the environment's IR the ports the graph check resolved it to.
-fn apply_resolved_ports(ir: &mut ProjectIr, resolved: &graph::Resolved) {
+fn apply_resolved_ports(ir: &mut ProjectIr, resolved: &[(usize, String, usize, Vec<PortIr>)]) {
     for (app, workload, call, ports) in resolved {
         let Some(app) = ir.apps.get_mut(*app) else {
             continue;
