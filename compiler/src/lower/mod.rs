@@ -584,6 +584,21 @@ pub fn env_apps<'db>(
         .collect()
 }
 
+/// The apps of an environment by name (the first of a name, as everywhere else), for the graph
+/// checks' lookups of the apps a workload calls.
+#[salsa::tracked(returns(ref))]
+pub fn env_apps_by_name<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    env: EnvKey<'db>,
+) -> BTreeMap<String, DeclId<'db>> {
+    let mut by_name = BTreeMap::new();
+    for (name, app) in env_apps(db, project, env) {
+        by_name.entry(name.clone()).or_insert(*app);
+    }
+    by_name
+}
+
 /// Who calls whom in an environment, for the checks of each app.
 #[salsa::tracked(returns(ref))]
 pub fn env_index<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> graph::EnvIndex {
@@ -603,11 +618,10 @@ pub fn app_graph_check<'db>(
     app: DeclId<'db>,
     env: EnvKey<'db>,
 ) -> graph::AppCheck {
-    let apps = env_apps(db, project, env);
+    let apps = env_apps_by_name(db, project, env);
     let lookup = |name: &str| {
-        apps.iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, decl)| app_graph(db, project, *decl, env))
+        apps.get(name)
+            .map(|decl| app_graph(db, project, *decl, env))
     };
     graph::check_app(
         app_graph(db, project, app, env),
