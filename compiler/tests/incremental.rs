@@ -233,3 +233,16 @@ fn typing_in_one_app_rechecks_the_graph_of_that_app_only() {
     );
     assert_eq!(before.len(), after.len());
 }
+
+#[test]
+fn a_value_edit_does_not_rebuild_the_app_structure() {
+    let log = executions_after(|db, files| {
+        db.set_file_text(files[0], APP.replace("memory: 256Mi", "memory: 512Mi"));
+    });
+    assert_eq!(count(&log, "file_declarations"), 1, "{log:#?}");
+    assert_eq!(
+        count(&log, "project_structure"),
+        0,
+        "no name changed and no text moved: {log:#?}"
+    );
+}

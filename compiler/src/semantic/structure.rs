@@ -108,6 +108,35 @@ fn directory(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
+/// A named declaration of a file, as the app structure sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredName {
+    /// The declaration's index in its file.
+    pub index: u32,
+    /// Its keyword.
+    pub kind: DeclKind,
+    /// Its name, as written, and where.
+    pub name: k8sc_grammar::ast::Ident,
+}
+
+/// The named declarations of one file. Tracked per file and equal after an edit that changes no
+/// name and moves no text, so such an edit does not rebuild the project's app structure.
+#[salsa::tracked(returns(ref))]
+pub fn file_declarations(db: &dyn Db, file: File) -> Vec<DeclaredName> {
+    parse(db, file)
+        .file
+        .decls()
+        .enumerate()
+        .filter_map(|(index, decl)| {
+            Some(DeclaredName {
+                index: u32::try_from(index).unwrap_or(u32::MAX),
+                kind: decl.kind,
+                name: decl.name.clone()?,
+            })
+        })
+        .collect()
+}
+
 /// Groups the project's workloads into apps.
 #[salsa::tracked(returns(ref))]
 pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
@@ -121,11 +150,9 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
         let path = file.path(db);
         let mut file_app: Option<usize> = None;
         let mut file_workloads = Vec::new();
-        for (index, decl) in parse(db, *file).file.decls().enumerate() {
-            let Some(name) = &decl.name else {
-                continue;
-            };
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
+        for declared in file_declarations(db, *file) {
+            let (index, name) = (declared.index, &declared.name);
+            let decl = declared;
             if decl.kind == DeclKind::App {
                 if let Some(first) = file_app {
                     diagnostics.push(
