@@ -41,5 +41,8 @@ pub fn run_stdio() -> std::io::Result<()> {
             .serve(service)
             .await;
     });
+    // The client is gone (or said `exit`): do not wait for requests still computing on the
+    // blocking pool, whose answers nobody will read.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     Ok(())
 }
