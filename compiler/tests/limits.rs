@@ -109,7 +109,11 @@ fn many_declarations_and_long_call_chains() {
 
 #[test]
 fn long_chains_of_tiers_environments_and_imports() {
-    let depth = 2_000;
+    // Every tier and environment of a chain folds the whole chain below it, so the work is
+    // quadratic in a chain's length (docs/testing.md, "Limits"); 500 links — far beyond any real
+    // project — take a few seconds in a debug build. Before the lookups along a chain were
+    // indexed (rules.rs's `decl_positions`, envs.rs's `by_name`) it was cubic.
+    let depth = 500;
     // Tiers extending each other, and environments extending each other.
     let mut text = String::from("tier t0 { defaults { replicas: 1 } }\n");
     for i in 1..depth {
