@@ -10,6 +10,7 @@ pub mod build;
 pub mod db;
 pub mod diagnostics;
 pub mod diagram;
+pub mod import;
 pub mod ir;
 pub mod loader;
 pub mod lower;

@@ -158,3 +158,29 @@ fn diagnostics_after_an_edit_gather_only_the_edited_files() {
         "`check` and the language server never copy the project's IR: {log:#?}"
     );
 }
+
+#[test]
+fn an_edit_the_service_graph_does_not_see_does_not_check_the_graph_again() {
+    let log = executions_after(|db, files| {
+        db.set_file_text(files[0], APP.replace("memory: 256Mi", "memory: 512Mi"));
+    });
+    assert_eq!(
+        count(&log, "app_graph"),
+        1,
+        "the edited app's graph is rebuilt: {log:#?}"
+    );
+    assert_eq!(
+        count(&log, "env_graph"),
+        0,
+        "its graph is equal, so the environment's graph is not checked again: {log:#?}"
+    );
+}
+
+#[test]
+fn an_edit_of_a_call_checks_the_graph_again() {
+    let log = executions_after(|db, files| {
+        let edited = APP.replace("  memory: 256Mi\n", "  memory: 256Mi\n  calls: [web]\n");
+        db.set_file_text(files[0], edited);
+    });
+    assert_eq!(count(&log, "env_graph"), 1, "{log:#?}");
+}

@@ -287,6 +287,12 @@ impl<'t> Builder<'t> {
                         key.push(self.key_part(part));
                     }
                 }
+                Rule::patch_key => key.push(Key {
+                    name: inner.as_str().to_string(),
+                    quoted: false,
+                    span: Span::from(inner.as_span()),
+                }),
+                Rule::application => value = Some(self.operand(inner)),
                 Rule::colon => has_colon = true,
                 Rule::expr => value = Some(self.expr(inner)),
                 Rule::block => {

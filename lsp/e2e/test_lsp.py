@@ -114,7 +114,7 @@ async def test_an_edit_in_one_file_updates_another(client: LanguageClient):
     at = position_of(client, "service api", 8)
     replace(client, uri, 2, at, types.Position(line=at.line, character=at.character + 3), "orders")
     broken = await wait_for_diagnostics(client, other.as_uri(), lambda d: "E0005" in codes(d))
-    assert "cannot find workload `api`" in broken[0].message
+    assert "cannot find workload or external host `api`" in broken[0].message
     replace(client, uri, 3, at, types.Position(line=at.line, character=at.character + 6), "api")
     await wait_for_diagnostics(client, other.as_uri(), lambda d: "E0005" not in codes(d))
 
@@ -175,12 +175,13 @@ async def test_rename_a_workload(client: LanguageClient):
 
 async def test_completion(client: LanguageClient):
     uri = open_doc(client)
-    at = position_of(client, "  calls: [db]", 10)
+    # In `api`'s calls: the app's other workloads and its external hosts, not `api` itself.
+    at = position_of(client, "  calls: [db, stripe]", 10)
     result = await client.text_document_completion_async(
         types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
     )
     labels = [item.label for item in result]
-    assert "db" in labels and "web" in labels and "api" not in labels
+    assert "db" in labels and "web" in labels and "stripe" in labels and "api" not in labels
     spread_line = position_of(client, "  replicas: 3..12", 0)
     replace(client, uri, 2, spread_line, spread_line, "  spread: \n")
     at = types.Position(line=spread_line.line, character=10)
@@ -219,7 +220,8 @@ async def test_preview_and_semantic_tokens_and_inlay_hints(client: LanguageClien
     )
     # The shop declares environments: the editor shows the first, `dev` (one replica, no HPA).
     assert preview.title == "service `web` in environment `dev`"
-    assert "kind: Deployment" in preview.yaml and "kind: HTTPRoute" in preview.yaml
+    # In the mesh, an exposed service is routed by an Istio Gateway and VirtualService.
+    assert "kind: Deployment" in preview.yaml and "kind: VirtualService" in preview.yaml
     tokens = await client.text_document_semantic_tokens_full_async(
         types.SemanticTokensParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )

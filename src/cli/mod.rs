@@ -7,8 +7,11 @@ mod explain;
 mod fmt;
 mod git;
 mod graph;
+mod import;
+mod init;
 mod lsp;
 mod report;
+mod scaffold;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -27,6 +30,7 @@ Examples:
   k8sc fmt                               format every .k8s file under .
   k8sc fmt --check examples stdlib       list the files that are not formatted
   k8sc graph examples/shop --format svg  draw the service graph (also dot, mermaid)
+  k8sc init shop --tier production       start a project in shop/ that builds cleanly
   k8sc explain E0004                     what an error code means and how to fix it
   k8sc lsp                               the language server, for editors";
 
@@ -64,6 +68,12 @@ enum Command {
         after_help = "Exit status: 0 printed, 1 the project has errors, 2 usage or I/O error."
     )]
     Graph(graph::GraphArgs),
+    /// Start a project: an app with one service, a README, a .gitignore, a CI job, and its
+    /// manifests built into deploy/.
+    #[command(
+        after_help = "Exit status: 0 created, 2 usage or I/O error, an unknown tier, or files in the way (nothing is written)."
+    )]
+    Init(init::InitArgs),
     /// Explain a diagnostic code, e.g. `k8sc explain E0004`.
     Explain(explain::ExplainArgs),
     /// Rewrite .k8s files in the canonical layout (or, with --check, list those that are not).
@@ -71,6 +81,11 @@ enum Command {
         after_help = "Exit status: 0 formatted (with --check: nothing to change), 1 syntax errors (nothing is written) or, with --check, files to format, 2 usage or I/O error."
     )]
     Fmt(fmt::FmtArgs),
+    /// Convert Kubernetes YAML (files or directories) into a .k8s app, with a report.
+    #[command(
+        after_help = "Exit status: 0 written, 1 the manifests could not be imported, 2 usage or I/O error."
+    )]
+    Import(import::ImportArgs),
     /// Run the language server on stdin/stdout (for editors).
     Lsp(lsp::LspArgs),
 }
@@ -112,8 +127,10 @@ pub fn run(args: Args) -> ExitCode {
         Command::Check(check_args) => check::run(check_args, color),
         Command::Diff(diff_args) => diff::run(diff_args, color),
         Command::Graph(graph_args) => graph::run(graph_args, color),
+        Command::Init(init_args) => init::run(init_args),
         Command::Explain(explain_args) => explain::run(explain_args),
         Command::Fmt(fmt_args) => fmt::run(fmt_args, color),
+        Command::Import(import_args) => import::run(import_args),
         Command::Lsp(lsp_args) => lsp::run(lsp_args),
     }
 }

@@ -456,9 +456,159 @@ pub fn value_info(path: &[String], name: &str) -> Option<ValueInfo> {
             choices: &[],
             units: &[],
         },
+        (Some("gitops"), "path") => shape("a folder of the repository (`\"deploy/shop\"`)"),
+        (Some("storage"), "class") => shape("the name of a StorageClass"),
+        (Some("storage"), "mount") => shape("an absolute path in the container (`\"/data\"`)"),
+        (_, "path") => shape("an HTTP path prefix (`\"/\"`)"),
+        (_, "class") => shape("the name of an IngressClass"),
+        (_, "tls") => shape("the name of the Secret holding the host's certificate"),
+        (_, "per_try" | "eject" | "interval" | "pause") => DURATION,
+        (_, "max_ejected" | "at") => PERCENTAGE,
+        (_, "consecutive_errors" | "connections" | "pending" | "requests") => COUNT,
+        (_, "steps") => ValueInfo {
+            ty: "a list of percentages, increasing (`[5%, 25%, 50%]`)",
+            choices: &[],
+            units: PERCENT,
+        },
+        (_, "on") => shape(RETRY_ON),
+        (_, "methods") => shape(
+            "a list of HTTP methods: `GET`, `HEAD`, `POST`, `PUT`, `PATCH`, `DELETE`, `OPTIONS`, \
+             `CONNECT`, `TRACE`",
+        ),
+        (_, "paths") => shape("a list of HTTP paths: exact, `prefix*` or `*suffix`"),
+        (_, "header") => shape("the name of an HTTP header (a string)"),
+        (_, "abort") => shape("an HTTP status and a share of requests (`503 1%`)"),
+        (_, "mirror") => shape("a workload of the app and a share of requests (`shadow 10%`)"),
+        (_, "breaker") => shape("a block `{ consecutive_errors, eject, interval, max_ejected }`"),
+        (_, "pool") => shape("a block `{ connections, pending, requests }`"),
+        (_, "canary") => shape("a block `{ image, replicas, steps, at, header, pause }`"),
+        (_, "fault") => shape("a block `{ delay: DURATION SHARE, abort: STATUS SHARE }`"),
+        (_, "traffic") => {
+            shape("a block `{ timeout, retries, breaker, pool, canary, mirror, fault }`")
+        }
+        (_, "probes") => shape("a block `{ ready, live, startup }`, each a probe"),
+        (_, "autoscale") => shape("a block `{ cpu: PERCENT, memory: PERCENT }`"),
+        (_, "patch") => shape(
+            "a resource kind, optionally a `\"NAME\"`, and a block of that resource's fields \
+             (`Deployment { spec { … } }`)",
+        ),
+        (_, "env") => shape("a map `{ NAME: \"value\" }`, or `NAME: secret SECRET.KEY`"),
+        (_, "config") => shape("a map `{ NAME: \"value\" }`"),
+        (_, "labels" | "annotations") => shape("a map `{ key: value }` (values: words or strings)"),
+        (_, "command" | "args") => shape("a list of strings"),
+        (_, "writable") => shape("a list of absolute paths"),
+        (_, "cidrs") => shape("a list of CIDR blocks (`\"203.0.113.0/24\"`)"),
+        (_, "timezone") => shape("an IANA time zone name (`\"Europe/Paris\"`)"),
+        (_, "namespace") => shape("a namespace name (a DNS label)"),
+        (_, "name" | "section") => shape("a name"),
+        (_, "team") => shape("a name or string, used as a label value"),
+        (_, "registry") => shape("an image registry, optionally with a path (`\"ghcr.io/acme\"`)"),
+        (_, "gateway") => shape("`\"NAMESPACE/NAME\"`, or a block `{ name, namespace, section }`"),
+        (_, "gitops") => shape("`argocd { repo, path, revision, sync, applicationset }`"),
+        (_, "repo") => shape("the URL of a Git repository"),
+        (_, "revision") => shape("a branch, tag or commit (a string)"),
+        (_, "host") => shape("a DNS name, or `*.DOMAIN` for its subdomains"),
+        (_, "defaults") => shape("a block of workload fields (and, in a tier, namespace settings)"),
+        (_, "quota") => shape("a block `{ cpu, memory, pods, storage }`"),
+        (_, "limit_range") => shape("a block `{ cpu, memory, max_cpu, max_memory }`"),
+        (_, "message") => shape("a string; `{property}` and `{parameter}` are filled in"),
+        (_, "match" | "deny" | "require") => {
+            shape("a condition over the workload's properties (see Rules in language.md)")
+        }
+        (_, "mesh") => ValueInfo {
+            ty: "a service mesh, with options",
+            choices: &[
+                Choice {
+                    text: "istio",
+                    summary: "Istio with strict mutual TLS",
+                },
+                Choice {
+                    text: "istio { mtls: permissive }",
+                    summary: "Istio, plaintext accepted too",
+                },
+                Choice {
+                    text: "none",
+                    summary: "no mesh",
+                },
+            ],
+            units: &[],
+        },
+        (_, "mtls") => ValueInfo {
+            ty: "the mutual TLS mode",
+            choices: &[
+                Choice {
+                    text: "strict",
+                    summary: "only mutual TLS (default)",
+                },
+                Choice {
+                    text: "permissive",
+                    summary: "plaintext too, while callers migrate",
+                },
+            ],
+            units: &[],
+        },
+        (_, "network") => ValueInfo {
+            ty: "which traffic the namespace admits",
+            choices: &[
+                Choice {
+                    text: "default_deny",
+                    summary: "only the edges of the service graph",
+                },
+                Choice {
+                    text: "open",
+                    summary: "everything (no NetworkPolicy)",
+                },
+            ],
+            units: &[],
+        },
+        (_, "sync") => ValueInfo {
+            ty: "how Argo CD syncs",
+            choices: &[
+                Choice {
+                    text: "auto { prune: true, self_heal: true }",
+                    summary: "on every change (default)",
+                },
+                Choice {
+                    text: "manual",
+                    summary: "when someone syncs",
+                },
+            ],
+            units: &[],
+        },
+        (_, "applicationset" | "prune" | "self_heal" | "require_gitops") => BOOLEAN,
         _ => return None,
     })
 }
+
+/// A value described by its type alone.
+const fn shape(ty: &'static str) -> ValueInfo {
+    ValueInfo {
+        ty,
+        choices: &[],
+        units: &[],
+    }
+}
+
+const BOOLEAN: ValueInfo = ValueInfo {
+    ty: "a boolean",
+    choices: &[
+        Choice {
+            text: "true",
+            summary: "yes",
+        },
+        Choice {
+            text: "false",
+            summary: "no",
+        },
+    ],
+    units: &[],
+};
+
+/// The failures a mesh retry may be made on (`crate::semantic::traffic::RetryOn`; a test keeps
+/// them equal).
+const RETRY_ON: &str = "a list of failures: `5xx`, `gateway_error`, `reset`, `connect_failure`, \
+     `refused_stream`, `retriable_4xx`, and the gRPC statuses `cancelled`, `deadline_exceeded`, \
+     `internal`, `resource_exhausted`, `unavailable`";
 
 /// The shapes an environment variable's value may take.
 pub const ENV_VALUE_CHOICES: &[Choice] = &[
@@ -478,6 +628,13 @@ mod tests {
 
     fn path(parts: &[&str]) -> Vec<String> {
         parts.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn every_retry_condition_is_listed() {
+        for (_, word, _) in crate::semantic::traffic::RetryOn::ALL {
+            assert!(RETRY_ON.contains(&format!("`{word}`")), "{word}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::backends::{self, Resource};
 use crate::db::{Db, File, Project};
 use crate::ir::policy::RuleSource;
 use crate::ir::{AppIr, ProjectIr};
-use crate::lower::{app_context, lower_project, lower_workload_decl};
+use crate::lower::{app_context, lower_env, lower_workload_decl};
 use crate::output::yaml::to_yaml;
 use crate::semantic::decls::DeclId;
 use crate::semantic::structure::project_structure;
@@ -104,16 +104,33 @@ fn workload_resources(
         .ir
         .clone()
         .ok_or("this workload has errors: fix them to see what it compiles to")?;
-    let context = app_context(db, project, DeclId::new(db, app.file, app.index), env);
     let name = ir.name.clone();
-    let single = ProjectIr {
-        apps: vec![AppIr {
-            rules: Vec::new(),
-            workloads: vec![ir],
-            ..context.ir.clone()
-        }],
+    // The workload's resources as `build` writes them: lowered with its whole environment, so its
+    // NetworkPolicy and mesh resources see its callers and callees.
+    let in_env = lower_env(db, project, env)
+        .ir
+        .apps
+        .iter()
+        .find(|a| a.name == app.k8s_name)
+        .filter(|a| a.workloads.iter().any(|w| w.name == name))
+        .cloned();
+    let single = match in_env {
+        Some(app) => ProjectIr { apps: vec![app] },
+        // Another workload of the environment has errors: this one alone, without its graph.
+        None => {
+            let context = app_context(db, project, DeclId::new(db, app.file, app.index), env);
+            ProjectIr {
+                apps: vec![AppIr {
+                    rules: Vec::new(),
+                    workloads: vec![ir],
+                    ..context.ir.clone()
+                }],
+            }
+        }
     };
-    Ok(backends::kubernetes::render(&single)
+    let mut resources = backends::kubernetes::render(&single);
+    resources.extend(backends::istio::render(&single));
+    Ok(resources
         .into_iter()
         .filter(|r| {
             r.body
@@ -136,7 +153,7 @@ fn app_resources(
         .iter()
         .find(|a| a.file == file && a.index == index)
         .ok_or("this app is declared twice")?;
-    let app = lower_project(db, project)
+    let app = lower_env(db, project, super::editor_env(db, project))
         .ir
         .apps
         .iter()
@@ -145,6 +162,7 @@ fn app_resources(
         .ok_or("this app has errors")?;
     let single = ProjectIr { apps: vec![app] };
     let mut resources = backends::kubernetes::render(&single);
+    resources.extend(backends::istio::render(&single));
     resources.extend(backends::kyverno::render(&single));
     Ok(resources)
 }
@@ -154,7 +172,7 @@ fn rule_resources(
     project: Project,
     wanted: impl Fn(&RuleSource) -> bool,
 ) -> Result<Vec<Resource>, String> {
-    let ir = &lower_project(db, project).ir;
+    let ir = &lower_env(db, project, super::editor_env(db, project)).ir;
     let names: BTreeSet<&str> = ir
         .apps
         .iter()

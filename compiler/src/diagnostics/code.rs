@@ -80,12 +80,16 @@ codes! {
     UnknownEnvPath = "E0040", Error, "environment override of something that does not exist";
     EnvCycle = "E0041", Error, "environments extend each other in a cycle";
     GitOpsRequired = "E0042", Error, "the tier requires GitOps, and the app declares none";
+    PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
+    PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
+    PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
     NoReadinessProbe = "W0003", Warning, "service without a readiness probe";
     RuleWarning = "W0004", Warning, "a workload breaks a warning-level policy";
     UnusedAllow = "W0005", Warning, "an `allow` that exempts nothing";
     Unreachable = "W0010", Warning, "a service nothing calls";
+    PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
 }
 
 impl Code {

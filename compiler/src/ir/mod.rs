@@ -275,4 +275,6 @@ pub struct WorkloadIr {
     pub autoscale: Option<AutoscaleIr>,
     /// Rules this workload is exempted from (`allow … because …`), by rule name.
     pub exemptions: Vec<(String, String)>,
+    /// `patch KIND { … }` fields, merged by the Kubernetes backend into what it generates.
+    pub patches: Vec<crate::semantic::patch::PatchSpec>,
 }

@@ -3,12 +3,28 @@
 
 use crate::ir::labels::workload_labels;
 use crate::ir::{AppIr, WorkloadIr};
+use crate::semantic::patch_security::{Hardening, weakenings};
 use crate::semantic::policy::eval::{Fact, FactValue, Facts};
 use crate::semantic::policy::property::{Property, controller_kind};
-use crate::semantic::spec::{Origin, Replicas, Sourced};
+use crate::semantic::spec::{Layer, Origin, Replicas, Sourced};
 
 fn origin_of(origin: &Origin) -> Option<Origin> {
     origin.file.is_some().then(|| origin.clone())
+}
+
+/// The property a weakened piece of hardening is, and its value once weakened (capabilities have
+/// no property: only the W0020 warning reports them).
+pub fn patched_property(hardening: Hardening) -> Option<(Property, bool)> {
+    Some(match hardening {
+        Hardening::NonRoot => (Property::NonRoot, false),
+        Hardening::Privileged => (Property::Privileged, true),
+        Hardening::PrivilegeEscalation => (Property::PrivilegeEscalation, true),
+        Hardening::ReadOnlyRoot => (Property::ReadOnlyRoot, false),
+        Hardening::HostNetwork => (Property::HostNetwork, true),
+        Hardening::HostPid => (Property::HostPid, true),
+        Hardening::HostIpc => (Property::HostIpc, true),
+        Hardening::Capabilities => return None,
+    })
 }
 
 /// The facts of one lowered workload.
@@ -126,6 +142,16 @@ pub fn workload_facts(app: &AppIr, workload: &WorkloadIr) -> Facts {
     set(Property::HostNetwork, FactValue::Bool(false), None);
     set(Property::HostPid, FactValue::Bool(false), None);
     set(Property::HostIpc, FactValue::Bool(false), None);
+    // …unless a patch turns it off: the rules then see the patched value, and point at it.
+    for patch in &workload.patches {
+        for (hardening, span) in weakenings(patch) {
+            let Some((property, value)) = patched_property(hardening) else {
+                continue;
+            };
+            let origin = Origin::at(Layer::Workload, &patch.file, span);
+            set(property, FactValue::Bool(value), Some(origin));
+        }
+    }
     if workload.kind.has_service() && !workload.ports.is_empty() {
         set(
             Property::ServiceType,

@@ -5,88 +5,173 @@
 
 use super::ports::declared_ports;
 use crate::diagnostics::{Code, Diagnostic, Label};
-use crate::ir::{AppIr, CallIr, ExternalIr, Mtls, Network, PortIr, ProjectIr, WorkloadIr};
+use crate::ir::{AppIr, CallIr, ExternalIr, Mtls, Network, PortIr, TrafficIr, WorkloadIr};
 use crate::semantic::spec::{Origin, PortRef, WorkloadKind};
 use crate::semantic::suggest::closest;
-use k8sc_grammar::Span;
-use std::collections::BTreeMap;
+use k8sc_grammar::{DeclKind, Span};
+use std::collections::{HashMap, HashSet};
 
-/// Where each workload's name is written: (app, workload) → (file, span).
-pub type NameSpans = BTreeMap<(String, String), (String, Span)>;
-
-/// One app of the graph, borrowed: its IR without workloads (as [`super::app_context`] builds
-/// it), its lowered workloads and its external hosts. Lets the graph be checked without copying
-/// the environment's IR, which is what the editor does after every edit.
-pub struct AppView<'a> {
-    /// The app's own IR (name, namespace, network, mesh); its `workloads` are not read.
-    pub app: &'a AppIr,
-    /// The app's workloads, sorted by name.
-    pub workloads: Vec<&'a WorkloadIr>,
-    /// The app's external hosts, sorted by name.
-    pub externals: &'a [ExternalIr],
+/// What the graph checks read of a workload: its name and where it is written, its kind, its
+/// ports, whether it is exposed, its calls and its traffic settings. Kept apart from the
+/// workload's IR so that an edit the graph does not see (a memory request, a replica count)
+/// leaves the graph's inputs equal and the editor does not check the whole graph again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphNode {
+    /// The workload's name.
+    pub name: String,
+    /// Its kind.
+    pub kind: WorkloadKind,
+    /// The keyword it was declared with.
+    pub keyword: DeclKind,
+    /// The file its name is written in.
+    pub file: String,
+    /// Where its name is written.
+    pub name_span: Span,
+    /// Its ports.
+    pub ports: Vec<PortIr>,
+    /// Whether it is exposed outside the cluster.
+    pub exposed: bool,
+    /// Whom it calls.
+    pub calls: Vec<CallIr>,
+    /// Its traffic settings.
+    pub traffic: Option<TrafficIr>,
 }
 
-impl std::ops::Deref for AppView<'_> {
+impl GraphNode {
+    /// The graph's view of a lowered workload whose name is written at `name_span` in `file`.
+    pub fn of(workload: &WorkloadIr, file: &str, name_span: Span) -> Self {
+        GraphNode {
+            name: workload.name.clone(),
+            kind: workload.kind,
+            keyword: workload.keyword,
+            file: file.to_string(),
+            name_span,
+            ports: workload.ports.clone(),
+            exposed: workload.expose.is_some(),
+            calls: workload.calls.clone(),
+            traffic: workload.traffic.clone(),
+        }
+    }
+}
+
+/// One app of the graph in one environment: its IR without workloads (as [`super::app_context`]
+/// builds it), the graph's view of its lowered workloads and its external hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppGraph {
+    /// The app's own IR (name, namespace, network, mesh); its `workloads` are not read.
+    pub app: AppIr,
+    /// The app's lowered workloads, sorted by name.
+    pub workloads: Vec<GraphNode>,
+    /// The app's external hosts, sorted by name.
+    pub externals: Vec<ExternalIr>,
+    /// Some workload of the app has errors and is missing from `workloads`.
+    pub incomplete: bool,
+}
+
+impl std::ops::Deref for AppGraph {
     type Target = AppIr;
 
     fn deref(&self) -> &AppIr {
-        self.app
+        &self.app
     }
 }
 
-/// The whole graph of an environment, borrowed.
+/// A call with declared methods, seen from its callee: who sends it.
+struct Incoming<'a> {
+    caller: &'a GraphNode,
+    call: &'a CallIr,
+}
+
+/// The whole graph of an environment, borrowed, with its workloads indexed by name: the checks
+/// run after every edit in the editor, over thousands of workloads, so no lookup is linear.
 pub struct Graph<'a> {
     /// Every app of the environment, in the project's order.
-    pub apps: Vec<AppView<'a>>,
+    pub apps: Vec<&'a AppGraph>,
+    /// App name → its index in `apps`.
+    apps_by_name: HashMap<&'a str, usize>,
+    /// (app, workload) → the workload.
+    workloads_by_name: HashMap<(&'a str, &'a str), &'a GraphNode>,
+    /// (app, workload) of every workload some other workload calls, or its app's workloads mirror to.
+    called: HashSet<(&'a str, &'a str)>,
+    /// (app, workload) → the calls to it that declare methods, in the project's order.
+    incoming_with_methods: HashMap<(&'a str, &'a str), Vec<Incoming<'a>>>,
+    /// Some workload of the environment has errors and is missing from `apps`: whom it calls is
+    /// unknown, so no service is reported as never called (the warning would be a cascade).
+    incomplete: bool,
 }
 
 impl<'a> Graph<'a> {
-    /// A view of a lowered environment.
-    pub fn of(ir: &'a ProjectIr) -> Self {
+    /// The graph of borrowed apps, indexed.
+    pub fn new(apps: Vec<&'a AppGraph>) -> Self {
+        let mut apps_by_name = HashMap::new();
+        let mut workloads_by_name = HashMap::new();
+        let mut called = HashSet::new();
+        let mut incoming_with_methods: HashMap<_, Vec<Incoming<'a>>> = HashMap::new();
+        let mut incomplete = false;
+        for (index, view) in apps.iter().enumerate() {
+            let app: &'a AppGraph = view;
+            incomplete |= app.incomplete;
+            apps_by_name.entry(app.app.name.as_str()).or_insert(index);
+            for workload in &app.workloads {
+                workloads_by_name
+                    .entry((app.app.name.as_str(), workload.name.as_str()))
+                    .or_insert(workload);
+                if let Some(mirror) = workload.traffic.as_ref().and_then(|t| t.mirror.as_ref()) {
+                    called.insert((app.app.name.as_str(), mirror.to.as_str()));
+                }
+                for call in workload.calls.iter().filter(|c| !c.external) {
+                    let own = call.app == app.app.name && call.target == workload.name;
+                    if !own {
+                        called.insert((call.app.as_str(), call.target.as_str()));
+                    }
+                    if !call.methods.is_empty() {
+                        incoming_with_methods
+                            .entry((call.app.as_str(), call.target.as_str()))
+                            .or_default()
+                            .push(Incoming {
+                                caller: workload,
+                                call,
+                            });
+                    }
+                }
+            }
+        }
         Graph {
-            apps: ir
-                .apps
-                .iter()
-                .map(|app| AppView {
-                    app,
-                    workloads: app.workloads.iter().collect(),
-                    externals: &app.externals,
-                })
-                .collect(),
+            apps,
+            apps_by_name,
+            workloads_by_name,
+            called,
+            incoming_with_methods,
+            incomplete,
         }
+    }
+
+    fn app(&self, name: &str) -> Option<&'a AppGraph> {
+        self.apps_by_name
+            .get(name)
+            .and_then(|i| self.apps.get(*i))
+            .copied()
+    }
+
+    fn workload(&self, app: &str, name: &str) -> Option<&'a GraphNode> {
+        self.workloads_by_name.get(&(app, name)).copied()
     }
 }
 
-/// Resolves the ports of every call and checks the graph; the IR's calls get their ports.
-pub fn check_graph(ir: &mut ProjectIr, names: &NameSpans) -> Vec<Diagnostic> {
-    let (resolved, diagnostics) = graph_diagnostics(&Graph::of(ir), names);
-    for (app, workload, call, ports) in resolved {
-        if let Some(c) = ir
-            .apps
-            .get_mut(app)
-            .and_then(|a| a.workloads.get_mut(workload))
-            .and_then(|w| w.calls.get_mut(call))
-        {
-            c.ports = ports;
-        }
-    }
-    diagnostics
-}
-
-/// The graph's diagnostics, and the ports each call resolves to (by app, workload and call index).
-pub fn graph_diagnostics(ir: &Graph<'_>, names: &NameSpans) -> (Resolved, Vec<Diagnostic>) {
+/// The graph's diagnostics, and the ports each call resolves to.
+pub fn graph_diagnostics(ir: &Graph<'_>) -> (Resolved, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let resolved = resolve_ports(ir, &mut diagnostics);
     check_mirrors(ir, &mut diagnostics);
     check_mesh_callers(ir, &mut diagnostics);
     check_retries(ir, &mut diagnostics);
-    report_unreachable(ir, names, &mut diagnostics);
-    report_reserved_names(ir, names, &mut diagnostics);
+    report_unreachable(ir, &mut diagnostics);
+    report_reserved_names(ir, &mut diagnostics);
     (resolved, diagnostics)
 }
 
 /// The names k8sc gives resources of its own in an app's namespace, and what they are.
-fn reserved_names(app: &AppView<'_>) -> Vec<(String, String)> {
+fn reserved_names(app: &AppGraph) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if app.network.value == Network::DefaultDeny {
         for name in ["default-deny", "allow-dns"] {
@@ -119,7 +204,7 @@ fn reserved_names(app: &AppView<'_>) -> Vec<(String, String)> {
                 format!("the canary Deployment of `{}`", workload.name),
             ));
         }
-        if app.mesh.is_some() && workload.expose.is_some() {
+        if app.mesh.is_some() && workload.exposed {
             out.push((
                 format!("{}-ingress", workload.name),
                 format!("the ingress VirtualService of `{}`", workload.name),
@@ -130,22 +215,19 @@ fn reserved_names(app: &AppView<'_>) -> Vec<(String, String)> {
 }
 
 /// A workload named like a resource k8sc generates would overwrite it.
-fn report_reserved_names(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
+fn report_reserved_names(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
     for app in &ir.apps {
         let reserved = reserved_names(app);
         for workload in &app.workloads {
             let Some((_, what)) = reserved.iter().find(|(name, _)| *name == workload.name) else {
                 continue;
             };
-            let Some((file, span)) = names.get(&(app.name.clone(), workload.name.clone())) else {
-                continue;
-            };
             diagnostics.push(
                 Diagnostic::new(
                     Code::Duplicate,
                     format!("workload `{}` has the name of {what}", workload.name),
-                    file,
-                    *span,
+                    &workload.file,
+                    workload.name_span,
                 )
                 .with_label("this name is taken by a generated resource")
                 .with_help("rename the workload"),
@@ -165,17 +247,17 @@ fn label(origin: &Origin, span: Span, message: &str) -> Option<Label> {
         .map(|file| Label::new(&**file, span).with_message(message))
 }
 
-/// The ports of each call, by app, workload and call index.
-pub type Resolved = Vec<(usize, usize, usize, Vec<PortIr>)>;
+/// The ports of each call, by app index, workload name and call index.
+pub type Resolved = Vec<(usize, String, usize, Vec<PortIr>)>;
 
 /// The ports of each call: those named, or every port of the callee.
 fn resolve_ports(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
     let mut out = Vec::new();
     for (a, app) in ir.apps.iter().enumerate() {
-        for (w, workload) in app.workloads.iter().enumerate() {
+        for workload in &app.workloads {
             for (c, call) in workload.calls.iter().enumerate() {
                 if let Some(ports) = call_ports(ir, workload, call, diagnostics) {
-                    out.push((a, w, c, ports));
+                    out.push((a, workload.name.clone(), c, ports));
                 }
             }
         }
@@ -185,16 +267,16 @@ fn resolve_ports(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) -> Resolved 
 
 fn call_ports(
     ir: &Graph<'_>,
-    caller: &WorkloadIr,
+    caller: &GraphNode,
     call: &CallIr,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<PortIr>> {
-    let app = ir.apps.iter().find(|a| a.name == call.app)?;
     let (ports, kind) = if call.external {
+        let app = ir.app(&call.app)?;
         let external = app.externals.iter().find(|e| e.name == call.target)?;
         (&external.ports, None)
     } else {
-        let callee = app.workloads.iter().find(|w| w.name == call.target)?;
+        let callee = ir.workload(&call.app, &call.target)?;
         (&callee.ports, Some(callee.kind))
     };
     let origin = &call.origin;
@@ -376,7 +458,7 @@ fn check_mesh_callers(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
         }
         for workload in &app.workloads {
             for call in workload.calls.iter().filter(|c| !c.external) {
-                let Some(callee_app) = ir.apps.iter().find(|a| a.name == call.app) else {
+                let Some(callee_app) = ir.app(&call.app) else {
                     continue;
                 };
                 let Some(mesh) = &callee_app.mesh else {
@@ -428,28 +510,23 @@ fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
             if unsafe_on.is_empty() {
                 continue;
             }
-            for caller_app in &ir.apps {
-                for caller in &caller_app.workloads {
-                    for call in &caller.calls {
-                        if call.external
-                            || call.app != callee_app.name
-                            || call.target != callee.name
-                        {
-                            continue;
-                        }
-                        let Some(method) = call
-                            .methods
-                            .iter()
-                            .find(|m| !IDEMPOTENT.contains(&m.as_str()))
-                        else {
-                            continue;
-                        };
-                        let span = retries
-                            .value
-                            .on
-                            .first()
-                            .map_or(retries.origin.span, |(_, s)| *s);
-                        let diagnostic = at(
+            let key = (callee_app.app.name.as_str(), callee.name.as_str());
+            for Incoming { caller, call } in
+                ir.incoming_with_methods.get(&key).into_iter().flatten()
+            {
+                let Some(method) = call
+                    .methods
+                    .iter()
+                    .find(|m| !IDEMPOTENT.contains(&m.as_str()))
+                else {
+                    continue;
+                };
+                let span = retries
+                    .value
+                    .on
+                    .first()
+                    .map_or(retries.origin.span, |(_, s)| *s);
+                let diagnostic = at(
                             &retries.origin,
                             span,
                             Code::UnsafeRetries,
@@ -470,16 +547,17 @@ fn check_retries(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
                             callee.name
                         ))
                         .with_help("retry only failures that never reach the service: `on: [connect_failure, refused_stream]`");
-                        diagnostics.push(diagnostic);
-                    }
-                }
+                diagnostics.push(diagnostic);
             }
         }
     }
 }
 
 /// A service nobody calls, that is not exposed, receives no traffic once the graph is enforced.
-fn report_unreachable(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<Diagnostic>) {
+fn report_unreachable(ir: &Graph<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    if ir.incomplete {
+        return;
+    }
     let declares_graph = ir
         .apps
         .iter()
@@ -494,14 +572,11 @@ fn report_unreachable(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<D
                 workload.kind,
                 WorkloadKind::Service | WorkloadKind::Stateful
             ) || workload.ports.is_empty()
-                || workload.expose.is_some()
+                || workload.exposed
                 || is_called(ir, app, workload)
             {
                 continue;
             }
-            let Some((file, span)) = names.get(&(app.name.clone(), workload.name.clone())) else {
-                continue;
-            };
             let mut diagnostic = Diagnostic::new(
                 Code::Unreachable,
                 format!(
@@ -509,8 +584,8 @@ fn report_unreachable(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<D
                     workload.keyword.keyword(),
                     workload.name
                 ),
-                file,
-                *span,
+                &workload.file,
+                workload.name_span,
             )
             .with_label("no workload lists it in `calls`, and it is not exposed");
             if enforced {
@@ -527,21 +602,7 @@ fn report_unreachable(ir: &Graph<'_>, names: &NameSpans, diagnostics: &mut Vec<D
     }
 }
 
-fn is_called(ir: &Graph<'_>, app: &AppView<'_>, workload: &WorkloadIr) -> bool {
-    ir.apps.iter().any(|caller_app| {
-        caller_app.workloads.iter().any(|caller| {
-            let mirrors = caller_app.name == app.name
-                && caller
-                    .traffic
-                    .as_ref()
-                    .and_then(|t| t.mirror.as_ref())
-                    .is_some_and(|m| m.to == workload.name);
-            mirrors
-                || (caller.name != workload.name || caller_app.name != app.name)
-                    && caller
-                        .calls
-                        .iter()
-                        .any(|c| !c.external && c.app == app.name && c.target == workload.name)
-        })
-    })
+fn is_called(ir: &Graph<'_>, app: &AppGraph, workload: &GraphNode) -> bool {
+    ir.called
+        .contains(&(app.app.name.as_str(), workload.name.as_str()))
 }

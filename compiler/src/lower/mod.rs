@@ -301,6 +301,13 @@ pub fn lower_workload_decl<'db>(
         out.diagnostics = diagnostics;
         return out;
     };
+    // Patches are the workload's own (never inherited); they are checked by generating the
+    // workload's resources and merging them in, with the backend's own code.
+    ir.patches = spec.patches.clone();
+    diagnostics.extend(crate::backends::kubernetes::patch::check_patches(
+        &context.ir,
+        &ir,
+    ));
     diagnostics.extend(capacity::check_limit_range(&context.ir, &ir));
     let mut rules: Vec<RuleInForce> = layers.map(|l| l.rules.clone()).unwrap_or_default();
     rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
@@ -330,6 +337,7 @@ pub fn lower_workload_decl<'db>(
         diagnostics.retain(|d| d.code != Code::NoReadinessProbe);
     }
     diagnostics.extend(outcome.diagnostics);
+    diagnostics.extend(patch_weakenings(&ir, &outcome.applied));
     ir.exemptions = outcome
         .applied
         .iter()
@@ -342,6 +350,46 @@ pub fn lower_workload_decl<'db>(
     out.ir = Some(ir);
     out.rules = outcome.applied;
     out.diagnostics = diagnostics;
+    out
+}
+
+/// W0020 for each piece of hardening a patch turns off that no rule in force tests: a rule that
+/// tests it reports the patched value itself (E0024), or an `allow` exempts the workload.
+fn patch_weakenings(
+    ir: &WorkloadIr,
+    applied: &[(RuleInForce, Option<ExemptionIr>)],
+) -> Vec<Diagnostic> {
+    use crate::semantic::patch_security::weakenings;
+    let mut out = Vec::new();
+    for patch in &ir.patches {
+        for (hardening, span) in weakenings(patch) {
+            let covered = facts::patched_property(hardening).is_some_and(|(property, _)| {
+                applied
+                    .iter()
+                    .any(|(rule, _)| rule.deny.properties().contains(&property))
+            });
+            if covered {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::PatchWeakens,
+                    format!(
+                        "this patch turns off `{}`, part of the hardening k8sc gives every pod",
+                        hardening.field()
+                    ),
+                    &patch.file,
+                    span,
+                )
+                .with_label("weakens the pod's hardening")
+                .with_note("no rule in force for this workload requires it")
+                .with_help(
+                    "if the workload needs it, say why in a comment; a tier such as `production` \
+                     refuses it unless the workload has `allow RULE because \"…\"`",
+                ),
+            );
+        }
+    }
     out
 }
 
@@ -445,7 +493,6 @@ pub fn env_diagnostics<'db>(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
-    let mut entries = Vec::new();
     for entry in &project_structure(db, project).apps {
         if !entry.env_names().contains(env.name(db)) {
             continue;
@@ -453,52 +500,83 @@ pub fn env_diagnostics<'db>(
         let app = DeclId::new(db, entry.file, entry.index);
         diagnostics.extend(app_diagnostics(db, project, app, env).iter().cloned());
         apps.push(&app_context(db, project, app, env).ir);
-        entries.push(entry);
     }
     report_shared_namespaces(&apps, &mut diagnostics);
-    diagnostics.extend(env_graph_diagnostics(db, project, env, &entries, &apps));
+    diagnostics.extend(env_graph(db, project, env).diagnostics.iter().cloned());
     diagnostics
 }
 
-/// The service graph's diagnostics for [`env_diagnostics`]: the same checks as [`lower_env`]
-/// runs, over borrowed workloads instead of a copy of the environment's IR.
-fn env_graph_diagnostics(
-    db: &dyn Db,
+/// One app's part of the service graph in one environment. Tracked per app, and equal after an
+/// edit the graph does not see, so the editor does not check the whole graph again on every
+/// keystroke.
+#[salsa::tracked(returns(ref))]
+pub fn app_graph<'db>(
+    db: &'db dyn Db,
     project: Project,
-    env: EnvKey<'_>,
-    entries: &[&AppEntry],
-    apps: &[&AppIr],
-) -> Vec<Diagnostic> {
-    let externals: Vec<Vec<ExternalIr>> = entries.iter().map(|e| lower_externals(db, e)).collect();
-    let mut names = graph::NameSpans::new();
-    let mut views = Vec::new();
-    for ((entry, app), externals) in entries.iter().zip(apps).zip(&externals) {
-        let mut workloads: Vec<&WorkloadIr> = entry
-            .workloads
-            .iter()
-            .filter_map(|workload| {
-                names.insert(
-                    (entry.k8s_name.clone(), workload.k8s_name.clone()),
-                    (workload.file.path(db).clone(), workload.name_span),
-                );
-                lower_workload_decl(
-                    db,
-                    project,
-                    DeclId::new(db, workload.file, workload.index),
-                    env,
-                )
-                .ir
-                .as_ref()
-            })
-            .collect();
-        workloads.sort_by(|a, b| a.name.cmp(&b.name));
-        views.push(graph::AppView {
-            app,
-            workloads,
-            externals,
-        });
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> graph::AppGraph {
+    let ir = app_context(db, project, app, env).ir.clone();
+    let entry = project_structure(db, project)
+        .apps
+        .iter()
+        .find(|a| a.file == app.file(db) && a.index == app.index(db));
+    let mut workloads = Vec::new();
+    let mut incomplete = false;
+    let mut externals = Vec::new();
+    if let Some(entry) = entry {
+        for workload in &entry.workloads {
+            let lowered = lower_workload_decl(
+                db,
+                project,
+                DeclId::new(db, workload.file, workload.index),
+                env,
+            );
+            match &lowered.ir {
+                Some(ir) => workloads.push(graph::GraphNode::of(
+                    ir,
+                    workload.file.path(db),
+                    workload.name_span,
+                )),
+                None => incomplete = true,
+            }
+        }
+        externals = lower_externals(db, entry);
     }
-    graph::graph_diagnostics(&graph::Graph { apps: views }, &names).1
+    workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    graph::AppGraph {
+        app: ir,
+        workloads,
+        externals,
+        incomplete,
+    }
+}
+
+/// The service graph of one environment, checked: its diagnostics and the ports each call
+/// resolves to. `check`, the editor and `build` all read this one result.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GraphCheck {
+    /// The ports of each call that resolves, by app (in the environment's order), workload name
+    /// and call index.
+    pub resolved: graph::Resolved,
+    /// The graph's problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks the service graph of `env` over every app that has it.
+#[salsa::tracked(returns(ref))]
+pub fn env_graph<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> GraphCheck {
+    let apps: Vec<&graph::AppGraph> = project_structure(db, project)
+        .apps
+        .iter()
+        .filter(|entry| entry.env_names().contains(env.name(db)))
+        .map(|entry| app_graph(db, project, DeclId::new(db, entry.file, entry.index), env))
+        .collect();
+    let (resolved, diagnostics) = graph::graph_diagnostics(&graph::Graph::new(apps));
+    GraphCheck {
+        resolved,
+        diagnostics,
+    }
 }
 
 /// Builds the IR of one environment: every app that has it.
@@ -507,7 +585,6 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
     let structure = project_structure(db, project);
     let mut diagnostics = Vec::new();
     let mut apps = Vec::new();
-    let mut names = graph::NameSpans::new();
     for entry in &structure.apps {
         if !entry.env_names().contains(env.name(db)) {
             continue;
@@ -532,12 +609,6 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
         app.externals = lower_externals(db, entry);
-        for workload in &entry.workloads {
-            names.insert(
-                (entry.k8s_name.clone(), workload.k8s_name.clone()),
-                (workload.file.path(db).clone(), workload.name_span),
-            );
-        }
         let mut app_rules: Vec<RuleInForce> = context
             .tier
             .map(|(f, i)| {
@@ -554,8 +625,28 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
     }
     report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
     let mut ir = ProjectIr { apps };
-    diagnostics.extend(graph::check_graph(&mut ir, &names));
+    let checked = env_graph(db, project, env);
+    apply_resolved_ports(&mut ir, &checked.resolved);
+    diagnostics.extend(checked.diagnostics.iter().cloned());
     Lowered { ir, diagnostics }
+}
+
+/// Gives every call of the environment's IR the ports the graph check resolved it to.
+fn apply_resolved_ports(ir: &mut ProjectIr, resolved: &graph::Resolved) {
+    for (app, workload, call, ports) in resolved {
+        let Some(app) = ir.apps.get_mut(*app) else {
+            continue;
+        };
+        let Ok(index) = app
+            .workloads
+            .binary_search_by(|w| w.name.as_str().cmp(workload.as_str()))
+        else {
+            continue;
+        };
+        if let Some(c) = app.workloads[index].calls.get_mut(*call) {
+            c.ports = ports.clone();
+        }
+    }
 }
 
 /// The external hosts of an app that have no errors, sorted by name.

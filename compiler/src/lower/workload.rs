@@ -221,6 +221,7 @@ pub fn lower_workload(
         disruption,
         autoscale,
         exemptions: Vec::new(),
+        patches: Vec::new(),
     })
 }
 

@@ -14,6 +14,8 @@ pub mod gitops;
 pub mod imports;
 pub mod mesh;
 pub mod namespace;
+pub mod patch;
+pub mod patch_security;
 pub mod policy;
 pub mod reader;
 pub mod resolve;

@@ -476,7 +476,8 @@ impl Ctx<'_> {
                 self.report(diagnostic);
                 continue;
             };
-            if let Some(first) = seen.get(info.name) {
+            // `patch` is the one field written once per patched resource.
+            if let Some(first) = seen.get(info.name).filter(|_| info.name != "patch") {
                 self.report(
                     self.diagnostic(
                         Code::DuplicateField,

@@ -313,6 +313,12 @@ pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
         "Utilisation targets for the HorizontalPodAutoscaler.",
     ),
     field(
+        "patch",
+        Kinds::All,
+        "patch Deployment { spec { minReadySeconds: 10 } }",
+        "Merged into a generated resource (strategic merge: containers, ports, env… by `name`; `null` deletes); may be repeated.",
+    ),
+    field(
         "image_pull",
         Kinds::All,
         "image_pull: if_not_present",

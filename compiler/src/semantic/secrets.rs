@@ -125,8 +125,9 @@ fn suggested_secret_name(key: &str) -> String {
     format!("{base}-credentials")
 }
 
-/// Why the value looks like a secret, if it does.
-fn secret_reason(key: &str, text: &str) -> Option<&'static str> {
+/// Why the value looks like a secret, if it does (E0015's label). `k8sc import` asks it too, to
+/// leave out of `config {}` what the language would refuse.
+pub fn secret_reason(key: &str, text: &str) -> Option<&'static str> {
     if let Some(reason) = secret_shaped_value(text) {
         return Some(reason);
     }

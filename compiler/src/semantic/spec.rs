@@ -566,6 +566,8 @@ pub struct WorkloadSpec {
     pub tier: Option<Sourced<String>>,
     /// `allow … because …` exceptions (only in a workload's own declaration; never inherited).
     pub allows: Vec<AllowSpec>,
+    /// `patch KIND { … }` fields, in source order (only in a workload's own declaration).
+    pub patches: Vec<super::patch::PatchSpec>,
     /// Fields that were written but rejected (already reported): they count as set, so lower
     /// layers do not fill them in and no "missing field" error follows the first one.
     pub rejected: Vec<&'static str>,

@@ -27,6 +27,18 @@ pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, keyword: Option<DeclKind>
             report_not_allowed(ctx, info, field, kind, keyword);
             continue;
         }
+        if info.name == "patch" && keyword.is_none() {
+            ctx.report(
+                ctx.diagnostic(
+                    Code::FieldNotAllowed,
+                    "`patch` is not allowed in workload defaults",
+                    field.key_span(),
+                )
+                .with_label("a patch applies to one workload's resources")
+                .with_help("write it in the workload it patches"),
+            );
+            continue;
+        }
         let before = ctx.diagnostics.iter().filter(|d| d.is_error()).count();
         read_field(ctx, &mut spec, info.name, field);
         if ctx.diagnostics.iter().filter(|d| d.is_error()).count() > before {
@@ -219,6 +231,9 @@ fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Fi
         "grace" => spec.grace = read_seconds(ctx, value).map(|d| ctx.sourced(d, span)),
         "drain" => spec.drain = read_seconds(ctx, value).map(|d| ctx.sourced(d, span)),
         "labels" => spec.labels = read_metadata_map(ctx, value, true),
+        "patch" => spec
+            .patches
+            .extend(super::patch::read_patch(ctx, value, field.span)),
         "annotations" => spec.annotations = read_metadata_map(ctx, value, false),
         "spread" => {
             spec.spread = ctx

@@ -335,6 +335,12 @@ impl<'s> Printer<'s> {
                 self.out.text(" ");
                 self.block(block);
             }
+            // `patch Deployment { … }`: the target follows the key without a colon.
+            crate::ast::ValueKind::Apply { .. } if !field.has_colon => {
+                self.out.text(" ");
+                let window = Window::new(field.key_span().end as usize, field.span.end as usize);
+                self.value(&field.value, window);
+            }
             _ => {
                 self.out.text(": ");
                 let window = Window::new(field.key_span().end as usize, field.span.end as usize);

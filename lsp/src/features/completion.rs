@@ -418,7 +418,7 @@ fn workloads(ctx: &Ctx<'_>, out: &mut Completions) {
         structure.app_of(ctx.file, ctx.index)
     };
     if let Some(app) = own {
-        for workload in &app.workloads {
+        for workload in app.workloads.iter().chain(&app.externals) {
             if workload.file == ctx.file && workload.index == ctx.index {
                 continue;
             }
@@ -434,7 +434,7 @@ fn workloads(ctx: &Ctx<'_>, out: &mut Completions) {
         if own.is_some_and(|o| o.file == app.file && o.index == app.index) {
             continue;
         }
-        for workload in &app.workloads {
+        for workload in app.workloads.iter().chain(&app.externals) {
             let name = format!("{}.{}", app.name, workload.name);
             out.add(
                 &name,

@@ -8,6 +8,7 @@ mod controllers;
 mod meta;
 mod namespace;
 pub mod network;
+pub mod patch;
 mod pod;
 mod routes;
 mod scaling;
@@ -48,6 +49,19 @@ fn render_app(graph: &Graph<'_>, app: &AppIr, out: &mut Vec<Resource>) {
 }
 
 fn render_workload(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Resource>) {
+    let mut resources = workload_resources(app, workload);
+    patch::apply(&workload.name, &workload.patches, &mut resources);
+    out.extend(resources);
+}
+
+/// The resources generated for one workload, before its patches are merged in.
+fn workload_resources(app: &AppIr, workload: &WorkloadIr) -> Vec<Resource> {
+    let mut out = Vec::new();
+    workload_resources_into(app, workload, &mut out);
+    out
+}
+
+fn workload_resources_into(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Resource>) {
     let source = workload.file.as_str();
     let name = workload.name.as_str();
     let typed = |stem: &str, object: &dyn ErasedResource| object.resource(&app.name, source, stem);

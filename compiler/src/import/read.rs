@@ -1,0 +1,68 @@
+//! Reading Kubernetes YAML: every document of every file (Helm's `# Source:` comments and empty
+//! documents included), `List` kinds unwrapped into their items.
+
+use serde_json::Value;
+
+/// One Kubernetes object read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// The file it was read from (display path).
+    pub source: String,
+    /// The object.
+    pub value: Value,
+}
+
+impl Manifest {
+    /// `kind`.
+    pub fn kind(&self) -> &str {
+        self.value.get("kind").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// `metadata.name`.
+    pub fn name(&self) -> &str {
+        self.value
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// `metadata.namespace`, if set.
+    pub fn namespace(&self) -> Option<&str> {
+        self.value
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+    }
+
+    /// `Kind/name`, for the report.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.kind(), self.name())
+    }
+}
+
+/// The objects of one file, in order. A document that is not YAML is an error naming the file.
+pub fn read_documents(source: &str, text: &str) -> Result<Vec<Manifest>, String> {
+    let documents: Vec<Value> =
+        serde_saphyr::from_multiple(text).map_err(|e| format!("{source}: {e}"))?;
+    let mut out = Vec::new();
+    for document in documents {
+        unwrap_lists(source, document, &mut out);
+    }
+    Ok(out)
+}
+
+fn unwrap_lists(source: &str, document: Value, out: &mut Vec<Manifest>) {
+    match document {
+        Value::Null => {}
+        Value::Object(ref map) if map.get("kind").and_then(Value::as_str) == Some("List") => {
+            if let Some(Value::Array(items)) = map.get("items") {
+                for item in items.clone() {
+                    unwrap_lists(source, item, out);
+                }
+            }
+        }
+        value => out.push(Manifest {
+            source: source.to_string(),
+            value,
+        }),
+    }
+}
