@@ -1,6 +1,6 @@
 //! The fuzzers' findings, replayed in the normal test suite on stable: every file of the
-//! committed (minimised) corpus and every minimised crasher of the `parse`, `format` and `check`
-//! fuzz targets goes through the very code the target runs (`fuzz/harness/`, included here), so
+//! committed (minimised) corpus and every minimised crasher of the `parse`, `format`, `check` and
+//! `import` fuzz targets goes through the very code the target runs (`fuzz/harness/`, included here), so
 //! a fixed crash stays fixed. `docs/testing.md` says how the corpus is made and refreshed.
 
 #[allow(dead_code)]
@@ -9,6 +9,9 @@ mod check;
 #[allow(dead_code)]
 #[path = "../../fuzz/harness/format.rs"]
 mod format;
+#[allow(dead_code)]
+#[path = "../../fuzz/harness/import.rs"]
+mod import;
 #[allow(dead_code)]
 #[path = "../../fuzz/harness/parse.rs"]
 mod parse;
@@ -57,6 +60,11 @@ fn format_corpus_and_crashers() {
 #[test]
 fn check_corpus_and_crashers() {
     replay("check", check::run);
+}
+
+#[test]
+fn import_corpus_and_crashers() {
+    replay("import", import::run);
 }
 
 /// The `check` target's way of putting several files in one input.
