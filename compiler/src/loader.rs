@@ -332,8 +332,9 @@ mod tests {
     #[test]
     fn an_import_through_a_link_to_outside_is_refused() {
         let outside = project("outside-import", &[("lib.k8s", "tier t {}")]);
-        let dir = project("link-import", &[("a/app.k8s", "import ../lib\napp a {}")]);
-        std::os::unix::fs::symlink(outside.join("lib.k8s"), dir.join("lib.k8s")).expect("link");
+        // From a single file, whose folder is the root, importing a sibling that is a link out.
+        let dir = project("link-import", &[("a/app.k8s", "import ./lib\napp a {}")]);
+        std::os::unix::fs::symlink(outside.join("lib.k8s"), dir.join("a/lib.k8s")).expect("link");
         let error = load(&dir.join("a/app.k8s")).expect_err("must refuse");
         assert!(
             error.to_string().contains("outside the project root"),

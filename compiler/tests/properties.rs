@@ -192,7 +192,10 @@ fn files(apps: &[App]) -> Vec<(String, String)> {
             }
             body.push_str("}\n");
         }
-        for env in &app.envs {
+        let mut envs = app.envs.clone();
+        envs.sort_unstable();
+        envs.dedup();
+        for env in &envs {
             let _ = writeln!(body, "\nenv e{env} {{\n  namespace: ns{a}-e{env}\n}}");
         }
         if app.split {

@@ -85,6 +85,33 @@ fn families(size: usize) -> Vec<(&'static str, String, usize)> {
             format!("{}{}", "/*".repeat(size / 4), "*/".repeat(size / 4)),
             CALLS_PER_BYTE,
         ),
+        // Blocks left open before a declaration, one per line (the `parse` fuzzer's second
+        // timeout): the fields around them used to fail at the declaration and be parsed again.
+        (
+            "unclosed blocks before a declaration",
+            format!(
+                "service s {{\n{}tier t {{\n}}\n{}",
+                "f {\n".repeat(30),
+                lines("x: 1")
+            ),
+            CALLS_PER_BYTE_UNCLOSED,
+        ),
+        // Lists, calls and parameters left open around blocks, one per line.
+        (
+            "unclosed lists around blocks",
+            format!("service s {{\n{}{}", "a: [x {\n".repeat(30), lines("x: 1")),
+            CALLS_PER_BYTE_UNCLOSED,
+        ),
+        (
+            "unclosed calls around blocks",
+            format!("service s {{\n{}{}", "a: f(x {\n".repeat(30), lines("x: 1")),
+            CALLS_PER_BYTE_UNCLOSED,
+        ),
+        (
+            "unclosed parameters around blocks",
+            format!("{}{}", "policy p(a: x {\n".repeat(30), lines("x: 1")),
+            CALLS_PER_BYTE_UNCLOSED,
+        ),
         // Unclosed brackets at the nesting limit, over and over.
         (
             "unclosed at the limit",
