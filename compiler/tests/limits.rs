@@ -75,7 +75,7 @@ fn long_operator_chains_and_prefix_chains_are_bounded() {
     ] {
         let text = format!("tier t {{\n  require {{\n    {rule} \"why\"\n  }}\n}}\n");
         let (codes, built, _) = one(text);
-        assert!(codes.iter().any(|c| *c == Code::Syntax), "{codes:?}");
+        assert!(codes.contains(&Code::Syntax), "{codes:?}");
         assert!(!built);
     }
 }

@@ -123,7 +123,7 @@ pub fn run(data: &[u8]) {
                 workspace.close(&app);
                 workspace.open(&app, version, document.clone());
             }
-            5 => workspace.set_encoding(if ops.byte() % 2 == 0 {
+            5 => workspace.set_encoding(if ops.byte().is_multiple_of(2) {
                 Encoding::Utf8
             } else {
                 Encoding::Utf16

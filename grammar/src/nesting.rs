@@ -151,7 +151,8 @@ fn comment_problem(
         )
         .with_label("too deep")
         .with_help("a `/*` inside a block comment opens another one; remove the inner ones");
-        Some((error, vec![start..start + comment.len()]))
+        let whole = start..start + comment.len();
+        Some((error, Vec::from([whole])))
     } else {
         None
     }

@@ -210,10 +210,11 @@ fn check_managed(out: &Path) -> Result<(), WriteError> {
                 .map_err(io_error(format!("cannot read `{}`", path.display())))?;
             if kind.is_dir() {
                 stack.push(path);
-            } else if !(kind.is_file() && (dir == out && entry.file_name() == MARKER))
-                && !(kind.is_file() && is_generated(&path))
-            {
-                return Err(WriteError::NotOwned { file: path });
+            } else {
+                let marker = dir == out && entry.file_name() == MARKER;
+                if !(kind.is_file() && (marker || is_generated(&path))) {
+                    return Err(WriteError::NotOwned { file: path });
+                }
             }
         }
     }
