@@ -91,20 +91,20 @@ pub fn write_tree(out: &Path, tree: &OutputTree) -> Result<(), WriteError> {
     let staging = parent.join(format!(".{name}.k8sc-new-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.k8sc-old-{}", std::process::id()));
     if let Err(error) = write_all(&staging, tree) {
-        let _ = fs::remove_dir_all(&staging);
+        remove_managed(&staging);
         return Err(error);
     }
     if fs::symlink_metadata(out).is_ok() {
         if let Err(error) = swap(&staging, out, &retired) {
-            let _ = fs::remove_dir_all(&staging);
+            remove_managed(&staging);
             return Err(io_error(format!(
                 "cannot move the new output into `{}`",
                 out.display()
             ))(error));
         }
-        let _ = fs::remove_dir_all(&retired);
+        remove_managed(&retired);
     } else if let Err(error) = fs::rename(&staging, out) {
-        let _ = fs::remove_dir_all(&staging);
+        remove_managed(&staging);
         return Err(io_error(format!("cannot create `{}`", out.display()))(
             error,
         ));
@@ -132,12 +132,34 @@ fn remove_leftovers(parent: &Path, name: &str) {
         }
         let path = entry.path();
         if is_marker(&path.join(MARKER)) {
-            let _ = fs::remove_dir_all(&path);
+            remove_managed(&path);
         } else {
             // Killed before writing anything: only an empty folder goes.
             let _ = fs::remove_dir(&path);
         }
     }
+}
+
+/// Removes a staging or retired folder of k8sc's, its marker last: a build killed while removing
+/// it leaves a folder that still carries the marker, which the next build then removes (with
+/// `remove_dir_all`, the marker could go first and leave an unmarked folder nobody may remove).
+fn remove_managed(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_dir_all(&path);
+        } else {
+            let _ = fs::remove_file(&path);
+        }
+    }
+    let _ = fs::remove_file(folder.join(MARKER));
+    let _ = fs::remove_dir(folder);
 }
 
 /// Whether `path` is a marker file (a regular file, not a link).
