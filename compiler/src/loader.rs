@@ -1,6 +1,11 @@
 //! Reading a project from disk: a directory means every `.k8s` file under it (hidden folders
 //! skipped); a single file means its app — the file, the other files of its directory that belong
 //! to the same app — and, transitively, the files they import.
+//!
+//! The project root is a sandbox: nothing outside it is ever read. A `.k8s` file that is a
+//! symbolic link (or lies under one) resolving outside the root is an error that says so; links to
+//! folders are not followed; only regular files are read (never a FIFO or a device, which could
+//! block or never end), and none larger than [`k8sc_grammar::MAX_FILE_SIZE`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -42,8 +47,9 @@ fn load_error(path: &Path) -> impl FnOnce(io::Error) -> LoadError + '_ {
 pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
     let metadata = fs::metadata(path).map_err(load_error(path))?;
     if metadata.is_dir() {
+        let sandbox = fs::canonicalize(path).map_err(load_error(path))?;
         let mut files = Vec::new();
-        collect(path, path, &mut files)?;
+        collect(&sandbox, path, path, &mut files)?;
         files.sort();
         if files.is_empty() {
             return Err(LoadError {
@@ -63,15 +69,16 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
     );
     let path = &normalize(path);
+    let sandbox = fs::canonicalize(&root).map_err(load_error(&root))?;
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let mut pending: BTreeSet<PathBuf> = BTreeSet::from([path.to_path_buf()]);
-    pending.extend(same_app_siblings(path)?);
+    pending.extend(same_app_siblings(&sandbox, path)?);
     while let Some(next) = pending.pop_first() {
         let display = display_path(&root, &next);
         if files.contains_key(&display) {
             continue;
         }
-        let text = read_text(&next)?;
+        let text = read_source(&sandbox, &next)?;
         for import in k8sc_grammar::parse(&text).file.imports() {
             if let k8sc_grammar::ImportTarget::Relative { path: relative, .. } = &import.target {
                 let target = normalize(
@@ -80,7 +87,8 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
                         .unwrap_or(Path::new("."))
                         .join(format!("{relative}.k8s")),
                 );
-                // Missing or escaping imports are reported by the checker, not here.
+                // Missing or escaping imports are reported by the checker, not here; a link that
+                // leaves the root is refused when it is read.
                 if target.is_file() && target.starts_with(&root) {
                     pending.insert(target);
                 }
@@ -97,14 +105,14 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
 /// The files of `file`'s directory that belong to its app: if it declares an app, the files there
 /// that declare none (they join it); if it declares none, the file that declares the directory's
 /// app and the other files without one.
-fn same_app_siblings(file: &Path) -> Result<Vec<PathBuf>, LoadError> {
+fn same_app_siblings(sandbox: &Path, file: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let declares_app = |text: &str| {
         k8sc_grammar::parse(text)
             .file
             .decls()
             .any(|d| d.kind == k8sc_grammar::DeclKind::App)
     };
-    let own_has_app = declares_app(&read_text(file)?);
+    let own_has_app = declares_app(&read_source(sandbox, file)?);
     let dir = file
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -120,7 +128,7 @@ fn same_app_siblings(file: &Path) -> Result<Vec<PathBuf>, LoadError> {
         if !is_source || sibling.file_name() == file.file_name() {
             continue;
         }
-        let sibling_has_app = declares_app(&read_text(&sibling)?);
+        let sibling_has_app = declares_app(&read_source(sandbox, &sibling)?);
         // An app file takes the app-less files; an app-less file takes everything of its app.
         if !sibling_has_app || !own_has_app {
             siblings.push(sibling);
@@ -129,7 +137,12 @@ fn same_app_siblings(file: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(siblings)
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), LoadError> {
+fn collect(
+    sandbox: &Path,
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), LoadError> {
     let entries = fs::read_dir(dir).map_err(load_error(dir))?;
     for entry in entries {
         let entry = entry.map_err(load_error(dir))?;
@@ -140,20 +153,52 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(
         }
         let kind = entry.file_type().map_err(load_error(&path))?;
         if kind.is_dir() {
-            collect(root, &path, out)?;
+            collect(sandbox, root, &path, out)?;
         } else if path.extension().is_some_and(|e| e == "k8s") {
-            out.push((display_path(root, &path), read_text(&path)?));
+            out.push((display_path(root, &path), read_source(sandbox, &path)?));
         }
     }
     Ok(())
 }
 
-fn read_text(path: &Path) -> Result<String, LoadError> {
-    let bytes = fs::read(path).map_err(load_error(path))?;
-    String::from_utf8(bytes).map_err(|_| LoadError {
+/// Reads the source file `path` of the project whose canonical root is `sandbox`: refused if it
+/// resolves outside the root, is not a regular file, or is larger than the parser accepts.
+pub fn read_source(sandbox: &Path, path: &Path) -> Result<String, LoadError> {
+    let error = |message: String| LoadError {
         path: path.to_path_buf(),
-        message: "the file is not UTF-8 text".to_string(),
-    })
+        message,
+    };
+    let resolved = fs::canonicalize(path).map_err(load_error(path))?;
+    if !resolved.starts_with(sandbox) {
+        return Err(error(format!(
+            "it resolves to `{}`, outside the project root `{}`; k8sc reads nothing outside the project (move the file into the project, or build from a folder that contains both)",
+            resolved.display(),
+            sandbox.display()
+        )));
+    }
+    let file = fs::File::open(&resolved).map_err(load_error(path))?;
+    let metadata = file.metadata().map_err(load_error(path))?;
+    if !metadata.is_file() {
+        return Err(error("it is not a regular file".to_string()));
+    }
+    let limit = k8sc_grammar::MAX_FILE_SIZE;
+    let too_large = || {
+        error(format!(
+            "the file is larger than {} MiB, the limit of a .k8s file",
+            limit / 1024 / 1024
+        ))
+    };
+    if metadata.len() > limit as u64 {
+        return Err(too_large());
+    }
+    // Read at most one byte past the limit, in case the file grows while it is read.
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    io::Read::read_to_end(&mut io::Read::take(file, limit as u64 + 1), &mut bytes)
+        .map_err(load_error(path))?;
+    if bytes.len() > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| error("the file is not UTF-8 text".to_string()))
 }
 
 /// `path` with `.` and `name/..` removed lexically, so that `a/../b` no longer looks like it is
@@ -252,6 +297,78 @@ mod tests {
         assert_eq!(paths(&from_app), ["app.k8s", "workers.k8s"]);
         let from_part = load(&dir.join("a/workers.k8s")).expect("loads");
         assert_eq!(paths(&from_part), ["app.k8s", "other.k8s", "workers.k8s"]);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_leaving_the_root_are_refused_with_a_clear_error() {
+        let outside = project("outside", &[("secret.k8s", "service leaked {}")]);
+        let dir = project("links", &[("app.k8s", "app a {}"), ("inner.k8s", "")]);
+        std::os::unix::fs::symlink(outside.join("secret.k8s"), dir.join("x.k8s")).expect("link");
+        let error = load(&dir).expect_err("must refuse");
+        assert!(
+            error.to_string().contains("outside the project root"),
+            "{error}"
+        );
+        assert!(error.path.ends_with("x.k8s"), "{error}");
+        // The same from a single file: its sibling is read with it.
+        let error = load(&dir.join("app.k8s")).expect_err("must refuse");
+        assert!(
+            error.to_string().contains("outside the project root"),
+            "{error}"
+        );
+        // A link that stays inside is fine; a linked folder is not followed.
+        fs::remove_file(dir.join("x.k8s")).expect("unlink");
+        std::os::unix::fs::symlink(dir.join("inner.k8s"), dir.join("y.k8s")).expect("link");
+        std::os::unix::fs::symlink(&outside, dir.join("linked")).expect("link");
+        let loaded = load(&dir).expect("loads");
+        assert_eq!(paths(&loaded), ["app.k8s", "inner.k8s", "y.k8s"]);
+        let _ = fs::remove_dir_all(&dir);
+        let _ = fs::remove_dir_all(&outside);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_import_through_a_link_to_outside_is_refused() {
+        let outside = project("outside-import", &[("lib.k8s", "tier t {}")]);
+        // From a single file, whose folder is the root, importing a sibling that is a link out.
+        let dir = project("link-import", &[("a/app.k8s", "import ./lib\napp a {}")]);
+        std::os::unix::fs::symlink(outside.join("lib.k8s"), dir.join("a/lib.k8s")).expect("link");
+        let error = load(&dir.join("a/app.k8s")).expect_err("must refuse");
+        assert!(
+            error.to_string().contains("outside the project root"),
+            "{error}"
+        );
+        let _ = fs::remove_dir_all(&dir);
+        let _ = fs::remove_dir_all(&outside);
+    }
+
+    #[test]
+    fn files_above_the_limit_are_refused_without_reading_them() {
+        let dir = project("large", &[("app.k8s", "app a {}")]);
+        let file = fs::File::create(dir.join("huge.k8s")).expect("create");
+        // Sparse: no disk space used, and never read.
+        file.set_len(k8sc_grammar::MAX_FILE_SIZE as u64 + 1)
+            .expect("grow");
+        let started = std::time::Instant::now();
+        let error = load(&dir).expect_err("must refuse");
+        assert!(error.to_string().contains("larger than 64 MiB"), "{error}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_not_read() {
+        let dir = project("special", &[("app.k8s", "app a {}")]);
+        // A link to a device inside no project: refused as outside the root, never read.
+        std::os::unix::fs::symlink("/dev/zero", dir.join("zero.k8s")).expect("link");
+        let error = load(&dir).expect_err("must refuse");
+        assert!(
+            error.to_string().contains("outside the project root"),
+            "{error}"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -19,6 +19,7 @@
 mod capabilities;
 pub mod dispatch;
 pub mod features;
+pub mod framing;
 pub mod line_index;
 mod server;
 pub mod snapshot;
@@ -26,6 +27,7 @@ pub mod uris;
 pub mod workspace;
 
 pub use server::{K8scServer, service};
+use tokio::io::AsyncWriteExt;
 
 /// Runs the language server on stdin/stdout until the client exits.
 pub fn run_stdio() -> std::io::Result<()> {
@@ -36,10 +38,33 @@ pub fn run_stdio() -> std::io::Result<()> {
         .build()?;
     runtime.block_on(async {
         let (service, socket) = service();
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // The server talks to in-memory pipes; `framing` stands between them and the client.
+        let (server_input, to_server) = tokio::io::duplex(1 << 16);
+        let (server_output, from_server) = tokio::io::duplex(1 << 16);
+        let (replies, mut outgoing) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+        tokio::spawn(framing::guard_input(
+            tokio::io::stdin(),
+            to_server,
+            replies.clone(),
+        ));
+        tokio::spawn(framing::forward_output(from_server, replies));
+        let writer = tokio::spawn(async move {
+            let mut stdout = tokio::io::stdout();
+            while let Some(frame) = outgoing.recv().await {
+                if stdout.write_all(&frame).await.is_err() || stdout.flush().await.is_err() {
+                    break;
+                }
+            }
+        });
+        tower_lsp_server::Server::new(server_input, server_output, socket)
             .concurrency_level(64)
             .serve(service)
             .await;
+        // Everything the server wrote is on its way out: let the writer finish it.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
     });
+    // The client is gone (or said `exit`): do not wait for requests still computing on the
+    // blocking pool, whose answers nobody will read.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     Ok(())
 }

@@ -188,11 +188,18 @@ impl Workspace {
         self.reload(&display);
     }
 
+    /// Reads the file again from disk, with the loader's sandbox: a file that is gone, resolves
+    /// outside the workspace folder, is not a regular file or is too large leaves the project.
     fn reload(&mut self, display: &str) {
         let path = self.paths.disk_path(display);
-        match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => self.set_text(display, text),
-            _ => self.remove(display),
+        let sandbox = self
+            .paths
+            .root()
+            .and_then(|r| std::fs::canonicalize(r).ok());
+        let text = sandbox.and_then(|s| k8sc_compiler::loader::read_source(&s, &path).ok());
+        match text {
+            Some(text) => self.set_text(display, text),
+            None => self.remove(display),
         }
     }
 }

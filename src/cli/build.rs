@@ -129,9 +129,10 @@ fn check_drift(out: &Path, tree: &OutputTree, rebuild: &str) -> ExitCode {
     let drift = compare(tree, &on_disk);
     let out_name = out.display().to_string();
     if drift.is_clean() {
+        // The files k8sc writes, and its marker.
         eprintln!(
             "k8sc: `{out_name}` is up to date ({} files)",
-            tree.files.len()
+            tree.files.len() + 1
         );
         return ExitCode::SUCCESS;
     }

@@ -35,7 +35,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
     files.dedup();
     let mut manifests: Vec<Manifest> = Vec::new();
     for file in &files {
-        let text = match fs::read_to_string(file) {
+        let text = match read_bounded(file) {
             Ok(text) => text,
             Err(error) => {
                 eprintln!("error: {}: {error}", file.display());
@@ -48,6 +48,12 @@ pub fn run(args: ImportArgs) -> ExitCode {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
             }
+        }
+        if manifests.len() > MAX_MANIFESTS {
+            eprintln!(
+                "error: more than {MAX_MANIFESTS} Kubernetes objects to import; import an app at a time"
+            );
+            return ExitCode::from(2);
         }
     }
     let imported = match import(&manifests, &args.app) {
@@ -68,10 +74,46 @@ pub fn run(args: ImportArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The most objects one import reads: the importer compares objects pairwise (which Service
+/// selects which Deployment), so its time is quadratic in their number (docs/testing.md, "Limits").
+const MAX_MANIFESTS: usize = 10_000;
+
+/// Reads `file`, refusing one larger than a `.k8s` file may be without reading it (the YAML
+/// reader then bounds its own work: depth, nodes, aliases; see `import::read_documents`).
+fn read_bounded(file: &Path) -> std::io::Result<String> {
+    let limit = k8sc_grammar::MAX_FILE_SIZE;
+    let too_large = || {
+        std::io::Error::other(format!(
+            "the file is larger than {} MiB, the most k8sc imports from one file",
+            limit / 1024 / 1024
+        ))
+    };
+    let handle = fs::File::open(file)?;
+    if handle.metadata()?.len() > limit as u64 {
+        return Err(too_large());
+    }
+    // At most one byte past the limit, in case the file grows while it is read.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(handle, limit as u64 + 1),
+        &mut bytes,
+    )?;
+    if bytes.len() > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("the file is not UTF-8 text"))
+}
+
+/// The YAML files of `path`: itself, or the `.yaml`/`.yml` files under it. Inside a folder,
+/// symbolic links to folders are not followed (a link to a parent would recurse forever).
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
         for entry in fs::read_dir(path)? {
-            collect(&entry?.path(), out)?;
+            let entry = entry?;
+            if entry.file_type()?.is_symlink() && entry.path().is_dir() {
+                continue;
+            }
+            collect(&entry.path(), out)?;
         }
     } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") || !path.exists() {
         // A missing file is reported when it is read.

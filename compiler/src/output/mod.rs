@@ -5,8 +5,10 @@
 pub mod compare;
 pub mod disk;
 pub mod layout;
+mod lock;
 mod parallel;
 pub mod semantic_diff;
+mod swap;
 pub mod writer;
 pub mod yaml;
 

@@ -10,7 +10,7 @@ use super::structure::{AppEntry, project_structure};
 use super::suggest::closest;
 use crate::db::{Db, Project};
 use crate::diagnostics::{Code, Diagnostic};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// An environment, by name (`default` for a project without environments).
 #[salsa::interned(debug)]
@@ -50,11 +50,17 @@ pub fn env_layers<'db>(
     else {
         return out;
     };
-    // The chain: this environment, then its parent, and so on.
+    // The chain: this environment, then its parent, and so on. Looked up by name and checked for
+    // cycles through maps, so that a chain of n environments costs O(n), not O(n²) (limits.rs).
+    let mut by_name: HashMap<&str, &super::structure::WorkloadEntry> = HashMap::new();
+    for e in &entry.envs {
+        by_name.entry(e.name.as_str()).or_insert(e);
+    }
     let mut chain: Vec<&super::structure::WorkloadEntry> = Vec::new();
-    let mut next = entry.envs.iter().find(|e| e.name == *env.name(db));
+    let mut in_chain: HashSet<&str> = HashSet::new();
+    let mut next = by_name.get(env.name(db).as_str()).copied();
     while let Some(current) = next {
-        if chain.iter().any(|e| e.name == current.name) {
+        if !in_chain.insert(current.name.as_str()) {
             let names: Vec<String> = chain.iter().map(|e| format!("`{}`", e.name)).collect();
             if let Some(first) = chain.first() {
                 out.diagnostics.push(
@@ -73,7 +79,7 @@ pub fn env_layers<'db>(
         chain.push(current);
         next = super::decls::decl_syntax(db, DeclId::new(db, current.file, current.index))
             .and_then(|d| d.parent.as_ref())
-            .and_then(|p| entry.envs.iter().find(|e| e.name == p.name));
+            .and_then(|p| by_name.get(p.name.as_str()).copied());
     }
     for env_entry in chain {
         let DeclContent::Env(spec) =

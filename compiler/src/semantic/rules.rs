@@ -15,6 +15,7 @@ use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::policy::{RuleSeverity, RuleSource};
 use crate::syntax::parse;
 use k8sc_grammar::{DeclKind, Span};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// The declaration of `name` (of `kind`) visible in `file`, if any.
@@ -26,27 +27,37 @@ pub fn lookup_decl<'db>(
     kind: DeclKind,
 ) -> Option<DeclId<'db>> {
     let definition = file_scope(db, project, file).lookup(name, kind)?;
-    let index = parse(db, definition.file)
-        .file
-        .decls()
-        .position(|d| d.kind == kind && d.name.as_ref().is_some_and(|n| n.name == name))?;
-    Some(DeclId::new(
-        db,
-        definition.file,
-        u32::try_from(index).unwrap_or(u32::MAX),
-    ))
+    let index = *decl_positions(db, definition.file).get(&(kind, name.to_string()))?;
+    Some(DeclId::new(db, definition.file, index))
+}
+
+/// The position of the first declaration of each kind and name in `file`: what [`lookup_decl`]
+/// needs, found once per file instead of by a scan per lookup (a chain of n tiers looked its
+/// links up n² times; limits.rs).
+#[salsa::tracked(returns(ref))]
+fn decl_positions(db: &dyn Db, file: File) -> BTreeMap<(DeclKind, String), u32> {
+    let mut positions = BTreeMap::new();
+    for (index, decl) in parse(db, file).file.decls().enumerate() {
+        if let Some(name) = &decl.name {
+            positions
+                .entry((decl.kind, name.name.clone()))
+                .or_insert(u32::try_from(index).unwrap_or(u32::MAX));
+        }
+    }
+    positions
 }
 
 /// A tier and the tiers it extends, nearest first; a cycle ends the chain where it closes.
 #[salsa::tracked(returns(ref))]
 pub fn tier_chain<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) -> Vec<DeclId<'db>> {
     let mut chain = vec![tier];
+    let mut in_chain = HashSet::from([tier]);
     let mut current = tier;
     while let Some(decl) = super::decls::decl_syntax(db, current)
         && let Some(parent) = &decl.parent
         && let Some(next) = lookup_decl(db, project, current.file(db), &parent.name, DeclKind::Tier)
     {
-        if chain.contains(&next) {
+        if !in_chain.insert(next) {
             break;
         }
         chain.push(next);

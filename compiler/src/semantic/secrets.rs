@@ -40,6 +40,14 @@ pub fn check_literal_secret(ctx: &mut Ctx<'_>, key: &str, text: &str, span: Span
         suggested_secret_name(key),
         key.to_ascii_lowercase().replace('_', "-")
     );
+    // An annotation is plain text on the object and cannot reference a Secret.
+    let help = if what == "annotation" {
+        "remove it: annotations are plain text on the object and cannot reference a Secret; give \
+         the credential to the workload as `env { NAME: secret SECRET.KEY }` instead"
+            .to_string()
+    } else {
+        format!("store it in a Kubernetes Secret and reference it: `{key}: {suggested}`")
+    };
     ctx.report(
         ctx.diagnostic(
             Code::LiteralSecret,
@@ -50,9 +58,7 @@ pub fn check_literal_secret(ctx: &mut Ctx<'_>, key: &str, text: &str, span: Span
         .with_note(
             "literal values end up in Git, in the generated manifests and in `kubectl describe`",
         )
-        .with_help(format!(
-            "store it in a Kubernetes Secret and reference it: `{key}: {suggested}`"
-        )),
+        .with_help(help),
     );
 }
 

@@ -1178,6 +1178,10 @@ pub fn read_metadata_map(ctx: &mut Ctx<'_>, value: &Value, labels: bool) -> Vec<
             );
             continue;
         }
+        if !labels {
+            // Annotations are plain text in the manifests, like environment values.
+            check_literal_secret(ctx, &key, &text, field.value.span, "annotation");
+        }
         entries.push(Entry {
             key,
             key_span,

@@ -1,0 +1,57 @@
+//! The `parse` fuzz target's body, shared with the regression tests that replay its corpus on
+//! stable (`compiler/tests/fuzz_corpus.rs`): the parser never panics, is deterministic, and every
+//! span it reports — of the tree, of its errors and of its comments — lies inside the text on
+//! character boundaries.
+
+use k8sc_grammar::parse;
+
+/// Parses `data` (read as UTF-8, invalid bytes replaced) and checks the parser's invariants.
+pub fn run(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let first = parse(&text);
+    let second = parse(&text);
+    assert_eq!(
+        format!("{:?}", first.file),
+        format!("{:?}", second.file),
+        "the parser is not deterministic"
+    );
+    assert_eq!(
+        first.errors, second.errors,
+        "the errors are not deterministic"
+    );
+    let dump = k8sc_grammar::tree_dump::dump(&first.file);
+    let spans = first
+        .errors
+        .iter()
+        .map(|e| (e.span.start as usize, e.span.end as usize))
+        .chain(
+            first
+                .comments
+                .iter()
+                .map(|c| (c.span.start as usize, c.span.end as usize)),
+        )
+        .chain(tree_spans(&dump));
+    for (start, end) in spans {
+        assert!(
+            start <= end && end <= text.len(),
+            "span {start}..{end} outside a text of {} bytes",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(start) && text.is_char_boundary(end),
+            "span {start}..{end} not on character boundaries"
+        );
+    }
+}
+
+/// The spans of the tree, read back from its dump (`@start..end` after every node).
+fn tree_spans(dump: &str) -> Vec<(usize, usize)> {
+    dump.split('@')
+        .skip(1)
+        .filter_map(|rest| {
+            let (start, rest) = rest.split_once("..")?;
+            let end: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            Some((start.parse().ok()?, end.parse().ok()?))
+        })
+        .collect()
+}

@@ -1,0 +1,214 @@
+//! Imports are sandboxed, end to end with the real binary: an import may not leave the project
+//! root (`../` above it), an absolute path is not an import, and a `.k8s` file that is a symbolic
+//! link pointing outside the root is refused — each with an error that says so, and nothing
+//! outside is read. And the compiler's code uses no network, no environment variables and no
+//! external programs (a scan of its sources, so that a new use has to be justified here).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn k8sc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("k8sc runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("k8sc-sandbox-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+const APP: &str = "app a { namespace: a }\nservice s { image: \"ghcr.io/acme/s:1.0.0\" }\n";
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_import_above_the_root_is_an_error() {
+    let dir = scratch("above");
+    write(&dir.join("shared/tiers.k8s"), "tier t {}\n");
+    write(
+        &dir.join("project/app.k8s"),
+        &format!("import ../shared/tiers\n{APP}"),
+    );
+    let output = k8sc(&["check", &dir.join("project").to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("E0008") && text.contains("leaves the project"),
+        "{text}"
+    );
+    // From a single file the root is its folder: the same refusal.
+    let output = k8sc(&["check", &dir.join("project/app.k8s").to_string_lossy()]);
+    assert!(
+        stderr(&output).contains("leaves the project"),
+        "{}",
+        stderr(&output)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_absolute_import_is_refused() {
+    let dir = scratch("absolute");
+    write(&dir.join("app.k8s"), &format!("import /etc/passwd\n{APP}"));
+    let output = k8sc(&["check", &dir.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("E0001"), "{text}");
+    assert!(
+        !text.contains("root:"),
+        "nothing of /etc/passwd is read: {text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_root_is_refused_and_not_read() {
+    let dir = scratch("link");
+    write(
+        &dir.join("outside/leak.k8s"),
+        "service leaked_value { image: \"x/y:1\" }\n",
+    );
+    write(&dir.join("project/app.k8s"), APP);
+    std::os::unix::fs::symlink(dir.join("outside/leak.k8s"), dir.join("project/leak.k8s"))
+        .expect("link");
+    let project = dir.join("project").to_string_lossy().into_owned();
+    let out = dir.join("out").to_string_lossy().into_owned();
+    for (command, args) in [
+        ("check", vec!["check", project.as_str()]),
+        (
+            "build",
+            vec!["build", project.as_str(), "--out", out.as_str()],
+        ),
+    ] {
+        let output = k8sc(&args);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{command}: {text}");
+        assert!(
+            text.contains("leak.k8s") && text.contains("outside the project root"),
+            "{command}: {text}"
+        );
+        assert!(
+            !text.contains("leaked_value"),
+            "{command}: the file was read: {text}"
+        );
+    }
+    assert!(!dir.join("out").exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The crates that read sources and write manifests: the grammar, the compiler and the language
+/// server. Only the CLI (`src/`) may start a program (`git`, for `k8sc diff --against`) or read
+/// `NO_COLOR`.
+#[test]
+fn the_compiler_uses_no_network_environment_or_programs() {
+    // `std::net`'s address types (`IpAddr`, used to check address literals) are plain data; its
+    // sockets and name lookups are what reach the network.
+    const FORBIDDEN: &[&str] = &[
+        "TcpStream",
+        "TcpListener",
+        "UdpSocket",
+        "ToSocketAddrs",
+        "to_socket_addrs",
+        "lookup_host",
+        "env::var",
+        "env::vars",
+        "Command::new",
+        "process::Command",
+        "reqwest",
+        "ureq",
+        "home_dir",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack: Vec<PathBuf> = ["grammar/src", "compiler/src", "lsp/src"]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+    let mut scanned = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("readable");
+                for word in FORBIDDEN {
+                    assert!(!text.contains(word), "{} uses `{word}`", path.display());
+                }
+                scanned += 1;
+            }
+        }
+    }
+    assert!(scanned > 50, "only {scanned} files scanned");
+}
+
+/// `k8sc import` reads within bounds too: a 100 MB YAML file is refused without being read, a
+/// YAML "billion laughs" (aliases expanding exponentially) is an error rather than an
+/// out-of-memory, and a folder holding a link to its own parent is walked once, not forever.
+#[test]
+fn import_reads_within_bounds() {
+    let dir = scratch("import");
+    let huge = dir.join("huge.yaml");
+    let file = std::fs::File::create(&huge).expect("create");
+    file.set_len(100 << 20).expect("a sparse 100 MB file");
+    let started = std::time::Instant::now();
+    let output = k8sc(&[
+        "import",
+        &huge.to_string_lossy(),
+        "--out",
+        &dir.join("out").to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("larger than 64 MiB"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+
+    let mut laughs = String::from(
+        "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for i in 1..12 {
+        let refs: Vec<String> = (0..9).map(|_| format!("*a{}", i - 1)).collect();
+        laughs.push_str(&format!("a{i}: &a{i} [{}]\n", refs.join(", ")));
+    }
+    let bomb = dir.join("bomb.yaml");
+    write(&bomb, &laughs);
+    let started = std::time::Instant::now();
+    let output = k8sc(&[
+        "import",
+        &bomb.to_string_lossy(),
+        "--out",
+        &dir.join("out").to_string_lossy(),
+    ]);
+    assert_ne!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+
+    let folder = dir.join("manifests");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("compiler/tests/fixtures/import/redis.yaml");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::copy(&fixture, folder.join("redis.yaml")).expect("copy");
+    std::os::unix::fs::symlink(&dir, folder.join("loop")).expect("symlink");
+    let output = k8sc(&[
+        "import",
+        &folder.to_string_lossy(),
+        "--out",
+        &dir.join("out").to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}
