@@ -66,7 +66,7 @@ fn build_report(
         .with_config(
             Config::default()
                 .with_color(color)
-                .with_index_type(IndexType::Byte)
+                .with_index_type(IndexType::Char)
                 .with_char_set(if color {
                     CharSet::Unicode
                 } else {
@@ -118,7 +118,9 @@ fn build_report(
     builder.finish()
 }
 
-/// Keeps a span inside its file (and on character boundaries) whatever the input.
+/// Keeps a span inside its file (and on character boundaries) whatever the input, and gives it in
+/// characters: ariadne reads the position of a snippet in a second file as a character offset
+/// even when told spans are bytes, which lands inside a multi-byte character (a fuzzer's find).
 fn clamp(
     file: &str,
     range: std::ops::Range<usize>,
@@ -133,5 +135,7 @@ fn clamp(
     while !text.is_char_boundary(end) {
         end += 1;
     }
-    (file.to_string(), start..end)
+    let (before, inside) = (&text[..start], &text[start..end]);
+    let first = before.chars().count();
+    (file.to_string(), first..first + inside.chars().count())
 }
