@@ -37,29 +37,40 @@ const DB: &str = r#"database db {
 }
 "#;
 
-/// Runs `edit`, then re-checks, and returns how many times each query ran for the re-check.
-fn executions_after(edit: impl FnOnce(&mut Database, &[k8sc_compiler::db::File])) -> Vec<String> {
+/// A database that records the name of every query salsa executes.
+fn logging_database() -> (Database, Arc<Mutex<Vec<String>>>) {
     let log: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = log.clone();
-    let mut db = Database::with_event_callback(move |event| {
+    let db = Database::with_event_callback(move |event| {
         if let salsa::EventKind::WillExecute { database_key } = event.kind
             && let Ok(mut log) = sink.lock()
         {
             log.push(format!("{database_key:?}"));
         }
     });
+    (db, log)
+}
+
+/// The queries executed so far, and a clean slate for the next step.
+fn take(log: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    log.lock()
+        .map(|mut l| std::mem::take(&mut *l))
+        .unwrap_or_default()
+}
+
+/// Runs `edit`, then re-checks, and returns how many times each query ran for the re-check.
+fn executions_after(edit: impl FnOnce(&mut Database, &[k8sc_compiler::db::File])) -> Vec<String> {
+    let (mut db, log) = logging_database();
     let project = db.load_project(vec![
         ("app.k8s".to_string(), APP.to_string()),
         ("db.k8s".to_string(), DB.to_string()),
     ]);
     assert!(project_diagnostics(&db, project).is_empty());
     let files = project.files(&db).clone();
-    if let Ok(mut log) = log.lock() {
-        log.clear();
-    }
+    take(&log);
     edit(&mut db, &files);
     let _ = project_diagnostics(&db, project);
-    log.lock().map(|l| l.clone()).unwrap_or_default()
+    take(&log)
 }
 
 fn count(log: &[String], query: &str) -> usize {
@@ -198,15 +209,7 @@ service ledger {
 
 #[test]
 fn typing_in_one_app_rechecks_the_graph_of_that_app_only() {
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let sink = log.clone();
-    let mut db = Database::with_event_callback(move |event| {
-        if let salsa::EventKind::WillExecute { database_key } = event.kind
-            && let Ok(mut log) = sink.lock()
-        {
-            log.push(format!("{database_key:?}"));
-        }
-    });
+    let (mut db, log) = logging_database();
     let project = db.load_project(vec![
         ("shop/app.k8s".to_string(), APP.to_string()),
         ("shop/db.k8s".to_string(), DB.to_string()),
@@ -217,14 +220,12 @@ fn typing_in_one_app_rechecks_the_graph_of_that_app_only() {
     let Some(shop) = files.iter().find(|f| f.path(&db) == "shop/app.k8s") else {
         panic!("the shop's file is loaded");
     };
-    if let Ok(mut log) = log.lock() {
-        assert_eq!(count(&log, "app_graph_check"), 2, "two apps: {log:#?}");
-        log.clear();
-    }
+    let first = take(&log);
+    assert_eq!(count(&first, "app_graph_check"), 2, "two apps: {first:#?}");
     // A character typed into a comment before the workloads: every later span moves.
     db.set_file_text(*shop, APP.replace("service web {", "// x\nservice web {"));
     let after = project_diagnostics(&db, project).clone();
-    let log = log.lock().map(|l| l.clone()).unwrap_or_default();
+    let log = take(&log);
     assert_eq!(count(&log, "app_graph_check"), 1, "{log:#?}");
     assert_eq!(
         count(&log, "env_index"),

@@ -113,10 +113,7 @@ pub fn app_context<'db>(
     // The environment's overrides win over the app's own values.
     let spec = env_layers.app.clone().overlay(declared);
     let structure = project_structure(db, project);
-    let entry = structure
-        .apps
-        .iter()
-        .find(|a| a.file == app.file(db) && a.index == app.index(db));
+    let entry = structure.app_declared_at(app.file(db), app.index(db));
     let tier = spec
         .tier
         .as_ref()
@@ -456,10 +453,7 @@ pub fn app_diagnostics<'db>(
 ) -> Vec<Diagnostic> {
     let context = app_context(db, project, app, env);
     let mut diagnostics = context.diagnostics.clone();
-    let Some(entry) = project_structure(db, project)
-        .apps
-        .iter()
-        .find(|a| a.file == app.file(db) && a.index == app.index(db))
+    let Some(entry) = project_structure(db, project).app_declared_at(app.file(db), app.index(db))
     else {
         return diagnostics;
     };
@@ -517,10 +511,7 @@ pub fn app_graph<'db>(
     env: EnvKey<'db>,
 ) -> graph::AppGraph {
     let ir = app_context(db, project, app, env).ir.clone();
-    let entry = project_structure(db, project)
-        .apps
-        .iter()
-        .find(|a| a.file == app.file(db) && a.index == app.index(db));
+    let entry = project_structure(db, project).app_declared_at(app.file(db), app.index(db));
     let mut workloads = Vec::new();
     let mut incomplete = false;
     let mut externals = Vec::new();

@@ -43,11 +43,7 @@ pub fn env_layers<'db>(
 ) -> EnvLayers {
     let mut out = EnvLayers::default();
     let structure = project_structure(db, project);
-    let Some(entry) = structure
-        .apps
-        .iter()
-        .find(|a| a.file == app.file(db) && a.index == app.index(db))
-    else {
+    let Some(entry) = structure.app_declared_at(app.file(db), app.index(db)) else {
         return out;
     };
     // The chain: this environment, then its parent, and so on. Looked up by name and checked for

@@ -102,6 +102,13 @@ impl ProjectStructure {
         let (app, _) = self.locations.get(&(file, index))?;
         self.apps.get(*app)
     }
+
+    /// The entry of the app declared at `index` in `file`.
+    pub fn app_declared_at(&self, file: File, index: u32) -> Option<&AppEntry> {
+        self.apps
+            .iter()
+            .find(|a| a.file == file && a.index == index)
+    }
 }
 
 fn directory(path: &str) -> &str {
