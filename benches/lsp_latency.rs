@@ -300,6 +300,9 @@ fn edit_series(
                 && m["params"]["version"] == json!(current)
         });
         samples.push(start.elapsed());
+        if std::env::var_os("K8SC_BENCH_TRACE").is_some() {
+            eprintln!("edit {i}: {:.2} ms", start.elapsed().as_secs_f64() * 1000.0);
+        }
         let count = published["params"]["diagnostics"]
             .as_array()
             .map_or(0, Vec::len);

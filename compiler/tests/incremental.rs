@@ -181,7 +181,7 @@ fn an_edit_the_service_graph_does_not_see_does_not_check_the_graph_again() {
         "the edited app's graph is rebuilt: {log:#?}"
     );
     assert_eq!(
-        count(&log, "env_graph"),
+        count(&log, "env_graph_diagnostics"),
         0,
         "its graph is equal, so the environment's graph is not checked again: {log:#?}"
     );
@@ -193,7 +193,12 @@ fn an_edit_of_a_call_checks_the_graph_again() {
         let edited = APP.replace("  memory: 256Mi\n", "  memory: 256Mi\n  calls: [web]\n");
         db.set_file_text(files[0], edited);
     });
-    assert_eq!(count(&log, "env_graph"), 1, "{log:#?}");
+    assert_eq!(count(&log, "env_graph_diagnostics"), 1, "{log:#?}");
+    assert_eq!(
+        count(&log, "env_graph"),
+        0,
+        "checking never gathers the resolved ports, which only `build` needs: {log:#?}"
+    );
 }
 
 const PAYMENTS: &str = r#"app payments {
@@ -246,4 +251,110 @@ fn a_value_edit_does_not_rebuild_the_app_structure() {
         0,
         "no name changed and no text moved: {log:#?}"
     );
+}
+
+/// A database that records every query salsa executes or validates (verifies as still valid,
+/// walking its dependencies or not): the work an edit costs.
+fn work_logging_database() -> (Database, Arc<Mutex<Vec<String>>>) {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = log.clone();
+    let db = Database::with_event_callback(move |event| {
+        let key = match event.kind {
+            salsa::EventKind::WillExecute { database_key }
+            | salsa::EventKind::DidValidateMemoizedValue { database_key } => database_key,
+            _ => return,
+        };
+        if let Ok(mut log) = sink.lock() {
+            log.push(format!("{key:?}"));
+        }
+    });
+    (db, log)
+}
+
+/// An app of `services` services in one file.
+fn payments_of(services: usize) -> String {
+    let mut text = String::from("app payments {\n  network: open\n}\n");
+    for i in 0..services {
+        text.push_str(&format!(
+            "\nservice s{i} {{\n  image: \"ghcr.io/acme/s:1.0\"\n  port: http 8080\n  probes {{ ready: http \"/ready\", live: http \"/live\" }}\n}}\n"
+        ));
+    }
+    text
+}
+
+/// The queries executed or validated when a comment is typed into the shop's file, next to a
+/// payments app of `services` services; `track` says whether the database keeps outlines, as
+/// the language server does.
+fn work_of_typing_next_to(services: usize, track: bool) -> Vec<String> {
+    let (mut db, log) = work_logging_database();
+    let project = db.load_project(vec![
+        ("payments/app.k8s".to_string(), payments_of(services)),
+        ("shop/app.k8s".to_string(), APP.to_string()),
+        ("shop/db.k8s".to_string(), DB.to_string()),
+    ]);
+    if track {
+        db.track_outlines(project);
+    }
+    let now = project_diagnostics(&db, project);
+    assert!(now.is_empty(), "{now:#?}");
+    let files = project.files(&db).clone();
+    let Some(shop) = files.iter().find(|f| f.path(&db) == "shop/app.k8s") else {
+        panic!("the shop's file is loaded");
+    };
+    // Two keystrokes, so that the second is measured after an edit already made the text low
+    // durability, as in an editor.
+    db.edit_file_text(*shop, APP.replace("service web {", "// x\nservice web {"));
+    let _ = project_diagnostics(&db, project);
+    take(&log);
+    db.edit_file_text(*shop, APP.replace("service web {", "// xy\nservice web {"));
+    let now = project_diagnostics(&db, project);
+    assert!(now.is_empty(), "{now:#?}");
+    take(&log)
+}
+
+#[test]
+fn with_outlines_typing_costs_the_same_whatever_the_size_of_other_apps() {
+    let small = work_of_typing_next_to(1, true);
+    let large = work_of_typing_next_to(40, true);
+    assert_eq!(
+        small.len(),
+        large.len(),
+        "the other app's results are not even visited: {small:#?}\n{large:#?}"
+    );
+}
+
+#[test]
+fn without_outlines_typing_visits_every_other_app() {
+    // The control for the test above: a one-shot database (no outlines) reads every file's
+    // parse for the app structure, so salsa walks the other app's results after every edit.
+    let small = work_of_typing_next_to(1, false);
+    let large = work_of_typing_next_to(40, false);
+    assert!(
+        large.len() > small.len() + 40,
+        "{} vs {}",
+        small.len(),
+        large.len()
+    );
+}
+
+#[test]
+fn an_outline_follows_a_renamed_workload() {
+    let (mut db, _log) = logging_database();
+    let project = db.load_project(vec![
+        ("app.k8s".to_string(), APP.to_string()),
+        ("db.k8s".to_string(), DB.to_string()),
+    ]);
+    db.track_outlines(project);
+    let now = project_diagnostics(&db, project);
+    assert!(now.is_empty(), "{now:#?}");
+    let files = project.files(&db).clone();
+    db.edit_file_text(files[0], APP.replace("service api {", "service web {"));
+    let codes: Vec<String> = project_diagnostics(&db, project)
+        .iter()
+        .map(|d| d.code.to_string())
+        .collect();
+    assert_eq!(codes, ["E0006"], "a duplicate name is reported at once");
+    db.edit_file_text(files[0], APP.to_string());
+    let now = project_diagnostics(&db, project);
+    assert!(now.is_empty(), "{now:#?}");
 }

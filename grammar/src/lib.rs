@@ -7,6 +7,7 @@
 //! LSP.
 
 pub mod ast;
+pub mod chunks;
 mod comments;
 pub mod format;
 mod lexical;

@@ -23,6 +23,15 @@ impl Span {
         }
     }
 
+    /// The span moved `by` bytes further into the file (a part parsed on its own, put back in
+    /// place).
+    pub fn shifted(self, by: u32) -> Span {
+        Span {
+            start: self.start.saturating_add(by),
+            end: self.end.saturating_add(by),
+        }
+    }
+
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
         Span {

@@ -12,6 +12,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
+/// Where a file's new text comes from.
+#[derive(Clone, Copy)]
+enum Source {
+    /// A document just opened: its text is set even if equal to the file's, so that the file
+    /// becomes an editor buffer (low durability) before the first keystroke.
+    Opened,
+    /// A change of an open document.
+    Edited,
+    /// The file on disk (re-read after a close or an outside change): medium durability again.
+    Disk,
+}
+
 /// The database, the project, and the open documents.
 pub struct Workspace {
     db: Database,
@@ -31,8 +43,9 @@ impl Workspace {
     /// A workspace of the given files (display path, text) under `root`; the standard library is
     /// added.
     pub fn from_files(root: Option<PathBuf>, files: Vec<(String, String)>) -> Workspace {
-        let db = Database::new();
+        let mut db = Database::for_editor();
         let project = db.load_project(files);
+        db.track_outlines(project);
         Workspace {
             db,
             project,
@@ -84,16 +97,20 @@ impl Workspace {
     }
 
     /// Sets the text of the project file at `display`, adding it to the project if needed.
-    fn set_text(&mut self, display: &str, text: String) {
+    /// `source` says whether it is an editor buffer (low durability) or the file on disk.
+    fn set_text(&mut self, display: &str, text: String, source: Source) {
         match self.find(display) {
             Some(file) if file.kind(&self.db) == FileKind::Stdlib => {}
-            Some(file) => {
-                if file.text(&self.db) != &text {
-                    self.db.set_file_text(file, text);
+            Some(file) => match source {
+                Source::Opened => self.db.edit_file_text(file, text),
+                Source::Edited if file.text(&self.db) != &text => {
+                    self.db.edit_file_text(file, text)
                 }
-            }
+                Source::Edited => {}
+                Source::Disk => self.db.set_file_text(file, text),
+            },
             None => {
-                let file = File::new(&self.db, display.to_string(), text, FileKind::Project);
+                let file = self.db.add_file(display.to_string(), text);
                 let mut files = self.project.files(&self.db).clone();
                 files.push(file);
                 files.sort_by(|a, b| a.path(&self.db).cmp(b.path(&self.db)));
@@ -128,7 +145,7 @@ impl Workspace {
         };
         Arc::make_mut(&mut self.versions).insert(display.clone(), version);
         if uri.scheme().as_str() != crate::uris::STD_SCHEME {
-            self.set_text(&display, text);
+            self.set_text(&display, text, Source::Opened);
         }
     }
 
@@ -160,7 +177,7 @@ impl Workspace {
                 None => text = change.text,
             }
         }
-        self.set_text(&display, text);
+        self.set_text(&display, text, Source::Edited);
         true
     }
 
@@ -198,7 +215,7 @@ impl Workspace {
             .and_then(|r| std::fs::canonicalize(r).ok());
         let text = sandbox.and_then(|s| k8sc_compiler::loader::read_source(&s, &path).ok());
         match text {
-            Some(text) => self.set_text(display, text),
+            Some(text) => self.set_text(display, text, Source::Disk),
             None => self.remove(display),
         }
     }

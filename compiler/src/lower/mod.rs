@@ -126,7 +126,7 @@ pub fn app_context<'db>(
         diagnostics.extend(layers.diagnostics.iter().cloned());
         let path = app.file(db).path(db).clone();
         let at = spec.tier.as_ref().map_or_else(
-            || entry.map_or(Span::default(), |e| e.name_span),
+            || entry.map_or(Span::default(), |e| e.name_span(db)),
             |t| t.origin.span,
         );
         if let Some((tier_name, file, span)) = &layers.require_gitops
@@ -170,7 +170,6 @@ pub fn app_context<'db>(
             fallback = AppEntry {
                 name: String::new(),
                 k8s_name: String::new(),
-                name_span: Span::default(),
                 file: app.file(db),
                 index: app.index(db),
                 workloads: Vec::new(),
@@ -315,7 +314,7 @@ pub fn lower_workload_decl<'db>(
         what: crate::semantic::workload::keyword_phrase(entry.keyword),
         kind: *kind,
         file: Arc::from(file.path(db).as_str()),
-        name_span: entry.name_span,
+        name_span: entry.name_span(db),
         allows: &spec.allows,
     };
     let mut outcome = rules::check_rules(&subject, &facts, &rules);
@@ -472,7 +471,7 @@ pub fn app_diagnostics<'db>(
     diagnostics.extend(capacity::check_quota(
         &context.ir,
         &workloads,
-        entry.name_span,
+        entry.name_span(db),
     ));
     diagnostics
 }
@@ -496,7 +495,7 @@ pub fn env_diagnostics<'db>(
         apps.push(&app_context(db, project, app, env).ir);
     }
     report_shared_namespaces(&apps, &mut diagnostics);
-    diagnostics.extend(env_graph(db, project, env).diagnostics.iter().cloned());
+    diagnostics.extend(env_graph_diagnostics(db, project, env).iter().cloned());
     diagnostics
 }
 
@@ -527,7 +526,7 @@ pub fn app_graph<'db>(
                 Some(ir) => workloads.push(graph::GraphNode::of(
                     ir,
                     workload.file.path(db),
-                    workload.name_span,
+                    workload.name_span(db),
                 )),
                 None => incomplete = true,
             }
@@ -649,6 +648,23 @@ pub fn env_graph<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Gr
     out
 }
 
+/// The problems of the service graph of `env`: what `check` and the editor need from it. Apart
+/// from [`env_graph`], which also gathers every call's resolved ports (with their spans) for
+/// `build`: typing that moves a callee's ports changes those, not the problems, so the editor
+/// neither rebuilds nor drops that list on each keystroke.
+#[salsa::tracked(returns(ref))]
+pub fn env_graph_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    env: EnvKey<'db>,
+) -> Vec<Diagnostic> {
+    env_apps(db, project, env)
+        .iter()
+        .flat_map(|(_, app)| app_graph_check(db, project, *app, env).diagnostics.iter())
+        .cloned()
+        .collect()
+}
+
 /// Builds the IR of one environment: every app that has it.
 #[salsa::tracked(returns(ref))]
 pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lowered {
@@ -690,7 +706,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
         app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
         app.rules = policy::rules_of_app(&app_rules, &lowered);
         let workloads: Vec<&WorkloadIr> = app.workloads.iter().collect();
-        diagnostics.extend(capacity::check_quota(&app, &workloads, entry.name_span));
+        diagnostics.extend(capacity::check_quota(&app, &workloads, entry.name_span(db)));
         apps.push(app);
     }
     report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
@@ -756,7 +772,7 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
         origin: Origin::at(
             crate::semantic::spec::Layer::App,
             &Arc::from(file.as_str()),
-            entry.name_span,
+            entry.name_span(db),
         ),
     });
     AppIr {

@@ -58,7 +58,7 @@ pub fn lower_workload(
 ) -> Option<WorkloadIr> {
     let mut ctx = LowerCtx {
         file: Arc::from(entry.file.path(db).as_str()),
-        name_span: entry.name_span,
+        name_span: entry.name_span(db),
         diagnostics,
     };
     let what = entry.keyword.keyword();

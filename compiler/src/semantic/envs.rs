@@ -64,7 +64,7 @@ pub fn env_layers<'db>(
                         Code::EnvCycle,
                         format!("environment `{}` extends itself", first.name),
                         first.file.path(db),
-                        first.name_span,
+                        first.name_span(db),
                     )
                     .with_label(format!("{} → `{}`", names.join(" → "), first.name))
                     .with_help("remove one of the `: PARENT` links"),

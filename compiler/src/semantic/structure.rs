@@ -5,7 +5,7 @@
 //! be split over several files. Workload names must be unique within an app, app names within the
 //! project (after `_` becomes `-`, since both become Kubernetes names).
 
-use crate::db::{Db, File, Project};
+use crate::db::{Db, File, Outline, OutlineEntry, Project};
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::syntax::parse;
 use crate::types::names::to_k8s_name;
@@ -19,8 +19,6 @@ pub struct WorkloadEntry {
     pub name: String,
     /// The Kubernetes name (`_` → `-`).
     pub k8s_name: String,
-    /// Where the name is written.
-    pub name_span: Span,
     /// The declaring file.
     pub file: File,
     /// The declaration's index in its file.
@@ -36,8 +34,6 @@ pub struct AppEntry {
     pub name: String,
     /// The Kubernetes name.
     pub k8s_name: String,
-    /// Where the name is written.
-    pub name_span: Span,
     /// The declaring file.
     pub file: File,
     /// The declaration's index in its file.
@@ -50,7 +46,21 @@ pub struct AppEntry {
     pub envs: Vec<WorkloadEntry>,
 }
 
+impl WorkloadEntry {
+    /// Where the name is written. Read from the declaring file's parse, not stored: the entry
+    /// stays equal when typing moves the declaration, so what depends on it is reused.
+    pub fn name_span(&self, db: &dyn Db) -> Span {
+        name_span(db, self.file, self.index)
+    }
+}
+
 impl AppEntry {
+    /// Where the name is written (read from the declaring file's parse, like
+    /// [`WorkloadEntry::name_span`]).
+    pub fn name_span(&self, db: &dyn Db) -> Span {
+        name_span(db, self.file, self.index)
+    }
+
     /// The names of its environments, sorted; `["default"]` when it declares none.
     pub fn env_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.envs.iter().map(|e| e.name.clone()).collect();
@@ -126,8 +136,18 @@ pub struct DeclaredName {
     pub name: k8sc_grammar::ast::Ident,
 }
 
-/// The named declarations of one file. Tracked per file and equal after an edit that changes no
-/// name and moves no text, so such an edit does not rebuild the project's app structure.
+/// Where the name of the declaration at `index` of `file` is written.
+pub fn name_span(db: &dyn Db, file: File, index: u32) -> Span {
+    let declared = file_declarations(db, file);
+    declared
+        .binary_search_by_key(&index, |d| d.index)
+        .ok()
+        .and_then(|at| declared.get(at))
+        .map_or(Span::new(0, 0), |d| d.name.span)
+}
+
+/// The named declarations of one file, with the spans of their names. Tracked per file and
+/// equal after an edit that changes no name and moves no text.
 #[salsa::tracked(returns(ref))]
 pub fn file_declarations(db: &dyn Db, file: File) -> Vec<DeclaredName> {
     parse(db, file)
@@ -144,7 +164,30 @@ pub fn file_declarations(db: &dyn Db, file: File) -> Vec<DeclaredName> {
         .collect()
 }
 
-/// Groups the project's workloads into apps.
+/// The outline of a file: its named declarations without spans.
+pub fn outline(db: &dyn Db, file: File) -> Outline {
+    file_declarations(db, file)
+        .iter()
+        .map(|d| OutlineEntry {
+            index: d.index,
+            kind: d.kind,
+            name: d.name.name.clone(),
+        })
+        .collect()
+}
+
+/// The file's outline: the tracked input when a long-lived database keeps it, else read from
+/// the parse.
+fn current_outline(db: &dyn Db, file: File) -> std::borrow::Cow<'_, Outline> {
+    match file.outline(db) {
+        Some(outline) => std::borrow::Cow::Borrowed(outline),
+        None => std::borrow::Cow::Owned(outline(db, file)),
+    }
+}
+
+/// Groups the project's workloads into apps. It reads the files' outlines, not their spans, so
+/// an edit that only moves text leaves it valid; the spans of its diagnostics are read from the
+/// files that have a problem.
 #[salsa::tracked(returns(ref))]
 pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
     let mut diagnostics = Vec::new();
@@ -157,21 +200,20 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
         let path = file.path(db);
         let mut file_app: Option<usize> = None;
         let mut file_workloads = Vec::new();
-        for declared in file_declarations(db, *file) {
-            let (index, name) = (declared.index, &declared.name);
-            let decl = declared;
+        for decl in current_outline(db, *file).iter() {
+            let (index, name) = (decl.index, &decl.name);
             if decl.kind == DeclKind::App {
                 if let Some(first) = file_app {
                     diagnostics.push(
                         Diagnostic::new(
                             Code::AppStructure,
-                            format!("a second app `{}` in one file", name.name),
+                            format!("a second app `{name}` in one file"),
                             path,
-                            name.span,
+                            name_span(db, *file, index),
                         )
                         .with_label("second app")
                         .with_secondary(
-                            Label::new(path, apps[first].name_span)
+                            Label::new(path, apps[first].name_span(db))
                                 .with_message("this file's app"),
                         )
                         .with_help("declare each app in its own file; the workloads of a file belong to its app"),
@@ -184,9 +226,8 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
                     .or_default()
                     .push(apps.len());
                 apps.push(AppEntry {
-                    name: name.name.clone(),
-                    k8s_name: to_k8s_name(&name.name),
-                    name_span: name.span,
+                    name: name.clone(),
+                    k8s_name: to_k8s_name(name),
                     file: *file,
                     index,
                     workloads: Vec::new(),
@@ -198,9 +239,8 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
                 || decl.kind == DeclKind::Env
             {
                 file_workloads.push(WorkloadEntry {
-                    name: name.name.clone(),
-                    k8s_name: to_k8s_name(&name.name),
-                    name_span: name.span,
+                    name: name.clone(),
+                    k8s_name: to_k8s_name(name),
                     file: *file,
                     index,
                     keyword: decl.kind,
@@ -224,7 +264,7 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
                         Code::AppStructure,
                         format!("{} `{}` could belong to several apps", noun(&workload), workload.name),
                         path,
-                        workload.name_span,
+                        workload.name_span(db),
                     )
                     .with_label("this file declares no app")
                     .with_note(format!("this directory declares the apps {}", names.join(" and ")))
@@ -236,7 +276,7 @@ pub fn project_structure(db: &dyn Db, project: Project) -> ProjectStructure {
                     Code::AppStructure,
                     format!("{} `{}` is not part of any app", noun(&workload), workload.name),
                     path,
-                    workload.name_span,
+                    workload.name_span(db),
                 )
                 .with_label("no app is declared in this file or its directory")
                 .with_help("declare the app it belongs to, e.g. `app shop { namespace: shop }`, in this file"),
@@ -276,9 +316,9 @@ fn report_duplicate_apps(db: &dyn Db, apps: &[AppEntry], diagnostics: &mut Vec<D
                 "app",
                 &app.name,
                 app.file,
-                app.name_span,
+                app.name_span(db),
                 first.file,
-                first.name_span,
+                first.name_span(db),
                 &first.name,
             ));
         } else {
@@ -300,9 +340,9 @@ fn report_duplicate_workloads(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut
                     noun(&workload),
                     &workload.name,
                     workload.file,
-                    workload.name_span,
+                    workload.name_span(db),
                     first.file,
-                    first.name_span,
+                    first.name_span(db),
                     &first.name,
                 ));
                 continue;
@@ -326,9 +366,9 @@ fn report_duplicate_envs(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut Vec<
                 "environment",
                 &env.name,
                 env.file,
-                env.name_span,
+                env.name_span(db),
                 first.file,
-                first.name_span,
+                first.name_span(db),
                 &first.name,
             ));
             continue;
