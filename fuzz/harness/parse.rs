@@ -1,7 +1,8 @@
 //! The `parse` fuzz target's body, shared with the regression tests that replay its corpus on
 //! stable (`compiler/tests/fuzz_corpus.rs`): the parser never panics, is deterministic, and every
 //! span it reports — of the tree, of its errors and of its comments — lies inside the text on
-//! character boundaries.
+//! character boundaries; and parsing item by item (what an editor's database does) gives the same
+//! result whenever no item has an error.
 
 use k8sc_grammar::parse;
 
@@ -19,6 +20,7 @@ pub fn run(data: &[u8]) {
         first.errors, second.errors,
         "the errors are not deterministic"
     );
+    by_items_equals_whole(&text, &first);
     let dump = k8sc_grammar::tree_dump::dump(&first.file);
     let spans = first
         .errors
@@ -42,6 +44,28 @@ pub fn run(data: &[u8]) {
             "span {start}..{end} not on character boundaries"
         );
     }
+}
+
+/// Splits `text` at its items, parses each on its own and joins them: unless an item has an
+/// error (the editor then parses the whole file), that must be `whole`.
+fn by_items_equals_whole(text: &str, whole: &k8sc_grammar::ParseResult) {
+    let cuts = k8sc_grammar::chunks::split_items(text);
+    let parts: Vec<(usize, k8sc_grammar::ParseResult)> = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| {
+            let end = cuts.get(i + 1).copied().unwrap_or(text.len());
+            (*start, parse(&text[*start..end]))
+        })
+        .collect();
+    if parts.iter().any(|(_, part)| !part.errors.is_empty()) {
+        return;
+    }
+    let joined = k8sc_grammar::chunks::join_parts(parts.iter().map(|(at, part)| (*at, part)));
+    assert_eq!(
+        &joined, whole,
+        "parsing item by item differs from the whole parse"
+    );
 }
 
 /// The spans of the tree, read back from its dump (`@start..end` after every node).
