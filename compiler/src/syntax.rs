@@ -18,14 +18,9 @@ pub fn parse(db: &dyn Db, file: File) -> ParseResult {
     if !db.parses_by_item() || text.len() > k8sc_grammar::MAX_FILE_SIZE {
         return k8sc_grammar::parse(text);
     }
-    let cuts = k8sc_grammar::chunks::split_items(text);
-    let items: Vec<(usize, ItemText<'_>)> = cuts
-        .iter()
-        .enumerate()
-        .map(|(i, start)| {
-            let end = cuts.get(i + 1).copied().unwrap_or(text.len());
-            (*start, ItemText::new(db, text[*start..end].to_string()))
-        })
+    let items: Vec<(usize, ItemText<'_>)> = k8sc_grammar::chunks::item_texts(text)
+        .into_iter()
+        .map(|(at, item)| (at, ItemText::new(db, item.to_string())))
         .collect();
     let parts: Vec<(usize, &ParseResult)> = items
         .iter()

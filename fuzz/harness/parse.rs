@@ -49,14 +49,9 @@ pub fn run(data: &[u8]) {
 /// Splits `text` at its items, parses each on its own and joins them: unless an item has an
 /// error (the editor then parses the whole file), that must be `whole`.
 fn by_items_equals_whole(text: &str, whole: &k8sc_grammar::ParseResult) {
-    let cuts = k8sc_grammar::chunks::split_items(text);
-    let parts: Vec<(usize, k8sc_grammar::ParseResult)> = cuts
-        .iter()
-        .enumerate()
-        .map(|(i, start)| {
-            let end = cuts.get(i + 1).copied().unwrap_or(text.len());
-            (*start, parse(&text[*start..end]))
-        })
+    let parts: Vec<(usize, k8sc_grammar::ParseResult)> = k8sc_grammar::chunks::item_texts(text)
+        .into_iter()
+        .map(|(at, item)| (at, parse(item)))
         .collect();
     if parts.iter().any(|(_, part)| !part.errors.is_empty()) {
         return;

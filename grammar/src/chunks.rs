@@ -102,6 +102,18 @@ pub fn split_items(text: &str) -> Vec<usize> {
     cuts
 }
 
+/// The chunks of `text` ([`split_items`]), each with the offset it starts at.
+pub fn item_texts(text: &str) -> Vec<(usize, &str)> {
+    let cuts = split_items(text);
+    cuts.iter()
+        .enumerate()
+        .map(|(i, start)| {
+            let end = cuts.get(i + 1).copied().unwrap_or(text.len());
+            (*start, &text[*start..end])
+        })
+        .collect()
+}
+
 /// Joins the parses of a file's chunks into the parse of the file: `parts` are `(offset, parse)`
 /// in order, each parse's spans relative to its chunk.
 pub fn join_parts<'a>(parts: impl IntoIterator<Item = (usize, &'a ParseResult)>) -> ParseResult {
@@ -302,11 +314,7 @@ mod tests {
     use crate::parse;
 
     fn chunks(text: &str) -> Vec<&str> {
-        let cuts = split_items(text);
-        cuts.iter()
-            .enumerate()
-            .map(|(i, start)| &text[*start..cuts.get(i + 1).copied().unwrap_or(text.len())])
-            .collect()
+        item_texts(text).into_iter().map(|(_, t)| t).collect()
     }
 
     #[test]
@@ -349,16 +357,11 @@ mod tests {
     #[test]
     fn joined_parts_equal_the_whole_parse() {
         let text = "import std.tiers.production\n\n/// The web.\n/// Two lines.\nservice web {\n  port: http 8080\n  replicas: 2..4\n  calls: [api { methods: [GET] }]\n  require { replicas.min >= 2 \"x\" }\n  allow pinned_images because \"r\"\n}\n\n\ntier t: production { cpu: 1 }\n";
-        let cuts = split_items(text);
-        assert_eq!(cuts.len(), 3);
-        let parts: Vec<(usize, ParseResult)> = cuts
-            .iter()
-            .enumerate()
-            .map(|(i, start)| {
-                let end = cuts.get(i + 1).copied().unwrap_or(text.len());
-                (*start, parse(&text[*start..end]))
-            })
+        let parts: Vec<(usize, ParseResult)> = item_texts(text)
+            .into_iter()
+            .map(|(at, item)| (at, parse(item)))
             .collect();
+        assert_eq!(parts.len(), 3);
         let joined = join_parts(parts.iter().map(|(o, p)| (*o, p)));
         assert_eq!(joined, parse(text));
     }
