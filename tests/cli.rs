@@ -1,57 +1,11 @@
 //! The `k8sc` binary end to end: exit codes, the build summary, `--stdout`, JSON diagnostics,
 //! `explain`, and atomic output (a failed build leaves OUT exactly as it was).
 
-use std::collections::BTreeMap;
+mod support;
+use support::{code, k8sc, scratch, shop, snapshot, stderr};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn k8sc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("k8sc runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8sc-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn shop() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/shop")
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).expect("readable").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).expect("readable"));
-            }
-        }
-    }
-    files
-}
+use std::process::Command;
 
 #[test]
 fn build_writes_the_tree_and_prints_a_summary() {

@@ -2,65 +2,11 @@
 //! and that it never writes), `k8sc diff` between two output folders and against a git revision,
 //! and `k8sc check --format github`.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod support;
+use support::{code, k8sc_in, scratch, shop, snapshot, stderr, stdout};
+
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn k8sc_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("k8sc runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8sc-gitops-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn shop() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/shop")
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// Every file under `dir` with its bytes (empty if `dir` does not exist).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).expect("readable"));
-            }
-        }
-    }
-    files
-}
 
 /// Builds the shop example into `dir/out`; returns the `--out` argument.
 fn built_shop(dir: &Path) -> String {

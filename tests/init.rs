@@ -2,50 +2,8 @@
 //! warning, is formatted, and its committed `deploy/` passes the drift guard; existing files are
 //! never replaced; tiers and names are checked.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn k8sc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("k8sc runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8sc-init-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).expect("readable").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).expect("readable"));
-            }
-        }
-    }
-    files
-}
+mod support;
+use support::{code, k8sc, scratch, snapshot, stderr};
 
 /// The tiers of the standard library, read from its source.
 fn stdlib_tiers() -> Vec<String> {

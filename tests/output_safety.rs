@@ -3,27 +3,15 @@
 //! as the whole previous output or the whole new one, leftovers of killed builds are cleaned up,
 //! and a folder without k8sc's marker is never replaced.
 
+mod support;
+use support::{k8sc, scratch};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
 const MARKER: &str = ".k8sc-managed";
-
-fn k8sc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("k8sc runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8sc-safety-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 /// Every file under `dir`, by path relative to it, with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

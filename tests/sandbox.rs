@@ -4,23 +4,10 @@
 //! outside is read. And the compiler's code uses no network, no environment variables and no
 //! external programs (a scan of its sources, so that a new use has to be justified here).
 
+mod support;
+use support::{k8sc, scratch, stderr};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn k8sc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("k8sc runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8sc-sandbox-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
@@ -28,10 +15,6 @@ fn write(path: &Path, text: &str) {
 }
 
 const APP: &str = "app a { namespace: a }\nservice s { image: \"ghcr.io/acme/s:1.0.0\" }\n";
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[test]
 fn an_import_above_the_root_is_an_error() {
