@@ -158,14 +158,24 @@ impl<'t> Builder<'t> {
                 }
                 Rule::import_select => {
                     let mut picked = Vec::new();
+                    let mut set = false;
                     for part in inner.into_inner() {
                         match part.as_rule() {
                             Rule::ident => picked.push(ident(part)),
-                            Rule::import_set => picked.extend(part.into_inner().map(ident)),
+                            Rule::import_set => {
+                                set = true;
+                                picked.extend(part.into_inner().map(ident));
+                            }
                             _ => {}
                         }
                     }
-                    selection = Some(picked);
+                    // `std.tiers .production` (a space before the dot) is the module path
+                    // `std.tiers.production`, as written without the space: one tree for both,
+                    // so that formatting (which drops the space) keeps the tree.
+                    match &mut target {
+                        ImportTarget::Module(path) if !set => path.extend(picked),
+                        _ => selection = Some(picked),
+                    }
                 }
                 _ => {}
             }

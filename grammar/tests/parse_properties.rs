@@ -112,3 +112,37 @@ fn valid_example_has_no_errors() {
     let text = include_str!("parse/design_example.k8s");
     assert_eq!(parse(text).errors, vec![]);
 }
+
+#[test]
+fn a_space_before_an_imported_item_gives_the_same_tree() {
+    // The formatter writes `import std.tiers.production`; the tree must not depend on the space.
+    let imports = |text: &str| -> Vec<String> {
+        parse(text)
+            .file
+            .imports()
+            .map(|i| match &i.target {
+                k8sc_grammar::ImportTarget::Module(path) => {
+                    let names: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
+                    format!(
+                        "{} {:?}",
+                        names.join("."),
+                        i.selection.as_ref().map(Vec::len)
+                    )
+                }
+                k8sc_grammar::ImportTarget::Relative { path, .. } => path.clone(),
+            })
+            .collect()
+    };
+    assert_eq!(
+        imports("import std.tiers .production\n"),
+        imports("import std.tiers.production\n")
+    );
+    assert_eq!(
+        imports("import std.tiers .production\n"),
+        ["std.tiers.production None"]
+    );
+    assert_eq!(
+        imports("import std.policies .{a, b}\n"),
+        ["std.policies Some(2)"]
+    );
+}
