@@ -206,27 +206,28 @@ impl K8scServer {
         })
         .await
     }
+}
 
-    async fn register_file_watcher(&self) {
-        let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String("**/*.k8s".to_string()),
-                kind: None,
-            }],
-        };
-        let registration = Registration {
-            id: "k8sc-watch-sources".to_string(),
-            method: "workspace/didChangeWatchedFiles".to_string(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        if let Err(error) = self.client.register_capability(vec![registration]).await {
-            self.client
-                .log_message(
-                    MessageType::WARNING,
-                    format!("k8sc: cannot watch files: {error}"),
-                )
-                .await;
-        }
+/// Asks the client to report changes of `.k8s` files on disk (dynamic registration).
+async fn register_file_watcher(client: Client) {
+    let options = DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![FileSystemWatcher {
+            glob_pattern: GlobPattern::String("**/*.k8s".to_string()),
+            kind: None,
+        }],
+    };
+    let registration = Registration {
+        id: "k8sc-watch-sources".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(error) = client.register_capability(vec![registration]).await {
+        client
+            .log_message(
+                MessageType::WARNING,
+                format!("k8sc: cannot watch files: {error}"),
+            )
+            .await;
     }
 }
 
@@ -267,7 +268,10 @@ impl LanguageServer for K8scServer {
 
     async fn initialized(&self, _: InitializedParams) {
         if self.watch_files.load(Ordering::SeqCst) {
-            self.register_file_watcher().await;
+            // Not awaited here: the answer comes from the client, and a client that sends
+            // `shutdown` before answering (a test that only initializes) must not find the
+            // server waiting inside this notification.
+            tokio::spawn(register_file_watcher(self.client.clone()));
         }
         self.schedule_diagnostics();
     }
