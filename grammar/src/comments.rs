@@ -48,7 +48,10 @@ pub(crate) fn doc_comment_before(
     for comment in comments[..end].iter().rev() {
         let gap = text.get(comment.span.end as usize..cursor)?;
         let newlines = gap.chars().filter(|c| *c == '\n').count();
-        if !gap.chars().all(char::is_whitespace) || newlines > 1 || !comment.is_doc() {
+        // Whitespace as the grammar has it: `\u{FEFF}` (a stray byte-order mark) included, which
+        // the formatter drops, so that the doc comment stays attached after formatting.
+        let blank = |c: char| c.is_whitespace() || c == '\u{FEFF}';
+        if !gap.chars().all(blank) || newlines > 1 || !comment.is_doc() {
             break;
         }
         let line = comment.text[3..].trim_end();
@@ -65,6 +68,16 @@ pub(crate) fn doc_comment_before(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_between_doc_and_declaration_is_whitespace() {
+        let text = "/// doc\n\u{FEFF}service web {}\n";
+        let offset = text.find("service").unwrap_or_default();
+        assert_eq!(
+            doc_comment_before(text, &comments(text), offset).as_deref(),
+            Some("doc")
+        );
+    }
 
     #[test]
     fn doc_comment_lines_are_collected() {
