@@ -96,6 +96,18 @@ fn families(size: usize) -> Vec<(&'static str, String, usize)> {
             ),
             CALLS_PER_BYTE_UNCLOSED,
         ),
+        // Blocks left open, two per line, then stray closers (the `format` fuzzer's third
+        // timeout): at the mismatched `]` the innermost field failed, and every enclosing one was
+        // parsed again, each time one level less deep.
+        (
+            "unclosed blocks before a mismatched closer",
+            format!(
+                "app a {{\n{}]}}]}}\n{}",
+                "p{h {y\n".repeat(30),
+                lines("x: 1")
+            ),
+            CALLS_PER_BYTE_UNCLOSED,
+        ),
         // Lists, calls and parameters left open around blocks, one per line.
         (
             "unclosed lists around blocks",
