@@ -251,7 +251,7 @@ impl<'t> Builder<'t> {
         let span = Span::from(pair.as_span());
         let mut items = Vec::new();
         let mut closed = false;
-        for inner in pair.into_inner() {
+        for inner in self.without_trailers(pair.into_inner(), Rule::field_error) {
             match inner.as_rule() {
                 Rule::field => items.push(BlockItem::Field(self.field(inner))),
                 Rule::require_block => items.push(BlockItem::Require(self.require_block(inner))),
@@ -273,6 +273,34 @@ impl<'t> Builder<'t> {
             span,
             closed,
         }
+    }
+
+    /// The children of a block with every `field_trailer` (text after a field on its line)
+    /// reported and removed. A field on one line and its trailer are one error, explained as the
+    /// recovery rule `context` explains a broken line, and the field is left out, as if the line
+    /// had been skipped whole. A field that spans lines (a block) is kept, and only the text after
+    /// its `}` is an error.
+    fn without_trailers(&self, pairs: Pairs<'t, Rule>, context: Rule) -> Vec<Pair<'t, Rule>> {
+        let mut kept: Vec<Pair<'t, Rule>> = Vec::new();
+        for pair in pairs {
+            if pair.as_rule() != Rule::field_trailer {
+                kept.push(pair);
+                continue;
+            }
+            let trailer = pair.as_span();
+            let one_line_item = kept
+                .last()
+                .map(Pair::as_span)
+                .filter(|item| !item.as_str().contains('\n'));
+            match one_line_item.map(|item| item.start_pos().span(&trailer.end_pos())) {
+                Some(line) => {
+                    kept.pop();
+                    self.error(explain_recovery(self.text, context, line));
+                }
+                None => self.error(text_after_block(trailer)),
+            }
+        }
+        kept
     }
 
     fn report_unclosed(&self, span: Span) {
@@ -381,7 +409,7 @@ impl<'t> Builder<'t> {
         let mut keyword_span = span.shrink_to_start();
         let mut rules = Vec::new();
         let mut closed = false;
-        for inner in pair.into_inner() {
+        for inner in self.without_trailers(pair.into_inner(), Rule::require_rule) {
             match inner.as_rule() {
                 Rule::kw_require => keyword_span = inner.as_span().into(),
                 Rule::require_rule => rules.push(self.rule(inner)),
@@ -666,4 +694,21 @@ impl Rule {
     fn is_operator(self) -> bool {
         OPERATORS.contains(&self)
     }
+}
+
+/// Text after the `}` of a field's block, on the same line.
+fn text_after_block(trailer: pest::Span<'_>) -> SyntaxError {
+    let text = trailer.as_str();
+    let shown: String = text.chars().take(20).collect();
+    let shown = if shown.len() < text.len() {
+        format!("{shown}…")
+    } else {
+        shown
+    };
+    SyntaxError::new(
+        format!("unexpected `{shown}` after a block"),
+        trailer.into(),
+    )
+    .with_label("a field ends at its `}`")
+    .with_help("start a new line for the next field, or remove this text")
 }
