@@ -278,8 +278,8 @@ impl<'t> Builder<'t> {
     /// The children of a block with every `field_trailer` (text after a field on its line)
     /// reported and removed. A field on one line and its trailer are one error, explained as the
     /// recovery rule `context` explains a broken line, and the field is left out, as if the line
-    /// had been skipped whole. A field that spans lines (a block) is kept, and only the text after
-    /// its `}` is an error.
+    /// had been skipped whole. A field that spans lines (a block, a `"""` string) is kept, and
+    /// only the text after its end is an error.
     fn without_trailers(&self, pairs: Pairs<'t, Rule>, context: Rule) -> Vec<Pair<'t, Rule>> {
         let mut kept: Vec<Pair<'t, Rule>> = Vec::new();
         for pair in pairs {
@@ -297,7 +297,7 @@ impl<'t> Builder<'t> {
                     kept.pop();
                     self.error(explain_recovery(self.text, context, line));
                 }
-                None => self.error(text_after_block(trailer)),
+                None => self.error(text_after_field(trailer)),
             }
         }
         kept
@@ -696,8 +696,8 @@ impl Rule {
     }
 }
 
-/// Text after the `}` of a field's block, on the same line.
-fn text_after_block(trailer: pest::Span<'_>) -> SyntaxError {
+/// Text after the end of a field that spans lines (after its block's `}`), on the same line.
+fn text_after_field(trailer: pest::Span<'_>) -> SyntaxError {
     let text = trailer.as_str();
     let shown: String = text.chars().take(20).collect();
     let shown = if shown.len() < text.len() {
@@ -706,9 +706,9 @@ fn text_after_block(trailer: pest::Span<'_>) -> SyntaxError {
         shown
     };
     SyntaxError::new(
-        format!("unexpected `{shown}` after a block"),
+        format!("unexpected `{shown}` after the field"),
         trailer.into(),
     )
-    .with_label("a field ends at its `}`")
+    .with_label("the field ends before this")
     .with_help("start a new line for the next field, or remove this text")
 }
