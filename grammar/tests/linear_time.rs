@@ -108,9 +108,10 @@ fn families(size: usize) -> Vec<(&'static str, String, usize)> {
             ),
             CALLS_PER_BYTE_UNCLOSED,
         ),
-        // Blocks left open, then a mismatched `]` and a closer followed by stray text (the `format` fuzzer's
-        // fourth timeout): a field whose block a `}` closed failed at the text after it, and its
-        // lines were parsed again by the enclosing block, where the same `}` closed the next block.
+        // Blocks left open, then a mismatched `]` and a closer followed by stray text (the
+        // `format` fuzzer's fourth timeout): a field whose block a `}` closed failed at the text
+        // after it, and its lines were parsed again by the enclosing block, where the same `}`
+        // closed the next block.
         (
             "unclosed blocks, a mismatched ] and text after a closer",
             format!("app a {{\n{}r{{]}}+\n{}", "p{\n".repeat(30), lines("x: 1")),
