@@ -4,6 +4,7 @@
 use crate::backends;
 use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{self, Diagnostic};
+use crate::emit::emit_environment;
 pub use crate::lower::environments;
 use crate::lower::{env_diagnostics, lower_env};
 use crate::output::{OutputTree, build_shared_tree, build_tree};
@@ -202,20 +203,11 @@ pub fn build_environments(db: &dyn Db, project: Project, only: &[String]) -> Bui
     let mut outputs = Vec::new();
     for env in environments(db, project) {
         let ir = &lower_env(db, project, EnvKey::new(db, env.clone())).ir;
-        let mut resources = backends::kubernetes::render(ir);
-        resources.extend(backends::kyverno::render(ir));
-        resources.extend(backends::istio::render(ir));
-        let deployed: Vec<String> = ir
-            .apps
-            .iter()
-            .filter(|a| a.gitops.is_some())
-            .map(|a| a.name.clone())
-            .collect();
-        backends::argocd::waves::annotate(&mut resources, &deployed);
+        let emitted = emit_environment(ir);
         if only.is_empty() || only.contains(env) {
-            tree.extend(build_tree(env, &resources, several_apps));
+            tree.extend(build_tree(env, emitted.documents, several_apps));
         }
-        outputs.push((env.as_str(), ir, resources));
+        outputs.push((env.as_str(), ir, emitted.summaries));
     }
     let envs: Vec<backends::argocd::EnvOutput<'_>> = outputs
         .iter()

@@ -79,9 +79,9 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         return check_drift(&args.out, tree, &rebuild);
     }
     if args.stdout {
-        let mut stdout = std::io::stdout().lock();
-        if stdout
-            .write_all(tree.to_stream().as_bytes())
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+        if tree
+            .write_stream(&mut stdout)
             .and_then(|()| stdout.flush())
             .is_err()
         {

@@ -154,5 +154,6 @@ fn open_project(
     })?;
     let db = k8sc_compiler::db::Database::new();
     let project = db.load_project(loaded.files);
+    k8sc_compiler::prefetch::parse_all(&db, project);
     Ok((path, db, project))
 }

@@ -5,6 +5,9 @@ pub mod istio;
 pub mod kubernetes;
 pub mod kyverno;
 
+use crate::ir::graph::Graph;
+use crate::ir::{AppIr, ProjectIr};
+
 /// The tool a document is for; each target gets its own output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
@@ -52,7 +55,41 @@ pub struct Resource {
     pub body: serde_json::Value,
 }
 
+/// What the Argo CD backend needs to know of a resource another backend emitted, so the
+/// resources themselves can be rendered to text and dropped as soon as they are built.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResourceSummary {
+    /// The app it belongs to.
+    pub app: String,
+    /// `apiVersion`.
+    pub api_version: String,
+    /// `kind`.
+    pub kind: String,
+    /// Whether it has a `metadata.namespace` (otherwise it is cluster-scoped).
+    pub namespaced: bool,
+}
+
+/// Every resource the Kubernetes, Kyverno and Istio backends emit for one app of `ir`, before
+/// Argo CD's sync waves are added. `graph` indexes the calls of the whole `ir`.
+pub fn render_app(graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr) -> Vec<Resource> {
+    let mut out = Vec::new();
+    kubernetes::render_app(graph, app, &mut out);
+    kyverno::render_app(app, &mut out);
+    istio::render_app(graph, ir, app, &mut out);
+    out
+}
+
 impl Resource {
+    /// What Argo CD needs to know of this resource.
+    pub fn summary(&self) -> ResourceSummary {
+        ResourceSummary {
+            app: self.app.clone(),
+            api_version: self.api_version.clone(),
+            kind: self.kind.clone(),
+            namespaced: self.body.pointer("/metadata/namespace").is_some(),
+        }
+    }
+
     /// Builds a resource from a typed Kubernetes object.
     pub fn new<T>(app: &str, target: Target, source: &str, stem_name: &str, object: &T) -> Resource
     where

@@ -7,8 +7,9 @@
 //! the input: no timestamps, no absolute paths, sorted everywhere.
 
 use super::yaml::{header, to_yaml};
-use crate::backends::Resource;
+use crate::backends::{Resource, Target};
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
 
 /// The environment name used until environments exist in the source.
 pub const DEFAULT_ENV: &str = "default";
@@ -35,47 +36,86 @@ impl OutputTree {
     /// The resource documents as one multi-document YAML stream, in path order, each preceded by a
     /// comment naming the file it would be written to.
     pub fn to_stream(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = self.write_stream(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes [`OutputTree::to_stream`]'s text to `out` piece by piece, without assembling it.
+    pub fn write_stream(&self, out: &mut impl Write) -> io::Result<()> {
         for (path, content) in &self.files {
             if path.ends_with(KUSTOMIZATION) {
                 continue;
             }
-            out.push_str("---\n# ");
-            out.push_str(path);
-            out.push('\n');
-            out.push_str(content.split_once('\n').map_or("", |(_, body)| body));
+            out.write_all(b"---\n# ")?;
+            out.write_all(path.as_bytes())?;
+            out.write_all(b"\n")?;
+            let body = content.split_once('\n').map_or("", |(_, body)| body);
+            out.write_all(body.as_bytes())?;
         }
-        out
+        Ok(())
     }
+}
+
+/// One resource rendered to the text of its file, with what the layout needs to place it: the
+/// resource's tree is dropped once it is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The app it belongs to.
+    pub app: String,
+    /// The target, which names its folder.
+    pub target: Target,
+    /// The file name without extension.
+    pub file_stem: String,
+    /// The file's content: the header comment, then the YAML document.
+    pub content: String,
+}
+
+/// Renders one resource to its file's text.
+pub fn render_document(resource: &Resource) -> Document {
+    let mut content = header(&resource.source);
+    content.push_str(&to_yaml(&resource.body));
+    Document {
+        app: resource.app.clone(),
+        target: resource.target,
+        file_stem: resource.file_stem.clone(),
+        content,
+    }
+}
+
+/// Renders every resource on all cores, in order.
+pub fn render_documents(resources: &[Resource]) -> Vec<Document> {
+    super::parallel::map(resources, render_document)
 }
 
 /// Lays out the resources of one environment; `several_apps` (a property of the project, not of
 /// the environment) puts each app in its own folder.
-pub fn build_tree(env: &str, resources: &[Resource], several_apps: bool) -> OutputTree {
+pub fn build_tree(env: &str, documents: Vec<Document>, several_apps: bool) -> OutputTree {
     let mut tree = OutputTree::default();
     // folder → entries it lists
     let mut folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let documents = render_all(resources);
-    for (resource, content) in resources.iter().zip(documents) {
+    for document in documents {
         let base = if several_apps {
-            format!("{env}/{}", resource.app)
+            format!("{env}/{}", document.app)
         } else {
             env.to_string()
         };
-        let folder = format!("{base}/{}", resource.target.folder());
-        let file = format!("{}.yaml", resource.file_stem);
-        tree.files.insert(format!("{folder}/{file}"), content);
+        let folder = format!("{base}/{}", document.target.folder());
+        let file = format!("{}.yaml", document.file_stem);
+        tree.files
+            .insert(format!("{folder}/{file}"), document.content);
         tree.resources += 1;
         folders.entry(folder.clone()).or_default().insert(file);
         folders
             .entry(base.clone())
             .or_default()
-            .insert(resource.target.folder().to_string());
+            .insert(document.target.folder().to_string());
         if several_apps {
             folders
                 .entry(env.to_string())
                 .or_default()
-                .insert(resource.app.clone());
+                .insert(document.app);
         }
     }
     for (folder, entries) in folders {
@@ -89,10 +129,10 @@ pub fn build_tree(env: &str, resources: &[Resource], several_apps: bool) -> Outp
 pub fn build_shared_tree(folder: &str, resources: &[Resource]) -> OutputTree {
     let mut tree = OutputTree::default();
     let mut entries = BTreeSet::new();
-    let documents = render_all(resources);
-    for (resource, content) in resources.iter().zip(documents) {
-        let file = format!("{}.yaml", resource.file_stem);
-        tree.files.insert(format!("{folder}/{file}"), content);
+    for document in render_documents(resources) {
+        let file = format!("{}.yaml", document.file_stem);
+        tree.files
+            .insert(format!("{folder}/{file}"), document.content);
         tree.resources += 1;
         entries.insert(file);
     }
@@ -101,15 +141,6 @@ pub fn build_shared_tree(folder: &str, resources: &[Resource]) -> OutputTree {
             .insert(format!("{folder}/{KUSTOMIZATION}"), kustomization(&entries));
     }
     tree
-}
-
-/// Every resource's file content (header and YAML), rendered on all cores, in order.
-fn render_all(resources: &[Resource]) -> Vec<String> {
-    super::parallel::map(resources, |resource| {
-        let mut content = header(&resource.source);
-        content.push_str(&to_yaml(&resource.body));
-        content
-    })
 }
 
 fn kustomization(entries: &BTreeSet<String>) -> String {

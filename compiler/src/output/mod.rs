@@ -6,7 +6,7 @@ pub mod compare;
 pub mod disk;
 pub mod layout;
 mod lock;
-mod parallel;
+pub(crate) mod parallel;
 pub mod semantic_diff;
 mod swap;
 pub mod writer;

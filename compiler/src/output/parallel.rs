@@ -10,12 +10,22 @@ use std::thread;
 const MIN_PARALLEL: usize = 64;
 
 /// Stack size of the helper threads: rendering recurses into nested documents.
-const STACK_SIZE: usize = 64 * 1024 * 1024;
+pub(crate) const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// `items.iter().map(f).collect()`, computed on every available core, in input order.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_from(MIN_PARALLEL, items, f)
+}
+
+/// Like [`map`], for items each worth a thread of their own: goes parallel from `min_items`
+/// items on.
+pub(crate) fn map_from<T: Sync, R: Send>(
+    min_items: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let threads = thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || items.len() < MIN_PARALLEL {
+    if threads < 2 || items.len() < min_items.max(2) {
         return items.iter().map(f).collect();
     }
     let chunk = items.len().div_ceil(threads);

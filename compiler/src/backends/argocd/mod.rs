@@ -9,7 +9,7 @@ mod project;
 pub mod root;
 pub mod waves;
 
-use super::{Resource, Target};
+use super::{Resource, ResourceSummary, Target};
 use crate::ir::{AppIr, ProjectIr};
 
 /// The namespace Argo CD runs in, where its Applications live.
@@ -18,14 +18,14 @@ pub const ARGOCD_NAMESPACE: &str = "argocd";
 /// The API server of the cluster Argo CD runs in, for environments that name no `cluster`.
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
-/// One environment's IR and the resources the other backends made from it.
+/// One environment's IR and a summary of the resources the other backends made from it.
 pub struct EnvOutput<'a> {
     /// The environment's name.
     pub env: &'a str,
     /// Its IR.
     pub ir: &'a ProjectIr,
     /// What the Kubernetes, Kyverno (and other) backends emitted for it.
-    pub resources: &'a [Resource],
+    pub resources: &'a [ResourceSummary],
 }
 
 /// The app-of-apps root Application of the project, if its apps share one repository folder.

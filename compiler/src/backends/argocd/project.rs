@@ -28,7 +28,7 @@ pub fn app_project(app: &AppIr, instances: &[(&EnvOutput<'_>, &AppIr)]) -> Resou
                 .rsplit_once('/')
                 .map_or(String::new(), |(g, _)| g.to_string());
             let entry = (group, r.kind.clone());
-            if r.body.pointer("/metadata/namespace").is_some() {
+            if r.namespaced {
                 namespaced.insert(entry);
             } else {
                 cluster.insert(entry);

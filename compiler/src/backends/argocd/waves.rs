@@ -26,9 +26,9 @@ pub fn wave(kind: &str) -> i32 {
     }
 }
 
-/// Annotates every resource of the apps in `apps` with its sync wave.
-pub fn annotate(resources: &mut [Resource], apps: &[String]) {
-    for resource in resources.iter_mut().filter(|r| apps.contains(&r.app)) {
+/// Annotates every resource of an app deployed by Argo CD with its sync wave.
+pub fn annotate(resources: &mut [Resource]) {
+    for resource in resources.iter_mut() {
         let wave = wave(&resource.kind).to_string();
         let Some(metadata) = resource
             .body

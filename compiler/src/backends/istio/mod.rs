@@ -65,7 +65,8 @@ const GATEWAY: (&str, &str) = (crd::NETWORKING, "Gateway");
 const SERVICE_ENTRY: (&str, &str) = (crd::NETWORKING, "ServiceEntry");
 const SIDECAR: (&str, &str) = (crd::NETWORKING, "Sidecar");
 
-fn render_app(graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr, out: &mut Vec<Resource>) {
+/// The Istio resources of one app of `ir`, appended to `out`; `graph` indexes the project's calls.
+pub(crate) fn render_app(graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr, out: &mut Vec<Resource>) {
     // External hosts belong to the app that declares them, whether or not it is meshed.
     for external in &app.externals {
         if let Some(entry) = egress::service_entry(&ir.apps, app, external) {

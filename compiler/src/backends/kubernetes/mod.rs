@@ -31,7 +31,8 @@ pub fn render(ir: &ProjectIr) -> Vec<Resource> {
     out
 }
 
-fn render_app(graph: &Graph<'_>, app: &AppIr, out: &mut Vec<Resource>) {
+/// The Kubernetes resources of one app, appended to `out`; `graph` indexes the project's calls.
+pub(crate) fn render_app(graph: &Graph<'_>, app: &AppIr, out: &mut Vec<Resource>) {
     let ns = namespace::namespace(app);
     out.push(ns.resource(&app.name, &app.file, &app.namespace.value));
     if let Some(quota) = namespace::resource_quota(app) {

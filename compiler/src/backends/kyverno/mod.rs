@@ -32,13 +32,18 @@ pub const SOURCE_ANNOTATION: &str = "k8sc.dev/rule";
 pub fn render(ir: &ProjectIr) -> Vec<Resource> {
     let mut out = Vec::new();
     for app in &ir.apps {
-        for rule in &app.rules {
-            if let Some(policy) = policy(app, rule) {
-                out.push(policy);
-            }
-        }
+        render_app(app, &mut out);
     }
     out
+}
+
+/// The Kyverno policies of one app, in rule name order, appended to `out`.
+pub(crate) fn render_app(app: &AppIr, out: &mut Vec<Resource>) {
+    for rule in &app.rules {
+        if let Some(policy) = policy(app, rule) {
+            out.push(policy);
+        }
+    }
 }
 
 /// The title shown by policy reports: the rule as `allow` names it, with its arguments.

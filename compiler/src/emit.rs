@@ -1,0 +1,51 @@
+//! The output stage of one environment: every app's resources from the backends, each rendered to
+//! the text of its file as soon as its app is built, apps on every core. A large project never
+//! holds all its resources as JSON trees at once: only the text and a summary for Argo CD remain.
+
+use crate::backends::argocd::waves;
+use crate::backends::{self, Resource, ResourceSummary};
+use crate::ir::graph::Graph;
+use crate::ir::{AppIr, ProjectIr};
+use crate::output::layout::{Document, render_document, render_documents};
+use crate::output::parallel;
+
+/// What an environment's backends produced: the files' text, and what Argo CD needs to know.
+#[derive(Debug, Default)]
+pub struct EmittedEnv {
+    /// Every resource of the environment, rendered.
+    pub documents: Vec<Document>,
+    /// A summary of each of them, for the Argo CD backend.
+    pub summaries: Vec<ResourceSummary>,
+}
+
+/// Renders every app of `ir`. With several apps, each app's resources are built and rendered on
+/// one thread, apps spread over the cores; a single app's documents are rendered on every core.
+/// Either way the documents come back in the same order, so the output does not depend on it.
+pub fn emit_environment(ir: &ProjectIr) -> EmittedEnv {
+    let graph = Graph::new(ir);
+    let app_resources = |app: &AppIr| -> Vec<Resource> {
+        let mut resources = backends::render_app(&graph, ir, app);
+        if app.gitops.is_some() {
+            waves::annotate(&mut resources);
+        }
+        resources
+    };
+    let mut emitted = EmittedEnv::default();
+    if ir.apps.len() < 2 {
+        let resources: Vec<Resource> = ir.apps.iter().flat_map(app_resources).collect();
+        emitted.summaries = resources.iter().map(Resource::summary).collect();
+        emitted.documents = render_documents(&resources);
+        return emitted;
+    }
+    let per_app = parallel::map_from(2, &ir.apps, |app| {
+        let resources = app_resources(app);
+        let summaries: Vec<ResourceSummary> = resources.iter().map(Resource::summary).collect();
+        let documents: Vec<Document> = resources.iter().map(render_document).collect();
+        (summaries, documents)
+    });
+    for (summaries, documents) in per_app {
+        emitted.summaries.extend(summaries);
+        emitted.documents.extend(documents);
+    }
+    emitted
+}
