@@ -4,9 +4,11 @@
 
 pub mod compare;
 pub mod disk;
+mod emitter;
 pub mod layout;
 mod lock;
 pub(crate) mod parallel;
+mod scalars;
 pub mod semantic_diff;
 mod swap;
 pub mod writer;

@@ -1,0 +1,89 @@
+//! Writes a JSON tree as a block-style YAML document in one pass over the tree, into one string.
+//!
+//! It writes exactly what `serde-saphyr` wrote before it (the bytes every generated file was
+//! reviewed with): keys in the tree's order (sorted), two spaces per level, sequences at the
+//! indentation of their key, a mapping in a sequence starting on the dash's line, `{}` and `[]`
+//! for empty collections, and scalars quoted by [`super::scalars`]. Rendering was a quarter of a
+//! large build through the general serialiser.
+
+use super::scalars::{write_key, write_other, write_value};
+use serde_json::{Map, Value};
+
+/// The YAML text of `value` (a mapping, as every document is), ending with a line break.
+pub(crate) fn document(value: &Value) -> Option<String> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    let mut out = String::with_capacity(2048);
+    if map.is_empty() {
+        out.push_str("{}\n");
+    } else {
+        mapping(&mut out, map, 0, false);
+    }
+    Some(out)
+}
+
+/// The entries of a non-empty mapping, each on its own line at `indent`; when `after_dash`, the
+/// first one continues the line of a sequence item's `- `.
+fn mapping(out: &mut String, map: &Map<String, Value>, indent: usize, after_dash: bool) {
+    for (position, (key, value)) in map.iter().enumerate() {
+        if position > 0 || !after_dash {
+            pad(out, indent);
+        }
+        write_key(out, key);
+        out.push(':');
+        match value {
+            Value::Object(inner) if !inner.is_empty() => {
+                out.push('\n');
+                mapping(out, inner, indent + 2, false);
+            }
+            Value::Array(items) if !items.is_empty() => {
+                out.push('\n');
+                sequence(out, items, indent);
+            }
+            _ => {
+                out.push(' ');
+                scalar(out, value);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// The items of a non-empty sequence, each starting with `- ` at `indent`.
+fn sequence(out: &mut String, items: &[Value], indent: usize) {
+    for item in items {
+        pad(out, indent);
+        out.push_str("- ");
+        match item {
+            Value::Object(inner) if !inner.is_empty() => mapping(out, inner, indent + 2, true),
+            Value::Array(inner) if !inner.is_empty() => {
+                // A sequence in a sequence: its first item continues the dash's line.
+                let mut nested = String::new();
+                sequence(&mut nested, inner, indent + 2);
+                out.push_str(nested.get(indent + 2..).unwrap_or(&nested));
+            }
+            _ => {
+                scalar(out, item);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// A scalar, or an empty collection.
+fn scalar(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) if n.is_i64() || n.is_u64() => out.push_str(&n.to_string()),
+        Value::String(s) => write_value(out, s),
+        Value::Object(_) => out.push_str("{}"),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Number(_) => write_other(out, value),
+    }
+}
+
+fn pad(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
