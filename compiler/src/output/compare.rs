@@ -9,7 +9,8 @@
 
 use super::disk::Folder;
 use super::layout::OutputTree;
-use super::writer::{MARKER, is_generated_content};
+use super::ownership::is_generated_content;
+use super::writer::MARKER;
 use std::path::Path;
 
 /// At most this many lines of unified diff are shown per changed file.

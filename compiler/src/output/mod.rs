@@ -7,6 +7,7 @@ pub mod disk;
 mod emitter;
 pub mod layout;
 mod lock;
+mod ownership;
 pub(crate) mod parallel;
 mod scalars;
 pub mod semantic_diff;

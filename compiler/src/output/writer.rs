@@ -7,13 +7,14 @@
 //!
 //! k8sc owns OUT, and proves it: every output folder holds a marker file, [`MARKER`]. k8sc
 //! replaces (and so cleans of stale files) only a folder that is absent, empty, or holds the
-//! marker and nothing k8sc did not generate; any other folder is refused and left untouched (a
-//! mistyped `--out .` must never delete sources).
+//! marker and nothing k8sc did not generate ([`super::ownership`]); any other folder is refused
+//! and left untouched (a mistyped `--out .` must never delete sources). Files whose content has
+//! not changed are hard-linked from the previous output into the new one rather than written.
 
-use super::layout::{KUSTOMIZATION, OutputTree};
+use super::layout::OutputTree;
 use super::lock::OutLock;
+use super::ownership::{Unchanged, check_managed};
 use super::swap::swap;
-use super::yaml::HEADER_PREFIX;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -67,7 +68,8 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-fn io_error(action: impl Into<String>) -> impl FnOnce(io::Error) -> WriteError {
+/// Wraps an I/O error with what was being done.
+pub(crate) fn io_error(action: impl Into<String>) -> impl FnOnce(io::Error) -> WriteError {
     let action = action.into();
     move |error| WriteError::Io { action, error }
 }
@@ -86,11 +88,11 @@ pub fn write_tree(out: &Path, tree: &OutputTree) -> Result<(), WriteError> {
     let lock_path = parent.join(format!(".{name}.k8sc-lock"));
     let _lock = OutLock::acquire(&lock_path)
         .map_err(io_error(format!("cannot lock `{}`", lock_path.display())))?;
-    check_managed(out)?;
+    let unchanged = check_managed(out, tree)?;
     remove_leftovers(&parent, &name);
     let staging = parent.join(format!(".{name}.k8sc-new-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.k8sc-old-{}", std::process::id()));
-    if let Err(error) = write_all(&staging, tree) {
+    if let Err(error) = write_all(&staging, tree, out, &unchanged) {
         remove_managed(&staging);
         return Err(error);
     }
@@ -163,24 +165,31 @@ fn remove_managed(folder: &Path) {
 }
 
 /// Whether `path` is a marker file (a regular file, not a link).
-fn is_marker(path: &Path) -> bool {
+pub(crate) fn is_marker(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
-fn write_all(root: &Path, tree: &OutputTree) -> Result<(), WriteError> {
+/// Writes `tree` into `root`; the files in `unchanged` are hard-linked from `previous` (the
+/// output being replaced), or written when linking fails.
+fn write_all(
+    root: &Path,
+    tree: &OutputTree,
+    previous: &Path,
+    unchanged: &Unchanged,
+) -> Result<(), WriteError> {
     fs::create_dir_all(root).map_err(io_error(format!("cannot create `{}`", root.display())))?;
     // The marker first: a folder left by a killed build is then recognisably k8sc's.
     let marker = root.join(MARKER);
     fs::write(&marker, MARKER_TEXT)
         .map_err(io_error(format!("cannot write `{}`", marker.display())))?;
-    let files: Vec<(PathBuf, &String)> = tree
+    let files: Vec<(&String, PathBuf, &String)> = tree
         .files
         .iter()
-        .map(|(relative, content)| (root.join(relative), content))
+        .map(|(relative, content)| (relative, root.join(relative), content))
         .collect();
     // Folders first, once each (the paths are sorted, so a folder's files are adjacent)…
     let mut last_dir: Option<&Path> = None;
-    for (path, _) in &files {
+    for (_, path, _) in &files {
         if let Some(dir) = path.parent()
             && last_dir != Some(dir)
         {
@@ -190,86 +199,21 @@ fn write_all(root: &Path, tree: &OutputTree) -> Result<(), WriteError> {
         }
     }
     // …then the files, on every core: a large build writes tens of thousands of them.
-    let results = super::parallel::map(&files, |(path, content)| {
+    let results = super::parallel::map(&files, |(relative, path, content)| {
+        let linked =
+            unchanged.contains(*relative) && fs::hard_link(previous.join(relative), path).is_ok();
+        if linked {
+            return Ok(());
+        }
         fs::write(path, content).map_err(io_error(format!("cannot write `{}`", path.display())))
     });
     results.into_iter().collect()
 }
 
-/// Whether k8sc may replace `out`: it is absent, or an empty folder, or a folder holding the
-/// [`MARKER`] and only files k8sc generated.
-fn check_managed(out: &Path) -> Result<(), WriteError> {
-    let Ok(metadata) = fs::symlink_metadata(out) else {
-        return Ok(());
-    };
-    let not_managed = |reason| WriteError::NotManaged {
-        out: out.to_path_buf(),
-        reason,
-    };
-    if metadata.file_type().is_symlink() {
-        return Err(not_managed("it is a symbolic link"));
-    }
-    if !metadata.is_dir() {
-        return Err(not_managed("it is a file"));
-    }
-    let mut entries =
-        fs::read_dir(out).map_err(io_error(format!("cannot read `{}`", out.display())))?;
-    if entries.next().is_none() {
-        return Ok(());
-    }
-    if !is_marker(&out.join(MARKER)) {
-        return Err(not_managed("it is not empty and has no marker"));
-    }
-    let mut stack = vec![out.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries =
-            fs::read_dir(&dir).map_err(io_error(format!("cannot read `{}`", dir.display())))?;
-        for entry in entries {
-            let entry = entry.map_err(io_error(format!("cannot read `{}`", dir.display())))?;
-            let path = entry.path();
-            let kind = entry
-                .file_type()
-                .map_err(io_error(format!("cannot read `{}`", path.display())))?;
-            if kind.is_dir() {
-                stack.push(path);
-            } else {
-                let marker = dir == out && entry.file_name() == MARKER;
-                if !(kind.is_file() && (marker || is_generated(&path))) {
-                    return Err(WriteError::NotOwned { file: path });
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether a file's name is one k8sc writes: `*.yaml` or `Kustomization`.
-fn named_like_output(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "yaml")
-        || path.file_name().is_some_and(|n| n == KUSTOMIZATION)
-}
-
-/// Whether a file with this path and content is one k8sc generated: named like its output and
-/// starting with its header. The same test [`write_tree`] applies before replacing a folder.
-pub(crate) fn is_generated_content(path: &Path, content: &[u8]) -> bool {
-    named_like_output(path) && content.starts_with(HEADER_PREFIX.as_bytes())
-}
-
-fn is_generated(path: &Path) -> bool {
-    if !named_like_output(path) {
-        return false;
-    }
-    let Ok(file) = fs::File::open(path) else {
-        return false;
-    };
-    let mut first = String::new();
-    let _ = io::BufRead::read_line(&mut io::BufReader::new(file), &mut first);
-    first.starts_with(HEADER_PREFIX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::yaml::HEADER_PREFIX;
 
     fn tree(content: &str) -> OutputTree {
         let mut tree = OutputTree::default();
@@ -418,6 +362,84 @@ mod tests {
         write_tree(&out, &tree("two")).expect("write");
         assert!(!staged.exists() && !dir.join(".out.k8sc-old-5").exists());
         assert!(unmarked.join("keep").exists() && other.exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_the_others_written() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = temp_dir("linked");
+        let out = dir.join("out");
+        let mut first = tree("one");
+        first.files.insert(
+            "default/kubernetes/b.yaml".to_string(),
+            format!("{HEADER_PREFIX} from x\nb: 1\n"),
+        );
+        write_tree(&out, &first).expect("first write");
+        let inode = |name: &str| {
+            fs::metadata(out.join("default/kubernetes").join(name))
+                .expect("stat")
+                .ino()
+        };
+        let (a, b) = (inode("a.yaml"), inode("b.yaml"));
+        // `b` changes to a content of the same size, so it is read whole and compared.
+        let mut second = first.clone();
+        second.files.insert(
+            "default/kubernetes/b.yaml".to_string(),
+            format!("{HEADER_PREFIX} from x\nb: 2\n"),
+        );
+        write_tree(&out, &second).expect("second write");
+        assert_eq!(inode("a.yaml"), a, "the unchanged file is the same file");
+        assert_ne!(inode("b.yaml"), b, "the changed file is a new file");
+        assert_eq!(
+            super::super::disk::read_folder(&out)
+                .expect("read")
+                .files
+                .len(),
+            3
+        );
+        let text = fs::read_to_string(out.join("default/kubernetes/b.yaml")).expect("read");
+        assert!(text.ends_with("b: 2\n"), "{text}");
+        assert_eq!(
+            fs::metadata(out.join("default/kubernetes/a.yaml"))
+                .expect("stat")
+                .nlink(),
+            1
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_foreign_file_the_size_of_a_generated_one_is_refused() {
+        let dir = temp_dir("same-size-foreign");
+        let out = dir.join("out");
+        let new = tree("one");
+        write_tree(&out, &new).expect("write");
+        // Same path and size as what the build writes, but not k8sc's.
+        let path = out.join("default/kubernetes/a.yaml");
+        let size = new.files["default/kubernetes/a.yaml"].len();
+        fs::write(&path, "x".repeat(size)).expect("overwrite");
+        let error = write_tree(&out, &new).expect_err("must refuse");
+        assert!(matches!(error, WriteError::NotOwned { .. }), "{error}");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "x".repeat(size));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_generated_file_edited_by_hand_is_written_again() {
+        let dir = temp_dir("edited");
+        let out = dir.join("out");
+        let new = tree("one");
+        write_tree(&out, &new).expect("write");
+        let path = out.join("default/kubernetes/a.yaml");
+        let edited = new.files["default/kubernetes/a.yaml"].replace("one", "eno");
+        fs::write(&path, edited).expect("edit");
+        write_tree(&out, &new).expect("rewrite");
+        assert_eq!(
+            fs::read_to_string(&path).expect("read"),
+            new.files["default/kubernetes/a.yaml"]
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 }
