@@ -19,7 +19,7 @@ impl SourceFile {
     /// The declarations of the file, in source order.
     pub fn decls(&self) -> impl Iterator<Item = &Decl> {
         self.items.iter().filter_map(|item| match item {
-            Item::Decl(decl) => Some(decl),
+            Item::Decl(decl) => Some(&**decl),
             Item::Import(_) => None,
         })
     }
@@ -38,8 +38,9 @@ impl SourceFile {
 pub enum Item {
     /// `import …`
     Import(Import),
-    /// `service web { … }` and every other declaration.
-    Decl(Decl),
+    /// `service web { … }` and every other declaration. Shared, so that the compiler's
+    /// per-declaration queries hold the parsed declaration without copying it.
+    Decl(std::sync::Arc<Decl>),
 }
 
 /// `import std.tiers.production`, `import std.policies.{a, b}`, `import ./common`.

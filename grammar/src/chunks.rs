@@ -179,7 +179,7 @@ impl Shift for Item {
     fn shift(&mut self, by: u32) {
         match self {
             Item::Import(import) => import.shift(by),
-            Item::Decl(decl) => decl.shift(by),
+            Item::Decl(decl) => std::sync::Arc::make_mut(decl).shift(by),
         }
     }
 }

@@ -119,7 +119,7 @@ impl<'t> Builder<'t> {
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::import => items.push(Item::Import(self.import(inner))),
-                Rule::decl => items.push(Item::Decl(self.decl(inner))),
+                Rule::decl => items.push(Item::Decl(std::sync::Arc::new(self.decl(inner)))),
                 Rule::item_error => {
                     // A run of broken lines is one mistake: report only its first line.
                     let span = inner.as_span();

@@ -233,7 +233,7 @@ pub struct LoweredWorkload {
     /// The workload's IR, when it has no errors.
     pub ir: Option<WorkloadIr>,
     /// The rules that apply to it, with its exemption from each.
-    pub rules: Vec<(RuleInForce, Option<ExemptionIr>)>,
+    pub rules: Vec<(Arc<RuleInForce>, Option<ExemptionIr>)>,
     /// Problems with its effective values and rule violations.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -305,7 +305,7 @@ pub fn lower_workload_decl<'db>(
         &ir,
     ));
     diagnostics.extend(capacity::check_limit_range(&context.ir, &ir));
-    let mut rules: Vec<RuleInForce> = layers.map(|l| l.rules.clone()).unwrap_or_default();
+    let mut rules: Vec<Arc<RuleInForce>> = layers.map(|l| l.rules.clone()).unwrap_or_default();
     rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
     let facts = facts::workload_facts(&context.ir, &ir);
     let subject = rules::Subject {
@@ -353,7 +353,7 @@ pub fn lower_workload_decl<'db>(
 /// tests it reports the patched value itself (E0024), or an `allow` exempts the workload.
 fn patch_weakenings(
     ir: &WorkloadIr,
-    applied: &[(RuleInForce, Option<ExemptionIr>)],
+    applied: &[(Arc<RuleInForce>, Option<ExemptionIr>)],
 ) -> Vec<Diagnostic> {
     use crate::semantic::patch_security::weakenings;
     let mut out = Vec::new();
@@ -695,7 +695,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
         app.externals = lower_externals(db, entry);
-        let mut app_rules: Vec<RuleInForce> = context
+        let mut app_rules: Vec<Arc<RuleInForce>> = context
             .tier
             .map(|(f, i)| {
                 tier_layers(db, project, DeclId::new(db, f, i))

@@ -15,8 +15,8 @@ use std::sync::Arc;
 /// tier), sorted by name. A workload the rule could apply to but that is not under it (another
 /// tier) is exempted from it, so the namespace-wide admission policy enforces exactly what the
 /// compiler checked.
-pub fn rules_of_app(app_rules: &[RuleInForce], workloads: &[&LoweredWorkload]) -> Vec<RuleIr> {
-    let mut rules: Vec<(RuleInForce, Vec<ExemptionIr>)> = Vec::new();
+pub fn rules_of_app(app_rules: &[Arc<RuleInForce>], workloads: &[&LoweredWorkload]) -> Vec<RuleIr> {
+    let mut rules: Vec<(Arc<RuleInForce>, Vec<ExemptionIr>)> = Vec::new();
     for rule in app_rules {
         if !rules.iter().any(|(r, _)| r.source == rule.source) {
             rules.push((rule.clone(), Vec::new()));

@@ -36,13 +36,17 @@ pub struct Subject<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RuleOutcome {
     /// The rules that apply to the workload, with its exemption from each (if any).
-    pub applied: Vec<(RuleInForce, Option<ExemptionIr>)>,
+    pub applied: Vec<(Arc<RuleInForce>, Option<ExemptionIr>)>,
     /// Violations and unused exceptions.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Checks `facts` against every rule in `rules`.
-pub fn check_rules(subject: &Subject<'_>, facts: &Facts, rules: &[RuleInForce]) -> RuleOutcome {
+pub fn check_rules(
+    subject: &Subject<'_>,
+    facts: &Facts,
+    rules: &[Arc<RuleInForce>],
+) -> RuleOutcome {
     let mut out = RuleOutcome::default();
     let mut used_allows = vec![false; subject.allows.len()];
     for rule in rules {
@@ -84,7 +88,7 @@ pub fn check_rules(subject: &Subject<'_>, facts: &Facts, rules: &[RuleInForce]) 
         } else if violated {
             out.diagnostics.push(violation(subject, facts, rule));
         }
-        out.applied.push((rule.clone(), exemption));
+        out.applied.push((Arc::clone(rule), exemption));
     }
     for (allow, used) in subject.allows.iter().zip(used_allows) {
         if used {
@@ -103,7 +107,7 @@ pub fn check_rules(subject: &Subject<'_>, facts: &Facts, rules: &[RuleInForce]) 
         let names: Vec<String> = rules
             .iter()
             .filter(|r| facts.applies(&r.deny))
-            .map(RuleInForce::allow_name)
+            .map(|rule| rule.allow_name())
             .collect();
         if let Some(best) = closest(&allow.name, names.iter().map(String::as_str)) {
             diagnostic = diagnostic.with_replacement(best.to_string());
@@ -125,7 +129,7 @@ pub fn variant_violations(
     subject: &Subject<'_>,
     facts: &Facts,
     variant: &Facts,
-    applied: &[(RuleInForce, Option<ExemptionIr>)],
+    applied: &[(Arc<RuleInForce>, Option<ExemptionIr>)],
 ) -> Vec<Diagnostic> {
     applied
         .iter()

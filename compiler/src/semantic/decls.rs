@@ -64,8 +64,8 @@ pub enum DeclContent {
 /// One declaration's syntax tree, cut out of its file's tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeclAst {
-    /// The declaration.
-    pub decl: Decl,
+    /// The declaration (shared with the file's parse).
+    pub decl: Arc<Decl>,
     /// Whether a syntax error lies inside it (some field may be missing from `decl`).
     pub has_syntax_errors: bool,
 }
@@ -76,20 +76,28 @@ pub struct DeclAst {
 #[salsa::tracked(returns(ref))]
 pub fn decl_ast<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> Option<DeclAst> {
     let parsed = parse(db, decl.file(db));
-    let syntax = parsed.file.decls().nth(decl.index(db) as usize)?;
+    let syntax = parsed
+        .file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            k8sc_grammar::Item::Decl(decl) => Some(decl),
+            k8sc_grammar::Item::Import(_) => None,
+        })
+        .nth(decl.index(db) as usize)?;
     let has_syntax_errors = parsed
         .errors
         .iter()
         .any(|e| syntax.span.start <= e.span.start && e.span.start < syntax.span.end);
     Some(DeclAst {
-        decl: syntax.clone(),
+        decl: Arc::clone(syntax),
         has_syntax_errors,
     })
 }
 
 /// The declaration's syntax tree.
 pub fn decl_syntax<'a>(db: &'a dyn Db, decl: DeclId<'a>) -> Option<&'a Decl> {
-    decl_ast(db, decl).as_ref().map(|ast| &ast.decl)
+    decl_ast(db, decl).as_ref().map(|ast| &*ast.decl)
 }
 
 /// Type-checks one declaration on its own.

@@ -170,8 +170,9 @@ pub struct TierLayers {
     pub mesh: Option<Sourced<super::mesh::Mesh>>,
     /// Whether the namespace denies traffic the graph does not name.
     pub network: Option<Sourced<super::mesh::Network>>,
-    /// Every rule of the chain, and the policies it applies.
-    pub rules: Vec<RuleInForce>,
+    /// Every rule of the chain, and the policies it applies (shared: every workload of every app
+    /// on the tier holds them).
+    pub rules: Vec<Arc<RuleInForce>>,
     /// Policies apps of the tier must use: (policy, the tier that requires it, where).
     pub require_policies: Vec<(String, String, Arc<str>, Span)>,
     /// Whether apps of the tier must be deployed by GitOps: (the tier that requires it, where).
@@ -211,7 +212,7 @@ pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) ->
             out.network = spec.network.clone();
         }
         for rule in &spec.rules {
-            out.rules.push(RuleInForce {
+            out.rules.push(Arc::new(RuleInForce {
                 source: RuleSource::Tier {
                     tier: tier_name.clone(),
                     rule: rule.name.clone(),
@@ -223,11 +224,11 @@ pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) ->
                 span: rule.span,
                 via: format!("tier `{tier_name}`"),
                 focus: rule.condition.properties(),
-            });
+            }));
         }
         for policy in &spec.policies {
             match bind_policy(db, project, file, policy, &format!("tier `{tier_name}`")) {
-                Ok(Some(rule)) => out.rules.push(rule),
+                Ok(Some(rule)) => out.rules.push(Arc::new(rule)),
                 Ok(None) => {}
                 Err(diagnostic) => out.diagnostics.push(*diagnostic),
             }
@@ -248,8 +249,8 @@ pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) ->
 /// The rules an app's own `policies` put in force, and problems with them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppPolicies {
-    /// The bound policies.
-    pub rules: Vec<RuleInForce>,
+    /// The bound policies (shared by the app's workloads).
+    pub rules: Vec<Arc<RuleInForce>>,
     /// Argument errors.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -264,7 +265,7 @@ pub fn app_policies<'db>(db: &'db dyn Db, project: Project, app: DeclId<'db>) ->
     let via = format!("app `{}`", decl_name(db, app));
     for policy in &spec.policies {
         match bind_policy(db, project, app.file(db), policy, &via) {
-            Ok(Some(rule)) => out.rules.push(rule),
+            Ok(Some(rule)) => out.rules.push(Arc::new(rule)),
             Ok(None) => {}
             Err(diagnostic) => out.diagnostics.push(*diagnostic),
         }

@@ -52,7 +52,8 @@ fn spanless(file: &SourceFile) -> (Vec<Import>, Vec<Decl>) {
                 erase_import(&mut import);
                 imports.push(import);
             }
-            Item::Decl(mut decl) => {
+            Item::Decl(decl) => {
+                let mut decl = std::sync::Arc::unwrap_or_clone(decl);
                 erase_decl(&mut decl);
                 decls.push(decl);
             }
