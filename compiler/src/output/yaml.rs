@@ -42,6 +42,8 @@ mod tests {
             "[a-zA-Z0-9 .:_/#=()\\-]{0,8}",
             "[0-9eExXoObB.:+_tTzZ-]{1,10}",
             "[ a-z0-9'\"\\,\\[\\]{}&*!|>%@`?~<\n\t\u{7f}\u{85}\u{feff}é-]{0,6}",
+            // Keys near the 1,024 characters YAML allows an implicit key.
+            prop::sample::select(vec![1020, 1024, 1025, 2000]).prop_map(|n| "k".repeat(n)),
             prop::sample::select(vec![
                 "yes",
                 "No",
@@ -124,6 +126,15 @@ mod tests {
                 "unquoted: {line}"
             );
         }
+    }
+
+    #[test]
+    fn a_key_too_long_to_be_implicit_is_written_explicitly() {
+        let long = "a".repeat(1025);
+        let value = json!({ "spec": { long.clone(): "x", "b": [{ long.clone(): 1 }] } });
+        let text = to_yaml(&value);
+        assert_eq!(text, saphyr_yaml(&value));
+        assert!(text.contains(&format!("? {long}")), "{text}");
     }
 
     #[test]
