@@ -8,7 +8,7 @@
 //! implicit key to be (1,024 characters, written as an explicit `? key`) is left to
 //! `serde-saphyr` whole.
 
-use super::scalars::{write_key, write_other, write_value};
+use super::scalars::{write_float, write_key, write_value};
 use serde_json::{Map, Value};
 
 /// The longest key YAML lets stand without the explicit `? ` indicator, in characters.
@@ -102,7 +102,7 @@ fn scalar(out: &mut String, value: &Value) {
         Value::String(s) => write_value(out, s),
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
-        Value::Number(_) => write_other(out, value),
+        Value::Number(_) => write_float(out, value),
     }
 }
 

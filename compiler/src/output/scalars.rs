@@ -70,7 +70,7 @@ fn is_non_numeric_letter(b: u8) -> bool {
 pub(crate) fn write_value(out: &mut String, s: &str) {
     match plain_value(s) {
         Some(true) => out.push_str(s),
-        _ => out.push_str(&ask_saphyr(Value::String(s.to_string()), "k", ": ")),
+        _ => out.push_str(&ask_saphyr(Value::String(s.to_string()))),
     }
 }
 
@@ -87,22 +87,19 @@ pub(crate) fn write_key(out: &mut String, s: &str) {
     }
 }
 
-/// Appends a value `serde-saphyr` must write (a float, an unusual string).
-pub(crate) fn write_other(out: &mut String, value: &Value) {
-    out.push_str(&ask_saphyr(value.clone(), "k", ": "));
+/// Appends a number `serde-saphyr` must write (a float).
+pub(crate) fn write_float(out: &mut String, value: &Value) {
+    out.push_str(&ask_saphyr(value.clone()));
 }
 
-/// How `serde-saphyr` writes `value` in value position: the mapping `{key: value}`, without the
-/// key and the line end.
-fn ask_saphyr(value: Value, key: &str, separator: &str) -> String {
+/// How `serde-saphyr` writes `value` in value position: the mapping `{k: value}` without `k: `
+/// and the line end.
+fn ask_saphyr(value: Value) -> String {
     let mut map = Map::new();
-    map.insert(key.to_string(), value);
+    map.insert("k".to_string(), value);
     let text = crate::output::yaml::saphyr_yaml(&Value::Object(map));
     let text = text.strip_suffix('\n').unwrap_or(&text);
-    text.strip_prefix(key)
-        .and_then(|rest| rest.strip_prefix(separator))
-        .unwrap_or(text)
-        .to_string()
+    text.strip_prefix("k: ").unwrap_or(text).to_string()
 }
 
 #[cfg(test)]
