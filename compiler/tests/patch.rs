@@ -72,6 +72,18 @@ fn strategic_merge_table() {
             json!({"containers": [{"image": "x"}]}),
         ),
         (
+            "a null merge key names nothing: the list is replaced, so a second merge adds nothing",
+            json!({"containers": [{}]}),
+            json!({"containers": [{"name": null}]}),
+            json!({"containers": [{}]}),
+        ),
+        (
+            "a port with a null name merges by its number",
+            json!({"ports": [{"name": "http", "port": 80}]}),
+            json!({"ports": [{"name": null, "port": 80, "nodePort": 30080}]}),
+            json!({"ports": [{"port": 80, "nodePort": 30080}]}),
+        ),
+        (
             "nulls in new values are dropped",
             json!({}),
             json!({"a": {"b": null, "c": 1}}),

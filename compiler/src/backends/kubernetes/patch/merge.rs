@@ -17,9 +17,9 @@ pub fn merge_key(field: &str, item: &Value) -> Option<&'static str> {
         | "imagePullSecrets" => Some("name"),
         "volumeMounts" => Some("mountPath"),
         // Service ports and container ports: by name when the patch item has one.
-        "ports" if item.get("name").is_some() => Some("name"),
-        "ports" if item.get("containerPort").is_some() => Some("containerPort"),
-        "ports" if item.get("port").is_some() => Some("port"),
+        "ports" if has_key(item, "name") => Some("name"),
+        "ports" if has_key(item, "containerPort") => Some("containerPort"),
+        "ports" if has_key(item, "port") => Some("port"),
         _ => None,
     }
 }
@@ -67,7 +67,13 @@ fn is_merged_list(field: &str, patch: &[Value]) -> bool {
     !patch.is_empty()
         && patch
             .iter()
-            .all(|item| merge_key(field, item).is_some_and(|key| item.get(key).is_some()))
+            .all(|item| merge_key(field, item).is_some_and(|key| has_key(item, key)))
+}
+
+/// Whether `item` names itself by `key`. A `null` key names nothing: the item would be written
+/// without it and could never be found again, so a list holding one is replaced, not merged.
+fn has_key(item: &Value, key: &str) -> bool {
+    item.get(key).is_some_and(|value| !value.is_null())
 }
 
 /// A new value has no `null`s to delete anything with: they are dropped.
