@@ -2,7 +2,8 @@
 //! stable (`compiler/tests/fuzz_corpus.rs`): the parser never panics, is deterministic, and every
 //! span it reports — of the tree, of its errors and of its comments — lies inside the text on
 //! character boundaries; and parsing item by item (what an editor's database does) gives the same
-//! result whenever no item has an error.
+//! result whenever no item has an error; and the hand-written parser, whenever it takes a text,
+//! gives pest's tree exactly, for a text pest finds no error in.
 
 use k8sc_grammar::parse;
 
@@ -21,6 +22,7 @@ pub fn run(data: &[u8]) {
         "the errors are not deterministic"
     );
     by_items_equals_whole(&text, &first);
+    direct_equals_pest(&text);
     let dump = k8sc_grammar::tree_dump::dump(&first.file);
     let spans = first
         .errors
@@ -61,6 +63,19 @@ fn by_items_equals_whole(text: &str, whole: &k8sc_grammar::ParseResult) {
         &joined, whole,
         "parsing item by item differs from the whole parse"
     );
+}
+
+/// The hand-written parser takes only error-free text, and builds pest's tree from it.
+fn direct_equals_pest(text: &str) {
+    if let Some(direct) = k8sc_grammar::parse_direct(text) {
+        let pest = k8sc_grammar::parse_with_pest(text);
+        assert!(
+            pest.errors.is_empty(),
+            "the direct parser took a text pest finds errors in: {:?}",
+            pest.errors
+        );
+        assert_eq!(direct, pest, "the direct parser's tree differs from pest's");
+    }
 }
 
 /// The spans of the tree, read back from its dump (`@start..end` after every node).

@@ -9,6 +9,7 @@
 pub mod ast;
 pub mod chunks;
 mod comments;
+mod direct;
 pub mod format;
 mod lexical;
 mod nesting;
@@ -21,7 +22,7 @@ pub mod tree_dump;
 
 pub use ast::*;
 pub use comments::{Comment, comments};
-pub use parser::{ParseResult, parse};
+pub use parser::{ParseResult, parse, parse_direct, parse_with_pest};
 pub use span::Span;
 pub use syntax_error::SyntaxError;
 

@@ -1,5 +1,6 @@
-//! From text to [`SourceFile`]: runs the pest grammar, builds the AST, and explains every recovery
-//! node as a syntax error.
+//! From text to [`SourceFile`]: the hand-written parser (direct.rs) for a file without syntax
+//! errors; otherwise the pest grammar, whose pairs are built into the AST here and whose recovery
+//! nodes are explained as syntax errors.
 
 use crate::ast::{
     Allow, BinaryOp, Block, BlockItem, Decl, DeclKind, Field, Ident, Import, ImportTarget, Item,
@@ -34,7 +35,35 @@ pub struct ParseResult {
 }
 
 /// Parses one file. Never fails and never panics: broken input yields a partial tree and errors.
+///
+/// A file without syntax errors is parsed by the hand-written parser in direct.rs; any other, by
+/// the pest grammar, whose recovery explains every error. Both give the same tree.
 pub fn parse(text: &str) -> ParseResult {
+    parse_direct(text).unwrap_or_else(|| parse_with_pest(text))
+}
+
+/// The hand-written parser alone: `None` when the file has a syntax error (or anything it leaves
+/// to pest). Public so that tests can compare it with [`parse_with_pest`].
+pub fn parse_direct(text: &str) -> Option<ParseResult> {
+    if text.len() > MAX_FILE_SIZE {
+        return None;
+    }
+    let (guarded, errors) = nesting::guard(text);
+    if !errors.is_empty() {
+        return None;
+    }
+    let comments = comments(&guarded);
+    let file = crate::direct::parse_valid(&guarded, &comments)?;
+    Some(ParseResult {
+        file,
+        errors: Vec::new(),
+        comments,
+    })
+}
+
+/// The pest grammar alone: what [`parse`] gives for a file with syntax errors, and the reference
+/// the hand-written parser is tested against.
+pub fn parse_with_pest(text: &str) -> ParseResult {
     if text.len() > MAX_FILE_SIZE {
         return ParseResult {
             file: SourceFile::default(),
@@ -100,7 +129,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 });
 
 /// The most operators one expression may hold; keeps the Pratt parser's recursion bounded.
-const MAX_OPERATORS: usize = 256;
+pub(crate) const MAX_OPERATORS: usize = 256;
 
 struct Builder<'t> {
     text: &'t str,
@@ -454,32 +483,11 @@ impl<'t> Builder<'t> {
                 _ => {}
             }
         }
-        let mut condition = condition.unwrap_or(Value {
+        let condition = condition.unwrap_or(Value {
             kind: ValueKind::Bool(true),
             span,
         });
-        // `probes "message"`: a single name followed by the message parses as an application;
-        // take the trailing string back as the rule's message.
-        if message.is_none()
-            && let ValueKind::Apply { head, args, block } = &mut condition.kind
-            && block.is_none()
-            && let Some(Value {
-                kind: ValueKind::Str(text),
-                span: message_span,
-            }) = args.last().cloned()
-        {
-            args.pop();
-            message = Some(StrLit {
-                value: text,
-                span: message_span,
-            });
-            if args.is_empty() {
-                condition = Value {
-                    span: head.span,
-                    kind: ValueKind::Path(vec![head.clone()]),
-                };
-            }
-        }
+        let (condition, message) = split_rule_message(condition, message);
         RequireRule {
             condition,
             message,
@@ -648,6 +656,36 @@ impl<'t> Builder<'t> {
         self.errors.borrow_mut().extend(errors);
         value
     }
+}
+
+/// `probes "message"`: a single name followed by the message parses as an application; take the
+/// trailing string back as the rule's message. Shared with the direct parser, which must build the
+/// same tree.
+pub(crate) fn split_rule_message(
+    mut condition: Value,
+    mut message: Option<StrLit>,
+) -> (Value, Option<StrLit>) {
+    if message.is_none()
+        && let ValueKind::Apply { head, args, block } = &mut condition.kind
+        && block.is_none()
+        && let Some(Value {
+            kind: ValueKind::Str(text),
+            span: message_span,
+        }) = args.last().cloned()
+    {
+        args.pop();
+        message = Some(StrLit {
+            value: text,
+            span: message_span,
+        });
+        if args.is_empty() {
+            condition = Value {
+                span: head.span,
+                kind: ValueKind::Path(vec![head.clone()]),
+            };
+        }
+    }
+    (condition, message)
 }
 
 /// The binary operator of an infix rule; `None` for `..`, which builds a range.
