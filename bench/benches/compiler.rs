@@ -1,7 +1,8 @@
 //! In-process benchmarks of the compiler on the generated project (`bench/generate`), for 1,000,
 //! 5,000 and 20,000 workloads: a full check, a full build (lowering and YAML rendering, no disk
-//! I/O), and the incremental re-check after editing one workload through the salsa database —
-//! what the language server does on a keystroke.
+//! I/O), the incremental re-check after editing one workload through the salsa database — what
+//! the language server does on a keystroke — and parsing every file, by the hand-written parser
+//! and by the pest grammar.
 //!
 //! Run: `cargo bench -p k8sc-bench` (all sizes), or `K8SC_BENCH_SIZES=200 cargo bench -p
 //! k8sc-bench` for a quick run (what CI does).
@@ -36,6 +37,29 @@ fn load_into(db: Database, n: usize) -> (Database, Project) {
         .collect();
     let project = db.load_project(files);
     (db, project)
+}
+
+/// Parsing every file of the project on one core with the hand-written parser, which a build
+/// uses for every file without a syntax error.
+#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
+fn parse_direct(bencher: Bencher, n: usize) {
+    let files = k8sc_bench::generate(n);
+    bencher.bench(|| {
+        for file in &files {
+            divan::black_box(k8sc_grammar::parse_direct(&file.text));
+        }
+    });
+}
+
+/// The same files with the pest grammar, which parses files with errors.
+#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
+fn parse_pest(bencher: Bencher, n: usize) {
+    let files = k8sc_bench::generate(n);
+    bencher.bench(|| {
+        for file in &files {
+            divan::black_box(k8sc_grammar::parse_with_pest(&file.text));
+        }
+    });
 }
 
 /// A full check of a freshly loaded project (parse, resolve, check, lower for diagnostics).

@@ -1,4 +1,4 @@
-//! A hand-written parser for files without syntax errors, about ten times faster than pest.
+//! A hand-written parser for files without syntax errors, sixteen times faster than pest.
 //!
 //! pest was 43 % of a large build's CPU time, three quarters of it in pest's own per-rule
 //! machinery. Most files a build reads are free of syntax errors, so they are parsed here first, by
