@@ -31,7 +31,12 @@ fn in_turn(ir: &ProjectIr) -> Rendered {
             waves::annotate(std::slice::from_mut(resource));
         }
     }
-    let summaries = resources.iter().map(Resource::summary).collect();
+    let summaries = resources
+        .iter()
+        .map(Resource::summary)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     (keyed(render_documents(&resources)), summaries)
 }
 

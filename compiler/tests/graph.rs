@@ -75,9 +75,12 @@ fn graph_edges(ir: &ProjectIr) -> BTreeSet<Edge> {
     for app in &ir.apps {
         for workload in &app.workloads {
             let from = (app.namespace.value.clone(), workload.name.clone());
-            for call in workload.calls.iter().filter(|c| !c.external) {
+            for (index, call) in workload.calls.iter().enumerate() {
+                if call.external {
+                    continue;
+                }
                 let to = (namespace(&call.app), call.target.clone());
-                for port in &call.ports {
+                for port in app.call_ports(&workload.name, index) {
                     edges.insert((
                         from.clone(),
                         to.clone(),

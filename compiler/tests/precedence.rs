@@ -63,7 +63,7 @@ service web {{
     );
     let ir = &lower_project(&db, project).ir;
     let app = ir.apps[0].clone();
-    let web = app.workloads[0].clone();
+    let web = (*app.workloads[0]).clone();
     (app, web, text)
 }
 

@@ -140,9 +140,9 @@ impl Diagram {
                         kind: EdgeKind::Exposure,
                     });
                 }
-                for call in &workload.calls {
-                    let ports: Vec<String> = call
-                        .ports
+                for (index, call) in workload.calls.iter().enumerate() {
+                    let ports: Vec<String> = app
+                        .call_ports(&workload.name, index)
                         .iter()
                         .map(|p| format!("{} {}", p.protocol.keyword(), p.number))
                         .collect();

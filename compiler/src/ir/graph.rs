@@ -19,10 +19,8 @@ pub struct CallIr {
     /// Whether the callee is an external host.
     pub external: bool,
     /// The ports named in the call, as written and where (in the caller's file); empty: every
-    /// port of the callee.
+    /// port of the callee. The graph check resolves them into the app's `call_ports`.
     pub port_refs: Vec<(PortRef, Span)>,
-    /// The callee's ports called, resolved by the graph check (every port when none is named).
-    pub ports: Vec<PortIr>,
     /// HTTP path patterns called (empty: any).
     pub paths: Vec<String>,
     /// HTTP methods called, upper-case (empty: any).
@@ -116,6 +114,8 @@ pub struct Inbound<'ir> {
     pub workload: &'ir WorkloadIr,
     /// The call.
     pub call: &'ir CallIr,
+    /// The callee's ports it calls, as the graph check resolved them.
+    pub ports: &'ir [PortIr],
 }
 
 /// The graph of a project, indexed for the backends.
@@ -131,7 +131,7 @@ impl<'ir> Graph<'ir> {
         let mut inbound: BTreeMap<(String, String), Vec<Inbound<'ir>>> = BTreeMap::new();
         for app in &ir.apps {
             for workload in &app.workloads {
-                for call in &workload.calls {
+                for (index, call) in workload.calls.iter().enumerate() {
                     if call.external {
                         continue;
                     }
@@ -142,6 +142,7 @@ impl<'ir> Graph<'ir> {
                             app,
                             workload,
                             call,
+                            ports: app.call_ports(&workload.name, index),
                         });
                 }
             }
@@ -165,9 +166,9 @@ impl<'ir> Graph<'ir> {
     pub fn workload(&self, app: &str, name: &str) -> Option<(&'ir AppIr, &'ir WorkloadIr)> {
         let app = self.app(app)?;
         app.workloads
-            .iter()
-            .find(|w| w.name == name)
-            .map(|w| (app, w))
+            .binary_search_by(|w| w.name.as_str().cmp(name))
+            .ok()
+            .map(|index| (app, &*app.workloads[index]))
     }
 
     /// An external host by app and name.
@@ -189,6 +190,7 @@ impl<'ir> Graph<'ir> {
                     .and_then(|t| t.mirror.as_ref())
                     .is_some_and(|m| m.to == workload)
             })
+            .map(AsRef::as_ref)
             .collect()
     }
 }
@@ -252,11 +254,12 @@ pub fn mirror_port(workload: &WorkloadIr) -> Option<&PortIr> {
     workload.ports.iter().find(|p| p.protocol.is_routable())
 }
 
-fn ports_of<'ir>(workload: &'ir WorkloadIr, call: &CallIr) -> Vec<&'ir PortIr> {
+/// The ports of `workload` among those a call resolved to.
+fn ports_of<'ir>(workload: &'ir WorkloadIr, called: &[PortIr]) -> Vec<&'ir PortIr> {
     workload
         .ports
         .iter()
-        .filter(|p| call.ports.iter().any(|c| c.name == p.name))
+        .filter(|p| called.iter().any(|c| c.name == p.name))
         .collect()
 }
 
@@ -284,7 +287,7 @@ impl<'ir> Graph<'ir> {
     fn direct_admissions(&self, app: &'ir AppIr, workload: &'ir WorkloadIr) -> Vec<Admission<'ir>> {
         let mut out = Vec::new();
         for inbound in self.callers(&app.name, &workload.name) {
-            let ports = ports_of(workload, inbound.call);
+            let ports = ports_of(workload, inbound.ports);
             if ports.is_empty() {
                 continue;
             }
@@ -314,17 +317,18 @@ impl<'ir> Graph<'ir> {
         out
     }
 
-    /// Everything `workload` sends traffic to: its callees on the ports it calls, and the
-    /// workloads its callees mirror requests to, on their mirror ports.
-    pub fn destinations(&self, workload: &'ir WorkloadIr) -> Vec<Destination<'ir>> {
+    /// Everything `workload` of `app` sends traffic to: its callees on the ports it calls, and
+    /// the workloads its callees mirror requests to, on their mirror ports.
+    pub fn destinations(&self, app: &AppIr, workload: &'ir WorkloadIr) -> Vec<Destination<'ir>> {
         let mut out = Vec::new();
-        for call in &workload.calls {
+        for (index, call) in workload.calls.iter().enumerate() {
+            let called = app.call_ports(&workload.name, index);
             if call.external {
                 if let Some((app, external)) = self.external(&call.app, &call.target) {
                     let ports = external
                         .ports
                         .iter()
-                        .filter(|p| call.ports.iter().any(|c| c.name == p.name))
+                        .filter(|p| called.iter().any(|c| c.name == p.name))
                         .collect();
                     out.push(Destination::External {
                         app,
@@ -340,7 +344,7 @@ impl<'ir> Graph<'ir> {
             out.push(Destination::Workload {
                 app,
                 workload: callee,
-                ports: ports_of(callee, call),
+                ports: ports_of(callee, called),
             });
             if let Some(mirror) = callee.traffic.as_ref().and_then(|t| t.mirror.as_ref())
                 && let Some((_, target)) = self.workload(&app.name, &mirror.to)

@@ -20,6 +20,7 @@ use crate::types::image::ImageRef;
 pub use graph::{CallIr, CanaryIr, ExternalIr, MirrorIr, TrafficIr};
 use k8sc_grammar::DeclKind;
 use policy::RuleIr;
+use std::collections::BTreeMap;
 
 /// Every app of the project, sorted by name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -65,10 +66,25 @@ pub struct AppIr {
     pub cluster: Option<Sourced<String>>,
     /// How Argo CD deploys the app, if it does.
     pub gitops: Option<Sourced<crate::semantic::gitops::GitOps>>,
-    /// The workloads, sorted by name.
-    pub workloads: Vec<WorkloadIr>,
+    /// The workloads, sorted by name. Shared (`Arc`) with the memo of each workload's lowering,
+    /// which every environment's IR would otherwise copy whole.
+    pub workloads: Vec<std::sync::Arc<WorkloadIr>>,
+    /// The ports each call of a workload was resolved to by the graph check: workload name → the
+    /// ports of each of its calls, by the call's index. Kept here, not in the calls, so that the
+    /// workloads stay shared.
+    pub call_ports: BTreeMap<String, Vec<Vec<PortIr>>>,
     /// The external hosts the app declares, sorted by name.
     pub externals: Vec<ExternalIr>,
+}
+
+impl AppIr {
+    /// The ports call number `call` of `workload` resolves to (none if it was not resolved).
+    pub fn call_ports(&self, workload: &str, call: usize) -> &[PortIr] {
+        self.call_ports
+            .get(workload)
+            .and_then(|calls| calls.get(call))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A port with its final name.

@@ -230,8 +230,8 @@ fn required_policy_help(db: &dyn Db, project: Project, app: DeclId<'_>, policy: 
 /// One workload lowered, and checked against the rules in force for it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LoweredWorkload {
-    /// The workload's IR, when it has no errors.
-    pub ir: Option<WorkloadIr>,
+    /// The workload's IR, when it has no errors; shared with every environment's IR.
+    pub ir: Option<Arc<WorkloadIr>>,
     /// The rules that apply to it, with its exemption from each.
     pub rules: Vec<(Arc<RuleInForce>, Option<ExemptionIr>)>,
     /// Problems with its effective values and rule violations.
@@ -343,7 +343,7 @@ pub fn lower_workload_decl<'db>(
                 .map(|e| (rule.allow_name(), e.reason.clone()))
         })
         .collect();
-    out.ir = Some(ir);
+    out.ir = Some(Arc::new(ir));
     out.rules = outcome.applied;
     out.diagnostics = diagnostics;
     out
@@ -465,7 +465,7 @@ pub fn app_diagnostics<'db>(
             env,
         );
         diagnostics.extend(result.diagnostics.iter().cloned());
-        workloads.extend(result.ir.as_ref());
+        workloads.extend(result.ir.as_deref());
     }
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
     diagnostics.extend(capacity::check_quota(
@@ -689,7 +689,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
             );
             diagnostics.extend(result.diagnostics.iter().cloned());
             if let Some(ir) = &result.ir {
-                app.workloads.push(ir.clone());
+                app.workloads.push(Arc::clone(ir));
                 lowered.push(result);
             }
         }
@@ -705,7 +705,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
             .unwrap_or_default();
         app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
         app.rules = policy::rules_of_app(&app_rules, &lowered);
-        let workloads: Vec<&WorkloadIr> = app.workloads.iter().collect();
+        let workloads: Vec<&WorkloadIr> = app.workloads.iter().map(Arc::as_ref).collect();
         diagnostics.extend(capacity::check_quota(&app, &workloads, entry.name_span(db)));
         apps.push(app);
     }
@@ -717,7 +717,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
     Lowered { ir, diagnostics }
 }
 
-/// Gives every call of the environment's IR the ports the graph check resolved it to.
+/// Records in each app the ports the graph check resolved each call of its workloads to.
 fn apply_resolved_ports(ir: &mut ProjectIr, resolved: &[(usize, String, usize, Vec<PortIr>)]) {
     for (app, workload, call, ports) in resolved {
         let Some(app) = ir.apps.get_mut(*app) else {
@@ -729,9 +729,15 @@ fn apply_resolved_ports(ir: &mut ProjectIr, resolved: &[(usize, String, usize, V
         else {
             continue;
         };
-        if let Some(c) = app.workloads[index].calls.get_mut(*call) {
-            c.ports = ports.clone();
+        let calls = app.workloads[index].calls.len();
+        if *call >= calls {
+            continue;
         }
+        let per_call = app
+            .call_ports
+            .entry(workload.clone())
+            .or_insert_with(|| vec![Vec::new(); calls]);
+        per_call[*call] = ports.clone();
     }
 }
 
@@ -815,6 +821,7 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
             .unwrap_or_else(|| Sourced::builtin(Network::Open)),
         rules: Vec::new(),
         workloads: Vec::new(),
+        call_ports: BTreeMap::new(),
         externals: Vec::new(),
         env: String::new(),
         cluster: None,

@@ -177,7 +177,6 @@ pub fn lower_workload(
             target: c.workload.clone(),
             external: c.external,
             port_refs: c.call.ports.clone(),
-            ports: Vec::new(),
             paths: c.call.paths.clone(),
             methods: c.call.methods.iter().map(|(m, _)| m.clone()).collect(),
             origin: match &call_origin {

@@ -24,7 +24,8 @@ pub struct EnvOutput<'a> {
     pub env: &'a str,
     /// Its IR.
     pub ir: &'a ProjectIr,
-    /// What the Kubernetes, Kyverno (and other) backends emitted for it.
+    /// What the Kubernetes, Kyverno (and other) backends emitted for it: each distinct summary
+    /// once.
     pub resources: &'a [ResourceSummary],
 }
 

@@ -99,7 +99,7 @@ pub fn sidecar(graph: &Graph<'_>, app: &AppIr, workload: &WorkloadIr) -> (Object
         "{}/*",
         crate::backends::kubernetes::network::ISTIOD_NAMESPACE
     )]);
-    for destination in graph.destinations(workload) {
+    for destination in graph.destinations(app, workload) {
         match destination {
             Destination::Workload {
                 app: to_app,

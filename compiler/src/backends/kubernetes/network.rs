@@ -250,7 +250,7 @@ fn workload_policy(graph: &Graph<'_>, app: &AppIr, workload: &WorkloadIr) -> Opt
     })
     .collect();
     let mut outbound = Vec::new();
-    for destination in graph.destinations(workload) {
+    for destination in graph.destinations(app, workload) {
         match destination {
             Destination::Workload {
                 app: to_app,
