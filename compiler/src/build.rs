@@ -5,6 +5,7 @@ use crate::backends;
 use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit::emit_environment;
+use crate::ir::ProjectIr;
 pub use crate::lower::environments;
 use crate::lower::{env_diagnostics, lower_env};
 use crate::output::{OutputTree, build_shared_tree, build_tree};
@@ -190,19 +191,70 @@ pub fn build(db: &dyn Db, project: Project) -> BuildResult {
 /// Argo CD folder always describes every environment. Unknown names are the caller's to check
 /// against [`environments`].
 pub fn build_environments(db: &dyn Db, project: Project, only: &[String]) -> BuildResult {
+    check_project(db, project).render(only)
+}
+
+/// A checked project, ready to render: everything a build needs after the checks, owned, so
+/// that the CLI can drop the database — the syntax trees, checked declarations and every other
+/// memo, the larger part of a build's memory — before the output is rendered.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Every diagnostic (warnings too).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The reviewed exceptions in force (none when a diagnostic is an error).
+    pub exceptions: Vec<Exception>,
+    /// Each environment's name and IR, in order; empty when a diagnostic is an error.
+    envs: Vec<(String, ProjectIr)>,
+    /// Whether the project has several apps (each then gets its own folder).
+    several_apps: bool,
+}
+
+/// Checks the project and, if it has no errors, lowers every environment.
+pub fn check_project(db: &dyn Db, project: Project) -> Checked {
     let diagnostics = project_diagnostics(db, project).clone();
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return BuildResult {
+        return Checked {
             diagnostics,
             exceptions: Vec::new(),
-            tree: None,
+            envs: Vec::new(),
+            several_apps: false,
         };
     }
-    let several_apps = project_structure(db, project).apps.len() > 1;
+    let envs = environments(db, project)
+        .iter()
+        .map(|env| {
+            let lowered = lower_env(db, project, EnvKey::new(db, env.clone()));
+            (env.clone(), lowered.ir.clone())
+        })
+        .collect();
+    Checked {
+        diagnostics,
+        exceptions: exceptions(db, project),
+        envs,
+        several_apps: project_structure(db, project).apps.len() > 1,
+    }
+}
+
+impl Checked {
+    /// Renders the output of the environments named in `only` (every one when empty), unless a
+    /// diagnostic is an error.
+    pub fn render(self, only: &[String]) -> BuildResult {
+        let tree = (!self.diagnostics.iter().any(Diagnostic::is_error))
+            .then(|| render_tree(&self.envs, self.several_apps, only));
+        BuildResult {
+            diagnostics: self.diagnostics,
+            exceptions: self.exceptions,
+            tree,
+        }
+    }
+}
+
+/// The output tree of lowered environments: each environment's resources, and the Argo CD
+/// folder describing every environment.
+fn render_tree(envs: &[(String, ProjectIr)], several_apps: bool, only: &[String]) -> OutputTree {
     let mut tree = OutputTree::default();
     let mut outputs = Vec::new();
-    for env in environments(db, project) {
-        let ir = &lower_env(db, project, EnvKey::new(db, env.clone())).ir;
+    for (env, ir) in envs {
         let emitted = emit_environment(ir);
         if only.is_empty() || only.contains(env) {
             tree.extend(build_tree(env, emitted.documents, several_apps));
@@ -224,9 +276,5 @@ pub fn build_environments(db: &dyn Db, project: Project, only: &[String]) -> Bui
             &[root],
         ));
     }
-    BuildResult {
-        diagnostics,
-        exceptions: exceptions(db, project),
-        tree: Some(tree),
-    }
+    tree
 }
