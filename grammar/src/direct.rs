@@ -628,6 +628,18 @@ impl<'t> Direct<'t> {
     fn block(&mut self) -> Parsed<Block> {
         let start = self.pos;
         self.expect("{")?;
+        let items = self.items_until_brace(Self::block_item)?;
+        Ok(Block {
+            items,
+            span: Span::new(start, self.pos),
+            closed: true,
+        })
+    }
+
+    /// The items of a block or a `require` block after its `{`, separated by newlines or commas,
+    /// through the closing `}`. Any item that does not parse, or text after one on its line, is
+    /// an error to pest (`field_error`, `field_trailer`), and so is a missing `}`.
+    fn items_until_brace<T>(&mut self, item: fn(&mut Self) -> Parsed<T>) -> Parsed<Vec<T>> {
         let mut items = Vec::new();
         loop {
             self.skip();
@@ -638,19 +650,14 @@ impl<'t> Direct<'t> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    break;
+                    return Ok(items);
                 }
                 None => return Err(Stop::Bail),
                 Some(_) => {}
             }
-            items.push(committed(self.block_item())?);
+            items.push(committed(item(self))?);
             self.end_of_item()?;
         }
-        Ok(Block {
-            items,
-            span: Span::new(start, self.pos),
-            closed: true,
-        })
     }
 
     /// After an item of a block: a separator or the closing brace, or pest takes the rest of the
@@ -683,24 +690,7 @@ impl<'t> Direct<'t> {
     fn require_block(&mut self, start: usize) -> Parsed<RequireBlock> {
         let keyword_span = Span::new(start, start + "require".len());
         self.expect("{")?;
-        let mut rules = Vec::new();
-        loop {
-            self.skip();
-            match self.peek() {
-                Some(b'\n' | b',') => {
-                    self.pos += 1;
-                    continue;
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    break;
-                }
-                None => return Err(Stop::Bail),
-                Some(_) => {}
-            }
-            rules.push(committed(self.require_rule())?);
-            self.end_of_item()?;
-        }
+        let rules = self.items_until_brace(Self::require_rule)?;
         Ok(RequireBlock {
             rules,
             keyword_span,
