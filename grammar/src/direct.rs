@@ -495,31 +495,13 @@ impl<'t> Direct<'t> {
         Ok((vec![self.ident()?], false))
     }
 
+    /// `import_set`: `{a, b}`, at least one name.
     fn import_set(&mut self) -> Parsed<Vec<Ident>> {
         self.expect("{")?;
-        self.skip();
-        self.seps();
-        self.skip();
-        let mut names = vec![self.ident()?];
-        loop {
-            let more = self.attempt(|p| {
-                p.skip();
-                if !p.eat_sep() {
-                    return Err(Stop::Fail);
-                }
-                p.skip();
-                p.seps();
-                p.skip();
-                p.ident()
-            })?;
-            match more {
-                Some(name) => names.push(name),
-                None => break,
-            }
+        let names = self.separated(Self::ident)?;
+        if names.is_empty() {
+            return Err(Stop::Fail);
         }
-        self.skip();
-        self.seps();
-        self.skip();
         self.expect("}")?;
         Ok(names)
     }
