@@ -5,12 +5,18 @@
 //!
 //! Explicit rules are written per controller kind (Deployment, StatefulSet, DaemonSet, Job,
 //! CronJob) and, for rules that hold for every kind of workload, for bare Pods; Kyverno's own
-//! rule generation for controllers is switched off so nothing is checked twice.
+//! rule generation for controllers is switched off so nothing is checked twice. A rule on
+//! containers is checked on every container of the pod — `containers`, `initContainers` and
+//! `ephemeralContainers` (which `kubectl debug` adds through the `pods/ephemeralcontainers`
+//! subresource, and which Kyverno since 1.10 checks with the rules that match `Pod`) — where the
+//! property exists (see [`keys::Lists`]); in a meshed namespace the image rules skip the mesh's
+//! own containers and nothing else ([`mesh`]).
 
 mod conditions;
 mod crd;
 mod exemptions;
 mod keys;
+mod mesh;
 mod message;
 mod rules;
 mod targets;
@@ -22,7 +28,15 @@ use crate::ir::{AppIr, ProjectIr};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
 
+pub use crd::conditions_built;
 pub use exemptions::EXEMPTIONS_ANNOTATION;
+
+/// The oldest Kyverno that enforces the policies k8sc writes. Each rule carries its own
+/// `validate.failureAction` (`Enforce` or `Audit`), which Kyverno reads from 1.13 on; the
+/// policy-wide `spec.validationFailureAction` it replaces is deprecated, and is not written, so an
+/// older Kyverno would only audit every rule. (Matching `pods/ephemeralcontainers` with `Pod`
+/// rules needs 1.10.) `k8sc requirements` lists it.
+pub const MIN_KYVERNO_VERSION: &str = "1.13";
 
 /// The annotation naming where a policy's rule is declared (`policy trusted_registries`).
 pub const SOURCE_ANNOTATION: &str = "k8sc.dev/rule";
@@ -107,7 +121,6 @@ fn policy(app: &AppIr, rule: &RuleIr) -> Option<Resource> {
         },
         spec: crd::PolicySpec {
             background: true,
-            validation_failure_action: rules::failure_action(rule.severity),
             rules,
         },
     };
