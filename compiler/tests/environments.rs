@@ -445,7 +445,12 @@ fn document(tree: &OutputTree, path: &str) -> serde_json::Value {
 #[test]
 fn an_allow_in_an_environment_exempts_the_workload_there_only() {
     let tree = tree(EXEMPT);
-    let policy = |env: &str| document(&tree, &format!("{env}/kyverno/policy-production-replicas-min.yaml"));
+    let policy = |env: &str| {
+        document(
+            &tree,
+            &format!("{env}/kyverno/policy-production-replicas-min.yaml"),
+        )
+    };
     let dev_deployment = document(&tree, "dev/kubernetes/deployment-web.yaml");
     // Dev's and preview's policies exclude web; prod's excludes nothing.
     for env in ["dev", "preview"] {
@@ -462,7 +467,10 @@ fn an_allow_in_an_environment_exempts_the_workload_there_only() {
         support::kyverno_eval::denying_rules(&policy(env), &dev_deployment).expect("evaluates")
     };
     assert!(denied("dev").is_empty(), "{:?}", denied("dev"));
-    assert!(!denied("prod").is_empty(), "prod's policy admits one replica");
+    assert!(
+        !denied("prod").is_empty(),
+        "prod's policy admits one replica"
+    );
 }
 
 #[test]
@@ -478,7 +486,10 @@ fn an_allow_in_an_environment_does_not_silence_another_environments_violation() 
         .collect();
     assert_eq!(violations.len(), 1, "{diagnostics:#?}");
     assert!(
-        violations[0].notes.iter().any(|n| n == "in environment `prod`"),
+        violations[0]
+            .notes
+            .iter()
+            .any(|n| n == "in environment `prod`"),
         "{:#?}",
         violations[0]
     );
@@ -529,7 +540,10 @@ fn a_workload_allow_is_in_force_in_every_environment() {
     let result = build(&db, project);
     // Used in dev and preview, so not unused, though prod satisfies the rule.
     assert!(
-        result.diagnostics.iter().all(|d| d.code != Code::UnusedAllow && !d.is_error()),
+        result
+            .diagnostics
+            .iter()
+            .all(|d| d.code != Code::UnusedAllow && !d.is_error()),
         "{:#?}",
         result.diagnostics
     );
@@ -537,7 +551,11 @@ fn a_workload_allow_is_in_force_in_every_environment() {
     let prod = &tree.files["prod/kyverno/policy-production-replicas-min.yaml"];
     assert!(prod.contains("exclude"), "{prod}");
     assert_eq!(result.exceptions.len(), 1);
-    assert!(result.exceptions[0].envs.is_empty(), "{:?}", result.exceptions);
+    assert!(
+        result.exceptions[0].envs.is_empty(),
+        "{:?}",
+        result.exceptions
+    );
 }
 
 #[test]
@@ -551,10 +569,12 @@ fn the_build_lists_an_environments_exception_with_its_environments() {
 
 #[test]
 fn an_allow_directly_in_an_environment_must_name_its_workload() {
-    let text = EXEMPT.replace(
-        "  web { allow production.replicas_min",
-        "  allow production.replicas_min",
-    ).replace("to save cost\" }", "to save cost\"");
+    let text = EXEMPT
+        .replace(
+            "  web { allow production.replicas_min",
+            "  allow production.replicas_min",
+        )
+        .replace("to save cost\" }", "to save cost\"");
     let found = diagnostics_of(&text);
     assert!(
         found

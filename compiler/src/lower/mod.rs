@@ -354,7 +354,10 @@ pub fn lower_workload_decl<'db>(
 /// The exceptions of a workload in one environment: the environment's own (`env dev { web {
 /// allow … } }`), then the workload's for every other rule. A workload's `allow` is in force in
 /// every environment; an environment's only in it and in those extending it.
-pub(crate) fn allows_in_force(own: &[AllowSpec], scoped: Option<&Vec<AllowSpec>>) -> Vec<AllowSpec> {
+pub(crate) fn allows_in_force(
+    own: &[AllowSpec],
+    scoped: Option<&Vec<AllowSpec>>,
+) -> Vec<AllowSpec> {
     let scoped: &[AllowSpec] = scoped.map_or(&[], Vec::as_slice);
     let mut out = scoped.to_vec();
     out.extend(
