@@ -81,7 +81,12 @@ fn project() -> impl Strategy<Value = Project> {
         "service", "worker", "database", "stateful", "job", "cron", "daemon",
     ]);
     (
-        (ident("media"), quoted("media"), quoted("payments"), ident("gold")),
+        (
+            ident("media"),
+            quoted("media"),
+            quoted("payments"),
+            ident("gold"),
+        ),
         (quoted("owner"), quoted("acme")),
         prop::collection::vec(ident("prod"), 0..3),
         prop::collection::vec((kind, ident("web"), tag()), 1..4),
@@ -116,7 +121,11 @@ fn source(p: &Project) -> String {
     let _ = writeln!(
         out,
         "  gitops: argocd {{ repo: \"https://git.example.com/acme/platform.git\", path: \"deploy\"{} }}",
-        if p.several_envs_as_set { ", applicationset: true" } else { "" }
+        if p.several_envs_as_set {
+            ", applicationset: true"
+        } else {
+            ""
+        }
     );
     out.push_str("}\n");
     for (kind, name, tag) in &p.workloads {
@@ -184,7 +193,10 @@ fn names_at_the_limits_build_and_pass() {
         namespace: "n".repeat(63),
         team: "t".repeat(63),
         tier: "gold".to_string(),
-        label: (format!("{}/{}", "p".repeat(200), "k".repeat(63)), "v".repeat(63)),
+        label: (
+            format!("{}/{}", "p".repeat(200), "k".repeat(63)),
+            "v".repeat(63),
+        ),
         envs: vec!["e".repeat(63), "ap_southeast".to_string()],
         workloads: vec![
             ("service", "s".repeat(63), "t".repeat(128)),
@@ -198,7 +210,10 @@ fn names_at_the_limits_build_and_pass() {
         several_envs_as_set: false,
     };
     for as_set in [false, true] {
-        let p = Project { several_envs_as_set: as_set, ..p.clone() };
+        let p = Project {
+            several_envs_as_set: as_set,
+            ..p.clone()
+        };
         let text = source(&p);
         let problems = output_problems(&text).unwrap_or_else(|e| panic!("errors: {e:#?}\n{text}"));
         assert!(problems.is_empty(), "{problems:#?}");
@@ -228,9 +243,21 @@ fn the_rules_agree_with_the_validator() {
         .map(|(t, v)| (t.to_string(), *v))
         .chain([(long, (true, false, false, false))])
     {
-        assert_eq!(api_names::is_valid_name("ConfigMap", &text), config_map, "{text}");
-        assert_eq!(api_names::is_valid_name("Service", &text), service, "{text}");
-        assert_eq!(api_names::is_valid_name("Namespace", &text), namespace, "{text}");
+        assert_eq!(
+            api_names::is_valid_name("ConfigMap", &text),
+            config_map,
+            "{text}"
+        );
+        assert_eq!(
+            api_names::is_valid_name("Service", &text),
+            service,
+            "{text}"
+        );
+        assert_eq!(
+            api_names::is_valid_name("Namespace", &text),
+            namespace,
+            "{text}"
+        );
         assert_eq!(api_names::is_label_value(&text), label, "{text}");
     }
     assert!(api_names::is_label_key("app.kubernetes.io/name"));

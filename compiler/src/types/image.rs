@@ -745,7 +745,15 @@ mod tests {
         );
         // Valid tags that are not valid label values: a prefix and a hash of the whole tag.
         let sanitised = |tag: &str| ok(&format!("web:{tag}")).label_version().expect("a tag");
-        for tag in ["_internal", "1.0-", "1.0.", "_", "__", &"1".repeat(64), &"a.".repeat(64)] {
+        for tag in [
+            "_internal",
+            "1.0-",
+            "1.0.",
+            "_",
+            "__",
+            &"1".repeat(64),
+            &"a.".repeat(64),
+        ] {
             let label = sanitised(tag);
             assert!(is_valid_label_value(&label), "{tag} -> {label}");
             assert!(label.len() <= 63, "{tag} -> {label}");
