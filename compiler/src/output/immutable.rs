@@ -88,10 +88,10 @@ pub fn immutable_changes(resource: Resource<'_>, old: &Value, new: &Value) -> Ve
                 refuse(format!("spec.{key}"), remedy);
             }
         }
-        ("apps", "Deployment" | "DaemonSet" | "ReplicaSet") => {
-            if differs(old, new, "/spec/selector") {
-                refuse("spec.selector".to_string(), controller_remedy(resource));
-            }
+        ("apps", "Deployment" | "DaemonSet" | "ReplicaSet")
+            if differs(old, new, "/spec/selector") =>
+        {
+            refuse("spec.selector".to_string(), controller_remedy(resource));
         }
         ("batch", "Job") => {
             for key in JOB_IMMUTABLE {
@@ -124,27 +124,25 @@ pub fn immutable_changes(resource: Resource<'_>, old: &Value, new: &Value) -> Ve
                 );
             }
         }
-        ("gateway.networking.k8s.io", "Gateway") => {
-            if differs(old, new, "/spec/gatewayClassName") {
-                refuse(
-                    "spec.gatewayClassName".to_string(),
-                    format!(
-                        "a Gateway's class is fixed at creation: create a Gateway under a new name, move the routes to it, then delete the old one (or {}, then re-apply, with downtime)",
-                        kubectl_delete(resource, "")
-                    ),
-                );
-            }
+        ("gateway.networking.k8s.io", "Gateway") if differs(old, new, "/spec/gatewayClassName") => {
+            refuse(
+                "spec.gatewayClassName".to_string(),
+                format!(
+                    "a Gateway's class is fixed at creation: create a Gateway under a new name, move the routes to it, then delete the old one (or {}, then re-apply, with downtime)",
+                    kubectl_delete(resource, "")
+                ),
+            );
         }
-        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
-            if differs(old, new, "/roleRef") {
-                refuse(
-                    "roleRef".to_string(),
-                    format!(
-                        "a binding's role is fixed at creation: delete and recreate it ({}, then re-apply), or bind the new role under a new name",
-                        kubectl_delete(resource, "")
-                    ),
-                );
-            }
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding")
+            if differs(old, new, "/roleRef") =>
+        {
+            refuse(
+                "roleRef".to_string(),
+                format!(
+                    "a binding's role is fixed at creation: delete and recreate it ({}, then re-apply), or bind the new role under a new name",
+                    kubectl_delete(resource, "")
+                ),
+            );
         }
         _ => {}
     }
@@ -216,10 +214,20 @@ fn statefulset_remedy(resource: Resource<'_>, key: &str, old: &Value, new: &Valu
                     .map(|t| t.pointer(storage).cloned())
                     .collect()
             };
-            let size_step = if resized(old) != resized(new) {
-                format!(
-                    ", grow each claim to the new size with `kubectl patch pvc` (their StorageClass must allow volume expansion; a claim cannot shrink: that takes a new claim and a data migration)"
-                )
+            let (before, after) = (resized(old), resized(new));
+            let shrinks = before.iter().zip(&after).any(|(a, b)| {
+                let size = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(String::from);
+                match (size(a), size(b)) {
+                    (Some(a), Some(b)) => a != b && !grows(&a, &b),
+                    _ => false,
+                }
+            });
+            let size_step = if shrinks {
+                return format!(
+                    "a StatefulSet's claim templates, storage size included, are fixed at creation, and a claim can never shrink: a smaller size takes new claims and a data migration (deploy the database under a new name, copy the data, switch its clients, then delete the old StatefulSet and its {claims})"
+                );
+            } else if before != after {
+                ", grow each claim to the new size with `kubectl patch pvc` (their StorageClass must allow volume expansion)".to_string()
             } else {
                 String::new()
             };

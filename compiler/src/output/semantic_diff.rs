@@ -733,6 +733,22 @@ impl SemanticDiff {
             .collect()
     }
 
+    /// Only the changes the API server will not make in place, one line each with the resource,
+    /// the field and what it takes (what `k8sc build` reports); empty when there are none.
+    pub fn render_immutable(&self) -> String {
+        self.immutable_changes()
+            .iter()
+            .map(|(resource, change)| {
+                format!(
+                    "! {}: `{}` cannot be updated in place: {}\n",
+                    resource.title(),
+                    change.field,
+                    change.remedy
+                )
+            })
+            .collect()
+    }
+
     /// The report: `~`, `+` or `-` and the resource, then one indented line per changed field;
     /// a closing count line. Empty when there is no difference. A change to a field the API
     /// server will not update in place is marked `!`, followed by what it takes, and counted on a

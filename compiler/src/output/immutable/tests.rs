@@ -126,6 +126,19 @@ fn a_storage_size_change_says_how_to_grow_the_claims() {
     assert!(remedy.contains("`data-db-N`"), "{remedy}");
     assert!(remedy.contains("kubectl patch pvc"), "{remedy}");
     assert!(remedy.contains("re-apply"), "{remedy}");
+    // A smaller size takes a migration.
+    let shrunk = doc(&STATEFULSET.replace("storage: 20Gi", "storage: 10Gi"));
+    let changes = immutable_changes(resource, &old, &shrunk);
+    assert!(
+        changes[0].remedy.contains("data migration"),
+        "{}",
+        changes[0].remedy
+    );
+    assert!(
+        !changes[0].remedy.contains("kubectl patch pvc"),
+        "{}",
+        changes[0].remedy
+    );
     // A label change needs no resize.
     let relabelled = doc(&STATEFULSET.replace("team: payments", "team: search"));
     let changes = immutable_changes(resource, &old, &relabelled);
