@@ -6,8 +6,10 @@ pub mod allow_scope;
 mod capacity;
 pub mod facts;
 mod graph;
+mod namespaces;
 mod policy;
 mod ports;
+mod requests;
 mod rules;
 mod traffic;
 mod workload;
@@ -514,6 +516,10 @@ pub fn env_diagnostics<'db>(
         apps.push(&app_context(db, project, app, env).ir);
     }
     report_shared_namespaces(&apps, &mut diagnostics);
+    diagnostics.extend(
+        apps.iter()
+            .filter_map(|a| namespaces::check_system_namespace(a)),
+    );
     diagnostics.extend(env_graph_diagnostics(db, project, env).iter().cloned());
     diagnostics
 }
@@ -729,6 +735,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
         apps.push(app);
     }
     report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
+    diagnostics.extend(apps.iter().filter_map(namespaces::check_system_namespace));
     let mut ir = ProjectIr { apps };
     let checked = env_graph(db, project, env);
     apply_resolved_ports(&mut ir, &checked.resolved);

@@ -389,6 +389,8 @@ pub struct CallRef {
     pub ports: Vec<(PortRef, Span)>,
     /// HTTP path patterns called (`paths: ["/v1/*"]`); empty: any path.
     pub paths: Vec<String>,
+    /// Where each of `paths` is written.
+    pub path_spans: Vec<Span>,
     /// HTTP methods called (`methods: [GET, POST]`), upper-case, each with where it is written;
     /// empty: any method.
     pub methods: Vec<(String, Span)>,
