@@ -3,7 +3,8 @@
 //! environment variable, CPU or memory), the old and the new output differ in no field the API
 //! server refuses to change in place (`k8sc_compiler::output::immutable`, the same rules
 //! `k8sc diff` marks). A StatefulSet whose claim templates carry the image's version or the
-//! team fails this on the first image bump.
+//! team fails this on the first image bump. Starting or ending a canary is such an edit too: the
+//! stable Deployment's selector must not depend on it.
 
 use k8sc_compiler::build::build;
 use k8sc_compiler::db::Database;
@@ -293,6 +294,68 @@ fn a_database_image_bump_is_an_update_in_place() {
         })
         .expect("the shop's database image");
     check_edit(shop, &site, 3).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// `text` without its `canary { … }` blocks.
+fn without_canaries(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for line in text.lines() {
+        let code = code(line);
+        if depth == 0 && code == "canary {" {
+            depth = 1;
+            continue;
+        }
+        if depth > 0 {
+            depth += code.matches('{').count();
+            depth -= code.matches('}').count().min(depth);
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Starting a canary and ending it (promoting or abandoning it) are updates in place: the
+/// stable Deployment's selector must not depend on whether a canary runs beside it.
+#[test]
+fn starting_and_ending_a_canary_change_no_immutable_field() {
+    let mut seen = 0;
+    for example in examples() {
+        if !example
+            .files
+            .iter()
+            .any(|(_, text)| text.contains("canary {"))
+        {
+            continue;
+        }
+        let files: Vec<(String, String)> = example
+            .files
+            .iter()
+            .map(|(path, text)| (path.clone(), without_canaries(text)))
+            .collect();
+        let plain = output_of(&files).unwrap_or_else(|e| panic!("{}: {e}", example.name));
+        for (what, old, new) in [
+            ("starting", &plain, &example.output),
+            ("ending", &example.output, &plain),
+        ] {
+            let diff = semantic_diff(old, new);
+            assert!(
+                !diff.is_empty(),
+                "{} {what} a canary changes nothing",
+                example.name
+            );
+            assert!(
+                diff.immutable_changes().is_empty(),
+                "{} {what} a canary changes fields the API server will not update in place:\n{}",
+                example.name,
+                diff.render()
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen > 0, "no example has a canary");
 }
 
 proptest! {
