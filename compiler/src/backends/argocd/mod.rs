@@ -6,6 +6,7 @@
 
 mod application;
 mod project;
+pub mod requirements;
 pub mod root;
 pub mod waves;
 
