@@ -158,6 +158,19 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
                 if let Some(tls) = &expose.tls {
                     out.secret(namespace, tls, &TLS_KEYS, consumer());
                 }
+                if let Some(gateway) = app
+                    .gateway
+                    .as_ref()
+                    .filter(|_| app.network.value == Network::DefaultDeny)
+                {
+                    out.cluster_object(
+                        "Namespace",
+                        None,
+                        &gateway.value.namespace,
+                        "the ingress controller's, which the NetworkPolicies admit on exposed ports",
+                        name,
+                    );
+                }
             }
             // In the mesh the Istio backend serves the route; it states its own needs.
             ExposeKind::Route if app.mesh.is_some() => {}
