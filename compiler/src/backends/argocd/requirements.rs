@@ -3,18 +3,22 @@
 //! destination cluster registered.
 
 use super::application::sync_policy;
-use super::{ARGOCD_NAMESPACE, IN_CLUSTER, root};
+use super::{ARGOCD_NAMESPACE, IN_CLUSTER, retention, root};
 use crate::ir::{AppIr, ProjectIr};
 use crate::requirements::{Collector, Component, Version};
 
 /// The sync options k8sc may emit, with the Argo CD release that added each (`None`: every
 /// supported release has it). An option missing here is listed without a minimum, and the
 /// requirements tests fail until it is added.
-pub const SYNC_OPTIONS: [(&str, Option<Version>); 3] = [
+pub const SYNC_OPTIONS: [(&str, Option<Version>); 5] = [
     ("CreateNamespace=false", None),
     ("PruneLast=true", None),
     // Server-side apply came in Argo CD 2.5.
     ("ServerSideApply=true", Some(Version::new(2, 5))),
+    // A resource's own `Prune=false` is as old as sync options (1.1).
+    ("Prune=false", None),
+    // `Delete=false` (argo-cd#12448, merged for 2.7): kept through the Application's deletion.
+    ("Delete=false", Some(Version::new(2, 7))),
 ];
 
 /// The ApplicationSet controller is bundled with Argo CD since 2.3.
@@ -56,6 +60,21 @@ pub fn app(app: &AppIr, out: &mut Collector) {
                 Component::ArgoCd,
                 minimum,
                 format!("sync option `{option}`"),
+                name,
+            );
+        }
+    }
+    // The resources that must outlive the Application carry their own options.
+    for option in retention::KEEP {
+        let (_, minimum) = sync_option_minimum(option);
+        if minimum.is_some() {
+            out.component(
+                Component::ArgoCd,
+                minimum,
+                format!(
+                    "sync option `{option}` on the Namespace and volume claims (`{}`)",
+                    retention::SYNC_OPTIONS
+                ),
                 name,
             );
         }
