@@ -19,7 +19,7 @@ fn requirements_lists_what_each_environment_needs() {
         "Istio (istiod and its CRDs) >= 1.22",
         "the Istio CNI plugin",
         "Kyverno >= 1.13",
-        "Argo CD >= 2.5",
+        "Argo CD >= 2.7",
         "`db-credentials` in namespace `shop`: keys `password`, `url`; read by `shop.api`, `shop.db`, `shop.nightly-report`",
         "`fast-ssd`: used by `shop.db`",
         "`gateway-system/public` (Istio's ingress gateway) for `shop.example.com`",
@@ -97,7 +97,7 @@ fn build_prints_a_summary_and_writes_requirements_md_it_owns() {
     let summary = stderr(&first);
     assert!(
         summary.contains(
-            "k8sc: the cluster must provide Kubernetes >= 1.30, NetworkPolicy enforcement, Istio >= 1.22, Istio CNI, Kyverno >= 1.13, Argo CD >= 2.5, 4 Secrets, 1 StorageClass, 1 Gateway"
+            "k8sc: the cluster must provide Kubernetes >= 1.30, NetworkPolicy enforcement, Istio >= 1.22, Istio CNI, Kyverno >= 1.13, Argo CD >= 2.7, 4 Secrets, 1 StorageClass, 1 Gateway"
         ),
         "{summary}"
     );
