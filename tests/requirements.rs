@@ -43,7 +43,14 @@ fn requirements_lists_what_each_environment_needs() {
         .collect();
     assert_eq!(
         ids,
-        ["kubernetes", "network-policy", "istio", "istio-cni", "kyverno", "argocd"]
+        [
+            "kubernetes",
+            "network-policy",
+            "istio",
+            "istio-cni",
+            "kyverno",
+            "argocd"
+        ]
     );
     let secret = prod["secrets"]
         .as_array()
@@ -110,7 +117,11 @@ fn build_prints_a_summary_and_writes_requirements_md_it_owns() {
     }
     let one = build(&out, &["--env", "prod"]);
     assert_eq!(code(&one), 0, "{}", stderr(&one));
-    assert!(stderr(&one).contains("/prod/REQUIREMENTS.md)"), "{}", stderr(&one));
+    assert!(
+        stderr(&one).contains("/prod/REQUIREMENTS.md)"),
+        "{}",
+        stderr(&one)
+    );
 
     // The file is k8sc's own: a rebuild replaces the folder, and `--check` finds it current.
     let again = build(&out, &[]);

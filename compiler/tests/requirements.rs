@@ -10,9 +10,7 @@ use k8sc_compiler::db::Database;
 use k8sc_compiler::loader;
 use k8sc_compiler::output::OutputTree;
 use k8sc_compiler::output::layout::REQUIREMENTS;
-use k8sc_compiler::requirements::{
-    Component, EnvRequirements, GatewayKind, Version, render,
-};
+use k8sc_compiler::requirements::{Component, EnvRequirements, GatewayKind, Version, render};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -116,7 +114,12 @@ fn check_covered(env: &EnvRequirements, docs: &[Value]) {
         let namespace = str_at(doc, "/metadata/namespace").unwrap_or("");
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let component = match group {
-            "" | "apps" | "batch" | "policy" | "autoscaling" | "networking.k8s.io"
+            ""
+            | "apps"
+            | "batch"
+            | "policy"
+            | "autoscaling"
+            | "networking.k8s.io"
             | "rbac.authorization.k8s.io" => Component::Kubernetes,
             "gateway.networking.k8s.io" => Component::GatewayApi,
             "networking.istio.io" | "security.istio.io" => Component::Istio,
@@ -141,9 +144,11 @@ fn check_covered(env: &EnvRequirements, docs: &[Value]) {
                         str_at(parent, "/name").unwrap_or(""),
                     );
                     assert!(
-                        env.gateways.iter().any(|g| g.kind == GatewayKind::GatewayApi
-                            && g.namespace == ns
-                            && g.name == name),
+                        env.gateways
+                            .iter()
+                            .any(|g| g.kind == GatewayKind::GatewayApi
+                                && g.namespace == ns
+                                && g.name == name),
                         "env {}: HTTPRoute attaches to {ns}/{name}, not listed",
                         env.env
                     );
@@ -158,7 +163,9 @@ fn check_covered(env: &EnvRequirements, docs: &[Value]) {
             ("networking.k8s.io/v1", "Ingress") => {
                 let class = str_at(doc, "/spec/ingressClassName");
                 assert!(
-                    env.ingress_classes.iter().any(|c| c.name.as_deref() == class),
+                    env.ingress_classes
+                        .iter()
+                        .any(|c| c.name.as_deref() == class),
                     "env {}: IngressClass {class:?} not listed",
                     env.env
                 );
@@ -167,9 +174,11 @@ fn check_covered(env: &EnvRequirements, docs: &[Value]) {
         }
         let secret = |ns: &str, name: &str, key: Option<&str>| {
             assert!(
-                env.secrets.iter().any(|s| (ns.is_empty() || s.namespace == ns)
-                    && s.name == name
-                    && key.is_none_or(|k| s.keys.iter().any(|x| x == k))),
+                env.secrets
+                    .iter()
+                    .any(|s| (ns.is_empty() || s.namespace == ns)
+                        && s.name == name
+                        && key.is_none_or(|k| s.keys.iter().any(|x| x == k))),
                 "env {}: Secret {ns}/{name} (key {key:?}) is referenced but not listed",
                 env.env
             );
@@ -193,7 +202,9 @@ fn check_covered(env: &EnvRequirements, docs: &[Value]) {
                     for template in value.as_array().into_iter().flatten() {
                         let class = str_at(template, "/spec/storageClassName");
                         assert!(
-                            env.storage_classes.iter().any(|c| c.name.as_deref() == class),
+                            env.storage_classes
+                                .iter()
+                                .any(|c| c.name.as_deref() == class),
                             "env {}: StorageClass {class:?} not listed",
                             env.env
                         );
@@ -202,7 +213,9 @@ fn check_covered(env: &EnvRequirements, docs: &[Value]) {
                 "priorityClassName" => {
                     let class = value.as_str();
                     assert!(
-                        env.priority_classes.iter().any(|c| c.name.as_deref() == class),
+                        env.priority_classes
+                            .iter()
+                            .any(|c| c.name.as_deref() == class),
                         "env {}: PriorityClass {class:?} not listed",
                         env.env
                     );
@@ -333,7 +346,9 @@ fn meshed_pods_under_restricted_or_baseline_need_the_istio_cni_plugin() {
         );
         assert_eq!(minimum(env, Component::Istio), Some(Version::new(1, 22)));
     }
-    let unmeshed = MESHED.replace("  mesh: istio\n", "").replace("LEVEL", "restricted");
+    let unmeshed = MESHED
+        .replace("  mesh: istio\n", "")
+        .replace("LEVEL", "restricted");
     let result = build_text(&[("app.k8s", &unmeshed)]);
     let env = &result.requirements[0];
     assert!(env.component(Component::IstioCni).is_none());
@@ -378,7 +393,11 @@ fn secrets_classes_and_gateways_are_listed_with_who_needs_them() {
     let result = build_text(&[("app.k8s", REFERENCES)]);
     let env = &result.requirements[0];
 
-    let db = env.secrets.iter().find(|s| s.name == "db").expect("db listed");
+    let db = env
+        .secrets
+        .iter()
+        .find(|s| s.name == "db")
+        .expect("db listed");
     assert_eq!(db.namespace, "shop-ns");
     assert_eq!(db.keys, ["url", "user"]);
     let users: Vec<String> = db.used_by.iter().map(ToString::to_string).collect();
@@ -389,17 +408,28 @@ fn secrets_classes_and_gateways_are_listed_with_who_needs_them() {
         .iter()
         .map(|c| c.name.as_deref())
         .collect();
-    assert_eq!(classes, [None, Some("fast-ssd")], "the default one, then fast-ssd");
+    assert_eq!(
+        classes,
+        [None, Some("fast-ssd")],
+        "the default one, then fast-ssd"
+    );
 
     let [gateway] = env.gateways.as_slice() else {
         panic!("one gateway: {:#?}", env.gateways);
     };
     assert_eq!(
-        (gateway.kind, gateway.namespace.as_str(), gateway.name.as_str()),
+        (
+            gateway.kind,
+            gateway.namespace.as_str(),
+            gateway.name.as_str()
+        ),
         (GatewayKind::GatewayApi, "edge", "public")
     );
     assert_eq!(gateway.hosts, ["shop.example.com"]);
-    assert_eq!(minimum(env, Component::GatewayApi), Some(Version::new(1, 0)));
+    assert_eq!(
+        minimum(env, Component::GatewayApi),
+        Some(Version::new(1, 0))
+    );
 
     let priority: Vec<Option<&str>> = env
         .priority_classes
@@ -433,7 +463,11 @@ fn requirements_md_is_in_every_environment_and_in_no_kustomization() {
             assert_eq!(content, &render::markdown(env));
             assert!(content.starts_with("# Generated by k8sc"), "{content}");
         }
-        let files = tree.files.keys().filter(|p| p.ends_with(REQUIREMENTS)).count();
+        let files = tree
+            .files
+            .keys()
+            .filter(|p| p.ends_with(REQUIREMENTS))
+            .count();
         assert_eq!(files, result.requirements.len(), "{}", dir.display());
         for (path, content) in &tree.files {
             if path.ends_with("Kustomization") {

@@ -33,17 +33,23 @@ pub fn for_environment(env: &str, ir: &ProjectIr) -> EnvRequirements {
     collector.finish(env)
 }
 
+/// A component's needs: reason → (minimum, the apps stating it).
+type Needs = BTreeMap<String, (Option<Version>, BTreeSet<String>)>;
+
+/// Objects assumed to exist: (kind, namespace, name) → (reason, the apps assuming it).
+type Objects = BTreeMap<(String, Option<String>, String), (String, BTreeSet<String>)>;
+
 /// Where backends state what they need; everything is kept sorted and without duplicates, so
 /// the result does not depend on the order of the apps or the backends.
 #[derive(Debug, Default)]
 pub struct Collector {
-    components: BTreeMap<Component, BTreeMap<String, (Option<Version>, BTreeSet<String>)>>,
+    components: BTreeMap<Component, Needs>,
     secrets: BTreeMap<(String, String), (BTreeSet<String>, BTreeSet<Consumer>)>,
     storage_classes: BTreeMap<Option<String>, BTreeSet<Consumer>>,
     ingress_classes: BTreeMap<Option<String>, BTreeSet<Consumer>>,
     priority_classes: BTreeMap<Option<String>, BTreeSet<Consumer>>,
     gateways: BTreeMap<(GatewayKind, String, String, Option<String>), GatewayAcc>,
-    cluster_objects: BTreeMap<(String, Option<String>, String), (String, BTreeSet<String>)>,
+    cluster_objects: Objects,
 }
 
 #[derive(Debug, Default)]
