@@ -18,6 +18,7 @@ mod exemptions;
 mod keys;
 mod mesh;
 mod message;
+pub mod requirements;
 mod rules;
 mod targets;
 
