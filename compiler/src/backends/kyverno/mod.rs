@@ -32,13 +32,6 @@ use std::collections::BTreeMap;
 pub use crd::conditions_built;
 pub use exemptions::EXEMPTIONS_ANNOTATION;
 
-/// The oldest Kyverno that enforces the policies k8sc writes. Each rule carries its own
-/// `validate.failureAction` (`Enforce` or `Audit`), which Kyverno reads from 1.13 on; the
-/// policy-wide `spec.validationFailureAction` it replaces is deprecated, and is not written, so an
-/// older Kyverno would only audit every rule. (Matching `pods/ephemeralcontainers` with `Pod`
-/// rules needs 1.10.) `k8sc requirements` lists it.
-pub const MIN_KYVERNO_VERSION: &str = "1.13";
-
 /// The annotation naming where a policy's rule is declared (`policy trusted_registries`).
 pub const SOURCE_ANNOTATION: &str = "k8sc.dev/rule";
 
