@@ -129,6 +129,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
                     name_span: allow.name_span(),
                     reason: allow.reason.value.clone(),
                     span: allow.span,
+                    origin: ctx.origin(allow.span),
                 })
                 .collect();
             if ast.has_syntax_errors {
