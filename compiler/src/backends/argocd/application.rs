@@ -89,7 +89,13 @@ pub fn application_set(
                 "env": to_k8s_name(env.env),
                 "server": server(a),
                 "namespace": a.namespace.value,
-                "path": source_path(&base, env.env, a, several_apps),
+                "repo": a.gitops.as_ref().map_or_else(|| repo.clone(), |g| g.value.repo.clone()),
+                "path": source_path(
+                    a.gitops.as_ref().map_or(&base, |g| &g.value.path),
+                    env.env,
+                    a,
+                    several_apps,
+                ),
                 "revision": a.gitops.as_ref().map_or("main".to_string(), |g| g.value.revision.clone()),
             })
         })
@@ -115,7 +121,7 @@ pub fn application_set(
                 "spec": {
                     "project": app.name,
                     "source": {
-                        "repoURL": repo,
+                        "repoURL": "{{repo}}",
                         "path": "{{path}}",
                         "targetRevision": "{{revision}}",
                     },
