@@ -49,7 +49,7 @@ pub struct Args {
 enum Command {
     /// Check a project and write its manifests.
     #[command(
-        after_help = "Exit status: 0 built (with --check: OUT is up to date), 1 the project has errors (nothing is written) or, with --check, OUT differs, 2 usage or I/O error."
+        after_help = "Exit status: 0 built (with --check: OUT is up to date), 1 the project has errors (nothing is written), with --deny-immutable a change the API server will not apply in place (nothing is written), or, with --check, OUT differs, 2 usage or I/O error."
     )]
     Build(build::BuildArgs),
     /// Check a project without writing anything.
@@ -60,7 +60,7 @@ enum Command {
     /// Compare two outputs resource by resource: `k8sc diff OLD NEW` or
     /// `k8sc diff --against GIT_REV [PATH]`.
     #[command(
-        after_help = "Exit status: 0 no differences, 1 differences, 2 usage or I/O error, unreadable manifests, or a build with errors."
+        after_help = "Changes to fields the API server will not update in place (a StatefulSet's claim templates or selector, a Deployment's selector, a Job's template, …) are marked `!` with what each takes.\n\nExit status: 0 no differences, 1 differences, 2 usage or I/O error, unreadable manifests, or a build with errors. With --deny-immutable: 0 when every change can be applied in place, 1 when one cannot."
     )]
     Diff(diff::DiffArgs),
     /// Print the service graph: Graphviz DOT, Mermaid or SVG.

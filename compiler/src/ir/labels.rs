@@ -109,6 +109,19 @@ fn instance(app: &AppIr, workload: &WorkloadIr) -> String {
     full[..63].trim_end_matches('-').to_string()
 }
 
+/// The labels of a StatefulSet's volume claim templates: its selector labels and
+/// `managed-by`, nothing a user changes. The API server refuses any update of a StatefulSet's
+/// claim templates, so a version, team or user label there would make the next image bump or
+/// re-labelling a failed sync (see `output::immutable`).
+pub fn claim_template_labels(app: &AppIr, workload: &WorkloadIr) -> BTreeMap<String, String> {
+    let mut labels = selector_labels(app, workload);
+    labels.insert(
+        "app.kubernetes.io/managed-by".to_string(),
+        MANAGED_BY.to_string(),
+    );
+    labels
+}
+
 /// The component label: what role the workload plays.
 pub fn component(workload: &WorkloadIr) -> &'static str {
     match workload.kind {

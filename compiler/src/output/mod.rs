@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod disk;
 mod emitter;
+pub mod immutable;
 pub mod layout;
 mod lock;
 mod ownership;
