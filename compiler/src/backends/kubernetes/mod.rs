@@ -10,6 +10,7 @@ mod namespace;
 pub mod network;
 pub mod patch;
 mod pod;
+pub mod requirements;
 mod routes;
 mod scaling;
 mod services;
