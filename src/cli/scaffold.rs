@@ -160,8 +160,9 @@ fn app_k8s(name: &str, tier: &str, variant: Variant) -> String {
             "  gateway: \"istio-system/istio-ingressgateway\"  // the Istio ingress gateway: NAMESPACE/NAME\n",
         );
     } else {
+        // The route attaches to the Gateway's HTTPS listener only, never to a plain-HTTP one.
         text.push_str(
-            "  gateway: \"gateway-system/public\"  // the Gateway API Gateway routes attach to: NAMESPACE/NAME\n",
+            "  gateway { name: public, namespace: gateway-system, section: https }  // the Gateway and its HTTPS listener\n",
         );
     }
     if variant.hardened {
@@ -177,6 +178,15 @@ fn app_k8s(name: &str, tier: &str, variant: Variant) -> String {
     } else {
         IMAGE.to_string()
     };
+    // In the mesh k8sc writes the Gateway: an HTTPS server with the host's certificate, and
+    // plain HTTP only redirected to it.
+    let route = if variant.mesh {
+        format!(
+            "route \"{name}.example.com\" {{ path: \"/\", tls: {name}-tls }}  // tls: the Secret with the host's certificate, in the gateway's namespace"
+        )
+    } else {
+        format!("route \"{name}.example.com\" {{ path: \"/\" }}")
+    };
     text.push_str(&format!(
         "}}\n\
          \n\
@@ -185,7 +195,7 @@ fn app_k8s(name: &str, tier: &str, variant: Variant) -> String {
          \x20 image: \"{image}\"\n\
          \x20 port: http 9898\n\
          \x20 probes {{ ready: http \"/readyz\", live: http \"/healthz\" }}\n\
-         \x20 expose: route \"{name}.example.com\" {{ path: \"/\" }}\n\
+         \x20 expose: {route}\n\
          }}\n"
     ));
     text
@@ -245,6 +255,66 @@ mod tests {
             "{}",
             enterprise.app
         );
+    }
+
+    /// Every way the scaffold's host is exposed serves it over TLS: an Istio Gateway's servers are
+    /// HTTPS with a certificate, or HTTP that only redirects; an HTTPRoute attaches to a named
+    /// (HTTPS) listener of its Gateway, never to every listener; an Ingress lists each host
+    /// under `tls`. Returns how many exposing resources were checked.
+    fn plain_http(tier: &str) -> (Vec<String>, usize) {
+        let scaffold = scaffold("hello", tier).expect("scaffold");
+        let tree = scaffold.build.tree.expect("output");
+        let (mut wrong, mut checked) = (Vec::new(), 0);
+        for (path, text) in tree.files.iter().filter(|(p, _)| p.ends_with(".yaml")) {
+            let doc: serde_json::Value = serde_saphyr::from_str(text).expect("YAML");
+            match doc["kind"].as_str() {
+                Some("Gateway") if doc["apiVersion"] == "networking.istio.io/v1" => {
+                    checked += 1;
+                    for server in doc["spec"]["servers"].as_array().into_iter().flatten() {
+                        let https = server["port"]["protocol"] == "HTTPS"
+                            && server["tls"]["credentialName"].is_string();
+                        let redirect = server["port"]["protocol"] == "HTTP"
+                            && server["tls"]["httpsRedirect"] == true;
+                        if !https && !redirect {
+                            wrong.push(format!("{path}: a plain-HTTP server {server}"));
+                        }
+                    }
+                }
+                Some("HTTPRoute") => {
+                    checked += 1;
+                    for parent in doc["spec"]["parentRefs"].as_array().into_iter().flatten() {
+                        if parent["sectionName"] != "https" {
+                            wrong.push(format!("{path}: attached to {parent}"));
+                        }
+                    }
+                }
+                Some("Ingress") => {
+                    checked += 1;
+                    let covered: Vec<&serde_json::Value> = doc["spec"]["tls"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|t| t["hosts"].as_array().into_iter().flatten())
+                        .collect();
+                    for rule in doc["spec"]["rules"].as_array().into_iter().flatten() {
+                        if !covered.contains(&&rule["host"]) {
+                            wrong.push(format!("{path}: {} without TLS", rule["host"]));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        (wrong, checked)
+    }
+
+    #[test]
+    fn every_tier_scaffolds_a_host_served_over_tls_only() {
+        for tier in stdlib_tiers() {
+            let (wrong, checked) = plain_http(&tier);
+            assert!(checked >= 1, "{tier}: nothing exposes the host");
+            assert!(wrong.is_empty(), "{tier}: {wrong:#?}");
+        }
     }
 
     #[test]
