@@ -78,30 +78,19 @@ pub fn run(args: ImportArgs) -> ExitCode {
 /// selects which Deployment), so its time is quadratic in their number (docs/testing.md, "Limits").
 const MAX_MANIFESTS: usize = 10_000;
 
-/// Reads `file`, refusing one larger than a `.k8s` file may be without reading it (the YAML
-/// reader then bounds its own work: depth, nodes, aliases; see `import::read_documents`).
-fn read_bounded(file: &Path) -> std::io::Result<String> {
-    let limit = k8sc_grammar::MAX_FILE_SIZE;
-    let too_large = || {
-        std::io::Error::other(format!(
+/// Reads `file` if it is a regular file (never a FIFO or a device, which could block), refusing
+/// one larger than a `.k8s` file may be without reading it (the YAML reader then bounds its own
+/// work: depth, nodes, aliases; see `import::read_documents`).
+fn read_bounded(file: &Path) -> Result<String, String> {
+    let limit = k8sc_grammar::MAX_FILE_SIZE as u64;
+    let bytes = k8sc_compiler::regular_file::read_regular(file, limit).map_err(|e| match e {
+        k8sc_compiler::regular_file::ReadError::TooLarge(_) => format!(
             "the file is larger than {} MiB, the most k8sc imports from one file",
             limit / 1024 / 1024
-        ))
-    };
-    let handle = fs::File::open(file)?;
-    if handle.metadata()?.len() > limit as u64 {
-        return Err(too_large());
-    }
-    // At most one byte past the limit, in case the file grows while it is read.
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(handle, limit as u64 + 1),
-        &mut bytes,
-    )?;
-    if bytes.len() > limit {
-        return Err(too_large());
-    }
-    String::from_utf8(bytes).map_err(|_| std::io::Error::other("the file is not UTF-8 text"))
+        ),
+        other => other.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
 }
 
 /// The YAML files of `path`: itself, or the `.yaml`/`.yml` files under it. Inside a folder,
