@@ -267,3 +267,27 @@ fn fifos_are_refused_not_waited_on() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The allocator's environment variables (read by mimalloc before `main`) add nothing to k8sc's
+/// output: statistics at exit and error messages are switched off at start.
+#[test]
+fn allocator_variables_print_nothing() {
+    let dir = scratch("allocator");
+    write(&dir.join("app.k8s"), APP);
+    let run = |vars: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_k8sc"));
+        command
+            .args(["check", &dir.to_string_lossy()])
+            .env("NO_COLOR", "1");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command.output().expect("k8sc runs")
+    };
+    let plain = run(&[]);
+    let noisy = run(&[("MIMALLOC_SHOW_STATS", "1"), ("MIMALLOC_SHOW_ERRORS", "1")]);
+    assert_eq!(plain.status.code(), noisy.status.code());
+    assert_eq!(stderr(&noisy), stderr(&plain), "the allocator printed");
+    assert_eq!(noisy.stdout, plain.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

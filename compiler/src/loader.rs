@@ -32,7 +32,10 @@ pub struct LoadError {
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read `{}`: {}", self.path.display(), self.message)
+        // A file name is the user's text too: its control characters are shown escaped.
+        let path = self.path.display().to_string();
+        let path = crate::diagnostics::escape_controls(&path);
+        write!(f, "cannot read `{path}`: {}", self.message)
     }
 }
 
