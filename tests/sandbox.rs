@@ -291,3 +291,66 @@ fn allocator_variables_print_nothing() {
     assert_eq!(noisy.stdout, plain.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `k8sc import` never overwrites a file that is already there (a hand-written `.k8s`) unless
+/// given `--force`, and never writes through a symbolic link: not without `--force` (refused,
+/// the link's target untouched), not with it (the link is replaced by the file).
+#[cfg(unix)]
+#[test]
+fn import_never_overwrites_or_writes_through_a_link() {
+    let dir = scratch("import-overwrite");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("compiler/tests/fixtures/import/redis.yaml");
+    let fixture = fixture.to_string_lossy().into_owned();
+    let out = dir.join("project");
+    let target = out.join("imported.k8s");
+    write(&target, "// mine, by hand\n");
+    let import = |force: bool| {
+        let out = out.to_string_lossy().into_owned();
+        let mut args = vec!["import", fixture.as_str(), "--out", out.as_str()];
+        if force {
+            args.push("--force");
+        }
+        k8sc(&args)
+    };
+    let output = import(false);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("read"),
+        "// mine, by hand\n"
+    );
+    let output = import(true);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("read")
+            .contains("app imported")
+    );
+    // A link in the target folder to a file elsewhere.
+    let elsewhere = dir.join("elsewhere.txt");
+    write(&elsewhere, "not yours\n");
+    std::fs::remove_file(&target).expect("remove");
+    std::os::unix::fs::symlink(&elsewhere, &target).expect("link");
+    for force in [false, true] {
+        let output = import(force);
+        assert_eq!(
+            output.status.code(),
+            Some(if force { 0 } else { 2 }),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&elsewhere).expect("read"),
+            "not yours\n",
+            "written through the link (force: {force})"
+        );
+    }
+    let kind = std::fs::symlink_metadata(&target)
+        .expect("stat")
+        .file_type();
+    assert!(kind.is_file(), "the link was replaced by the file");
+    let names: Vec<_> = std::fs::read_dir(&out).expect("list").flatten().collect();
+    assert_eq!(names.len(), 1, "no temporary file left");
+    let _ = std::fs::remove_dir_all(&dir);
+}

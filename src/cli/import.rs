@@ -20,6 +20,10 @@ pub struct ImportArgs {
     /// The app's name (default: `imported`); the namespace is the one most manifests use.
     #[arg(long, default_value = "imported")]
     app: String,
+    /// Replace `APP.k8s` if it already exists (without `--force` an existing file is never
+    /// touched).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs `k8sc import`.
@@ -65,13 +69,56 @@ pub fn run(args: ImportArgs) -> ExitCode {
     };
     let (name, text) = &imported.file;
     let target = args.out.join(name);
-    if let Err(error) = fs::create_dir_all(&args.out).and_then(|()| fs::write(&target, text)) {
+    if let Err(error) =
+        fs::create_dir_all(&args.out).and_then(|()| write_new(&target, text, args.force))
+    {
         eprintln!("error: {}: {error}", target.display());
         return ExitCode::from(2);
     }
     print!("{}", imported.report);
     println!("wrote {}", target.display());
     ExitCode::SUCCESS
+}
+
+/// Writes `text` to `target` without ever writing through a symbolic link: into a new temporary
+/// file beside it (created exclusively, so not a link planted there), then linked into place —
+/// which fails if anything, a file or a link, is already at `target` — or, with `force`, renamed
+/// over it (which replaces a link itself, not what it points to).
+fn write_new(target: &Path, text: &str, force: bool) -> std::io::Result<()> {
+    if !force && fs::symlink_metadata(target).is_ok() {
+        return Err(already_exists());
+    }
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(std::io::Error::other("not a file name"));
+    };
+    let temp = dir.join(format!(
+        ".{}.k8sc-import-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+    let placed = written.and_then(|()| {
+        if force {
+            fs::rename(&temp, target)
+        } else {
+            fs::hard_link(&temp, target).map_err(|error| match error.kind() {
+                std::io::ErrorKind::AlreadyExists => already_exists(),
+                _ => error,
+            })
+        }
+    });
+    let _ = fs::remove_file(&temp);
+    placed
+}
+
+fn already_exists() -> std::io::Error {
+    std::io::Error::other(
+        "the file already exists and was left as it is (k8sc import never overwrites a file unless given --force; choose another --out or --app)",
+    )
 }
 
 /// The most objects one import reads: the importer compares objects pairwise (which Service
