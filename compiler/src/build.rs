@@ -6,6 +6,7 @@ use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit::emit_environment;
 use crate::ir::ProjectIr;
+use crate::lower::allow_scope::{AllowSite, allows_in_env};
 pub use crate::lower::environments;
 use crate::lower::{env_diagnostics, lower_env};
 use crate::output::{OutputTree, build_shared_tree, build_tree};
@@ -75,22 +76,46 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
             )
         })
         .collect();
+    let sites: Vec<&Vec<AllowSite>> = envs
+        .iter()
+        .map(|env| allows_in_env(db, project, EnvKey::new(db, env.clone())))
+        .collect();
     let mut out: Vec<Diagnostic> = Vec::new();
+    let mut unused_reported: Vec<&AllowSite> = Vec::new();
     for (_, diagnostics) in &per_env {
         for diagnostic in diagnostics.iter() {
             if out.iter().any(|d| same_problem(d, diagnostic)) {
                 continue;
             }
-            let in_envs: Vec<&str> = per_env
+            let mut in_envs: Vec<&str> = per_env
                 .iter()
                 .filter(|(_, ds)| ds.contains(diagnostic))
                 .map(|(env, _)| env.as_str())
                 .collect();
-            // An exception needed in some environments is not unused in the others.
-            if diagnostic.code == crate::diagnostics::Code::UnusedAllow
-                && in_envs.len() < per_env.len()
-            {
-                continue;
+            if diagnostic.code == crate::diagnostics::Code::UnusedAllow {
+                // An exception needed in some environments where it is in force is not unused in
+                // the others: it is reported once, when it exempts nothing anywhere it applies.
+                let primary = &diagnostic.primary;
+                let Some(site) = sites
+                    .iter()
+                    .flat_map(|s| s.iter())
+                    .find(|s| s.holds(&primary.file, primary.span))
+                else {
+                    continue;
+                };
+                let scope: Vec<usize> = (0..per_env.len())
+                    .filter(|i| sites[*i].contains(site))
+                    .collect();
+                let unused_everywhere = scope.iter().all(|i| {
+                    per_env[*i].1.iter().any(|d| {
+                        d.code == diagnostic.code && site.holds(&d.primary.file, d.primary.span)
+                    })
+                });
+                if !unused_everywhere || unused_reported.contains(&site) {
+                    continue;
+                }
+                unused_reported.push(site);
+                in_envs = scope.iter().map(|i| per_env[*i].0.as_str()).collect();
             }
             let mut diagnostic = diagnostic.clone();
             if in_envs.len() < per_env.len() {
@@ -139,28 +164,50 @@ pub struct Exception {
     pub rule: String,
     /// The reason given.
     pub reason: String,
+    /// The environments it is in force in, sorted; empty when it is in force in every
+    /// environment of the app (an `allow` in the workload itself).
+    pub envs: Vec<String>,
 }
 
 /// Every exception of the project, sorted, for the build summary.
 pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
-    let mut out = Vec::new();
-    let lowered = environments(db, project)
-        .iter()
-        .map(|env| lower_env(db, project, EnvKey::new(db, env.clone())));
-    for app in lowered.flat_map(|l| &l.ir.apps) {
-        for workload in &app.workloads {
-            for (rule, reason) in &workload.exemptions {
-                out.push(Exception {
-                    app: app.name.clone(),
-                    workload: workload.name.clone(),
-                    rule: rule.clone(),
-                    reason: reason.clone(),
-                });
+    use std::collections::BTreeMap;
+    type Key = (String, String, String, String);
+    let mut in_envs: BTreeMap<Key, Vec<String>> = BTreeMap::new();
+    let mut app_envs: BTreeMap<String, usize> = BTreeMap::new();
+    for env in environments(db, project) {
+        let lowered = lower_env(db, project, EnvKey::new(db, env.clone()));
+        for app in &lowered.ir.apps {
+            *app_envs.entry(app.name.clone()).or_default() += 1;
+            for workload in &app.workloads {
+                for (rule, reason) in &workload.exemptions {
+                    let key = (
+                        app.name.clone(),
+                        workload.name.clone(),
+                        rule.clone(),
+                        reason.clone(),
+                    );
+                    in_envs.entry(key).or_default().push(env.clone());
+                }
             }
         }
     }
+    let mut out: Vec<Exception> = in_envs
+        .into_iter()
+        .map(|((app, workload, rule, reason), mut envs)| {
+            if envs.len() == app_envs.get(&app).copied().unwrap_or_default() {
+                envs.clear();
+            }
+            Exception {
+                app,
+                workload,
+                rule,
+                reason,
+                envs,
+            }
+        })
+        .collect();
     out.sort_by(|a, b| (&a.app, &a.workload, &a.rule).cmp(&(&b.app, &b.workload, &b.rule)));
-    out.dedup();
     out
 }
 

@@ -2,7 +2,7 @@
 //! the text of its file as soon as its app is built, apps on every core. A large project never
 //! holds all its resources as JSON trees at once: only the text and a summary for Argo CD remain.
 
-use crate::backends::argocd::waves;
+use crate::backends::argocd::{retention, waves};
 use crate::backends::{self, Resource, ResourceSummary};
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr};
@@ -29,6 +29,7 @@ pub fn emit_environment(ir: &ProjectIr) -> EmittedEnv {
         let mut resources = backends::render_app(&graph, ir, app);
         if app.gitops.is_some() {
             waves::annotate(&mut resources);
+            retention::protect(&mut resources);
         }
         resources
     };

@@ -1,6 +1,9 @@
 //! Environments: overrides by path win over every other layer, environments extend each other,
 //! each builds into its own folder without depending on the others, and every resource of a
-//! GitOps-deployed app carries a sync wave in the documented order.
+//! GitOps-deployed app carries a sync wave in the documented order; an exception written in an
+//! environment is in force there only, at compile time and in the cluster.
+
+mod support;
 
 use k8sc_compiler::build::{build, project_diagnostics};
 use k8sc_compiler::db::Database;
@@ -395,5 +398,188 @@ env prod {{}}
     assert!(
         tree.files
             .contains_key("prod/payments/kubernetes/deployment-web.yaml")
+    );
+}
+
+/// A workload that breaks `production.replicas_min` in dev only, where an exception scoped to
+/// dev (and to `preview`, which extends it) admits it.
+const EXEMPT: &str = r#"
+import std.tiers.production
+
+app shop {
+  namespace: shop
+  tier: production
+}
+
+service web {
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  replicas: 2..4
+  probes { ready: http "/ready", live: http "/healthz" }
+}
+
+env prod {
+  cluster: "https://prod.k8s.acme.internal"
+}
+
+env dev {
+  cluster: "https://dev.k8s.acme.internal"
+  web.replicas: 1
+  web { allow production.replicas_min because "dev runs one replica to save cost" }
+}
+
+env preview: dev {
+  cluster: "https://preview.k8s.acme.internal"
+}
+"#;
+
+/// The YAML of `path` in `tree`, as JSON.
+fn document(tree: &OutputTree, path: &str) -> serde_json::Value {
+    let text = tree
+        .files
+        .get(path)
+        .unwrap_or_else(|| panic!("no {path}: {:?}", tree.files.keys().collect::<Vec<_>>()));
+    serde_saphyr::from_str(text).expect("generated YAML parses")
+}
+
+#[test]
+fn an_allow_in_an_environment_exempts_the_workload_there_only() {
+    let tree = tree(EXEMPT);
+    let policy = |env: &str| {
+        document(
+            &tree,
+            &format!("{env}/kyverno/policy-production-replicas-min.yaml"),
+        )
+    };
+    let dev_deployment = document(&tree, "dev/kubernetes/deployment-web.yaml");
+    // Dev's and preview's policies exclude web; prod's excludes nothing.
+    for env in ["dev", "preview"] {
+        let text = serde_json::to_string(&policy(env)).expect("json");
+        assert!(text.contains("\"exclude\""), "{env}: {text}");
+        assert!(text.contains("dev runs one replica"), "{env}: {text}");
+    }
+    let prod_text = serde_json::to_string(&policy("prod")).expect("json");
+    assert!(!prod_text.contains("\"exclude\""), "{prod_text}");
+    assert!(!prod_text.contains("k8sc.dev/exemptions"), "{prod_text}");
+    // What admission does with dev's one-replica Deployment: dev's policy admits it, prod's
+    // policy would deny it.
+    let denied = |env: &str| {
+        support::kyverno_eval::denying_rules(&policy(env), &dev_deployment).expect("evaluates")
+    };
+    assert!(denied("dev").is_empty(), "{:?}", denied("dev"));
+    assert!(
+        !denied("prod").is_empty(),
+        "prod's policy admits one replica"
+    );
+}
+
+#[test]
+fn an_allow_in_an_environment_does_not_silence_another_environments_violation() {
+    // web breaks the rule everywhere now; only dev (and preview) are exempt.
+    let text = EXEMPT.replace("replicas: 2..4", "replicas: 1");
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text)]);
+    let diagnostics = project_diagnostics(&db, project);
+    let violations: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::RuleViolation)
+        .collect();
+    assert_eq!(violations.len(), 1, "{diagnostics:#?}");
+    assert!(
+        violations[0]
+            .notes
+            .iter()
+            .any(|n| n == "in environment `prod`"),
+        "{:#?}",
+        violations[0]
+    );
+    // The exception is used in dev, so it is not reported as unused.
+    assert!(
+        diagnostics.iter().all(|d| d.code != Code::UnusedAllow),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn an_unused_allow_in_an_environment_is_reported_there() {
+    // Dev no longer breaks the rule: its exception exempts nothing where it is in force.
+    let text = EXEMPT.replace("  web.replicas: 1\n", "");
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.clone())]);
+    let diagnostics = project_diagnostics(&db, project);
+    let unused: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::UnusedAllow)
+        .collect();
+    assert_eq!(unused.len(), 1, "{diagnostics:#?}");
+    let at = &text[unused[0].primary.span.range()];
+    assert!(at.starts_with("allow production.replicas_min"), "{at}");
+    assert!(
+        unused[0]
+            .notes
+            .iter()
+            .any(|n| n == "in environments `dev`, `preview`"),
+        "{:#?}",
+        unused[0]
+    );
+}
+
+#[test]
+fn a_workload_allow_is_in_force_in_every_environment() {
+    let text = EXEMPT
+        .replace(
+            "  web { allow production.replicas_min because \"dev runs one replica to save cost\" }\n",
+            "",
+        )
+        .replace(
+            "  probes {",
+            "  allow production.replicas_min because \"one replica is enough\"\n  probes {",
+        );
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text)]);
+    let result = build(&db, project);
+    // Used in dev and preview, so not unused, though prod satisfies the rule.
+    assert!(
+        result
+            .diagnostics
+            .iter()
+            .all(|d| d.code != Code::UnusedAllow && !d.is_error()),
+        "{:#?}",
+        result.diagnostics
+    );
+    let tree = result.tree.expect("builds");
+    let prod = &tree.files["prod/kyverno/policy-production-replicas-min.yaml"];
+    assert!(prod.contains("exclude"), "{prod}");
+    assert_eq!(result.exceptions.len(), 1);
+    assert!(
+        result.exceptions[0].envs.is_empty(),
+        "{:?}",
+        result.exceptions
+    );
+}
+
+#[test]
+fn the_build_lists_an_environments_exception_with_its_environments() {
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), EXEMPT.to_string())]);
+    let result = build(&db, project);
+    assert_eq!(result.exceptions.len(), 1, "{:?}", result.exceptions);
+    assert_eq!(result.exceptions[0].envs, ["dev", "preview"]);
+}
+
+#[test]
+fn an_allow_directly_in_an_environment_must_name_its_workload() {
+    let text = EXEMPT
+        .replace(
+            "  web { allow production.replicas_min",
+            "  allow production.replicas_min",
+        )
+        .replace("to save cost\" }", "to save cost\"");
+    let found = diagnostics_of(&text);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| *c == Code::UnknownField && m.contains("must name the workload")),
+        "{found:#?}"
     );
 }

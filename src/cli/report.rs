@@ -47,8 +47,19 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &ProjectSources, c
 /// visible in every build log.
 pub fn print_exceptions(exceptions: &[k8sc_compiler::build::Exception]) {
     for exception in exceptions {
+        let scope = match exception.envs.as_slice() {
+            [] => String::new(),
+            [env] => format!(" in environment `{env}`"),
+            envs => format!(
+                " in environments {}",
+                envs.iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         eprintln!(
-            "k8sc: exception: {}/{} is exempt from `{}`: {}",
+            "k8sc: exception: {}/{} is exempt from `{}`{scope}: {}",
             exception.app, exception.workload, exception.rule, exception.reason
         );
     }

@@ -77,6 +77,9 @@ codes! {
     UnsafeRetries = "E0032", Error, "retries that may repeat a non-idempotent request";
     OutsideMesh = "E0033", Error, "strict mutual TLS refuses a caller outside the mesh";
     TrafficNotRoutable = "E0034", Error, "traffic settings without a mesh or a port to route";
+    SystemNamespace = "E0035", Error, "app deployed into a namespace the cluster or its controllers own";
+    GrpcMethod = "E0036", Error, "gRPC call limited to methods other than POST";
+    GrpcPath = "E0037", Error, "gRPC call path that is not `/package.Service/Method`";
     UnknownEnvPath = "E0040", Error, "environment override of something that does not exist";
     EnvCycle = "E0041", Error, "environments extend each other in a cycle";
     GitOpsRequired = "E0042", Error, "the tier requires GitOps, and the app declares none";
@@ -89,6 +92,7 @@ codes! {
     RuleWarning = "W0004", Warning, "a workload breaks a warning-level policy";
     UnusedAllow = "W0005", Warning, "an `allow` that exempts nothing";
     Unreachable = "W0010", Warning, "a service nothing calls";
+    RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
 }
 

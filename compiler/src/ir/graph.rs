@@ -25,6 +25,9 @@ pub struct CallIr {
     pub paths: Vec<String>,
     /// HTTP methods called, upper-case (empty: any).
     pub methods: Vec<String>,
+    /// Where each of `paths` and then each of `methods` is written (in the caller's file), for
+    /// the checks of what the mesh will make of them.
+    pub request_spans: Vec<Span>,
     /// Where the call is written.
     pub origin: Origin,
 }

@@ -463,6 +463,9 @@ fn call_ports(
             );
             return None;
         }
+        if let Some(callee) = ir.app(&call.app) {
+            diagnostics.extend(super::requests::check_requests(callee, call, &ports));
+        }
     }
     Some(ports)
 }

@@ -2,11 +2,14 @@
 //! what can only be judged on effective values is checked (required fields, the ports probes and
 //! routes target, budgets that would block node drains…).
 
+pub mod allow_scope;
 mod capacity;
 pub mod facts;
 mod graph;
+mod namespaces;
 mod policy;
 mod ports;
+mod requests;
 mod rules;
 mod traffic;
 mod workload;
@@ -22,7 +25,9 @@ use crate::semantic::mesh::{Mesh, Network};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
-use crate::semantic::spec::{AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec};
+use crate::semantic::spec::{
+    AllowSpec, AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec,
+};
 use crate::semantic::structure::{AppEntry, project_structure, workload_place};
 use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
@@ -259,10 +264,9 @@ pub fn lower_workload_decl<'db>(
     };
     let app_decl = DeclId::new(db, place.app_file, place.app_index);
     let context = app_context(db, project, app_decl, env);
-    let env_override = env_layers(db, project, app_decl, env)
-        .workloads
-        .get(&entry.k8s_name)
-        .cloned();
+    let env_layer = env_layers(db, project, app_decl, env);
+    let env_override = env_layer.workloads.get(&entry.k8s_name).cloned();
+    let allows = allows_in_force(&spec.allows, env_layer.allows.get(&entry.k8s_name));
     let tier = match env_override
         .as_ref()
         .and_then(|o| o.tier.clone())
@@ -315,7 +319,7 @@ pub fn lower_workload_decl<'db>(
         kind: *kind,
         file: Arc::from(file.path(db).as_str()),
         name_span: entry.name_span(db),
-        allows: &spec.allows,
+        allows: &allows,
     };
     let mut outcome = rules::check_rules(&subject, &facts, &rules);
     if let Some(canary) = ir.traffic.as_ref().and_then(|t| t.canary.as_ref()) {
@@ -346,6 +350,23 @@ pub fn lower_workload_decl<'db>(
     out.ir = Some(Arc::new(ir));
     out.rules = outcome.applied;
     out.diagnostics = diagnostics;
+    out
+}
+
+/// The exceptions of a workload in one environment: the environment's own (`env dev { web {
+/// allow … } }`), then the workload's for every other rule. A workload's `allow` is in force in
+/// every environment; an environment's only in it and in those extending it.
+pub(crate) fn allows_in_force(
+    own: &[AllowSpec],
+    scoped: Option<&Vec<AllowSpec>>,
+) -> Vec<AllowSpec> {
+    let scoped: &[AllowSpec] = scoped.map_or(&[], Vec::as_slice);
+    let mut out = scoped.to_vec();
+    out.extend(
+        own.iter()
+            .filter(|allow| !scoped.iter().any(|a| a.name == allow.name))
+            .cloned(),
+    );
     out
 }
 
@@ -495,6 +516,10 @@ pub fn env_diagnostics<'db>(
         apps.push(&app_context(db, project, app, env).ir);
     }
     report_shared_namespaces(&apps, &mut diagnostics);
+    diagnostics.extend(
+        apps.iter()
+            .filter_map(|a| namespaces::check_system_namespace(a)),
+    );
     diagnostics.extend(env_graph_diagnostics(db, project, env).iter().cloned());
     diagnostics
 }
@@ -710,6 +735,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
         apps.push(app);
     }
     report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
+    diagnostics.extend(apps.iter().filter_map(namespaces::check_system_namespace));
     let mut ir = ProjectIr { apps };
     let checked = env_graph(db, project, env);
     apply_resolved_ports(&mut ir, &checked.resolved);

@@ -9,7 +9,7 @@ use crate::semantic::policy::eval::{Facts, eval, interpolate};
 use crate::semantic::policy::normal::{Test, clauses, eval_clauses};
 use crate::semantic::policy::property::Property;
 use crate::semantic::rules::RuleInForce;
-use crate::semantic::spec::{AllowSpec, Layer, Origin, WorkloadKind};
+use crate::semantic::spec::{AllowSpec, Layer, WorkloadKind};
 use crate::semantic::suggest::closest;
 use k8sc_grammar::Span;
 use std::sync::Arc;
@@ -62,7 +62,7 @@ pub fn check_rules(
                 workload: subject.k8s_name.to_string(),
                 kind: subject.kind,
                 reason: allow.reason.clone(),
-                origin: Origin::at(Layer::Workload, &subject.file, allow.span),
+                origin: allow.origin.clone(),
             }
         });
         if let Some(i) = allow_index {
@@ -77,7 +77,7 @@ pub fn check_rules(
                             "`{}` satisfies `{allow_name}`: this exception exempts nothing",
                             subject.name
                         ),
-                        &subject.file,
+                        allow_file(subject, allow),
                         allow.span,
                     )
                     .with_label("not needed")
@@ -100,7 +100,7 @@ pub fn check_rules(
                 "no rule named `{}` applies to `{}`",
                 allow.name, subject.name
             ),
-            &subject.file,
+            allow_file(subject, allow),
             allow.name_span,
         )
         .with_label("exempts nothing");
@@ -121,6 +121,11 @@ pub fn check_rules(
         out.diagnostics.push(diagnostic);
     }
     out
+}
+
+/// The file an exception is written in: the workload's, or its environment's.
+fn allow_file<'a>(subject: &'a Subject<'_>, allow: &'a AllowSpec) -> &'a str {
+    allow.origin.file.as_deref().unwrap_or(&subject.file)
 }
 
 /// The rules a second version of the workload (its canary, described by `variant`) breaks where

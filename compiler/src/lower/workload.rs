@@ -179,6 +179,13 @@ pub fn lower_workload(
             port_refs: c.call.ports.clone(),
             paths: c.call.paths.clone(),
             methods: c.call.methods.iter().map(|(m, _)| m.clone()).collect(),
+            request_spans: c
+                .call
+                .path_spans
+                .iter()
+                .chain(c.call.methods.iter().map(|(_, span)| span))
+                .copied()
+                .collect(),
             origin: match &call_origin {
                 Some(origin) => Origin {
                     span: c.span,

@@ -61,6 +61,7 @@ pub fn read_calls(ctx: &mut Ctx<'_>, value: &Value) -> Option<Vec<CallRef>> {
             span,
             ports: Vec::new(),
             paths: Vec::new(),
+            path_spans: Vec::new(),
             methods: Vec::new(),
         };
         if let Some(block) = block {
@@ -100,6 +101,7 @@ fn read_call_options(ctx: &mut Ctx<'_>, block: &Block, call: &mut CallRef) {
                     for (path, item) in paths.into_iter().zip(list_items(v)) {
                         if valid_path_pattern(&path) {
                             call.paths.push(path);
+                            call.path_spans.push(item.span);
                         } else {
                             ctx.report(
                                 ctx.diagnostic(

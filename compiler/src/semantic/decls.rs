@@ -129,6 +129,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
                     name_span: allow.name_span(),
                     reason: allow.reason.value.clone(),
                     span: allow.span,
+                    origin: ctx.origin(allow.span),
                 })
                 .collect();
             if ast.has_syntax_errors {
@@ -141,17 +142,19 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
         }
         None if syntax.kind == DeclKind::App => {
             ctx.layer = Layer::App;
-            check_name(&mut ctx, syntax, 63, "app");
+            check_name(&mut ctx, syntax, 63, "app", None);
             DeclContent::App(Box::new(read_app(&mut ctx, &syntax.body)))
         }
         None if syntax.kind == DeclKind::Tier => {
+            // A tier's name begins the names of its rules' Kyverno policies (`TIER-RULE`).
+            check_name(&mut ctx, syntax, 63, "tier", None);
             let name = syntax.name.as_ref().map_or("", |n| n.name.as_str());
             ctx.layer = Layer::Tier(name.to_string());
             ctx.rules_block = Some(syntax.body.span);
             DeclContent::Tier(Box::new(read_tier(&mut ctx, &syntax.body)))
         }
         None if syntax.kind == DeclKind::External => {
-            check_name(&mut ctx, syntax, 63, "external");
+            check_name(&mut ctx, syntax, 63, "external", None);
             let name_span = syntax.name.as_ref().map_or(syntax.keyword_span, |n| n.span);
             let mut spec = read_external(&mut ctx, &syntax.body, name_span);
             spec.rejected |= ast.has_syntax_errors;
@@ -159,13 +162,13 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
         }
         None if syntax.kind == DeclKind::Policy => {
             ctx.layer = Layer::Builtin;
-            check_name(&mut ctx, syntax, 63, "policy");
+            check_name(&mut ctx, syntax, 63, "policy", None);
             DeclContent::Policy(read_policy(&mut ctx, syntax).map(Box::new))
         }
         None if syntax.kind == DeclKind::Env => {
             let name = syntax.name.as_ref().map_or("", |n| n.name.as_str());
             ctx.layer = Layer::Env(name.to_string());
-            check_name(&mut ctx, syntax, 63, "environment");
+            check_name(&mut ctx, syntax, 63, "environment", None);
             DeclContent::Env(Box::new(read_env(&mut ctx, &syntax.body)))
         }
         None => DeclContent::Other,
@@ -177,18 +180,45 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
 }
 
 fn check_workload_name(ctx: &mut Ctx<'_>, decl: &Decl, kind: WorkloadKind) {
-    // A CronJob's Jobs are named `<cron>-<11 digits>`, so the CronJob name has 52 characters; a
-    // Job is named `<job>-<8 hex digits>` (a hash of its spec), so 54.
-    let max = match kind {
-        WorkloadKind::Cron => 52,
-        WorkloadKind::Job => 54,
-        _ => 63,
+    // The name is also the prefix of names and label values the output and the cluster derive
+    // from it (`NAME-headless`, a StatefulSet's `controller-revision-hash: NAME-HASH`, a
+    // CronJob's Jobs `NAME-TIME`…): the shortest limit among them is the name's.
+    let (max, limiting) = super::derived_names::longest_workload_name(kind);
+    let Some(name) = &decl.name else {
+        return;
     };
-    check_name(ctx, decl, max, decl.kind.keyword());
+    let k8s_name = names::to_k8s_name(&name.name);
+    if names::validate_dns_label(&k8s_name, max).is_err() {
+        let why = (max < 63).then(|| {
+            format!(
+                "the limit is {max} because {} is at most {} characters",
+                limiting.what,
+                limiting.name.len() - 1 + max
+            )
+        });
+        check_name(ctx, decl, max, decl.kind.keyword(), why);
+        return;
+    }
+    if let Some((derived, error)) = super::derived_names::first_invalid(kind, &k8s_name) {
+        ctx.report(
+            ctx.diagnostic(
+                Code::InvalidName,
+                format!(
+                    "{} name `{}` makes an invalid name: {}",
+                    decl.kind.keyword(),
+                    name.name,
+                    error.message.replace("name ", "")
+                ),
+                name.span,
+            )
+            .with_label(format!("becomes {}", derived.what))
+            .with_note(format!("`{}` is not valid there", derived.name)),
+        );
+    }
 }
 
 /// Names become Kubernetes resource names (`_` turned into `-`), so they must be DNS-1123 labels.
-fn check_name(ctx: &mut Ctx<'_>, decl: &Decl, max: usize, what: &str) {
+fn check_name(ctx: &mut Ctx<'_>, decl: &Decl, max: usize, what: &str, why: Option<String>) {
     let Some(name) = &decl.name else {
         return;
     };
@@ -204,6 +234,9 @@ fn check_name(ctx: &mut Ctx<'_>, decl: &Decl, max: usize, what: &str) {
             .with_note(format!(
                 "names become DNS-1123 labels (`_` is turned into `-`): at most {max} lowercase letters, digits and `-`"
             ));
+        if let Some(why) = why {
+            diagnostic = diagnostic.with_note(why);
+        }
         if let Some(help) = error.help {
             let fixed = help
                 .split('`')

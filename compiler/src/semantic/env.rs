@@ -1,12 +1,14 @@
 //! Reading an `env` declaration: overrides by path. `tier: foundation`, `namespace: shop-dev`,
 //! `cluster: "https://…"` override the app; `web.replicas: 1` or `web.env { LOG_LEVEL: "debug" }`
-//! override a workload. Which workloads exist is only known per app, so paths are checked against
-//! them when the environment is applied (`semantic::envs`).
+//! override a workload, and so does a workload block, `web { replicas: 1 }`, which may also hold
+//! exceptions scoped to the environment (`web { allow production.replicas_min because "…" }`).
+//! Which workloads exist is only known per app, so paths are checked against them when the
+//! environment is applied (`semantic::envs`).
 
 use super::app::read_app;
 use super::reader::Ctx;
 use super::schema::{APP_FIELDS, WORKLOAD_FIELDS};
-use super::spec::{AppSpec, Sourced, WorkloadSpec};
+use super::spec::{AllowSpec, AppSpec, Sourced, WorkloadSpec};
 use super::workload::read_workload;
 use crate::diagnostics::Code;
 use k8sc_grammar::{Block, BlockItem, Field, Key, Span, Value, ValueKind};
@@ -21,6 +23,8 @@ pub struct WorkloadOverride {
     pub spec: WorkloadSpec,
     /// The fields written, with the span of each key, to check them against the workload's kind.
     pub fields: Vec<(String, Span)>,
+    /// Exceptions scoped to this environment (`web { allow RULE because "…" }`).
+    pub allows: Vec<AllowSpec>,
 }
 
 /// Everything an `env` declaration says.
@@ -39,11 +43,19 @@ pub fn read_env(ctx: &mut Ctx<'_>, block: &Block) -> EnvSpec {
     let mut spec = EnvSpec::default();
     let mut app_items = Vec::new();
     let mut by_workload: BTreeMap<String, (Span, Vec<BlockItem>)> = BTreeMap::new();
+    let mut allows: BTreeMap<String, Vec<AllowSpec>> = BTreeMap::new();
     for item in &block.items {
-        let BlockItem::Field(field) = item else {
-            // `require` and `allow` are reported as misplaced by the app reader below.
-            app_items.push(item.clone());
-            continue;
+        let field = match item {
+            BlockItem::Field(field) => field,
+            BlockItem::Allow(allow) => {
+                report_unscoped_allow(ctx, allow);
+                continue;
+            }
+            // `require` is reported as misplaced by the app reader below.
+            BlockItem::Require(_) => {
+                app_items.push(item.clone());
+                continue;
+            }
         };
         let Some(first) = field.key.first() else {
             continue;
@@ -56,6 +68,33 @@ pub fn read_env(ctx: &mut Ctx<'_>, block: &Block) -> EnvSpec {
         let is_app_field = APP_FIELDS.iter().any(|f| f.name == first.name);
         if field.key.len() == 1 && is_app_field {
             app_items.push(item.clone());
+            continue;
+        }
+        if field.key.len() == 1
+            && let ValueKind::Block(body) = &field.value.kind
+            && !field.has_colon
+        {
+            // `web { replicas: 1, allow RULE because "…" }`: a block of the workload's fields.
+            let entry = by_workload
+                .entry(first.name.clone())
+                .or_insert_with(|| (first.span, Vec::new()));
+            for inner in &body.items {
+                match inner {
+                    BlockItem::Allow(allow) => {
+                        allows
+                            .entry(first.name.clone())
+                            .or_default()
+                            .push(AllowSpec {
+                                name: allow.name_text(),
+                                name_span: allow.name_span(),
+                                reason: allow.reason.value.clone(),
+                                span: allow.span,
+                                origin: ctx.origin(allow.span),
+                            });
+                    }
+                    other => entry.1.push(other.clone()),
+                }
+            }
             continue;
         }
         if field.key.len() == 1 {
@@ -111,16 +150,34 @@ pub fn read_env(ctx: &mut Ctx<'_>, block: &Block) -> EnvSpec {
             closed: true,
         };
         let overrides = read_workload(ctx, &block, None);
+        let allows = allows.remove(&workload).unwrap_or_default();
         spec.workloads.insert(
             workload,
             WorkloadOverride {
                 name_span,
                 spec: overrides,
                 fields,
+                allows,
             },
         );
     }
     spec
+}
+
+/// An `allow` written directly in an environment: it must name the workload it exempts.
+fn report_unscoped_allow(ctx: &mut Ctx<'_>, allow: &k8sc_grammar::Allow) {
+    ctx.report(
+        ctx.diagnostic(
+            Code::UnknownField,
+            "an `allow` in an environment must name the workload it exempts",
+            allow.keyword_span,
+        )
+        .with_label("which workload?")
+        .with_help(format!(
+            "write it in the workload's block: `web {{ allow {} because \"…\" }}`",
+            allow.name_text()
+        )),
+    );
 }
 
 /// `web.probes.ready: tcp` becomes the field `probes { ready: tcp }` of `web`.

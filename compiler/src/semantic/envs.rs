@@ -5,7 +5,7 @@
 use super::decls::{DeclContent, DeclId, check_decl};
 use super::env::WorkloadOverride;
 use super::schema::WORKLOAD_FIELDS;
-use super::spec::{AppSpec, Sourced, WorkloadKind, WorkloadSpec};
+use super::spec::{AllowSpec, AppSpec, Sourced, WorkloadKind, WorkloadSpec};
 use super::structure::{AppEntry, project_structure};
 use super::suggest::closest;
 use crate::db::{Db, Project};
@@ -29,6 +29,9 @@ pub struct EnvLayers {
     pub cluster: Option<Sourced<String>>,
     /// Workload overrides by Kubernetes name.
     pub workloads: BTreeMap<String, WorkloadSpec>,
+    /// Exceptions scoped to the environment (or to one it extends), by workload Kubernetes name:
+    /// the nearest environment's first, one per rule.
+    pub allows: BTreeMap<String, Vec<AllowSpec>>,
     /// Unknown workloads, fields not valid for a workload's kind, cycles.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -103,6 +106,13 @@ pub fn env_layers<'db>(
             };
             out.diagnostics
                 .extend(fields_not_allowed(path, &workload.name, kind, overrides));
+            let scoped = out.allows.entry(workload.k8s_name.clone()).or_default();
+            for allow in &overrides.allows {
+                // The nearest environment's exception for a rule wins over its parent's.
+                if !scoped.iter().any(|a| a.name == allow.name) {
+                    scoped.push(allow.clone());
+                }
+            }
             let layer = out.workloads.remove(&workload.k8s_name).unwrap_or_default();
             out.workloads.insert(
                 workload.k8s_name.clone(),

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod calls;
 pub mod decls;
+pub mod derived_names;
 pub mod env;
 pub mod envs;
 pub mod external;

@@ -389,6 +389,8 @@ pub struct CallRef {
     pub ports: Vec<(PortRef, Span)>,
     /// HTTP path patterns called (`paths: ["/v1/*"]`); empty: any path.
     pub paths: Vec<String>,
+    /// Where each of `paths` is written.
+    pub path_spans: Vec<Span>,
     /// HTTP methods called (`methods: [GET, POST]`), upper-case, each with where it is written;
     /// empty: any method.
     pub methods: Vec<(String, Span)>,
@@ -564,7 +566,8 @@ pub struct WorkloadSpec {
     pub image_pull: Option<Sourced<ImagePull>>,
     /// `tier`: a tier for this workload instead of the app's.
     pub tier: Option<Sourced<String>>,
-    /// `allow … because …` exceptions (only in a workload's own declaration; never inherited).
+    /// `allow … because …` exceptions (in a workload's own declaration, or in its block of an
+    /// environment; never from defaults).
     pub allows: Vec<AllowSpec>,
     /// `patch KIND { … }` fields, in source order (only in a workload's own declaration).
     pub patches: Vec<super::patch::PatchSpec>,
@@ -715,7 +718,8 @@ pub struct PolicyUse {
     pub span: Span,
 }
 
-/// `allow NAME because "reason"` in a workload.
+/// `allow NAME because "reason"` in a workload, or in a workload's block of an environment
+/// (`env dev { web { allow … } }`), which scopes it to that environment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AllowSpec {
     /// The policy, or `TIER.RULE`.
@@ -726,6 +730,9 @@ pub struct AllowSpec {
     pub reason: String,
     /// The whole exception.
     pub span: Span,
+    /// Where it is written: `Layer::Workload` (in force in every environment) or
+    /// `Layer::Env(name)` (in force in that environment and those extending it), with its file.
+    pub origin: Origin,
 }
 
 /// Totals the namespace may use (a ResourceQuota).

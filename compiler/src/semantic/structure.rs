@@ -360,7 +360,9 @@ fn report_duplicate_workloads(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut
 fn report_duplicate_envs(db: &dyn Db, app: &mut AppEntry, diagnostics: &mut Vec<Diagnostic>) {
     let mut kept: Vec<WorkloadEntry> = Vec::new();
     for env in app.envs.drain(..) {
-        if let Some(first) = kept.iter().find(|e| e.name == env.name) {
+        // Compared as Kubernetes names: `ap_southeast` and `ap-southeast` would deploy the same
+        // Argo CD Application.
+        if let Some(first) = kept.iter().find(|e| e.k8s_name == env.k8s_name) {
             diagnostics.push(duplicate(
                 db,
                 "environment",

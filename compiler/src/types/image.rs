@@ -127,13 +127,34 @@ impl ImageRef {
         self.digest.is_none() && self.tag.as_deref().is_none_or(|tag| tag == "latest")
     }
 
-    /// A value for the `app.kubernetes.io/version` label: the tag, if it is a valid label value
-    /// (at most 63 characters of `[A-Za-z0-9._-]`, letter or digit at both ends).
+    /// A value for the `app.kubernetes.io/version` label, from the tag: the tag itself when it is
+    /// a valid label value (at most 63 characters of `[A-Za-z0-9._-]`, letter or digit at both
+    /// ends). A tag may be 128 characters long and start or end with `_`, `.` or `-`; such a tag
+    /// becomes its first characters (at most 54, letter or digit at both ends), `-` and eight hex
+    /// digits of its SHA-256, so that two different tags never share a label (docs/decisions.md,
+    /// "Version labels from any image tag"). `None` without a tag.
     pub fn label_version(&self) -> Option<String> {
-        self.tag
-            .as_deref()
-            .filter(|tag| !tag.is_empty() && is_valid_label_value(tag))
-            .map(str::to_string)
+        let tag = self.tag.as_deref().filter(|tag| !tag.is_empty())?;
+        if is_valid_label_value(tag) {
+            return Some(tag.to_string());
+        }
+        use sha2::{Digest, Sha256};
+        let hash: String = Sha256::digest(tag.as_bytes())
+            .iter()
+            .take(4)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let not_alnum = |c: char| !c.is_ascii_alphanumeric();
+        let start = tag.trim_start_matches(not_alnum);
+        let prefix = start
+            .get(..start.len().min(54))
+            .unwrap_or("")
+            .trim_end_matches(not_alnum);
+        Some(if prefix.is_empty() {
+            hash
+        } else {
+            format!("{prefix}-{hash}")
+        })
     }
 }
 
@@ -722,12 +743,29 @@ mod tests {
             ok(&format!("nginx:1.0@{SHA256}")).label_version(),
             some("1.0")
         );
-        // Valid tags that are not valid label values.
-        assert_eq!(ok("web:_internal").label_version(), None);
-        assert_eq!(ok("web:1.0-").label_version(), None);
-        assert_eq!(ok("web:1.0.").label_version(), None);
+        // Valid tags that are not valid label values: a prefix and a hash of the whole tag.
+        let sanitised = |tag: &str| ok(&format!("web:{tag}")).label_version().expect("a tag");
+        for tag in [
+            "_internal",
+            "1.0-",
+            "1.0.",
+            "_",
+            "__",
+            &"1".repeat(64),
+            &"a.".repeat(64),
+        ] {
+            let label = sanitised(tag);
+            assert!(is_valid_label_value(&label), "{tag} -> {label}");
+            assert!(label.len() <= 63, "{tag} -> {label}");
+        }
+        assert!(sanitised("_internal").starts_with("internal-"));
+        assert!(sanitised("1.0-").starts_with("1.0-"));
+        assert_ne!(sanitised("1.0-"), sanitised("1.0."));
+        assert_ne!(sanitised("1.0-"), "1.0");
+        assert_eq!(sanitised("_").len(), 8);
         let long = "1".repeat(64);
-        assert_eq!(ok(&format!("web:{long}")).label_version(), None);
+        assert_eq!(sanitised(&long).len(), 63);
+        assert_ne!(sanitised(&long), sanitised(&"1".repeat(65)));
         let max = "1".repeat(63);
         assert_eq!(ok(&format!("web:{max}")).label_version(), Some(max));
     }

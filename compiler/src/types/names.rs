@@ -252,6 +252,70 @@ pub fn validate_dns_subdomain(s: &str) -> Result<(), ValueError> {
     }
 }
 
+/// How the API server checks an object's `metadata.name`: most kinds take a DNS-1123
+/// subdomain; a Namespace's name must be a DNS-1123 label (it becomes part of DNS names) and a
+/// Service's a DNS-1035 label (it becomes a DNS name and an environment variable prefix, so it
+/// must start with a letter). This is the one place that knows which kind takes which rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRule {
+    /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?` parts joined by `.`, at most 253 characters.
+    Subdomain,
+    /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+    Label,
+    /// `[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
+    Dns1035Label,
+}
+
+impl NameRule {
+    /// The rule for `metadata.name` of an object of `kind`.
+    pub fn for_kind(kind: &str) -> NameRule {
+        match kind {
+            "Namespace" => NameRule::Label,
+            "Service" => NameRule::Dns1035Label,
+            _ => NameRule::Subdomain,
+        }
+    }
+
+    /// The longest name the rule accepts.
+    pub fn max_len(self) -> usize {
+        match self {
+            NameRule::Subdomain => DNS_SUBDOMAIN_MAX,
+            NameRule::Label | NameRule::Dns1035Label => 63,
+        }
+    }
+
+    /// Checks `name` against the rule.
+    pub fn validate(self, name: &str) -> Result<(), ValueError> {
+        match self {
+            NameRule::Subdomain => validate_dns_subdomain(name),
+            NameRule::Label => validate_dns_label(name, 63),
+            NameRule::Dns1035Label => validate_dns1035_label(name, 63),
+        }
+    }
+
+    /// The rule's name, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            NameRule::Subdomain => "a DNS-1123 subdomain",
+            NameRule::Label => "a DNS-1123 label",
+            NameRule::Dns1035Label => "a DNS-1035 label",
+        }
+    }
+}
+
+/// Checks a DNS-1035 label: a DNS-1123 label (see [`validate_dns_label`]) that starts with a
+/// letter, the rule for Service names.
+pub fn validate_dns1035_label(s: &str, max_len: usize) -> Result<(), ValueError> {
+    validate_dns_label(s, max_len)?;
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(ValueError::new(
+            format!("name `{s}` must start with a lowercase letter"),
+            0..1,
+        ));
+    }
+    Ok(())
+}
+
 /// Checks an environment variable name: `[A-Za-z_][A-Za-z0-9_]*`.
 ///
 /// This is the portable C-identifier rule (Kubernetes itself is looser), so the variable can be
@@ -573,6 +637,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn name_rules_by_kind() {
+        assert_eq!(NameRule::for_kind("Namespace"), NameRule::Label);
+        assert_eq!(NameRule::for_kind("Service"), NameRule::Dns1035Label);
+        assert_eq!(NameRule::for_kind("Application"), NameRule::Subdomain);
+        let service = NameRule::Dns1035Label;
+        assert!(service.validate("web-1").is_ok());
+        let e = err_at(service.validate("1web"), "1web", 0..1);
+        assert_eq!(e.message, "name `1web` must start with a lowercase letter");
+        err_at(service.validate(&"a".repeat(64)), "", 63..64);
+        assert!(NameRule::Subdomain.validate("a.b").is_ok());
+        assert!(NameRule::Label.validate("a.b").is_err());
+        assert!(NameRule::Subdomain.validate("media-ap_southeast").is_err());
+        assert_eq!(NameRule::Subdomain.max_len(), 253);
+        assert_eq!(NameRule::Label.max_len(), 63);
     }
 
     #[test]

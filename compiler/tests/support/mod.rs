@@ -3,6 +3,7 @@
 // Each test crate uses a different part of the helpers.
 #![allow(dead_code)]
 
+pub mod api_names;
 pub mod harness;
 pub mod kyverno_eval;
 pub mod netpol_eval;

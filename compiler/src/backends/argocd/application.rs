@@ -5,6 +5,7 @@ use super::{ARGOCD_NAMESPACE, EnvOutput, resource, server, source_path};
 use crate::backends::Resource;
 use crate::ir::AppIr;
 use crate::ir::labels::app_labels;
+use crate::types::names::to_k8s_name;
 use serde_json::{Value, json};
 
 /// The finalizer that makes deleting an Application delete what it deployed.
@@ -33,15 +34,21 @@ fn sync_policy(app: &AppIr) -> Value {
     policy
 }
 
+/// `APP-ENV`: the environment's name is an identifier, and like every identifier it becomes a
+/// Kubernetes name with `_` turned into `-` (`ap_southeast` → `media-ap-southeast`).
+pub fn application_name(app: &AppIr, env: &str) -> String {
+    format!("{}-{}", app.name, to_k8s_name(env))
+}
+
 /// The Application deploying `app` in environment `env`.
 pub fn application(env: &str, app: &AppIr, several_apps: bool) -> Resource {
     let gitops = app.gitops.as_ref().map(|g| g.value.clone());
     let (repo, base, revision) = gitops
         .map(|g| (g.repo, g.path, g.revision))
         .unwrap_or_default();
-    let name = format!("{}-{env}", app.name);
+    let name = application_name(app, env);
     let mut labels = app_labels(app);
-    labels.insert("k8sc.dev/environment".to_string(), env.to_string());
+    labels.insert("k8sc.dev/environment".to_string(), to_k8s_name(env));
     let body = json!({
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",
@@ -79,7 +86,7 @@ pub fn application_set(
         .iter()
         .map(|(env, a)| {
             json!({
-                "env": env.env,
+                "env": to_k8s_name(env.env),
                 "server": server(a),
                 "namespace": a.namespace.value,
                 "path": source_path(&base, env.env, a, several_apps),

@@ -2,10 +2,12 @@
 //! emits for it, and one `Application` per environment (or one `ApplicationSet` over them), in
 //! `OUT/argocd/`; and sync waves on every resource of such an app, so that namespaces, quotas and
 //! admission policies land before configuration, configuration before workloads, and workloads
-//! before routing.
+//! before routing; and, on the Namespace and volume claims, the sync options that keep Argo CD
+//! from ever deleting them (`retention`).
 
 mod application;
 mod project;
+pub mod retention;
 pub mod root;
 pub mod waves;
 

@@ -8,7 +8,8 @@ use crate::semantic::spec::{Concurrency, WorkloadKind};
 use crate::types::quantity::format_bytes;
 use k8s_openapi::api::apps::v1::{
     DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, DeploymentStrategy,
-    RollingUpdateDeployment, StatefulSet, StatefulSetSpec,
+    RollingUpdateDeployment, StatefulSet, StatefulSetPersistentVolumeClaimRetentionPolicy,
+    StatefulSetSpec,
 };
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
@@ -112,6 +113,14 @@ pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) 
                         }),
                         ..PersistentVolumeClaim::default()
                     }]
+                }),
+                // The data outlives the StatefulSet: deleting it (an Argo CD Application's
+                // deletion does) or scaling it down keeps its volume claims.
+                persistent_volume_claim_retention_policy: workload.storage.as_ref().map(|_| {
+                    StatefulSetPersistentVolumeClaimRetentionPolicy {
+                        when_deleted: Some("Retain".to_string()),
+                        when_scaled: Some("Retain".to_string()),
+                    }
                 }),
                 ..StatefulSetSpec::default()
             }),

@@ -1,0 +1,54 @@
+//! Where each `allow … because …` is in force: a workload's own in every environment of its app,
+//! an environment's (`env dev { web { allow … } }`) in that environment and those extending it.
+//! An exception is unused (W0005) only when it exempts nothing in *every* environment where it is
+//! in force, so the build needs to know, per environment, which exceptions are.
+
+use super::allows_in_force;
+use crate::db::{Db, Project};
+use crate::semantic::decls::{DeclContent, DeclId, check_decl};
+use crate::semantic::envs::{EnvKey, env_layers};
+use crate::semantic::structure::project_structure;
+use k8sc_grammar::Span;
+
+/// Where one exception is written: its file and the span of the whole `allow … because "…"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AllowSite {
+    /// The file's display path.
+    pub file: String,
+    /// The whole exception.
+    pub span: Span,
+}
+
+impl AllowSite {
+    /// Whether `span` of `file` (a diagnostic's primary location) lies inside this exception.
+    pub fn holds(&self, file: &str, span: Span) -> bool {
+        self.file == file && self.span.start <= span.start && span.end <= self.span.end
+    }
+}
+
+/// Every exception in force in environment `env`, for every workload of every app that has it.
+#[salsa::tracked(returns(ref))]
+pub fn allows_in_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Vec<AllowSite> {
+    let mut out = Vec::new();
+    for app in &project_structure(db, project).apps {
+        if !app.env_names().contains(env.name(db)) {
+            continue;
+        }
+        let layers = env_layers(db, project, DeclId::new(db, app.file, app.index), env);
+        for workload in &app.workloads {
+            let DeclContent::Workload { spec, .. } =
+                &check_decl(db, DeclId::new(db, workload.file, workload.index)).content
+            else {
+                continue;
+            };
+            let file = workload.file.path(db);
+            for allow in allows_in_force(&spec.allows, layers.allows.get(&workload.k8s_name)) {
+                out.push(AllowSite {
+                    file: allow.origin.file.as_deref().unwrap_or(file).to_string(),
+                    span: allow.span,
+                });
+            }
+        }
+    }
+    out
+}
