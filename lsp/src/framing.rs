@@ -316,7 +316,7 @@ mod tests {
         let mut reader = FrameReader::new(input);
         let mut out = Vec::new();
         loop {
-            let frame = read_frame(&mut reader, max).await;
+            let frame = reader.next_frame(max).await;
             let end = frame == Frame::End;
             out.push(frame);
             if end {

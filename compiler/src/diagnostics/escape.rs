@@ -42,9 +42,13 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 /// offsets.
 pub fn picture_controls(text: &str) -> Cow<'_, str> {
     let lone_return = |i: usize| text.as_bytes().get(i + 1) != Some(&b'\n');
-    let needs = text
-        .char_indices()
-        .any(|(i, c)| is_hidden_control(c) || (c == '\r' && lone_return(i)));
+    let needs = text.char_indices().any(|(i, c)| {
+        if c == '\r' {
+            lone_return(i)
+        } else {
+            is_hidden_control(c)
+        }
+    });
     if !needs {
         return Cow::Borrowed(text);
     }
@@ -52,6 +56,7 @@ pub fn picture_controls(text: &str) -> Cow<'_, str> {
     for (i, c) in text.char_indices() {
         let shown = match c {
             '\r' if lone_return(i) => '\u{240d}',
+            '\r' => '\r',
             '\u{0}'..='\u{1f}' if is_hidden_control(c) => {
                 char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}')
             }

@@ -207,20 +207,24 @@ fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [format!(".{name}.k8sc-new-"), format!(".{name}.k8sc-old-")];
+    let (staging, retired) = (format!(".{name}.k8sc-new-"), format!(".{name}.k8sc-old-"));
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = prefixes.iter().any(|p| {
+        let ours = |prefix: &str| {
             file_name
-                .strip_prefix(p.as_str())
+                .strip_prefix(prefix)
                 .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
-        });
-        if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+        };
+        let (is_staging, is_retired) = (ours(&staging), ours(&retired));
+        if !(is_staging || is_retired) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
         let path = entry.path();
-        if is_marker(&path.join(MARKER)) {
-            // What is left (a file added to OUT while a killed build ran) stays, unmarked.
+        if is_marker(&path.join(MARKER)) && is_staging {
+            // Only ever written by a build (half-written files included): removed whole.
+            remove_managed(&path);
+        } else if is_marker(&path.join(MARKER)) {
+            // A former OUT: what is left (a file added while a killed build ran) stays, unmarked.
             remove_generated(&path);
         } else {
             // Killed before writing anything: only an empty folder goes.
