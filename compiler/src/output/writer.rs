@@ -184,8 +184,11 @@ pub(crate) mod hooks {
     use std::cell::RefCell;
     use std::path::Path;
 
+    /// What the test does to OUT before the swap.
+    type Hook = Box<dyn FnOnce(&Path)>;
+
     thread_local! {
-        static BEFORE_SWAP: RefCell<Option<Box<dyn FnOnce(&Path)>>> = RefCell::new(None);
+        static BEFORE_SWAP: RefCell<Option<Hook>> = RefCell::new(None);
     }
 
     /// Runs `hook` (with OUT) before the next swap on this thread.
