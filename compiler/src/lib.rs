@@ -18,6 +18,7 @@ pub mod lower;
 pub mod output;
 pub mod prefetch;
 pub mod regular_file;
+pub mod requirements;
 pub mod semantic;
 pub mod stdlib;
 pub mod syntax;

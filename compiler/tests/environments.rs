@@ -243,7 +243,7 @@ fn every_resource_of_a_gitops_app_has_its_sync_wave() {
     let tree = build(&db, project).tree.expect("the shop builds");
     let mut waves: Vec<(String, i32)> = Vec::new();
     for (path, content) in &tree.files {
-        if path.starts_with("argocd/") || path.ends_with("Kustomization") {
+        if path.starts_with("argocd/") || !path.ends_with(".yaml") {
             continue;
         }
         let kind = content
@@ -582,4 +582,188 @@ fn an_allow_directly_in_an_environment_must_name_its_workload() {
             .any(|(c, m)| *c == Code::UnknownField && m.contains("must name the workload")),
         "{found:#?}"
     );
+}
+
+/// Every field of `gitops` overridden somewhere: dev follows another branch, prod deploys from
+/// its own repository at a tag and is synced by hand, staging (extending prod) syncs on its own
+/// without pruning.
+const GITOPS: &str = r#"
+app shop {
+  gitops: argocd {
+    repo: "https://github.com/acme/platform.git"
+    path: "deploy/shop"
+    sync: auto { prune: true, self_heal: true }
+  }
+}
+
+service web {
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  probes { ready: http "/ready" }
+}
+
+env dev {
+  namespace: shop-dev
+  gitops.revision: "develop"
+}
+
+env prod {
+  cluster: "https://prod.k8s.acme.internal"
+  gitops: argocd {
+    repo: "https://github.com/acme/platform-prod.git"
+    path: "clusters/prod/shop"
+    revision: "v2.3.1"
+    sync: manual
+  }
+}
+
+env staging: prod {
+  namespace: shop-staging
+  cluster: "https://staging.k8s.acme.internal"
+  gitops.sync: auto { prune: false }
+}
+"#;
+
+/// The files of the `argocd/` folders, concatenated in path order.
+fn argocd_files(tree: &OutputTree) -> String {
+    tree.files
+        .iter()
+        .filter(|(path, _)| path.starts_with("argocd"))
+        .map(|(path, content)| format!("# {path}\n{content}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_gitops_field_can_be_overridden_per_environment() {
+    let tree = tree(GITOPS);
+    let app = |env: &str| document(&tree, &format!("argocd/application-shop-{env}.yaml"));
+    let source = |env: &str, field: &str| {
+        app(env)
+            .pointer(&format!("/spec/source/{field}"))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    // dev: only the revision changes.
+    assert_eq!(
+        source("dev", "repoURL"),
+        "https://github.com/acme/platform.git"
+    );
+    assert_eq!(source("dev", "path"), "deploy/shop/dev");
+    assert_eq!(source("dev", "targetRevision"), "develop");
+    assert_eq!(
+        app("dev").pointer("/spec/syncPolicy/automated/prune"),
+        Some(&serde_json::Value::Bool(true))
+    );
+    // prod: everything, and no automated sync.
+    assert_eq!(
+        source("prod", "repoURL"),
+        "https://github.com/acme/platform-prod.git"
+    );
+    assert_eq!(source("prod", "path"), "clusters/prod/shop/prod");
+    assert_eq!(source("prod", "targetRevision"), "v2.3.1");
+    assert_eq!(app("prod").pointer("/spec/syncPolicy/automated"), None);
+    // staging: prod's repository, folder and tag, its own sync policy.
+    assert_eq!(
+        source("staging", "repoURL"),
+        "https://github.com/acme/platform-prod.git"
+    );
+    assert_eq!(source("staging", "targetRevision"), "v2.3.1");
+    assert_eq!(
+        app("staging").pointer("/spec/syncPolicy/automated"),
+        Some(&serde_json::json!({"prune": false, "selfHeal": true}))
+    );
+    insta::assert_snapshot!("gitops_per_environment", argocd_files(&tree));
+}
+
+#[test]
+fn an_applicationset_takes_each_environments_repository_folder_and_revision() {
+    let text = GITOPS
+        .replace(
+            "    sync: auto { prune: true, self_heal: true }\n  }",
+            "    applicationset: true\n  }",
+        )
+        .replace("    sync: manual\n", "")
+        .replace("  gitops.sync: auto { prune: false }\n", "");
+    let tree = tree(&text);
+    insta::assert_snapshot!("gitops_per_environment_applicationset", argocd_files(&tree));
+    let set = document(&tree, "argocd/applicationset-shop.yaml");
+    let elements = set
+        .pointer("/spec/generators/0/list/elements")
+        .and_then(serde_json::Value::as_array)
+        .expect("elements");
+    let prod = elements
+        .iter()
+        .find(|e| e["env"] == "prod")
+        .expect("prod element");
+    assert_eq!(prod["repo"], "https://github.com/acme/platform-prod.git");
+    assert_eq!(prod["path"], "clusters/prod/shop/prod");
+    assert_eq!(prod["revision"], "v2.3.1");
+    assert_eq!(
+        set.pointer("/spec/template/spec/source/repoURL"),
+        Some(&serde_json::Value::String("{{repo}}".to_string()))
+    );
+}
+
+#[test]
+fn an_environment_giving_part_of_gitops_needs_the_rest_from_the_app() {
+    let text = GITOPS.replace(
+        r#"  gitops: argocd {
+    repo: "https://github.com/acme/platform.git"
+    path: "deploy/shop"
+    sync: auto { prune: true, self_heal: true }
+  }
+"#,
+        "",
+    );
+    let found = diagnostics_of(&text);
+    // dev gives only a revision; prod and staging give a repository and a folder.
+    let missing: Vec<_> = found
+        .iter()
+        .filter(|(c, m)| *c == Code::MissingField && m.contains("`repo` and a `path`"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{found:#?}");
+    let wrong =
+        diagnostics_of(&GITOPS.replace("gitops.revision: \"develop\"", "gitops.repo: \"ftp://x\""));
+    assert!(
+        wrong
+            .iter()
+            .any(|(c, m)| *c == Code::InvalidValue && m.contains("ftp://x")),
+        "{wrong:#?}"
+    );
+}
+
+#[test]
+fn the_app_of_apps_root_follows_the_apps_own_gitops_not_an_environments() {
+    let app = |name: &str| {
+        format!(
+            r#"app {name} {{
+  gitops: argocd {{ repo: "https://github.com/acme/platform.git", path: "deploy/platform" }}
+}}
+
+service web {{
+  image: "ghcr.io/acme/{name}:1.0"
+  port: http 8080
+  probes {{ ready: http "/ready" }}
+}}
+
+env dev {{}}
+
+env prod {{
+  gitops.revision: "release"
+}}
+"#
+        )
+    };
+    let db = Database::new();
+    let project = db.load_project(vec![
+        ("shop/app.k8s".to_string(), app("shop")),
+        ("payments/app.k8s".to_string(), app("payments")),
+    ]);
+    let tree = build(&db, project).tree.expect("builds");
+    let root = &tree.files["argocd-root/application-k8sc-apps.yaml"];
+    assert!(root.contains("targetRevision: main"), "{root}");
+    let prod = &tree.files["argocd/application-shop-prod.yaml"];
+    assert!(prod.contains("targetRevision: release"), "{prod}");
 }

@@ -83,6 +83,7 @@ codes! {
     UnknownEnvPath = "E0040", Error, "environment override of something that does not exist";
     EnvCycle = "E0041", Error, "environments extend each other in a cycle";
     GitOpsRequired = "E0042", Error, "the tier requires GitOps, and the app declares none";
+    GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";

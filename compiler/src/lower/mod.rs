@@ -21,6 +21,7 @@ use crate::ir::policy::ExemptionIr;
 use crate::ir::{AppIr, ExternalIr, PortIr, ProjectIr};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::envs::{EnvKey, env_layers};
+use crate::semantic::gitops::{GitOps, GitOpsFields};
 use crate::semantic::mesh::{Mesh, Network};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
@@ -116,7 +117,11 @@ pub fn app_context<'db>(
     };
     let env_layers = env_layers(db, project, app, env);
     // The environment's overrides win over the app's own values.
-    let spec = env_layers.app.clone().overlay(declared);
+    let mut spec = env_layers.app.clone().overlay(declared);
+    let mut gitops_diagnostics = Vec::new();
+    if let Some(overrides) = &env_layers.gitops {
+        spec.gitops = env_gitops(spec.gitops.as_ref(), overrides, &mut gitops_diagnostics);
+    }
     let structure = project_structure(db, project);
     let entry = structure.app_declared_at(app.file(db), app.index(db));
     let tier = spec
@@ -125,6 +130,7 @@ pub fn app_context<'db>(
         .and_then(|t| lookup_decl(db, project, app.file(db), &t.value, DeclKind::Tier));
     let layers = tier.map(|t| tier_layers(db, project, t));
     let mut diagnostics = env_layers.diagnostics.clone();
+    diagnostics.extend(gitops_diagnostics);
     let policies = app_policies(db, project, app);
     diagnostics.extend(policies.diagnostics.iter().cloned());
     if let Some(layers) = layers {
@@ -194,6 +200,57 @@ pub fn app_context<'db>(
         ir,
         diagnostics,
     }
+}
+
+/// The app's GitOps in an environment that overrides some of its fields: each field written
+/// in the environment wins; without GitOps in the app, the environment must give `repo` and
+/// `path`. Under `applicationset: true` the environments share the app's sync policy (E0044).
+fn env_gitops(
+    app: Option<&Sourced<GitOps>>,
+    overrides: &Sourced<GitOpsFields>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Sourced<GitOps>> {
+    let file = overrides.origin.file.as_deref().unwrap_or_default();
+    let Some(app) = app else {
+        let gitops = GitOps::from_fields(&overrides.value);
+        if gitops.is_none() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    "`argocd` needs a `repo` and a `path`",
+                    file,
+                    overrides.origin.span,
+                )
+                .with_label("the app declares no `gitops` to take them from")
+                .with_help("add `gitops: argocd { repo: \"https://…\", path: \"deploy/APP\" }` to the app, or give this environment both"),
+            );
+        }
+        return gitops.map(|g| Sourced::new(g, overrides.origin.clone()));
+    };
+    if app.value.applicationset
+        && let Some((sync, span)) = overrides.value.sync
+        && sync != app.value.sync()
+    {
+        let mut diagnostic = Diagnostic::new(
+            Code::GitOpsNotPerEnvironment,
+            "with `applicationset: true`, every environment has the app's sync policy",
+            file,
+            span,
+        )
+        .with_label("differs from the app's `sync`")
+        .with_help("remove `applicationset: true` from the app (one Application per environment), or this override");
+        if let Some(label) = app.origin.file.as_ref().map(|f| {
+            Label::new(&**f, app.origin.span)
+                .with_message("one ApplicationSet template for every environment")
+        }) {
+            diagnostic = diagnostic.with_secondary(label);
+        }
+        diagnostics.push(diagnostic);
+    }
+    Some(Sourced::new(
+        app.value.with(&overrides.value),
+        overrides.origin.clone(),
+    ))
 }
 
 /// How to add a policy a tier requires: with its arguments, if it has any.

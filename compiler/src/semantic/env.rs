@@ -6,6 +6,7 @@
 //! environment is applied (`semantic::envs`).
 
 use super::app::read_app;
+use super::gitops::{GitOpsFields, read_argocd, read_gitops_override};
 use super::reader::Ctx;
 use super::schema::{APP_FIELDS, WORKLOAD_FIELDS};
 use super::spec::{AllowSpec, AppSpec, Sourced, WorkloadSpec};
@@ -36,6 +37,9 @@ pub struct EnvSpec {
     pub cluster: Option<Sourced<String>>,
     /// Workload overrides, by workload name as written.
     pub workloads: BTreeMap<String, WorkloadOverride>,
+    /// GitOps fields it overrides (`gitops.revision: "release"`, `gitops: argocd { … }`), each
+    /// field winning over the app's.
+    pub gitops: Option<Sourced<GitOpsFields>>,
 }
 
 /// Reads the body of an environment.
@@ -44,6 +48,7 @@ pub fn read_env(ctx: &mut Ctx<'_>, block: &Block) -> EnvSpec {
     let mut app_items = Vec::new();
     let mut by_workload: BTreeMap<String, (Span, Vec<BlockItem>)> = BTreeMap::new();
     let mut allows: BTreeMap<String, Vec<AllowSpec>> = BTreeMap::new();
+    let mut gitops: Option<(Span, Vec<BlockItem>)> = None;
     for item in &block.items {
         let field = match item {
             BlockItem::Field(field) => field,
@@ -60,6 +65,20 @@ pub fn read_env(ctx: &mut Ctx<'_>, block: &Block) -> EnvSpec {
         let Some(first) = field.key.first() else {
             continue;
         };
+        if first.name == "gitops" {
+            // `gitops: argocd { revision: "release" }` or `gitops.revision: "release"`: the
+            // fields written override the app's, one by one.
+            let items = if field.key.len() == 1 {
+                read_argocd(ctx, &field.value).map_or_else(Vec::new, |b| b.items.clone())
+            } else {
+                vec![BlockItem::Field(nested(field))]
+            };
+            gitops
+                .get_or_insert_with(|| (field.span, Vec::new()))
+                .1
+                .extend(items);
+            continue;
+        }
         if field.key.len() == 1 && first.name == "cluster" {
             spec.cluster =
                 read_cluster(ctx, &field.value).map(|c| ctx.sourced(c, field.value.span));
@@ -136,6 +155,15 @@ pub fn read_env(ctx: &mut Ctx<'_>, block: &Block) -> EnvSpec {
             closed: true,
         },
     );
+    if let Some((span, items)) = gitops {
+        let block = Block {
+            items,
+            span,
+            closed: true,
+        };
+        let fields = read_gitops_override(ctx, &block);
+        spec.gitops = Some(ctx.sourced(fields, span));
+    }
     for (workload, (name_span, items)) in by_workload {
         let fields = items
             .iter()

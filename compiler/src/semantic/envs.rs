@@ -4,6 +4,7 @@
 
 use super::decls::{DeclContent, DeclId, check_decl};
 use super::env::WorkloadOverride;
+use super::gitops::GitOpsFields;
 use super::schema::WORKLOAD_FIELDS;
 use super::spec::{AllowSpec, AppSpec, Sourced, WorkloadKind, WorkloadSpec};
 use super::structure::{AppEntry, project_structure};
@@ -27,6 +28,8 @@ pub struct EnvLayers {
     pub app: AppSpec,
     /// The cluster it deploys to.
     pub cluster: Option<Sourced<String>>,
+    /// GitOps fields it overrides, the nearest environment's winning field by field.
+    pub gitops: Option<Sourced<GitOpsFields>>,
     /// Workload overrides by Kubernetes name.
     pub workloads: BTreeMap<String, WorkloadSpec>,
     /// Exceptions scoped to the environment (or to one it extends), by workload Kubernetes name:
@@ -90,6 +93,12 @@ pub fn env_layers<'db>(
         if out.cluster.is_none() {
             out.cluster = spec.cluster.clone();
         }
+        out.gitops = match (out.gitops.take(), &spec.gitops) {
+            (Some(near), Some(far)) => {
+                Some(Sourced::new(near.value.overlay(&far.value), near.origin))
+            }
+            (near, far) => near.or_else(|| far.clone()),
+        };
         let path = env_entry.file.path(db);
         for (name, overrides) in &spec.workloads {
             let Some(workload) = entry

@@ -1,10 +1,12 @@
 //! Reading `gitops: argocd { repo, path, revision, sync, applicationset }` in an app: where the
-//! compiled output lives in Git and how Argo CD deploys it.
+//! compiled output lives in Git and how Argo CD deploys it. An environment overrides any of these
+//! fields but `applicationset` (`env prod { gitops.revision: "release" }` or `gitops: argocd {
+//! sync: manual }`): the fields it writes win, the app's fill in the rest.
 
 use super::reader::Ctx;
 use super::schema::{GITOPS_FIELDS, SYNC_FIELDS};
 use crate::diagnostics::Code;
-use k8sc_grammar::{Value, ValueKind};
+use k8sc_grammar::{Block, Span, Value, ValueKind};
 
 /// How an app is deployed by Argo CD.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,10 +25,174 @@ pub struct GitOps {
     pub self_heal: bool,
     /// One ApplicationSet over the environments instead of one Application per environment.
     pub applicationset: bool,
+    /// Where `OUT/argocd/` lives: the app's own repository, folder and revision, before any
+    /// environment's override (what the app-of-apps root Application follows).
+    pub home: GitSource,
 }
 
-/// Reads `gitops: argocd { … }`.
+/// A folder at a revision of a Git repository.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct GitSource {
+    /// The repository URL.
+    pub repo: String,
+    /// The folder.
+    pub path: String,
+    /// The branch, tag or commit.
+    pub revision: String,
+}
+
+/// `sync: auto { prune, self_heal }` or `sync: manual`, as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SyncPolicy {
+    /// `auto` rather than `manual`.
+    pub automated: bool,
+    /// `prune` (auto only).
+    pub prune: bool,
+    /// `self_heal` (auto only).
+    pub self_heal: bool,
+}
+
+/// The fields of `gitops: argocd { … }` one layer writes (the app, or an environment
+/// overriding some of them), each with the span of its value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct GitOpsFields {
+    /// `repo`.
+    pub repo: Option<(String, Span)>,
+    /// `path`.
+    pub path: Option<(String, Span)>,
+    /// `revision`.
+    pub revision: Option<(String, Span)>,
+    /// `sync`.
+    pub sync: Option<(SyncPolicy, Span)>,
+    /// `applicationset`.
+    pub applicationset: Option<(bool, Span)>,
+}
+
+impl GitOpsFields {
+    /// Fills every field this layer leaves unset from `lower` (an environment's parent).
+    pub fn overlay(mut self, lower: &GitOpsFields) -> GitOpsFields {
+        self.repo = self.repo.or_else(|| lower.repo.clone());
+        self.path = self.path.or_else(|| lower.path.clone());
+        self.revision = self.revision.or_else(|| lower.revision.clone());
+        self.sync = self.sync.or(lower.sync);
+        self.applicationset = self.applicationset.or(lower.applicationset);
+        self
+    }
+}
+
+impl GitOps {
+    /// The app's GitOps with `upper` (an environment's overrides) applied; `home` stays the
+    /// app's.
+    pub fn with(&self, upper: &GitOpsFields) -> GitOps {
+        let mut out = self.clone();
+        if let Some((repo, _)) = &upper.repo {
+            out.repo.clone_from(repo);
+        }
+        if let Some((path, _)) = &upper.path {
+            out.path.clone_from(path);
+        }
+        if let Some((revision, _)) = &upper.revision {
+            out.revision.clone_from(revision);
+        }
+        if let Some((sync, _)) = upper.sync {
+            out.set_sync(sync);
+        }
+        out
+    }
+
+    /// A complete GitOps from one layer's fields, with the defaults; `None` without a `repo`
+    /// and a `path`.
+    pub fn from_fields(fields: &GitOpsFields) -> Option<GitOps> {
+        let (repo, _) = fields.repo.clone()?;
+        let (path, _) = fields.path.clone()?;
+        let revision = fields
+            .revision
+            .clone()
+            .map_or_else(|| "main".to_string(), |(r, _)| r);
+        let mut out = GitOps {
+            home: GitSource {
+                repo: repo.clone(),
+                path: path.clone(),
+                revision: revision.clone(),
+            },
+            repo,
+            path,
+            revision,
+            automated: true,
+            prune: true,
+            self_heal: true,
+            applicationset: fields.applicationset.is_some_and(|(b, _)| b),
+        };
+        if let Some((sync, _)) = fields.sync {
+            out.set_sync(sync);
+        }
+        Some(out)
+    }
+
+    /// The sync policy.
+    pub fn sync(&self) -> SyncPolicy {
+        SyncPolicy {
+            automated: self.automated,
+            prune: self.prune,
+            self_heal: self.self_heal,
+        }
+    }
+
+    fn set_sync(&mut self, sync: SyncPolicy) {
+        self.automated = sync.automated;
+        self.prune = sync.prune;
+        self.self_heal = sync.self_heal;
+    }
+}
+
+/// Reads `gitops: argocd { … }` in an app: `repo` and `path` are required.
 pub fn read_gitops(ctx: &mut Ctx<'_>, value: &Value) -> Option<GitOps> {
+    let block = read_argocd(ctx, value)?;
+    let (fields, ok) = read_fields(ctx, block);
+    if fields.repo.is_none() || fields.path.is_none() {
+        if ok {
+            ctx.report(missing_repo_or_path(ctx, value.span));
+        }
+        return None;
+    }
+    if !ok {
+        return None;
+    }
+    GitOps::from_fields(&fields)
+}
+
+/// The error for GitOps without a `repo` or a `path`.
+pub fn missing_repo_or_path(ctx: &Ctx<'_>, span: Span) -> crate::diagnostics::Diagnostic {
+    ctx.diagnostic(
+        Code::MissingField,
+        "`argocd` needs a `repo` and a `path`",
+        span,
+    )
+    .with_label("where is the compiled output?")
+    .with_help("add `repo: \"https://github.com/acme/platform.git\"` and `path: \"deploy/shop\"`")
+}
+
+/// Reads an environment's GitOps overrides: `gitops: argocd { … }` and `gitops.FIELD: …`,
+/// gathered into `block`. Every field is optional; `applicationset` cannot be overridden (one
+/// ApplicationSet spans every environment).
+pub fn read_gitops_override(ctx: &mut Ctx<'_>, block: &Block) -> GitOpsFields {
+    let (mut fields, _) = read_fields(ctx, block);
+    if let Some((_, span)) = fields.applicationset.take() {
+        ctx.report(
+            ctx.diagnostic(
+                Code::GitOpsNotPerEnvironment,
+                "`applicationset` cannot be set per environment",
+                span,
+            )
+            .with_label("one ApplicationSet spans every environment of the app")
+            .with_help("set `applicationset` in the app's `gitops: argocd { … }`"),
+        );
+    }
+    fields
+}
+
+/// The block of `argocd { … }`, or an error.
+pub fn read_argocd<'v>(ctx: &mut Ctx<'_>, value: &'v Value) -> Option<&'v Block> {
     let ValueKind::Apply { head, args, block } = &value.kind else {
         ctx.wrong_type(value, "`argocd { repo: \"…\", path: \"…\" }`");
         return None;
@@ -54,57 +220,49 @@ pub fn read_gitops(ctx: &mut Ctx<'_>, value: &Value) -> Option<GitOps> {
         );
         return None;
     };
-    let mut gitops = GitOps {
-        repo: String::new(),
-        path: String::new(),
-        revision: "main".to_string(),
-        automated: true,
-        prune: true,
-        self_heal: true,
-        applicationset: false,
-    };
+    Some(block)
+}
+
+/// The fields written in `block`, and whether all of them were valid.
+fn read_fields(ctx: &mut Ctx<'_>, block: &Block) -> (GitOpsFields, bool) {
+    let mut fields = GitOpsFields::default();
     let mut ok = true;
     for (info, field) in ctx.known_fields(block, GITOPS_FIELDS, "`argocd`") {
         let v = &field.value;
         match info.name {
             "repo" => match read_repo(ctx, v) {
-                Some(repo) => gitops.repo = repo,
+                Some(repo) => fields.repo = Some((repo, v.span)),
                 None => ok = false,
             },
             "path" => match read_path(ctx, v) {
-                Some(path) => gitops.path = path,
+                Some(path) => fields.path = Some((path, v.span)),
                 None => ok = false,
             },
             "revision" => match ctx.read_string(v) {
-                Some(r) if !r.is_empty() && !r.contains(char::is_whitespace) => gitops.revision = r,
+                Some(r) if !r.is_empty() && !r.contains(char::is_whitespace) => {
+                    fields.revision = Some((r, v.span));
+                }
                 Some(_) => {
                     ctx.wrong_type(v, "a branch, tag or commit");
                     ok = false;
                 }
                 None => ok = false,
             },
-            "sync" => ok &= read_sync(ctx, v, &mut gitops),
+            "sync" => match read_sync(ctx, v) {
+                Some(sync) => fields.sync = Some((sync, v.span)),
+                None => ok = false,
+            },
             _ => match ctx.read_bool(v) {
-                Some(b) => gitops.applicationset = b,
+                Some(b) => fields.applicationset = Some((b, v.span)),
                 None => ok = false,
             },
         }
     }
-    if gitops.repo.is_empty() || gitops.path.is_empty() {
-        if ok {
-            ctx.report(
-                ctx.diagnostic(Code::MissingField, "`argocd` needs a `repo` and a `path`", value.span)
-                    .with_label("where is the compiled output?")
-                    .with_help("add `repo: \"https://github.com/acme/platform.git\"` and `path: \"deploy/shop\"`"),
-            );
-        }
-        return None;
-    }
-    ok.then_some(gitops)
+    (fields, ok)
 }
 
 /// `sync: auto { prune: true, self_heal: true }` or `sync: manual`.
-fn read_sync(ctx: &mut Ctx<'_>, value: &Value, gitops: &mut GitOps) -> bool {
+fn read_sync(ctx: &mut Ctx<'_>, value: &Value) -> Option<SyncPolicy> {
     let (mode, block) = match &value.kind {
         ValueKind::Path(parts) if parts.len() == 1 => (parts[0].name.as_str(), None),
         ValueKind::Apply { head, args, block } if args.is_empty() => {
@@ -112,13 +270,18 @@ fn read_sync(ctx: &mut Ctx<'_>, value: &Value, gitops: &mut GitOps) -> bool {
         }
         _ => {
             ctx.wrong_type(value, "`auto { prune, self_heal }` or `manual`");
-            return false;
+            return None;
         }
     };
+    let mut sync = SyncPolicy {
+        automated: true,
+        prune: true,
+        self_heal: true,
+    };
     match mode {
-        "auto" => gitops.automated = true,
+        "auto" => {}
         "manual" => {
-            gitops.automated = false;
+            sync.automated = false;
             if let Some(block) = block {
                 ctx.report(
                     ctx.diagnostic(
@@ -128,9 +291,9 @@ fn read_sync(ctx: &mut Ctx<'_>, value: &Value, gitops: &mut GitOps) -> bool {
                     )
                     .with_help("`prune` and `self_heal` apply to `sync: auto { … }`"),
                 );
-                return false;
+                return None;
             }
-            return true;
+            return Some(sync);
         }
         other => {
             ctx.report(
@@ -141,21 +304,21 @@ fn read_sync(ctx: &mut Ctx<'_>, value: &Value, gitops: &mut GitOps) -> bool {
                 )
                 .with_label("expected `auto` or `manual`"),
             );
-            return false;
+            return None;
         }
     }
     let Some(block) = block else {
-        return true;
+        return Some(sync);
     };
     let mut ok = true;
     for (info, field) in ctx.known_fields(block, SYNC_FIELDS, "`sync: auto`") {
         match ctx.read_bool(&field.value) {
-            Some(b) if info.name == "prune" => gitops.prune = b,
-            Some(b) => gitops.self_heal = b,
+            Some(b) if info.name == "prune" => sync.prune = b,
+            Some(b) => sync.self_heal = b,
             None => ok = false,
         }
     }
-    ok
+    ok.then_some(sync)
 }
 
 /// An https or ssh Git URL.

@@ -14,7 +14,7 @@ const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
 /// The sync policy of an app: automated as declared, no namespace creation (k8sc emits the
 /// Namespace, with its Pod Security labels), server-side apply, pruning last, and retries with
 /// exponential backoff.
-fn sync_policy(app: &AppIr) -> Value {
+pub(super) fn sync_policy(app: &AppIr) -> Value {
     let gitops = app.gitops.as_ref().map(|g| &g.value);
     let mut policy = json!({
         "syncOptions": ["CreateNamespace=false", "PruneLast=true", "ServerSideApply=true"],
@@ -89,7 +89,13 @@ pub fn application_set(
                 "env": to_k8s_name(env.env),
                 "server": server(a),
                 "namespace": a.namespace.value,
-                "path": source_path(&base, env.env, a, several_apps),
+                "repo": a.gitops.as_ref().map_or_else(|| repo.clone(), |g| g.value.repo.clone()),
+                "path": source_path(
+                    a.gitops.as_ref().map_or(&base, |g| &g.value.path),
+                    env.env,
+                    a,
+                    several_apps,
+                ),
                 "revision": a.gitops.as_ref().map_or("main".to_string(), |g| g.value.revision.clone()),
             })
         })
@@ -115,7 +121,7 @@ pub fn application_set(
                 "spec": {
                     "project": app.name,
                     "source": {
-                        "repoURL": repo,
+                        "repoURL": "{{repo}}",
                         "path": "{{path}}",
                         "targetRevision": "{{revision}}",
                     },

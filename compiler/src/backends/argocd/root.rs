@@ -12,14 +12,13 @@ pub const ROOT_FOLDER: &str = "argocd-root";
 
 /// The root Application, when at least two apps are deployed from one repository folder.
 pub fn root(apps: &[&AppIr]) -> Option<Resource> {
+    // Where each app's `argocd/` folder lives: its own GitOps, before environment overrides.
     let gitops: Vec<_> = apps
         .iter()
-        .filter_map(|a| a.gitops.as_ref().map(|g| &g.value))
+        .filter_map(|a| a.gitops.as_ref().map(|g| &g.value.home))
         .collect();
     let first = gitops.first()?;
-    let shared = gitops
-        .iter()
-        .all(|g| g.repo == first.repo && g.path == first.path && g.revision == first.revision);
+    let shared = gitops.iter().all(|g| g == first);
     if gitops.len() < 2 || !shared {
         return None;
     }
