@@ -5,14 +5,16 @@
 pub mod compare;
 pub mod disk;
 mod emitter;
+pub mod immutable;
 pub mod layout;
 mod lock;
 mod ownership;
 pub(crate) mod parallel;
+mod removal;
 mod scalars;
 pub mod semantic_diff;
 mod swap;
 pub mod writer;
 pub mod yaml;
 
-pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree};
+pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree, requirements_tree};
