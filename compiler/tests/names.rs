@@ -46,7 +46,7 @@ fn or_usual(
     usual: &'static str,
     generated: impl Strategy<Value = String>,
 ) -> impl Strategy<Value = String> {
-    prop_oneof![3 => Just(usual.to_string()), 2 => generated]
+    prop_oneof![4 => Just(usual.to_string()), 1 => generated]
 }
 
 /// An identifier: a letter or `_`, then letters, digits, `_` and `-`.
@@ -74,6 +74,10 @@ struct Project {
     envs: Vec<String>,
     workloads: Vec<(&'static str, String, String)>,
     several_envs_as_set: bool,
+    /// With the mesh, every service gets a canary whose image has this tag.
+    mesh_canary: Option<String>,
+    /// A label on every workload.
+    workload_label: (String, String),
 }
 
 fn project() -> impl Strategy<Value = Project> {
@@ -90,18 +94,26 @@ fn project() -> impl Strategy<Value = Project> {
         (quoted("owner"), quoted("acme")),
         prop::collection::vec(ident("prod"), 0..3),
         prop::collection::vec((kind, ident("web"), tag()), 1..4),
-        any::<bool>(),
+        (
+            any::<bool>(),
+            prop::option::of(tag()),
+            (quoted("tier"), quoted("frontend")),
+        ),
     )
         .prop_map(
-            |((app, namespace, team, tier), label, envs, workloads, several)| Project {
-                app,
-                namespace,
-                team,
-                tier,
-                label,
-                envs,
-                workloads,
-                several_envs_as_set: several,
+            |((app, namespace, team, tier), label, envs, workloads, (several, canary, wl))| {
+                Project {
+                    app,
+                    namespace,
+                    team,
+                    tier,
+                    label,
+                    envs,
+                    workloads,
+                    several_envs_as_set: several,
+                    mesh_canary: canary,
+                    workload_label: wl,
+                }
             },
         )
 }
@@ -127,10 +139,27 @@ fn source(p: &Project) -> String {
             ""
         }
     );
+    if p.mesh_canary.is_some() {
+        out.push_str("  mesh: istio\n");
+    }
     out.push_str("}\n");
+    let mut seen = Vec::new();
     for (kind, name, tag) in &p.workloads {
+        // Two workloads of one name are E0006, which would hide everything else.
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
         let _ = writeln!(out, "\n{kind} {name} {{");
         let _ = writeln!(out, "  image: \"ghcr.io/acme/app:{tag}\"");
+        let (key, value) = &p.workload_label;
+        let _ = writeln!(out, "  labels {{ \"{key}\": \"{value}\" }}");
+        if let (Some(canary), "service") = (&p.mesh_canary, *kind) {
+            let _ = writeln!(
+                out,
+                "  traffic {{ canary {{ image: \"ghcr.io/acme/app:{canary}\", steps: [10%] }} }}"
+            );
+        }
         match *kind {
             "cron" => out.push_str("  schedule: \"0 2 * * *\"\n"),
             "job" => {}
@@ -139,7 +168,12 @@ fn source(p: &Project) -> String {
         }
         out.push_str("}\n");
     }
+    let mut seen = Vec::new();
     for env in &p.envs {
+        if seen.contains(&env) {
+            continue;
+        }
+        seen.push(env);
         let _ = writeln!(out, "\nenv {env} {{}}");
     }
     out
@@ -208,6 +242,8 @@ fn names_at_the_limits_build_and_pass() {
             ("worker", "w".repeat(63), "1.0".to_string()),
         ],
         several_envs_as_set: false,
+        mesh_canary: Some("_canary.".to_string()),
+        workload_label: ("example.com/tier".to_string(), "frontend".to_string()),
     };
     for as_set in [false, true] {
         let p = Project {

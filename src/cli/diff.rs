@@ -23,6 +23,10 @@ pub struct DiffArgs {
     /// its current sources, in memory.
     #[arg(long, value_name = "GIT_REV")]
     against: Option<String>,
+    /// Exit 1 only if a change is one the API server will not apply in place (marked `!`), 0
+    /// otherwise: the CI guard against a change that would fail to sync.
+    #[arg(long)]
+    deny_immutable: bool,
 }
 
 /// Why `k8sc diff` could not compare (exit status 2).
@@ -70,7 +74,21 @@ pub fn run(args: DiffArgs, color: bool) -> ExitCode {
     {
         return ExitCode::from(2);
     }
-    ExitCode::from(1)
+    if !args.deny_immutable {
+        return ExitCode::from(1);
+    }
+    match diff.immutable_changes().len() {
+        0 => {
+            eprintln!("k8sc: every change can be applied in place");
+            ExitCode::SUCCESS
+        }
+        n => {
+            eprintln!(
+                "k8sc: {n} change(s) the API server will not apply in place are denied (--deny-immutable)"
+            );
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `k8sc diff OLD NEW`: reads both sides from disk.

@@ -31,7 +31,12 @@ pub fn owner(namespace: &str) -> Option<&'static str> {
 /// E0035 for an app whose namespace is one of the cluster's or its controllers'.
 pub fn check_system_namespace(app: &AppIr) -> Option<Diagnostic> {
     let namespace = app.namespace.value.as_str();
-    let owner = owner(namespace)?;
+    let gateway = app
+        .gateway
+        .as_ref()
+        .filter(|g| g.value.namespace == namespace)
+        .map(|_| "the app's Gateway: a default-deny policy there would cut its ingress off");
+    let owner = owner(namespace).or(gateway)?;
     let origin = &app.namespace.origin;
     let file = origin.file.as_deref().unwrap_or(app.file.as_str());
     Some(
@@ -78,7 +83,14 @@ mod tests {
         ] {
             assert!(owner(ns).is_some(), "{ns}");
         }
-        for ns in ["shop", "defaults", "kube", "istio-ingress", "argo"] {
+        for ns in [
+            "shop",
+            "defaults",
+            "kube",
+            "istio-ingress",
+            "argo",
+            "gateway-system",
+        ] {
             assert!(owner(ns).is_none(), "{ns}");
         }
     }

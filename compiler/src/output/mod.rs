@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod disk;
 mod emitter;
+pub mod immutable;
 pub mod layout;
 mod lock;
 mod ownership;
@@ -15,4 +16,4 @@ mod swap;
 pub mod writer;
 pub mod yaml;
 
-pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree};
+pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree, requirements_tree};

@@ -7,7 +7,7 @@
 //! into the new output instead of writing them (a rebuild of a large project changes few files,
 //! and creating tens of thousands of files is most of the time `build --out` takes).
 
-use super::layout::{KUSTOMIZATION, OutputTree};
+use super::layout::{OutputTree, is_output_file_name};
 use super::writer::{MARKER, WriteError, io_error, is_marker};
 use super::yaml::HEADER_PREFIX;
 use std::collections::BTreeSet;
@@ -127,10 +127,11 @@ fn examine(path: &Path, new_content: Option<&String>) -> Verdict {
     }
 }
 
-/// Whether a file's name is one k8sc writes: `*.yaml` or `Kustomization`.
+/// Whether a file's name is one k8sc writes (see [`is_output_file_name`]).
 fn named_like_output(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "yaml")
-        || path.file_name().is_some_and(|n| n == KUSTOMIZATION)
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(is_output_file_name)
 }
 
 /// Whether a file with this path and content is one k8sc generated: named like its output and

@@ -13,6 +13,7 @@
 //! diff of their items, so an inserted item shows as one `+`. Everything is sorted: the same
 //! input always gives the same report.
 
+use super::immutable::{ImmutableChange, Resource, immutable_changes};
 use serde_json::Value;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 use std::collections::{BTreeMap, BTreeSet};
@@ -255,6 +256,8 @@ pub struct ResourceDiff {
     pub api_version: String,
     /// What happened to it.
     pub change: ResourceChange,
+    /// The changes the API server will not make in place (see [`super::immutable`]).
+    pub immutable: Vec<ImmutableChange>,
 }
 
 /// Every difference between two sets of manifests, sorted by [`ResourceKey`].
@@ -270,6 +273,7 @@ pub fn semantic_diff(old: &Manifests, new: &Manifests) -> SemanticDiff {
     let keys: BTreeSet<&ResourceKey> = old.keys().chain(new.keys()).collect();
     let mut resources = Vec::new();
     for key in keys {
+        let mut immutable = Vec::new();
         let (change, api_version) = match (old.get(key), new.get(key)) {
             (Some(before), Some(after)) => {
                 let mut changes = Vec::new();
@@ -277,6 +281,13 @@ pub fn semantic_diff(old: &Manifests, new: &Manifests) -> SemanticDiff {
                 if changes.is_empty() {
                     continue;
                 }
+                let resource = Resource {
+                    group: &key.group,
+                    kind: &key.kind,
+                    name: &key.name,
+                    namespace: key.namespace.as_deref(),
+                };
+                immutable = immutable_changes(resource, &before.body, &after.body);
                 (ResourceChange::Changed(changes), &after.api_version)
             }
             (Some(before), None) => (ResourceChange::Removed, &before.api_version),
@@ -287,6 +298,7 @@ pub fn semantic_diff(old: &Manifests, new: &Manifests) -> SemanticDiff {
             key: key.clone(),
             api_version: api_version.clone(),
             change,
+            immutable,
         });
     }
     SemanticDiff { resources }
@@ -645,6 +657,17 @@ pub fn inline(value: &Value) -> String {
     cut
 }
 
+impl FieldChange {
+    /// Where the change is: `spec.template.spec.containers[name=web].image`.
+    pub fn path(&self) -> &str {
+        match self {
+            FieldChange::Set { path, .. }
+            | FieldChange::Added { path, .. }
+            | FieldChange::Removed { path, .. } => path,
+        }
+    }
+}
+
 impl std::fmt::Display for FieldChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -674,6 +697,15 @@ impl ResourceDiff {
             details.join(", ")
         )
     }
+
+    /// `StatefulSet/db`, with the copy's scope when there are several (`StatefulSet/db in
+    /// prod/`).
+    pub fn short_title(&self) -> String {
+        match &self.key.scope {
+            Some(scope) => format!("{}/{} in {scope}", self.key.kind, self.key.name),
+            None => format!("{}/{}", self.key.kind, self.key.name),
+        }
+    }
 }
 
 impl SemanticDiff {
@@ -693,8 +725,34 @@ impl SemanticDiff {
         )
     }
 
+    /// Every change the API server will not make in place, with its resource.
+    pub fn immutable_changes(&self) -> Vec<(&ResourceDiff, &ImmutableChange)> {
+        self.resources
+            .iter()
+            .flat_map(|r| r.immutable.iter().map(move |change| (r, change)))
+            .collect()
+    }
+
+    /// Only the changes the API server will not make in place, one line each with the resource,
+    /// the field and what it takes (what `k8sc build` reports); empty when there are none.
+    pub fn render_immutable(&self) -> String {
+        self.immutable_changes()
+            .iter()
+            .map(|(resource, change)| {
+                format!(
+                    "! {}: `{}` cannot be updated in place: {}\n",
+                    resource.title(),
+                    change.field,
+                    change.remedy
+                )
+            })
+            .collect()
+    }
+
     /// The report: `~`, `+` or `-` and the resource, then one indented line per changed field;
-    /// a closing count line. Empty when there is no difference.
+    /// a closing count line. Empty when there is no difference. A change to a field the API
+    /// server will not update in place is marked `!`, followed by what it takes, and counted on a
+    /// last line.
     pub fn render(&self) -> String {
         if self.is_empty() {
             return String::new();
@@ -709,7 +767,18 @@ impl SemanticDiff {
             text.push_str(&format!("{marker} {}\n", resource.title()));
             if let ResourceChange::Changed(changes) = &resource.change {
                 for change in changes {
-                    text.push_str(&format!("    {change}\n"));
+                    let immutable = resource
+                        .immutable
+                        .iter()
+                        .any(|field| field.covers(change.path()));
+                    let indent = if immutable { "  ! " } else { "    " };
+                    text.push_str(&format!("{indent}{change}\n"));
+                }
+                for field in &resource.immutable {
+                    text.push_str(&format!(
+                        "    ! `{}` cannot be updated in place: {}\n",
+                        field.field, field.remedy
+                    ));
                 }
             }
         }
@@ -717,6 +786,21 @@ impl SemanticDiff {
         text.push_str(&format!(
             "\n{changed} changed, {added} added, {removed} removed\n"
         ));
+        let immutable = self.immutable_changes();
+        if !immutable.is_empty() {
+            let fields: Vec<String> = immutable
+                .iter()
+                .map(|(resource, change)| format!("{} {}", resource.short_title(), change.field))
+                .collect();
+            let count = match fields.len() {
+                1 => "1 change".to_string(),
+                n => format!("{n} changes"),
+            };
+            text.push_str(&format!(
+                "! {count} the API server will not apply in place (a `kubectl apply` or an Argo CD sync fails on it): {}\n",
+                fields.join(", ")
+            ));
+        }
         text
     }
 }

@@ -67,6 +67,11 @@ pub fn workload_names(kind: WorkloadKind, name: &str) -> Vec<Derived> {
             Place::LabelValue,
             "the label `app.kubernetes.io/name` of its pods",
         ),
+        derived(
+            "-config-0123456789",
+            Place::Object("ConfigMap"),
+            "its ConfigMap `NAME-config-HASH`",
+        ),
     ];
     match kind {
         WorkloadKind::Service => {

@@ -1,6 +1,6 @@
 //! The controller of each workload kind: Deployment, StatefulSet, Job, CronJob or DaemonSet.
 
-use super::meta::{selector, workload_labels, workload_meta};
+use super::meta::{claim_template_labels, selector, workload_labels, workload_meta};
 use super::pod::{DATA_VOLUME, pod_template};
 use crate::ir::labels::AUTOSCALER_ANNOTATION;
 use crate::ir::{AppIr, BatchIr, WorkloadIr};
@@ -88,15 +88,17 @@ pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) 
             spec: Some(StatefulSetSpec {
                 replicas: replicas(workload),
                 selector: selector(app, workload),
-                service_name: (!workload.ports.is_empty())
-                    .then(|| super::services::headless_name(workload)),
+                // Always the headless Service's name, even while the workload has no port (and
+                // so no Service): `serviceName` cannot change once the StatefulSet exists, so
+                // adding the first port must not change it.
+                service_name: Some(super::services::headless_name(workload)),
                 template,
                 revision_history_limit: Some(5),
                 volume_claim_templates: workload.storage.as_ref().map(|storage| {
                     vec![PersistentVolumeClaim {
                         metadata: ObjectMeta {
                             name: Some(DATA_VOLUME.to_string()),
-                            labels: Some(workload_labels(app, workload)),
+                            labels: Some(claim_template_labels(app, workload)),
                             ..ObjectMeta::default()
                         },
                         spec: Some(PersistentVolumeClaimSpec {

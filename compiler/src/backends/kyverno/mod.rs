@@ -12,6 +12,7 @@ mod crd;
 mod exemptions;
 mod keys;
 mod message;
+pub mod requirements;
 mod rules;
 mod targets;
 

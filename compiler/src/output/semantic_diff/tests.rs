@@ -304,3 +304,37 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_change_the_api_server_refuses_is_marked_with_what_it_takes() {
+    let sts = "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  replicas: 1
+  serviceName: db-headless
+  volumeClaimTemplates:
+  - metadata: {name: data, labels: {team: payments}}
+    spec: {resources: {requests: {storage: 20Gi}}}
+";
+    let new = sts
+        .replace("replicas: 1", "replicas: 2")
+        .replace("storage: 20Gi", "storage: 30Gi");
+    let text = report(&[("db.yaml", sts)], &[("db.yaml", &new)]);
+    assert_eq!(
+        text,
+        "~ StatefulSet/db (apps/v1, namespace shop)\n    spec.replicas: 1 → 2\n  ! spec.volumeClaimTemplates[0].spec.resources.requests.storage: \"20Gi\" → \"30Gi\"\n    ! `spec.volumeClaimTemplates` cannot be updated in place: a StatefulSet's claim templates, storage size included, are fixed at creation: `kubectl delete statefulset db --namespace shop --cascade=orphan` (its pods and claims `data-db-N` stay), grow each claim to the new size with `kubectl patch pvc` (their StorageClass must allow volume expansion), then re-apply: the new StatefulSet adopts the pods and claims; claims already made keep their old labels\n\n1 changed, 0 added, 0 removed\n! 1 change the API server will not apply in place (a `kubectl apply` or an Argo CD sync fails on it): StatefulSet/db spec.volumeClaimTemplates\n"
+    );
+    let diff = semantic_diff(
+        &manifests(&[("db.yaml", sts)]),
+        &manifests(&[("db.yaml", &new)]),
+    );
+    assert_eq!(diff.immutable_changes().len(), 1);
+    // A change in place alone is reported exactly as before, without a mark.
+    let scaled = sts.replace("replicas: 1", "replicas: 2");
+    let text = report(&[("db.yaml", sts)], &[("db.yaml", &scaled)]);
+    assert_eq!(
+        text,
+        "~ StatefulSet/db (apps/v1, namespace shop)\n    spec.replicas: 1 → 2\n\n1 changed, 0 added, 0 removed\n"
+    );
+}
