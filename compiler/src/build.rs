@@ -9,7 +9,7 @@ use crate::ir::ProjectIr;
 use crate::lower::allow_scope::{AllowSite, allows_in_env};
 pub use crate::lower::environments;
 use crate::lower::{env_diagnostics, lower_env};
-use crate::output::{OutputTree, build_shared_tree, build_tree};
+use crate::output::{OutputTree, build_shared_tree, build_tree, requirements_tree};
 use crate::semantic::decls::{DeclId, check_decl};
 use crate::semantic::envs::EnvKey;
 use crate::semantic::imports::{import_cycles, resolve_imports};
@@ -220,6 +220,9 @@ pub struct BuildResult {
     pub exceptions: Vec<Exception>,
     /// The output, present only when no diagnostic is an error.
     pub tree: Option<OutputTree>,
+    /// What the cluster must provide, for each environment written (none when a diagnostic is
+    /// an error); also in the tree, as `<env>/REQUIREMENTS.md`.
+    pub requirements: Vec<crate::requirements::EnvRequirements>,
 }
 
 impl BuildResult {
@@ -286,25 +289,48 @@ impl Checked {
     /// Renders the output of the environments named in `only` (every one when empty), unless a
     /// diagnostic is an error.
     pub fn render(self, only: &[String]) -> BuildResult {
+        let requirements = self.requirements(only);
         let tree = (!self.diagnostics.iter().any(Diagnostic::is_error))
-            .then(|| render_tree(&self.envs, self.several_apps, only));
+            .then(|| render_tree(&self.envs, self.several_apps, only, &requirements));
         BuildResult {
             diagnostics: self.diagnostics,
             exceptions: self.exceptions,
             tree,
+            requirements,
         }
+    }
+
+    /// What the cluster must provide for the environments named in `only` (every one when
+    /// empty); none when a diagnostic is an error.
+    pub fn requirements(&self, only: &[String]) -> Vec<crate::requirements::EnvRequirements> {
+        self.envs
+            .iter()
+            .filter(|(env, _)| only.is_empty() || only.contains(env))
+            .map(|(env, ir)| crate::requirements::for_environment(env, ir))
+            .collect()
     }
 }
 
-/// The output tree of lowered environments: each environment's resources, and the Argo CD
-/// folder describing every environment.
-fn render_tree(envs: &[(String, ProjectIr)], several_apps: bool, only: &[String]) -> OutputTree {
+/// The output tree of lowered environments: each environment's resources and the requirements
+/// of its cluster, and the Argo CD folder describing every environment.
+fn render_tree(
+    envs: &[(String, ProjectIr)],
+    several_apps: bool,
+    only: &[String],
+    requirements: &[crate::requirements::EnvRequirements],
+) -> OutputTree {
     let mut tree = OutputTree::default();
     let mut outputs = Vec::new();
     for (env, ir) in envs {
         let emitted = emit_environment(ir);
         if only.is_empty() || only.contains(env) {
             tree.extend(build_tree(env, emitted.documents, several_apps));
+        }
+        if let Some(needs) = requirements.iter().find(|r| &r.env == env) {
+            tree.extend(requirements_tree(
+                env,
+                crate::requirements::render::markdown(needs),
+            ));
         }
         outputs.push((env.as_str(), ir, emitted.summaries));
     }

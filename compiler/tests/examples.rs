@@ -80,7 +80,7 @@ fn documents() -> Vec<(String, Value)> {
     let mut docs = Vec::new();
     for dir in examples() {
         for (path, content) in tree_of(&dir).files {
-            if path.ends_with("Kustomization") {
+            if !path.ends_with(".yaml") {
                 continue;
             }
             let value: Value = serde_saphyr::from_str(&content).expect("generated YAML parses");

@@ -36,7 +36,7 @@ fn built(files: Vec<(String, String)>) -> Built {
     let documents = tree
         .files
         .iter()
-        .filter(|(path, _)| !path.ends_with("Kustomization"))
+        .filter(|(path, _)| path.ends_with(".yaml"))
         .map(|(_, content)| serde_saphyr::from_str(content).expect("generated YAML parses"))
         .collect();
     Built {

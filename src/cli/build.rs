@@ -92,6 +92,7 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         return check_drift(&args.out, tree, &rebuild);
     }
     if args.stdout {
+        super::report::print_requirements(&result.requirements, None);
         let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
         if tree
             .write_stream(&mut stdout)
@@ -116,6 +117,7 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         eprintln!("error: {error}");
         return ExitCode::from(2);
     }
+    super::report::print_requirements(&result.requirements, Some(&args.out));
     eprintln!(
         "k8sc: built {} resources ({} files) into {} in {} ms",
         tree.resources,

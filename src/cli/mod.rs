@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod lsp;
 mod report;
+mod requirements;
 mod scaffold;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -30,6 +31,7 @@ Examples:
   k8sc fmt                               format every .k8s file under .
   k8sc fmt --check examples stdlib       list the files that are not formatted
   k8sc graph examples/shop --format svg  draw the service graph (also dot, mermaid)
+  k8sc requirements examples/shop        what the cluster must provide (also --format json)
   k8sc init shop --tier production       start a project in shop/ that builds cleanly
   k8sc explain E0004                     what an error code means and how to fix it
   k8sc lsp                               the language server, for editors";
@@ -68,6 +70,12 @@ enum Command {
         after_help = "Exit status: 0 printed, 1 the project has errors, 2 usage or I/O error."
     )]
     Graph(graph::GraphArgs),
+    /// List what the cluster must provide: controllers and CRDs with their minimum versions,
+    /// Secrets and keys, classes, gateways and other objects the output assumes exist.
+    #[command(
+        after_help = "Exit status: 0 listed, 1 the project has errors, 2 usage or I/O error."
+    )]
+    Requirements(requirements::RequirementsArgs),
     /// Start a project: an app with one service, a README, a .gitignore, a CI job, and its
     /// manifests built into deploy/.
     #[command(
@@ -127,6 +135,7 @@ pub fn run(args: Args) -> ExitCode {
         Command::Check(check_args) => check::run(check_args, color),
         Command::Diff(diff_args) => diff::run(diff_args, color),
         Command::Graph(graph_args) => graph::run(graph_args, color),
+        Command::Requirements(requirements_args) => requirements::run(requirements_args, color),
         Command::Init(init_args) => init::run(init_args),
         Command::Explain(explain_args) => explain::run(explain_args),
         Command::Fmt(fmt_args) => fmt::run(fmt_args, color),

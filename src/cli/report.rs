@@ -64,3 +64,30 @@ pub fn print_exceptions(exceptions: &[k8sc_compiler::build::Exception]) {
         );
     }
 }
+
+/// Prints the one-line summary of what the cluster must provide, pointing at the written
+/// `REQUIREMENTS.md` files (`out`), or at `k8sc requirements` when nothing is written.
+pub fn print_requirements(
+    requirements: &[k8sc_compiler::requirements::EnvRequirements],
+    out: Option<&std::path::Path>,
+) {
+    if requirements.is_empty() {
+        return;
+    }
+    let summary = k8sc_compiler::requirements::render::summary(requirements);
+    let details = match out {
+        Some(out) => {
+            let env = match requirements {
+                [one] => one.env.as_str(),
+                _ => "<env>",
+            };
+            format!(
+                "{}/{env}/{}",
+                out.display(),
+                k8sc_compiler::output::layout::REQUIREMENTS
+            )
+        }
+        None => "`k8sc requirements`".to_string(),
+    };
+    eprintln!("k8sc: {summary} (details: {details})");
+}

@@ -7,6 +7,7 @@ pub mod kyverno;
 
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr};
+use crate::requirements::Collector;
 
 /// The tool a document is for; each target gets its own output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -77,6 +78,18 @@ pub fn render_app(graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr) -> Vec<Resourc
     kyverno::render_app(app, &mut out);
     istio::render_app(graph, ir, app, &mut out);
     out
+}
+
+/// What every backend's output for `ir` needs from the cluster, each backend stating its own
+/// needs (see [`crate::requirements`]).
+pub fn requirements(ir: &ProjectIr, out: &mut Collector) {
+    for app in &ir.apps {
+        kubernetes::requirements::app(app, out);
+        kyverno::requirements::app(app, out);
+        istio::requirements::app(ir, app, out);
+        argocd::requirements::app(app, out);
+    }
+    argocd::requirements::project(ir, out);
 }
 
 impl Resource {

@@ -17,6 +17,16 @@ pub const DEFAULT_ENV: &str = "default";
 /// The file name of kustomize's index file in every folder.
 pub const KUSTOMIZATION: &str = "Kustomization";
 
+/// The file name of what the cluster must provide, in every environment's folder. It is listed
+/// in no `Kustomization` and is not YAML, so kustomize, Argo CD and `kubectl apply -f` skip it.
+pub const REQUIREMENTS: &str = "REQUIREMENTS.md";
+
+/// Whether a file name is one k8sc writes into an output folder: a `*.yaml` resource, a
+/// `Kustomization`, or [`REQUIREMENTS`].
+pub fn is_output_file_name(name: &str) -> bool {
+    name.ends_with(".yaml") || name == KUSTOMIZATION || name == REQUIREMENTS
+}
+
 /// The complete output: relative path (with `/`) → file content.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OutputTree {
@@ -45,7 +55,8 @@ impl OutputTree {
     /// Writes [`OutputTree::to_stream`]'s text to `out` piece by piece, without assembling it.
     pub fn write_stream(&self, out: &mut impl Write) -> io::Result<()> {
         for (path, content) in &self.files {
-            if path.ends_with(KUSTOMIZATION) {
+            // Only resources: not the folders' indexes, nor the requirements.
+            if !path.ends_with(".yaml") {
                 continue;
             }
             out.write_all(b"---\n# ")?;
@@ -122,6 +133,13 @@ pub fn build_tree(env: &str, documents: Vec<Document>, several_apps: bool) -> Ou
         tree.files
             .insert(format!("{folder}/{KUSTOMIZATION}"), kustomization(&entries));
     }
+    tree
+}
+
+/// `OUT/<env>/REQUIREMENTS.md`, with `content` (see [`crate::requirements::render::markdown`]).
+pub fn requirements_tree(env: &str, content: String) -> OutputTree {
+    let mut tree = OutputTree::default();
+    tree.files.insert(format!("{env}/{REQUIREMENTS}"), content);
     tree
 }
 

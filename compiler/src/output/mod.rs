@@ -10,10 +10,11 @@ pub mod layout;
 mod lock;
 mod ownership;
 pub(crate) mod parallel;
+mod removal;
 mod scalars;
 pub mod semantic_diff;
 mod swap;
 pub mod writer;
 pub mod yaml;
 
-pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree};
+pub use layout::{DEFAULT_ENV, OutputTree, build_shared_tree, build_tree, requirements_tree};

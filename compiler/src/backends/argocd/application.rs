@@ -14,7 +14,7 @@ const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
 /// The sync policy of an app: automated as declared, no namespace creation (k8sc emits the
 /// Namespace, with its Pod Security labels), server-side apply, pruning last, and retries with
 /// exponential backoff.
-fn sync_policy(app: &AppIr) -> Value {
+pub(super) fn sync_policy(app: &AppIr) -> Value {
     let gitops = app.gitops.as_ref().map(|g| &g.value);
     let mut policy = json!({
         "syncOptions": ["CreateNamespace=false", "PruneLast=true", "ServerSideApply=true"],

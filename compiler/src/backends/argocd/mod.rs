@@ -7,6 +7,7 @@
 
 mod application;
 mod project;
+pub mod requirements;
 pub mod retention;
 pub mod root;
 pub mod waves;

@@ -9,6 +9,7 @@
 mod crd;
 mod egress;
 mod meta;
+pub mod requirements;
 mod routing;
 mod security;
 
