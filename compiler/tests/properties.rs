@@ -14,6 +14,10 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+#[path = "support/requirements_cover.rs"]
+#[allow(dead_code)]
+mod requirements_cover;
+
 #[derive(Debug, Clone)]
 struct Workload {
     kind: &'static str,
@@ -271,6 +275,18 @@ proptest! {
         reversed.reverse();
         let twice = output(reversed);
         prop_assert!(once == twice, "two builds differ");
+    }
+
+    #[test]
+    fn requirements_name_everything_the_output_uses(apps in prop::collection::vec(app(), 1..3)) {
+        let db = Database::new();
+        let result = build(&db, db.load_project(files(&apps)));
+        let tree = result.tree.as_ref().expect("a generated valid project builds");
+        prop_assert!(!result.requirements.is_empty());
+        for env in &result.requirements {
+            let docs = requirements_cover::documents(tree, &format!("{}/", env.env));
+            requirements_cover::check_covered(env, &docs);
+        }
     }
 
     #[test]

@@ -7,3 +7,4 @@ pub mod api_names;
 pub mod harness;
 pub mod kyverno_eval;
 pub mod netpol_eval;
+pub mod requirements_cover;
