@@ -3,7 +3,7 @@
 //! turn, gives: the same documents and the same summaries for Argo CD, for every environment of
 //! every example and of a project of many apps.
 
-use k8sc_compiler::backends::argocd::waves;
+use k8sc_compiler::backends::argocd::{retention, waves};
 use k8sc_compiler::backends::{Resource, ResourceSummary, istio, kubernetes, kyverno};
 use k8sc_compiler::build::{environments, project_diagnostics};
 use k8sc_compiler::db::Database;
@@ -16,8 +16,8 @@ use std::path::Path;
 
 type Rendered = (Vec<(String, String, String, String)>, Vec<ResourceSummary>);
 
-/// Every backend over the whole environment, then sync waves, then rendering: the order of the
-/// stages before `emit` existed.
+/// Every backend over the whole environment, then sync waves and Argo CD's retention options,
+/// then rendering: the order of the stages before `emit` existed.
 fn in_turn(ir: &ProjectIr) -> Rendered {
     let mut resources: Vec<Resource> = kubernetes::render(ir);
     resources.extend(kyverno::render(ir));
@@ -29,6 +29,7 @@ fn in_turn(ir: &ProjectIr) -> Rendered {
             .any(|a| a.name == resource.app && a.gitops.is_some());
         if deployed {
             waves::annotate(std::slice::from_mut(resource));
+            retention::protect(std::slice::from_mut(resource));
         }
     }
     let summaries = resources

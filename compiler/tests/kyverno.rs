@@ -286,6 +286,21 @@ fn rules() -> Vec<RuleIr> {
             Expr::In(Property::Kind, lit(strs(&["Job", "CronJob"]))),
         ),
         r("always", Expr::Const(true)),
+        // `kind` with replica counts: checked on the controller and on its autoscaler.
+        r(
+            "stateful-replicas",
+            and(
+                cmp(Property::Kind, CmpOp::Eq, s("StatefulSet")),
+                cmp(Property::ReplicasMin, CmpOp::Lt, Lit::Int(3)),
+            ),
+        ),
+        r(
+            "deployment-max",
+            and(
+                Expr::In(Property::Kind, lit(strs(&["Deployment"]))),
+                cmp(Property::ReplicasMax, CmpOp::Gt, Lit::Int(5)),
+            ),
+        ),
     ]
 }
 
@@ -337,6 +352,87 @@ fn every_rule_agrees_with_the_compile_time_check_on_every_workload() {
     assert!(denied("official-images", "consumer"));
     assert!(denied("no-daemons", "agent"));
     assert!(denied("cpu-exact", "api") && !denied("cpu-exact", "web"));
+    assert!(denied("stateful-replicas", "cache") && !denied("stateful-replicas", "web"));
+    assert!(denied("deployment-max", "web") && !denied("deployment-max", "cache"));
+}
+
+/// Every property, with every kind of test a rule can make on it, alone and restricted to a
+/// controller kind (as a policy's `match: kind == …` does): the emitted policy denies exactly
+/// what the compile-time check denies, on every workload — so no rule in force is left out of
+/// the cluster.
+#[test]
+fn every_property_and_test_reaches_the_cluster() {
+    use k8sc_compiler::ir::policy::Group;
+    use k8sc_compiler::semantic::policy::property::{PROPERTIES, Ty};
+    let mut exprs: Vec<(String, Expr)> = Vec::new();
+    // The test project has no mesh, so no routes: `traffic.fault` is never set at compile time
+    // and there is nothing to check at admission (its policy is written for meshed apps only).
+    for info in PROPERTIES.iter().filter(|i| i.group != Group::Traffic) {
+        let p = info.property;
+        let mut tests: Vec<Expr> = Vec::new();
+        match p.ty() {
+            Ty::Bool => tests.push(is_true(p)),
+            Ty::Int => {
+                tests.push(cmp(p, CmpOp::Lt, Lit::Int(2)));
+                tests.push(cmp(p, CmpOp::Ne, Lit::Int(1)));
+                tests.push(Expr::In(p, lit(Lit::List(vec![Lit::Int(1), Lit::Int(4)]))));
+            }
+            Ty::Str => {
+                let value = p.choices().map_or("docker.io", |c| c[0]);
+                tests.push(cmp(p, CmpOp::Eq, s(value)));
+                tests.push(cmp(p, CmpOp::Ne, s(value)));
+                tests.push(Expr::In(p, lit(strs(&[value, "latest"]))));
+            }
+            Ty::Cpu => {
+                tests.push(cmp(p, CmpOp::Ge, Lit::Cpu(500)));
+                tests.push(cmp(p, CmpOp::Ne, Lit::Cpu(500)));
+                tests.push(Expr::In(
+                    p,
+                    lit(Lit::List(vec![Lit::Cpu(100), Lit::Cpu(500)])),
+                ));
+            }
+            Ty::Memory => {
+                tests.push(cmp(p, CmpOp::Le, Lit::Memory(GI)));
+                tests.push(not(Expr::In(
+                    p,
+                    lit(Lit::List(vec![Lit::Memory(256 * MI), Lit::Memory(GI)])),
+                )));
+            }
+            Ty::Presence => tests.push(present(p)),
+            Ty::Labels => {
+                tests.push(Expr::HasLabels(lit(strs(&["team"]))));
+                tests.push(Expr::HasLabels(lit(strs(&["owner"]))));
+            }
+            Ty::List(_) => tests.push(Expr::Contains(p, lit(Lit::Int(8080)))),
+        }
+        if p == Property::Image {
+            tests.push(Expr::ImageFrom(lit(strs(&["ghcr.io/acme"]))));
+        }
+        for (i, test) in tests.into_iter().enumerate() {
+            let both = [test.clone(), not(test)];
+            for (j, e) in both.into_iter().enumerate() {
+                let name = format!("{}-{i}-{j}", info.name.replace(['.', '_'], "-"));
+                if matches!(info.group, Group::Pod | Group::Replicas) && p != Property::Kind {
+                    for kind in ["Deployment", "StatefulSet", "CronJob"] {
+                        let k = cmp(Property::Kind, CmpOp::Eq, s(kind));
+                        exprs.push((format!("{name}-{}", kind.to_lowercase()), and(k, e.clone())));
+                    }
+                }
+                exprs.push((name, e));
+            }
+        }
+    }
+    let rules: Vec<RuleIr> = exprs
+        .iter()
+        .map(|(name, e)| rule(name, ERROR, e, "m"))
+        .collect();
+    let ir = project(rules);
+    let rows = rows(&ir, compile_time_from_facts);
+    assert_equivalent(&rows);
+    // Both verdicts occur for rules restricted to a kind.
+    let restricted = |r: &&support::harness::Row| r.rule.ends_with("-statefulset");
+    assert!(rows.iter().filter(restricted).any(|r| r.compile_time));
+    assert!(rows.iter().filter(restricted).any(|r| !r.compile_time));
 }
 
 #[test]

@@ -3,8 +3,12 @@
 //! environment variables (literals and `secret` references), calls between them, tiers from the
 //! standard library and environments — always builds without errors; building it twice, or with
 //! its files given in another order, gives identical bytes; `fmt` is idempotent on it; and
-//! printing then re-parsing every file gives back the same tree. (The NetworkPolicy/graph
+//! printing then re-parsing every file gives back the same tree; and no two controllers of its
+//! output claim each other's pods, while every version of a workload (canaries among them) is
+//! reached by what selects the workload (`support/selectors.rs`). (The NetworkPolicy/graph
 //! equivalence on random graphs is `graph.rs`'s `random_graphs_are_enforced_exactly`.)
+
+mod support;
 
 use k8sc_compiler::build::build;
 use k8sc_compiler::db::Database;
@@ -13,10 +17,6 @@ use k8sc_grammar::parse;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-#[path = "support/requirements_cover.rs"]
-#[allow(dead_code)]
-mod requirements_cover;
 
 #[derive(Debug, Clone)]
 struct Workload {
@@ -28,6 +28,8 @@ struct Workload {
     env: Vec<(u8, bool)>,
     calls: Vec<usize>,
     probe: bool,
+    /// A canary beside it (a meshed service with an HTTP or gRPC port only).
+    canary: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +39,7 @@ struct App {
     workloads: Vec<Workload>,
     split: bool,
     envs: Vec<u8>,
+    mesh: bool,
 }
 
 fn workload() -> impl Strategy<Value = Workload> {
@@ -56,9 +59,10 @@ fn workload() -> impl Strategy<Value = Workload> {
         prop::collection::vec((0u8..6, any::<bool>()), 0..4),
         prop::collection::vec(0usize..6, 0..3),
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(kind, ports, replicas, cpu, memory_mi, env, calls, probe)| Workload {
+            |(kind, ports, replicas, cpu, memory_mi, env, calls, probe, canary)| Workload {
                 kind,
                 ports,
                 replicas,
@@ -67,6 +71,7 @@ fn workload() -> impl Strategy<Value = Workload> {
                 env,
                 calls,
                 probe,
+                canary,
             },
         )
 }
@@ -78,13 +83,15 @@ fn app() -> impl Strategy<Value = App> {
         prop::collection::vec(workload(), 1..6),
         any::<bool>(),
         prop::collection::vec(1u8..4, 0..3),
+        any::<bool>(),
     )
-        .prop_map(|(tier, deny, workloads, split, envs)| App {
+        .prop_map(|(tier, deny, workloads, split, envs, mesh)| App {
             tier,
             deny,
             workloads,
             split,
             envs,
+            mesh,
         })
 }
 
@@ -113,6 +120,9 @@ fn files(apps: &[App]) -> Vec<(String, String)> {
         }
         let network = if app.deny { "default_deny" } else { "open" };
         let _ = writeln!(head, "  network: {network}");
+        if app.mesh {
+            head.push_str("  mesh: istio\n");
+        }
         head.push_str("}\n");
         let production = app.tier == Some("production");
         let mut body = String::new();
@@ -193,6 +203,13 @@ fn files(apps: &[App]) -> Vec<(String, String)> {
             if !calls.is_empty() {
                 let names: Vec<String> = calls.iter().map(|t| format!("w{t}")).collect();
                 let _ = writeln!(body, "  calls: [{}]", names.join(", "));
+            }
+            let routable = own_ports.iter().any(|(p, _)| matches!(*p, "http" | "grpc"));
+            if workload.canary && app.mesh && workload.kind == "service" && routable {
+                let _ = writeln!(
+                    body,
+                    "  traffic {{ canary {{ image: \"ghcr.io/acme/w{w}:2.{a}.{w}\", steps: [10%, 50%] }} }}"
+                );
             }
             body.push_str("}\n");
         }
@@ -278,14 +295,23 @@ proptest! {
     }
 
     #[test]
+    fn no_two_controllers_claim_the_same_pods(apps in prop::collection::vec(app(), 1..4)) {
+        let mut counts = support::selectors::Counts::default();
+        for (env, docs) in support::selectors::by_environment(&output(files(&apps))) {
+            let wrong = support::selectors::violations(&docs, &mut counts);
+            prop_assert!(wrong.is_empty(), "{}: {}", env, wrong.join("\n"));
+        }
+    }
+
+    #[test]
     fn requirements_name_everything_the_output_uses(apps in prop::collection::vec(app(), 1..3)) {
         let db = Database::new();
         let result = build(&db, db.load_project(files(&apps)));
         let tree = result.tree.as_ref().expect("a generated valid project builds");
         prop_assert!(!result.requirements.is_empty());
         for env in &result.requirements {
-            let docs = requirements_cover::documents(tree, &format!("{}/", env.env));
-            requirements_cover::check_covered(env, &docs);
+            let docs = support::requirements_cover::documents(tree, &format!("{}/", env.env));
+            support::requirements_cover::check_covered(env, &docs);
         }
     }
 

@@ -37,7 +37,7 @@ fn documents(files: Vec<(String, String)>) -> Vec<(String, Value)> {
     let tree = result.tree.expect("a clean build has output");
     tree.files
         .iter()
-        .filter(|(path, _)| !path.ends_with("Kustomization"))
+        .filter(|(path, _)| path.ends_with(".yaml"))
         .map(|(path, text)| {
             let doc: Value = serde_saphyr::from_str(text).expect("generated YAML parses");
             (path.clone(), doc)

@@ -38,7 +38,7 @@ pub fn rules_of_app(app_rules: &[Arc<RuleInForce>], workloads: &[&LoweredWorkloa
     }
     let mut out: Vec<RuleIr> = Vec::new();
     for (rule, mut exemptions) in rules {
-        let Some(deny) = clauses(&rule.deny) else {
+        let Ok(deny) = clauses(&rule.deny) else {
             continue;
         };
         let (group, kinds, tests_kind) = rule_scope(&rule.deny);

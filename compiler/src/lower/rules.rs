@@ -204,7 +204,7 @@ fn violation(subject: &Subject<'_>, facts: &Facts, rule: &RuleInForce) -> Diagno
 /// The property to point at: the first one of a clause that holds, and whether the clause holds
 /// because the property is missing.
 fn culprit(facts: &Facts, rule: &RuleInForce) -> (Option<Property>, Missing) {
-    if let Some(clauses) = clauses(&rule.deny) {
+    if let Ok(clauses) = clauses(&rule.deny) {
         for clause in &clauses {
             if !eval_clauses(&vec![clause.clone()], facts) {
                 continue;

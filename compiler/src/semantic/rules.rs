@@ -302,21 +302,17 @@ fn bind_policy(
         None => spec.deny.bind(&args),
     };
     let message = fill_parameters(&spec.message, spec, &args);
-    if super::policy::normal::clauses(&deny).is_none() {
+    if let Err(reason) = super::policy::normal::clauses(&deny) {
+        let (code, message, label) = super::policy::decl::too_large(reason);
         return Err(Box::new(
             Diagnostic::new(
-                Code::UnenforceableRule,
-                format!(
-                    "policy `{}` with these arguments is too complex to enforce in the cluster",
-                    policy.name
-                ),
+                code,
+                format!("policy `{}` with these arguments {message}", policy.name),
                 &path,
                 policy.span,
             )
-            .with_label(format!(
-                "expands to more than {} alternatives",
-                super::policy::normal::MAX_CLAUSES
-            ))
+            .with_label(label)
+            .with_note(super::policy::decl::too_large_note(reason))
             .with_help("pass fewer values, or split the policy"),
         ));
     }

@@ -11,9 +11,9 @@ use k8sc_compiler::ir::policy::{ExemptionIr, RuleIr, RuleSeverity, RuleSource};
 use k8sc_compiler::ir::{AppIr, Origin, ProjectIr, WorkloadIr};
 use k8sc_compiler::lower::facts::workload_facts as facts;
 use k8sc_compiler::lower::lower_project;
+use k8sc_compiler::semantic::policy::decl::rule_scope;
 use k8sc_compiler::semantic::policy::expr::Expr;
 use k8sc_compiler::semantic::policy::normal::{clauses, eval_clauses};
-use k8sc_compiler::semantic::spec::WorkloadKind;
 use serde_json::{Value, json};
 
 /// Lowers a project (no policies) from `(path, source)` pairs; panics on any error.
@@ -36,15 +36,10 @@ pub fn lower(sources: &[(&str, &str)]) -> ProjectIr {
     lower_project(&db, project).ir.clone()
 }
 
-const ALL_KINDS: [WorkloadKind; 6] = WorkloadKind::ALL;
-
-/// A rule in force, as the compile-time side will build it: its kinds are those every property
-/// it reads applies to, its deny the normal form of `deny`.
+/// A rule in force, as the compile-time side will build it: its group and kinds as the checker
+/// finds them (`kind` does not decide the group), its deny the normal form of `deny`.
 pub fn rule(name: &str, severity: RuleSeverity, deny: &Expr, message: &str) -> RuleIr {
-    let properties = deny.properties();
-    let group = properties
-        .first()
-        .map_or(k8sc_compiler::ir::policy::Group::Pod, |p| p.info().group);
+    let (group, kinds, tests_kind) = rule_scope(deny);
     RuleIr {
         name: name.to_string(),
         source: RuleSource::Policy {
@@ -54,11 +49,8 @@ pub fn rule(name: &str, severity: RuleSeverity, deny: &Expr, message: &str) -> R
         severity,
         message: message.to_string(),
         group,
-        kinds: ALL_KINDS
-            .into_iter()
-            .filter(|k| properties.iter().all(|p| p.applies_to(*k)))
-            .collect(),
-        tests_kind: properties.contains(&k8sc_compiler::ir::policy::Property::Kind),
+        kinds,
+        tests_kind,
         deny: clauses(deny).expect("a small rule has few clauses"),
         exemptions: Vec::new(),
         origin: Origin::builtin(),

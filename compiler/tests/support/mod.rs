@@ -8,3 +8,4 @@ pub mod harness;
 pub mod kyverno_eval;
 pub mod netpol_eval;
 pub mod requirements_cover;
+pub mod selectors;

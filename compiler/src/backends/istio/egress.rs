@@ -8,7 +8,7 @@ use super::crd::{
 };
 use super::meta::{namespace_meta, service_host, workload_meta};
 use crate::ir::graph::{Destination, Graph};
-use crate::ir::labels::selector_labels;
+use crate::ir::labels::workload_pod_labels;
 use crate::ir::{AppIr, ExternalIr, WorkloadIr};
 use crate::semantic::spec::Protocol;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -128,7 +128,7 @@ pub fn sidecar(graph: &Graph<'_>, app: &AppIr, workload: &WorkloadIr) -> (Object
         workload_meta(app, workload, &workload.name),
         SidecarSpec {
             workload_selector: WorkloadSelector {
-                labels: selector_labels(app, workload),
+                labels: workload_pod_labels(app, workload),
             },
             egress: vec![EgressListener {
                 hosts: hosts.into_iter().collect(),

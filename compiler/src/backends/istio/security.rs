@@ -9,7 +9,7 @@ use super::crd::{
 };
 use super::meta::{namespace_meta, workload_meta};
 use crate::ir::graph::{Graph, Peer};
-use crate::ir::labels::selector_labels;
+use crate::ir::labels::workload_pod_labels;
 use crate::ir::{AppIr, Mtls, WorkloadIr};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::{BTreeMap, BTreeSet};
@@ -146,7 +146,7 @@ pub fn authorization_policy(
         workload_meta(app, workload, &workload.name),
         AuthorizationPolicySpec {
             selector: Some(Selector {
-                match_labels: selector_labels(app, workload),
+                match_labels: workload_pod_labels(app, workload),
             }),
             action: "ALLOW",
             rules,

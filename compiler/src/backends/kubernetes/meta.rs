@@ -3,7 +3,9 @@
 use crate::ir::{AppIr, WorkloadIr};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
-pub use crate::ir::labels::{app_labels, claim_template_labels, selector_labels, workload_labels};
+pub use crate::ir::labels::{
+    app_labels, claim_template_labels, selector_labels, workload_labels, workload_pod_labels,
+};
 
 /// Metadata for a namespaced resource of a workload.
 pub fn workload_meta(app: &AppIr, workload: &WorkloadIr, name: &str) -> ObjectMeta {
@@ -15,7 +17,7 @@ pub fn workload_meta(app: &AppIr, workload: &WorkloadIr, name: &str) -> ObjectMe
     }
 }
 
-/// A selector matching exactly the workload's pods.
+/// The selector of the workload's controller: its stable version's pods (see [`selector_labels`]).
 pub fn selector(app: &AppIr, workload: &WorkloadIr) -> LabelSelector {
     LabelSelector {
         match_labels: Some(selector_labels(app, workload)),

@@ -97,6 +97,9 @@ fn workload_resources_into(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Res
     if let Some(pdb) = scaling::disruption_budget(app, workload) {
         out.push(typed(name, &pdb));
     }
+    if let Some(pdb) = canary::canary_budget(app, workload) {
+        out.push(typed(&canary::canary_name(workload), &pdb));
+    }
     let Some(expose) = &workload.expose else {
         return;
     };

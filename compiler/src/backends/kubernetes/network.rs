@@ -8,7 +8,7 @@
 //! Probes are not affected: traffic from the node a pod runs on is always allowed by
 //! NetworkPolicy.
 
-use super::meta::{app_labels, selector_labels, workload_meta};
+use super::meta::{app_labels, workload_meta, workload_pod_labels};
 use crate::ir::graph::{Admission, Destination, Graph, Peer};
 use crate::ir::{AppIr, ExternalIr, Network, PortIr, WorkloadIr};
 use crate::semantic::spec::Protocol;
@@ -170,7 +170,7 @@ fn workload_peer(from: &AppIr, to_app: &AppIr, workload: &WorkloadIr) -> Network
     NetworkPolicyPeer {
         namespace_selector,
         pod_selector: Some(LabelSelector {
-            match_labels: Some(selector_labels(to_app, workload)),
+            match_labels: Some(workload_pod_labels(to_app, workload)),
             ..LabelSelector::default()
         }),
         ..NetworkPolicyPeer::default()
@@ -289,7 +289,7 @@ fn workload_policy(graph: &Graph<'_>, app: &AppIr, workload: &WorkloadIr) -> Opt
         metadata: workload_meta(app, workload, &workload.name),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(LabelSelector {
-                match_labels: Some(selector_labels(app, workload)),
+                match_labels: Some(workload_pod_labels(app, workload)),
                 ..LabelSelector::default()
             }),
             policy_types: Some(types),

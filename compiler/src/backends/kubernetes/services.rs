@@ -1,6 +1,6 @@
 //! The Service of a workload with ports, and its ServiceAccount.
 
-use super::meta::{selector_labels, workload_meta};
+use super::meta::{workload_meta, workload_pod_labels};
 use super::pod::transport;
 use crate::ir::{AppIr, WorkloadIr};
 use crate::semantic::spec::WorkloadKind;
@@ -54,7 +54,7 @@ fn service(app: &AppIr, workload: &WorkloadIr, name: &str, headless: bool) -> Se
             type_: Some("ClusterIP".to_string()),
             cluster_ip: headless.then(|| "None".to_string()),
             publish_not_ready_addresses: headless.then_some(true),
-            selector: Some(selector_labels(app, workload)),
+            selector: Some(workload_pod_labels(app, workload)),
             ports: Some(ports),
             ..ServiceSpec::default()
         }),

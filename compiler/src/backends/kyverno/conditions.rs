@@ -10,7 +10,7 @@
 //! operators, which compare them as quantities (an equality is `>=` and `<=`).
 
 use super::crd::{Condition, Operator};
-use super::keys::{self, Key, key};
+use super::keys::{self, Key, Lists, key};
 use super::targets::Scope;
 use crate::ir::policy::{Atom, CmpOp, Lit, Property, Test};
 use crate::types::quantity::{format_bytes, format_cpu};
@@ -26,11 +26,7 @@ fn one(key: String, operator: Operator, value: Value) -> Alternatives {
 
 /// A condition on a JMESPath expression.
 pub fn condition(expr: String, operator: Operator, value: Value) -> Condition {
-    Condition {
-        key: format!("{{{{ {expr} }}}}"),
-        operator,
-        value,
-    }
+    Condition::new(format!("{{{{ {expr} }}}}"), operator, value)
 }
 
 /// Always holds.
@@ -43,26 +39,67 @@ fn never() -> Alternatives {
     Vec::new()
 }
 
-/// The conditions of one clause (all atoms hold), as alternatives, and whether any of them reads
-/// a container.
-pub fn clause(atoms: &[Atom], scope: Scope) -> (Alternatives, bool) {
-    let mut out = always();
-    let mut container = false;
+/// What one clause becomes: its alternatives, and, when it reads containers, the container lists
+/// it reads and whether it tests the image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClauseConditions {
+    /// The alternatives (none: the clause can never hold in this scope).
+    pub alternatives: Alternatives,
+    /// The container lists every container property of the clause is defined on; `None` when
+    /// the clause reads no container.
+    pub containers: Option<Lists>,
+    /// Whether the clause tests a property of the image.
+    pub image: bool,
+}
+
+/// The conditions of one clause (all atoms hold), as alternatives. Linear in the clause: an atom
+/// with one alternative (every atom of a normal form, which splits quantity inequalities into
+/// clauses) appends its conditions once; only atoms with several alternatives multiply.
+pub fn clause(atoms: &[Atom], scope: Scope) -> ClauseConditions {
+    let mut shared: Vec<Condition> = Vec::new();
+    let mut several: Vec<Alternatives> = Vec::new();
+    let mut containers: Option<Lists> = None;
+    let mut image = false;
+    let mut holds = true;
     for a in atoms {
         let k = key(a.property, scope);
-        container |= k.is_container();
-        let alternatives = atom(a, &k, scope);
-        let mut product = Vec::new();
-        for left in &out {
-            for right in &alternatives {
-                let mut conditions = left.clone();
-                conditions.extend(right.iter().cloned());
-                product.push(conditions);
-            }
+        if k.is_container() {
+            let lists = keys::container_lists(a.property);
+            containers = Some(containers.map_or(lists, |l| l.and(lists)));
         }
-        out = product;
+        image |= a.property.is_image();
+        let mut alternatives = atom(a, &k, scope);
+        match alternatives.len() {
+            0 => holds = false,
+            1 => shared.append(&mut alternatives[0]),
+            _ => several.push(alternatives),
+        }
     }
-    (out, container)
+    let alternatives = if !holds {
+        never()
+    } else if several.is_empty() {
+        vec![shared]
+    } else {
+        let mut out = vec![shared];
+        for alternatives in &several {
+            let mut product = Vec::with_capacity(out.len() * alternatives.len());
+            for left in &out {
+                for right in alternatives {
+                    let mut conditions = Vec::with_capacity(left.len() + right.len());
+                    conditions.extend(left.iter().cloned());
+                    conditions.extend(right.iter().cloned());
+                    product.push(conditions);
+                }
+            }
+            out = product;
+        }
+        out
+    };
+    ClauseConditions {
+        alternatives,
+        containers,
+        image,
+    }
 }
 
 fn atom(a: &Atom, k: &Key, scope: Scope) -> Alternatives {

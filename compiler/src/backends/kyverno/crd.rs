@@ -30,8 +30,6 @@ pub struct Policy {
 pub struct PolicySpec {
     /// Also report existing resources (background scans).
     pub background: bool,
-    /// `Enforce` or `Audit`, for Kyverno before 1.13 (newer ones read the rule's `failureAction`).
-    pub validation_failure_action: &'static str,
     /// The rules, in a fixed order.
     pub rules: Vec<Rule>,
 }
@@ -116,8 +114,8 @@ pub struct Conditions {
     pub all: Vec<Condition>,
 }
 
-/// `key operator value`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// `key operator value`. Building or copying one counts as work ([`conditions_built`]).
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Condition {
     /// A `{{ JMESPath }}` expression.
     pub key: String,
@@ -125,6 +123,43 @@ pub struct Condition {
     pub operator: Operator,
     /// What the key is compared with.
     pub value: serde_json::Value,
+}
+
+impl Condition {
+    /// A condition; counted by [`conditions_built`].
+    pub fn new(key: String, operator: Operator, value: serde_json::Value) -> Condition {
+        count_condition();
+        Condition {
+            key,
+            operator,
+            value,
+        }
+    }
+}
+
+impl Clone for Condition {
+    fn clone(&self) -> Condition {
+        count_condition();
+        Condition {
+            key: self.key.clone(),
+            operator: self.operator,
+            value: self.value.clone(),
+        }
+    }
+}
+
+thread_local! {
+    static CONDITIONS_BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_condition() {
+    CONDITIONS_BUILT.with(|n| n.set(n.get().saturating_add(1)));
+}
+
+/// How many Kyverno conditions this thread has built or copied so far: the work of the backend,
+/// which the work-counting tests hold linear in the size of the rules.
+pub fn conditions_built() -> usize {
+    CONDITIONS_BUILT.with(std::cell::Cell::get)
 }
 
 /// The Kyverno condition operators k8sc uses.
@@ -153,6 +188,16 @@ pub enum Operator {
 pub struct ForEach {
     /// A JMESPath expression for the list (`request.object.spec.containers`).
     pub list: String,
+    /// Elements for which these do not hold are skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preconditions: Option<AnyConditions>,
     /// Refuse the resource when the conditions hold for an element.
     pub deny: Deny,
+}
+
+/// Conditions of which at least one must hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnyConditions {
+    /// Any one of them.
+    pub any: Vec<Condition>,
 }

@@ -44,8 +44,91 @@ impl Key {
     }
 }
 
-/// Kyverno's parsed image of the current container (its `images` context variable).
-const IMAGE: &str = "images.containers.\"{{element.name}}\"";
+/// Kyverno's parsed image of the current container, from its `images` context variable, which
+/// has one map per container list (container names are unique across the three lists).
+pub const IMAGE: &str = "(images.containers.\"{{element.name}}\" || images.initContainers.\"{{element.name}}\" || images.ephemeralContainers.\"{{element.name}}\")";
+
+/// The container lists of a pod a container property is checked on. `containers` always;
+/// `initContainers` for everything but probes (init containers have none to require: the API
+/// refuses readiness and liveness probes on them, except on sidecars); `ephemeralContainers`
+/// (`kubectl debug`) for the image and the security context, which is all the API lets them set
+/// (no resources, ports or probes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lists {
+    /// `initContainers` too.
+    pub init: bool,
+    /// `ephemeralContainers` too.
+    pub ephemeral: bool,
+}
+
+impl Lists {
+    /// Every container of the pod.
+    pub const ALL: Lists = Lists {
+        init: true,
+        ephemeral: true,
+    };
+    /// `containers` and `initContainers`.
+    pub const WITH_INIT: Lists = Lists {
+        init: true,
+        ephemeral: false,
+    };
+    /// `containers` only.
+    pub const MAIN: Lists = Lists {
+        init: false,
+        ephemeral: false,
+    };
+
+    /// The lists both read (a clause holds for a container only where all its properties are
+    /// defined).
+    pub fn and(self, other: Lists) -> Lists {
+        Lists {
+            init: self.init && other.init,
+            ephemeral: self.ephemeral && other.ephemeral,
+        }
+    }
+
+    /// The JMESPath of the containers of these lists in the pod spec at `pod` (a missing list
+    /// contributes nothing).
+    pub fn path(self, pod: &str) -> String {
+        let mut names = vec!["containers"];
+        if self.init {
+            names.push("initContainers");
+        }
+        if self.ephemeral {
+            names.push("ephemeralContainers");
+        }
+        if names.len() == 1 {
+            format!("{pod}.containers")
+        } else {
+            format!("{pod}.[{}][]", names.join(", "))
+        }
+    }
+}
+
+impl Lists {
+    /// A projection over the containers of these lists (`….containers[]`), to read a field of each.
+    pub fn each(self, pod: &str) -> String {
+        let path = self.path(pod);
+        if path.ends_with("[]") {
+            path
+        } else {
+            format!("{path}[]")
+        }
+    }
+}
+
+/// The container lists a container property is checked on (see [`Lists`]).
+pub fn container_lists(property: Property) -> Lists {
+    match property {
+        Property::ProbesReady | Property::ProbesLive | Property::ProbesStartup => Lists::MAIN,
+        Property::CpuRequest
+        | Property::CpuLimit
+        | Property::MemoryRequest
+        | Property::MemoryLimit
+        | Property::Ports => Lists::WITH_INIT,
+        _ => Lists::ALL,
+    }
+}
 
 fn value(expr: impl Into<String>, container: bool) -> Key {
     Key::Value {
@@ -75,9 +158,13 @@ pub fn quoted(name: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// The container ports of the pod, as a list of numbers.
+/// The container ports of the pod (of its containers and init containers: sidecars serve ports
+/// too), as a list of numbers.
 pub fn ports(pod: &str) -> String {
-    format!("{pod}.containers[].ports[].containerPort || `[]`")
+    format!(
+        "{}.ports[].containerPort || `[]`",
+        Lists::WITH_INIT.each(pod)
+    )
 }
 
 /// Whether label `key` is set on the resource, as `true` / `false`.
@@ -106,11 +193,15 @@ pub fn key(property: Property, scope: Scope) -> Key {
             Property::ReplicasMin | Property::ReplicasMax => {
                 value("request.object.spec.replicas || `1`", false)
             }
+            Property::Kind => value("request.object.kind", false),
             _ => Key::Unavailable,
         },
         Scope::Autoscaler => match property {
             Property::ReplicasMin => value("request.object.spec.minReplicas || `1`", false),
             Property::ReplicasMax => value("request.object.spec.maxReplicas || `0`", false),
+            // The controller the autoscaler scales (the preconditions admit only those the rule
+            // applies to).
+            Property::Kind => value("request.object.spec.scaleTargetRef.kind || ''", false),
             _ => Key::Unavailable,
         },
         Scope::Service => match property {

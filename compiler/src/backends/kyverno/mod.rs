@@ -5,12 +5,18 @@
 //!
 //! Explicit rules are written per controller kind (Deployment, StatefulSet, DaemonSet, Job,
 //! CronJob) and, for rules that hold for every kind of workload, for bare Pods; Kyverno's own
-//! rule generation for controllers is switched off so nothing is checked twice.
+//! rule generation for controllers is switched off so nothing is checked twice. A rule on
+//! containers is checked on every container of the pod — `containers`, `initContainers` and
+//! `ephemeralContainers` (which `kubectl debug` adds through the `pods/ephemeralcontainers`
+//! subresource, and which Kyverno since 1.10 checks with the rules that match `Pod`) — where the
+//! property exists (see [`keys::Lists`]); in a meshed namespace the image rules skip the mesh's
+//! own containers and nothing else ([`mesh`]).
 
 mod conditions;
 mod crd;
 mod exemptions;
 mod keys;
+mod mesh;
 mod message;
 pub mod requirements;
 mod rules;
@@ -23,6 +29,7 @@ use crate::ir::{AppIr, ProjectIr};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
 
+pub use crd::conditions_built;
 pub use exemptions::EXEMPTIONS_ANNOTATION;
 
 /// The annotation naming where a policy's rule is declared (`policy trusted_registries`).
@@ -108,7 +115,6 @@ fn policy(app: &AppIr, rule: &RuleIr) -> Option<Resource> {
         },
         spec: crd::PolicySpec {
             background: true,
-            validation_failure_action: rules::failure_action(rule.severity),
             rules,
         },
     };

@@ -5,8 +5,11 @@ use super::rules;
 use crate::ir::AppIr;
 use crate::requirements::{Collector, Component, Version};
 
-/// The oldest Kyverno that reads a rule's own `failureAction` (added in 1.13; older releases
-/// read only the policy-wide `validationFailureAction`, deprecated since).
+/// The oldest Kyverno that enforces the policies k8sc writes: each rule carries its own
+/// `validate.failureAction` (`Enforce` or `Audit`), which Kyverno reads from 1.13 on (kyverno#10528);
+/// the policy-wide `spec.validationFailureAction` it replaces is deprecated and is not written, so
+/// an older Kyverno would only audit every rule. (The bare-`Pod` rules checking the
+/// `pods/ephemeralcontainers` subresource of `kubectl debug` need 1.10, kyverno#6963.)
 pub const MINIMUM_KYVERNO: Version = Version::new(1, 13);
 
 /// States what `app`'s Kyverno policies need, if it has any.

@@ -8,6 +8,7 @@ use super::crd::{
 };
 use super::exemptions;
 use super::keys;
+use super::mesh;
 use super::message;
 use super::targets::{Scope, Variant, variants};
 use crate::ir::AppIr;
@@ -71,7 +72,11 @@ pub fn rules(app: &AppIr, rule: &RuleIr) -> Vec<Rule> {
         let message = message::render(&rule.message, variant.scope);
         let mut n = 0;
         for clause in &rule.deny {
-            let (alternatives, container) = conditions::clause(clause, variant.scope);
+            let conditions::ClauseConditions {
+                alternatives,
+                containers,
+                image,
+            } = conditions::clause(clause, variant.scope);
             for mut all in alternatives {
                 n += 1;
                 if all.is_empty() {
@@ -86,11 +91,13 @@ pub fn rules(app: &AppIr, rule: &RuleIr) -> Vec<Rule> {
                 let deny = Deny {
                     conditions: Conditions { all },
                 };
-                let (deny, foreach) = match variant.scope {
-                    Scope::PodSpec(pod) if container => (
+                let (deny, foreach) = match (variant.scope, containers) {
+                    (Scope::PodSpec(pod), Some(lists)) => (
                         None,
                         Some(vec![ForEach {
-                            list: format!("{pod}.containers"),
+                            list: lists.path(pod),
+                            preconditions: (image && app.mesh.is_some())
+                                .then(mesh::not_a_mesh_container),
                             deny,
                         }]),
                     ),

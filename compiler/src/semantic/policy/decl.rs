@@ -1,6 +1,7 @@
 //! Reading a `policy` declaration: parameters, severity, `match`, `deny`/`require`, message.
 
 use super::expr::{Expr, ParamSpec};
+use super::normal::TooLarge;
 use super::property::{Group, Property};
 use super::typecheck::{check_condition, read_type};
 use crate::diagnostics::Code;
@@ -156,25 +157,55 @@ pub fn rule_scope(expr: &Expr) -> (Group, Vec<WorkloadKind>, bool) {
     (group, kinds, properties.contains(&Property::Kind))
 }
 
-/// A rule must have a normal form small enough to become admission rules (E0027 otherwise).
+/// A rule must have a normal form small enough to become admission rules: at most
+/// [`super::normal::MAX_CLAUSES`] alternatives (E0027) of at most [`super::normal::MAX_TESTS`]
+/// tests in all (E0080).
 pub fn check_size(ctx: &mut Ctx<'_>, expr: &Expr, span: Span) -> bool {
-    if super::normal::clauses(expr).is_some() {
+    let Err(reason) = super::normal::clauses(expr) else {
         return true;
-    }
+    };
+    let (code, message, label) = too_large(reason);
     ctx.report(
-        ctx.diagnostic(
-            Code::UnenforceableRule,
-            "this rule is too complex to enforce in the cluster",
-            span,
-        )
-        .with_label(format!(
-            "expands to more than {} alternatives",
-            super::normal::MAX_CLAUSES
-        ))
-        .with_note("each alternative (an `or` of `and`s, once `not` is pushed inwards) becomes one admission rule")
-        .with_help("split it into several rules or policies"),
+        ctx.diagnostic(code, format!("this rule {message}"), span)
+            .with_label(label)
+            .with_note(too_large_note(reason))
+            .with_help("split it into several rules or policies"),
     );
     false
+}
+
+/// The code, the reason ("is too …") and the label of a rule whose normal form is too large.
+pub fn too_large(reason: TooLarge) -> (Code, &'static str, String) {
+    match reason {
+        TooLarge::Clauses => (
+            Code::UnenforceableRule,
+            "is too complex to enforce in the cluster",
+            format!(
+                "expands to more than {} alternatives",
+                super::normal::MAX_CLAUSES
+            ),
+        ),
+        TooLarge::Tests => (
+            Code::RuleTooLarge,
+            "is too large to enforce in the cluster",
+            format!(
+                "its normal form holds more than {} tests",
+                super::normal::MAX_TESTS
+            ),
+        ),
+    }
+}
+
+/// Why the limit exists, for a rule that is too large.
+pub fn too_large_note(reason: TooLarge) -> &'static str {
+    match reason {
+        TooLarge::Clauses => {
+            "each alternative (an `or` of `and`s, once `not` is pushed inwards) becomes one admission rule"
+        }
+        TooLarge::Tests => {
+            "every test is repeated in each alternative it belongs to and becomes Kyverno conditions for every kind of resource that enforces the rule; the limit keeps the policy small enough to apply (SECURITY.md)"
+        }
+    }
 }
 
 /// Reports the placeholders of a message that name neither a property nor a parameter.

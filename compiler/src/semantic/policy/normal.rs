@@ -48,6 +48,21 @@ pub type Clauses = Vec<Vec<Atom>>;
 /// The most clauses a rule may expand to.
 pub const MAX_CLAUSES: usize = 64;
 
+/// The most tests (atoms, counted over every clause) a rule's normal form may hold. Each test
+/// becomes at most two Kyverno conditions in each of the (at most six) resource kinds that enforce
+/// the rule, so this bounds a policy's size — kept well below what `kubectl apply` can store in
+/// its last-applied annotation (256 KiB) — and the time to write it (SECURITY.md, E0080).
+pub const MAX_TESTS: usize = 256;
+
+/// Why a rule has no normal form admission control can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooLarge {
+    /// More than [`MAX_CLAUSES`] clauses.
+    Clauses,
+    /// More than [`MAX_TESTS`] tests over all clauses.
+    Tests,
+}
+
 /// Properties that may be missing from a resource in the cluster, so every test of their value
 /// is guarded by a presence test.
 pub fn may_be_absent(property: Property) -> bool {
@@ -66,10 +81,62 @@ pub fn may_be_absent(property: Property) -> bool {
     )
 }
 
-/// The clauses of a bound expression, or `None` when there would be more than [`MAX_CLAUSES`].
-pub fn clauses(expr: &Expr) -> Option<Clauses> {
-    let out = normal(expr, true)?;
-    Some(simplify(out))
+/// The clauses of a bound expression, or why there would be too many of them ([`MAX_CLAUSES`]) or
+/// too many tests in them ([`MAX_TESTS`]). No intermediate result holds more than
+/// [`MAX_CLAUSES`] clauses, so the work is at most linear in the rule's size times that.
+pub fn clauses(expr: &Expr) -> Result<Clauses, TooLarge> {
+    let out = simplify(normal(expr, true)?);
+    check_limits(&out)?;
+    Ok(out)
+}
+
+/// The number of tests in the clauses (what [`MAX_TESTS`] bounds).
+pub fn size(clauses: &Clauses) -> usize {
+    clauses.iter().map(Vec::len).sum()
+}
+
+fn check_limits(clauses: &Clauses) -> Result<(), TooLarge> {
+    if clauses.len() > MAX_CLAUSES {
+        Err(TooLarge::Clauses)
+    } else if size(clauses) > MAX_TESTS {
+        Err(TooLarge::Tests)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a literal is a quantity (CPU or memory), which admission control can only order.
+fn is_quantity(lit: &Lit) -> bool {
+    matches!(lit, Lit::Cpu(_) | Lit::Memory(_))
+}
+
+/// Every clause of `a` joined with every clause of `b` (`a and b`), refused beyond
+/// [`MAX_CLAUSES`]: so every intermediate result holds at most that many clauses, each no larger
+/// than the rule, and the work is linear in the rule's size ([`MAX_TESTS`] is checked on the
+/// result, after duplicates are removed).
+fn product(a: &Clauses, b: &Clauses) -> Result<Clauses, TooLarge> {
+    if a.len().saturating_mul(b.len()) > MAX_CLAUSES {
+        return Err(TooLarge::Clauses);
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for left in a {
+        for right in b {
+            let mut clause = Vec::with_capacity(left.len() + right.len());
+            clause.extend(left.iter().cloned());
+            clause.extend(right.iter().cloned());
+            out.push(clause);
+        }
+    }
+    Ok(out)
+}
+
+/// `property != quantity` as the clauses admission control can check: below it, or above it
+/// (a quantity is only ever ordered in the cluster; see the Kyverno backend).
+fn quantity_differs(property: Property, lit: &Lit) -> Clauses {
+    [CmpOp::Lt, CmpOp::Gt]
+        .into_iter()
+        .map(|op| guarded(property, Test::Compare(op, lit.clone())))
+        .collect()
 }
 
 fn atom(property: Property, test: Test) -> Atom {
@@ -102,7 +169,7 @@ fn strings(lit: &Lit) -> Vec<String> {
 }
 
 /// The clauses of `expr` (when `positive`) or of `not expr`.
-fn normal(expr: &Expr, positive: bool) -> Option<Clauses> {
+fn normal(expr: &Expr, positive: bool) -> Result<Clauses, TooLarge> {
     let absent = |p: Property| {
         if may_be_absent(p) {
             vec![vec![atom(p, Test::Absent)]]
@@ -135,23 +202,42 @@ fn normal(expr: &Expr, positive: bool) -> Option<Clauses> {
             vec![vec![atom(*p, test)]]
         }
         Expr::Compare(p, op, value) => {
-            if positive {
-                vec![guarded(*p, Test::Compare(*op, lit(value)))]
+            let value = lit(value);
+            let op = if positive { *op } else { op.negated() };
+            let mut out = if op == CmpOp::Ne && is_quantity(&value) {
+                quantity_differs(*p, &value)
             } else {
-                let mut out = vec![guarded(*p, Test::Compare(op.negated(), lit(value)))];
+                vec![guarded(*p, Test::Compare(op, value))]
+            };
+            if !positive {
                 out.extend(absent(*p));
-                out
             }
+            out
         }
         Expr::In(p, list) => {
             let items = lit(list).items();
-            if positive {
-                vec![guarded(*p, Test::In(items))]
-            } else {
-                let mut out = vec![guarded(*p, Test::NotIn(items))];
+            let quantities = items.iter().any(is_quantity);
+            let mut out = match (positive, quantities) {
+                (true, false) => vec![guarded(*p, Test::In(items))],
+                (false, false) => vec![guarded(*p, Test::NotIn(items))],
+                // Equal to one of them: one clause each.
+                (true, true) => items
+                    .iter()
+                    .map(|item| guarded(*p, Test::Compare(CmpOp::Eq, item.clone())))
+                    .collect(),
+                // Different from each: below or above each one.
+                (false, true) => {
+                    let mut out: Clauses = vec![Vec::new()];
+                    for item in &items {
+                        out = product(&out, &quantity_differs(*p, item))?;
+                    }
+                    out
+                }
+            };
+            if !positive {
                 out.extend(absent(*p));
-                out
             }
+            out
         }
         Expr::Contains(p, value) => {
             let test = if positive {
@@ -190,18 +276,7 @@ fn normal(expr: &Expr, positive: bool) -> Option<Clauses> {
             let a = normal(a, positive)?;
             let b = normal(b, positive)?;
             if conjunction {
-                let mut out = Vec::new();
-                for left in &a {
-                    for right in &b {
-                        let mut clause = left.clone();
-                        clause.extend(right.iter().cloned());
-                        out.push(clause);
-                        if out.len() > MAX_CLAUSES {
-                            return None;
-                        }
-                    }
-                }
-                out
+                product(&a, &b)?
             } else {
                 let mut out = a;
                 out.extend(b);
@@ -209,7 +284,10 @@ fn normal(expr: &Expr, positive: bool) -> Option<Clauses> {
             }
         }
     };
-    (out.len() <= MAX_CLAUSES).then_some(out)
+    if out.len() > MAX_CLAUSES {
+        return Err(TooLarge::Clauses);
+    }
+    Ok(out)
 }
 
 /// Sorts and deduplicates atoms and clauses, and drops clauses that can never hold.
@@ -399,7 +477,7 @@ mod tests {
         fn normal_form_agrees_with_the_rule(expr in expr(), facts in facts()) {
             // Rules are only evaluated on workloads they apply to.
             prop_assume!(facts.applies(&expr));
-            if let Some(clauses) = clauses(&expr) {
+            if let Ok(clauses) = clauses(&expr) {
                 prop_assert_eq!(eval_clauses(&clauses, &facts), eval(&expr, &facts), "{:?}", clauses);
             }
         }

@@ -426,6 +426,19 @@ impl Property {
     pub fn applies_to(self, kind: WorkloadKind) -> bool {
         self.info().kinds.contains(&kind)
     }
+
+    /// Whether the property is (a part of) the container image: the one thing a service mesh's
+    /// injected containers cannot share with the application (their image is the mesh's).
+    pub fn is_image(self) -> bool {
+        matches!(
+            self,
+            Property::Image
+                | Property::ImageRegistry
+                | Property::ImageRepository
+                | Property::ImageTag
+                | Property::ImageDigest
+        )
+    }
 }
 
 /// The Kubernetes kind of the controller a workload kind compiles to (the value of `kind`).
