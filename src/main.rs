@@ -1,19 +1,15 @@
 //! `k8sc`: compiles `.k8s` projects to hardened Kubernetes manifests.
 
+mod allocator;
 mod cli;
 
 use std::process::ExitCode;
-
-/// mimalloc instead of the system allocator: the compiler allocates many small values (syntax
-/// trees, IR, JSON documents, YAML strings) and glibc's malloc spent a third of a large build in
-/// allocation and heap growth; see docs/performance.md.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Stack size of the compiler thread: generous, so no input can exhaust it.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    allocator::quiet();
     let args = cli::parse_args();
     let worker = std::thread::Builder::new()
         .name("k8sc".to_string())

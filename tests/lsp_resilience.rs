@@ -432,3 +432,188 @@ fn a_client_that_disconnects_mid_request() {
     assert_clean_exit(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Waits for the next `publishDiagnostics` about `file` (answering the server's requests on the
+/// way) and returns its diagnostics.
+fn next_diagnostics(server: &mut Server, file: &Path) -> Value {
+    let deadline = Instant::now() + PATIENCE;
+    let wanted = json!(uri(file));
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = server
+            .messages
+            .recv_timeout(left)
+            .unwrap_or_else(|e| panic!("no diagnostics for {wanted}: {e:?}"));
+        if let (Some(method), Some(request_id)) = (message.get("method"), message.get("id")) {
+            let _ = method;
+            let answer = json!({"jsonrpc": "2.0", "id": request_id, "result": null});
+            server.send(&answer);
+            continue;
+        }
+        if message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"] == wanted
+        {
+            return message["params"]["diagnostics"].clone();
+        }
+    }
+}
+
+/// A frame with a bad header or a wrong length costs that frame only: the server finds the next
+/// header and answers every well-formed request after it (0 of 20 were answered before).
+#[test]
+fn a_badly_framed_message_costs_only_itself() {
+    let (dir, file) = workspace("framing");
+    let mut server = Server::start(&dir);
+    open(&mut server, &file, APP);
+    let body = json!({"jsonrpc": "2.0", "id": 9999, "method": "textDocument/documentSymbol",
+        "params": {"textDocument": {"uri": uri(&file)}}})
+    .to_string();
+    let bad_frames = [
+        format!("Content-Type: application/json\r\n\r\n{body}"),
+        format!("Content-Length: {}\r\n\r\n{body}", body.len() - 1),
+        format!("Content-Length: {}\r\n\r\n{body}", body.len() + 1),
+    ];
+    for bad in bad_frames {
+        server.raw(bad.as_bytes());
+        let ids: Vec<i64> = (0..20)
+            .map(|_| {
+                server.send_request(
+                    "textDocument/documentSymbol",
+                    json!({"textDocument": {"uri": uri(&file)}}),
+                )
+            })
+            .collect();
+        // Answers come in any order: collect them all.
+        let mut answered = std::collections::BTreeMap::new();
+        let deadline = Instant::now() + PATIENCE;
+        while answered.len() < ids.len() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = server.messages.recv_timeout(left).unwrap_or_else(|e| {
+                panic!("after {bad:?}: {} of 20 answered ({e:?})", answered.len())
+            });
+            if let Some(id) = message["id"].as_i64().filter(|id| ids.contains(id)) {
+                answered.insert(id, message);
+            }
+        }
+        for answer in answered.values() {
+            assert!(
+                answer["result"].to_string().contains("web"),
+                "after {bad:?}: {answer}"
+            );
+        }
+    }
+    assert_clean_exit(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The resident memory of a process, in bytes (Linux).
+fn resident(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// A header line that never ends is held in bounded memory (256 MiB of it once took 512 MiB and
+/// more), and the session goes on after it.
+#[test]
+fn an_endless_header_line_is_held_in_bounded_memory() {
+    let (dir, file) = workspace("endless-header");
+    let mut server = Server::start(&dir);
+    open(&mut server, &file, APP);
+    server.assert_answers(&file, "web");
+    let before = resident(server.child.id());
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..256 {
+        server.raw(&chunk);
+    }
+    server.raw(b"\r\n\r\n");
+    server.assert_answers(&file, "api");
+    let grown = resident(server.child.id()).saturating_sub(before);
+    assert!(grown < 64 << 20, "the server grew by {grown} bytes");
+    assert_clean_exit(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `exit` without `shutdown` first ends the server with status 1, after `shutdown` with 0 (the
+/// LSP specification).
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    for with_shutdown in [false, true] {
+        let (dir, _) = workspace(&format!("exit-{with_shutdown}"));
+        let mut server = Server::start(&dir);
+        if with_shutdown {
+            let answer = server.request("shutdown", json!(null));
+            assert!(answer.get("result").is_some(), "{answer}");
+        }
+        server.notify("exit", json!(null));
+        let (status, _, stderr) = server.hang_up();
+        let status = status.expect("exits");
+        assert_eq!(
+            status.code(),
+            Some(if with_shutdown { 0 } else { 1 }),
+            "shutdown first: {with_shutdown}; {stderr}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// A file opened from outside the workspace folder does not join its project: another project's
+/// `app shop` is not "declared twice" here.
+#[test]
+fn a_file_from_outside_the_workspace_does_not_join_the_project() {
+    let (dir, file) = workspace("inside");
+    let (other_dir, other) = workspace("outside");
+    let mut server = Server::start(&dir);
+    open(&mut server, &other, APP);
+    open(&mut server, &file, APP);
+    let diagnostics = next_diagnostics(&mut server, &file);
+    assert!(
+        !diagnostics.to_string().contains("twice"),
+        "the outside file joined the project: {diagnostics}"
+    );
+    server.assert_answers(&file, "web");
+    assert_clean_exit(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&other_dir);
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// A FIFO named `*.k8s` in the workspace, at `initialize` or reported by the client as a new
+/// file, is never opened in a way that blocks: `initialize`, every later request and `shutdown`
+/// are answered (each within `PATIENCE`, the bound that fails this test instead of hanging it).
+#[test]
+fn a_fifo_in_the_workspace_blocks_nothing() {
+    let (dir, file) = workspace("fifo-initialize");
+    mkfifo(&dir.join("pipe.k8s"));
+    let mut server = Server::start(&dir);
+    open(&mut server, &file, APP);
+    server.assert_answers(&file, "web");
+    assert_clean_exit(server);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let (dir, file) = workspace("fifo-watched");
+    let mut server = Server::start(&dir);
+    let pipe = dir.join("late.k8s");
+    mkfifo(&pipe);
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&pipe), "type": 1}, {"uri": uri(&pipe), "type": 2}]}),
+    );
+    server.assert_answers(&file, "web");
+    let answer = server.request("shutdown", json!(null));
+    assert!(answer.get("result").is_some(), "{answer}");
+    server.notify("exit", json!(null));
+    let (status, _, stderr) = server.hang_up();
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

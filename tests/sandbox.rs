@@ -195,3 +195,162 @@ fn import_reads_within_bounds() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs `k8sc` with `args` and fails, killing it, if it has not exited within thirty seconds
+/// (a FIFO opened for reading blocks until a writer comes: the regression this guards against).
+fn k8sc_bounded(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("k8sc runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`k8sc {}` blocked for 30 s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// A FIFO where a source, an imported file, a YAML file to import or a file to format is
+/// expected is refused with an error naming it, at once: never opened in a way that blocks.
+#[test]
+fn fifos_are_refused_not_waited_on() {
+    let dir = scratch("fifo");
+    let project = dir.join("project");
+    write(&project.join("app.k8s"), &format!("import ./lib\n{APP}"));
+    mkfifo(&project.join("lib.k8s"));
+    let root = project.to_string_lossy().into_owned();
+    let app = project.join("app.k8s").to_string_lossy().into_owned();
+    let out = dir.join("out").to_string_lossy().into_owned();
+    for args in [
+        vec!["check", root.as_str()],
+        vec!["check", app.as_str()],
+        vec!["build", root.as_str(), "--out", out.as_str()],
+    ] {
+        let output = k8sc_bounded(&args);
+        assert_ne!(output.status.code(), Some(0), "{args:?}");
+        let stderr = stderr(&output);
+        assert!(
+            stderr.contains("lib.k8s") && stderr.contains("FIFO"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // `k8sc fmt` walks only regular files (so a folder is fine), but a FIFO named on the
+    // command line is refused.
+    let lib = project.join("lib.k8s").to_string_lossy().into_owned();
+    let output = k8sc_bounded(&["fmt", &lib]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("FIFO"), "{}", stderr(&output));
+    assert!(!dir.join("out").exists(), "nothing written");
+    let yaml = dir.join("manifests");
+    std::fs::create_dir_all(&yaml).expect("mkdir");
+    mkfifo(&yaml.join("app.yaml"));
+    for target in [yaml.clone(), yaml.join("app.yaml")] {
+        let output = k8sc_bounded(&["import", &target.to_string_lossy(), "--out", &out]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains("FIFO"), "{}", stderr(&output));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The allocator's environment variables (read by mimalloc before `main`) add nothing to k8sc's
+/// output: statistics at exit and error messages are switched off at start.
+#[test]
+fn allocator_variables_print_nothing() {
+    let dir = scratch("allocator");
+    write(&dir.join("app.k8s"), APP);
+    let run = |vars: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_k8sc"));
+        command
+            .args(["check", &dir.to_string_lossy()])
+            .env("NO_COLOR", "1");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command.output().expect("k8sc runs")
+    };
+    let plain = run(&[]);
+    let noisy = run(&[("MIMALLOC_SHOW_STATS", "1"), ("MIMALLOC_SHOW_ERRORS", "1")]);
+    assert_eq!(plain.status.code(), noisy.status.code());
+    assert_eq!(stderr(&noisy), stderr(&plain), "the allocator printed");
+    assert_eq!(noisy.stdout, plain.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `k8sc import` never overwrites a file that is already there (a hand-written `.k8s`) unless
+/// given `--force`, and never writes through a symbolic link: not without `--force` (refused,
+/// the link's target untouched), not with it (the link is replaced by the file).
+#[cfg(unix)]
+#[test]
+fn import_never_overwrites_or_writes_through_a_link() {
+    let dir = scratch("import-overwrite");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("compiler/tests/fixtures/import/redis.yaml");
+    let fixture = fixture.to_string_lossy().into_owned();
+    let out = dir.join("project");
+    let target = out.join("imported.k8s");
+    write(&target, "// mine, by hand\n");
+    let import = |force: bool| {
+        let out = out.to_string_lossy().into_owned();
+        let mut args = vec!["import", fixture.as_str(), "--out", out.as_str()];
+        if force {
+            args.push("--force");
+        }
+        k8sc(&args)
+    };
+    let output = import(false);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("read"),
+        "// mine, by hand\n"
+    );
+    let output = import(true);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("read")
+            .contains("app imported")
+    );
+    // A link in the target folder to a file elsewhere.
+    let elsewhere = dir.join("elsewhere.txt");
+    write(&elsewhere, "not yours\n");
+    std::fs::remove_file(&target).expect("remove");
+    std::os::unix::fs::symlink(&elsewhere, &target).expect("link");
+    for force in [false, true] {
+        let output = import(force);
+        assert_eq!(
+            output.status.code(),
+            Some(if force { 0 } else { 2 }),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&elsewhere).expect("read"),
+            "not yours\n",
+            "written through the link (force: {force})"
+        );
+    }
+    let kind = std::fs::symlink_metadata(&target)
+        .expect("stat")
+        .file_type();
+    assert!(kind.is_file(), "the link was replaced by the file");
+    let names: Vec<_> = std::fs::read_dir(&out).expect("list").flatten().collect();
+    assert_eq!(names.len(), 1, "no temporary file left");
+    let _ = std::fs::remove_dir_all(&dir);
+}

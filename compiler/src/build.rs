@@ -30,6 +30,11 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     all.extend(tier_cycles(db, project).iter().cloned());
     all.extend(project_structure(db, project).diagnostics.iter().cloned());
     all.extend(environment_diagnostics(db, project));
+    all.extend(
+        crate::lower::env_hosts::shared_hosts(db, project)
+            .iter()
+            .cloned(),
+    );
     suppress_covered_warnings(&mut all);
     diagnostics::sort(&mut all);
     all.dedup();
@@ -174,37 +179,35 @@ pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
     use std::collections::BTreeMap;
     type Key = (String, String, String, String);
     let mut in_envs: BTreeMap<Key, Vec<String>> = BTreeMap::new();
-    let mut app_envs: BTreeMap<String, usize> = BTreeMap::new();
     for env in environments(db, project) {
         let lowered = lower_env(db, project, EnvKey::new(db, env.clone()));
         for app in &lowered.ir.apps {
-            *app_envs.entry(app.name.clone()).or_default() += 1;
             for workload in &app.workloads {
-                for (rule, reason) in &workload.exemptions {
+                for (rule, reason, layer) in &workload.exemptions {
                     let key = (
                         app.name.clone(),
                         workload.name.clone(),
                         rule.clone(),
                         reason.clone(),
                     );
-                    in_envs.entry(key).or_default().push(env.clone());
+                    let envs = in_envs.entry(key).or_default();
+                    // A workload's own exception is in force everywhere: listed without
+                    // environments.
+                    if *layer != crate::semantic::spec::Layer::Workload {
+                        envs.push(env.clone());
+                    }
                 }
             }
         }
     }
     let mut out: Vec<Exception> = in_envs
         .into_iter()
-        .map(|((app, workload, rule, reason), mut envs)| {
-            if envs.len() == app_envs.get(&app).copied().unwrap_or_default() {
-                envs.clear();
-            }
-            Exception {
-                app,
-                workload,
-                rule,
-                reason,
-                envs,
-            }
+        .map(|((app, workload, rule, reason), envs)| Exception {
+            app,
+            workload,
+            rule,
+            reason,
+            envs,
         })
         .collect();
     out.sort_by(|a, b| (&a.app, &a.workload, &a.rule).cmp(&(&b.app, &b.workload, &b.rule)));

@@ -17,6 +17,7 @@ pub mod loader;
 pub mod lower;
 pub mod output;
 pub mod prefetch;
+pub mod regular_file;
 pub mod requirements;
 pub mod semantic;
 pub mod stdlib;

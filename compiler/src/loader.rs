@@ -32,7 +32,10 @@ pub struct LoadError {
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read `{}`: {}", self.path.display(), self.message)
+        // A file name is the user's text too: its control characters are shown escaped.
+        let path = self.path.display().to_string();
+        let path = crate::diagnostics::escape_controls(&path);
+        write!(f, "cannot read `{path}`: {}", self.message)
     }
 }
 
@@ -88,8 +91,9 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
                         .join(format!("{relative}.k8s")),
                 );
                 // Missing or escaping imports are reported by the checker, not here; a link that
-                // leaves the root is refused when it is read.
-                if target.is_file() && target.starts_with(&root) {
+                // leaves the root, a FIFO or a device is refused when it is read.
+                let exists = fs::metadata(&target).is_ok_and(|m| !m.is_dir());
+                if exists && target.starts_with(&root) {
                     pending.insert(target);
                 }
             }
@@ -176,28 +180,15 @@ pub fn read_source(sandbox: &Path, path: &Path) -> Result<String, LoadError> {
             sandbox.display()
         )));
     }
-    let file = fs::File::open(&resolved).map_err(load_error(path))?;
-    let metadata = file.metadata().map_err(load_error(path))?;
-    if !metadata.is_file() {
-        return Err(error("it is not a regular file".to_string()));
-    }
     let limit = k8sc_grammar::MAX_FILE_SIZE;
-    let too_large = || {
-        error(format!(
-            "the file is larger than {} MiB, the limit of a .k8s file",
-            limit / 1024 / 1024
-        ))
-    };
-    if metadata.len() > limit as u64 {
-        return Err(too_large());
-    }
-    // Read at most one byte past the limit, in case the file grows while it is read.
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    io::Read::read_to_end(&mut io::Read::take(file, limit as u64 + 1), &mut bytes)
-        .map_err(load_error(path))?;
-    if bytes.len() > limit {
-        return Err(too_large());
-    }
+    let bytes =
+        crate::regular_file::read_regular(&resolved, limit as u64).map_err(|e| match e {
+            crate::regular_file::ReadError::TooLarge(_) => error(format!(
+                "the file is larger than {} MiB, the limit of a .k8s file",
+                limit / 1024 / 1024
+            )),
+            other => error(other.to_string()),
+        })?;
     String::from_utf8(bytes).map_err(|_| error("the file is not UTF-8 text".to_string()))
 }
 
@@ -369,6 +360,33 @@ mod tests {
             error.to_string().contains("outside the project root"),
             "{error}"
         );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Loads `path` on another thread; fails (instead of hanging) if that takes ten seconds.
+    #[cfg(unix)]
+    fn load_bounded(path: PathBuf) -> Result<LoadedProject, LoadError> {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send(load(&path));
+        });
+        receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the loader returned instead of blocking")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_among_the_sources_or_imported_is_refused_without_blocking() {
+        let dir = project("fifo", &[("a/app.k8s", "import ./lib\napp a {}")]);
+        let fifo = dir.join("a/lib.k8s");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from(0o600))
+            .expect("mkfifo");
+        for from in [dir.clone(), dir.join("a/app.k8s")] {
+            let error = load_bounded(from).expect_err("must refuse");
+            assert!(error.to_string().contains("FIFO"), "{error}");
+            assert!(error.path.ends_with("lib.k8s"), "{error}");
+        }
         let _ = fs::remove_dir_all(&dir);
     }
 }

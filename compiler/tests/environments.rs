@@ -767,3 +767,151 @@ env prod {{
     let prod = &tree.files["argocd/application-shop-prod.yaml"];
     assert!(prod.contains("targetRevision: release"), "{prod}");
 }
+
+/// A public host and three environments on three clusters; `{dev}` is dev's override, if any.
+fn hosts(dev: &str, prod_cluster: &str) -> String {
+    format!(
+        r#"
+app shop {{
+  gateway: "gateway-system/public"
+}}
+
+service web {{
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  probes {{ ready: http "/ready" }}
+  expose: route "shop.example.com" {{ path: "/" }}
+}}
+
+env prod {{
+  {prod_cluster}
+}}
+
+env staging {{
+  cluster: "https://staging.k8s.acme.internal"
+  web.expose: route "staging.shop.example.com" {{ path: "/" }}
+}}
+
+env dev {{
+  cluster: "https://dev.k8s.acme.internal"
+  {dev}
+}}
+"#
+    )
+}
+
+#[test]
+fn an_environment_reusing_prods_host_on_another_cluster_is_a_warning() {
+    let text = hosts("", r#"cluster: "https://prod.k8s.acme.internal""#);
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.clone())]);
+    let diagnostics = project_diagnostics(&db, project);
+    let reused: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::HostReused)
+        .collect();
+    assert_eq!(reused.len(), 1, "{diagnostics:#?}");
+    assert!(!reused[0].is_error());
+    assert!(
+        reused[0].message.contains("`dev` and `prod`")
+            && reused[0].message.contains("shop.example.com"),
+        "{:#?}",
+        reused[0]
+    );
+    // At the route the environments inherit; staging, with its own host, is not involved.
+    assert!(text[reused[0].primary.span.range()].starts_with("route \"shop.example.com\""));
+    assert!(!reused[0].message.contains("staging"));
+}
+
+#[test]
+fn an_environment_with_its_own_host_is_not_reported() {
+    let text = hosts(
+        r#"web.expose: route "dev.shop.example.com" { path: "/" }"#,
+        r#"cluster: "https://prod.k8s.acme.internal""#,
+    );
+    let found = diagnostics_of(&text);
+    assert!(
+        found
+            .iter()
+            .all(|(c, _)| *c != Code::HostReused && *c != Code::HostCollision),
+        "{found:#?}"
+    );
+    // A second region writing prod's host itself means to serve it.
+    let text = hosts(
+        r#"web.expose: route "shop.example.com" { path: "/" }"#,
+        r#"cluster: "https://prod.k8s.acme.internal"
+  web.expose: route "shop.example.com" { path: "/" }"#,
+    );
+    let found = diagnostics_of(&text);
+    assert!(
+        found.iter().all(|(c, _)| *c != Code::HostReused),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn two_environments_routing_one_host_through_one_gateway_is_an_error() {
+    // prod names no cluster, and dev names prod's: both deploy to one cluster. Writing the host
+    // in dev does not help: the two routes still collide.
+    let text = hosts(
+        r#"cluster: "https://prod.k8s.acme.internal"
+  web.expose: route "shop.example.com" { path: "/" }"#,
+        r#"cluster: "https://prod.k8s.acme.internal""#,
+    );
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text)]);
+    let result = build(&db, project);
+    let collisions: Vec<_> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::HostCollision)
+        .collect();
+    assert_eq!(collisions.len(), 1, "{:#?}", result.diagnostics);
+    assert!(collisions[0].is_error());
+    assert!(
+        collisions[0].message.contains("`dev` and `prod`"),
+        "{:#?}",
+        collisions[0]
+    );
+    assert!(result.tree.is_none(), "nothing is written");
+    // The same host on another path of the same Gateway routes fine.
+    let text = hosts(
+        r#"cluster: "https://prod.k8s.acme.internal"
+  web.expose: route "shop.example.com" { path: "/dev" }"#,
+        r#"cluster: "https://prod.k8s.acme.internal""#,
+    );
+    let found = diagnostics_of(&text);
+    assert!(
+        found
+            .iter()
+            .all(|(c, _)| *c != Code::HostCollision && *c != Code::HostReused),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn two_environments_with_one_ingress_host_on_one_cluster_is_an_error() {
+    let text = r#"
+app shop {}
+
+service web {
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  probes { ready: http "/ready" }
+  expose: ingress "shop.example.com" { class: nginx }
+}
+
+env prod {}
+
+env qa {
+  namespace: shop-qa
+}
+"#;
+    let found = diagnostics_of(text);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| *c == Code::HostCollision && m.contains("one ingress controller")),
+        "{found:#?}"
+    );
+}

@@ -339,3 +339,80 @@ proptest! {
         prop_assert!(!result.file.1.contains("patch"), "{}", result.file.1);
     }
 }
+
+/// A Deployment mounting a ConfigMap with `defaultMode` written `mode`, and one env variable.
+fn deployment_yaml(mode: &str, env_name: &str, env_value: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/acme/web:1.0.0\n        env:\n        - name: {env_name}\n          value: {env_value}\n        volumeMounts:\n        - {{name: cfg, mountPath: /etc/cfg}}\n      volumes:\n      - name: cfg\n        configMap:\n          name: cfg\n          defaultMode: {mode}\n"
+    )
+}
+
+/// Values are read as the API server reads them (kubectl's YAML 1.1): `0440` and `0o440` are
+/// octal (288, as kubectl sends it, not 440.0), `08` is 8; an unquoted `N`, `NO`, `yes`, `off`
+/// is a boolean, which a string field (an env variable's name or value, a ConfigMap's data)
+/// refuses — so the import is refused with the path and the fix, instead of writing `false`;
+/// `yES` or a quoted `"N"` is text.
+#[test]
+fn yaml_1_1_values_are_read_as_kubernetes_reads_them() {
+    let mode_of = |text: &str| {
+        let manifests = read_documents("d.yaml", text).expect("reads");
+        manifests[0]
+            .value
+            .pointer("/spec/template/spec/volumes/0/configMap/defaultMode")
+            .cloned()
+    };
+    for (written, read) in [
+        ("0440", 288),
+        ("0o440", 288),
+        ("0x1ff", 511),
+        ("08", 8),
+        ("420", 420),
+    ] {
+        assert_eq!(
+            mode_of(&deployment_yaml(written, "MODE", "x")),
+            Some(json!(read)),
+            "defaultMode: {written}"
+        );
+    }
+    let manifests = read_documents("d.yaml", &deployment_yaml("0440", "MODE", "x")).expect("reads");
+    let imported = import(&manifests, "shop").expect("imports");
+    assert!(
+        imported.file.1.contains("defaultMode: 288"),
+        "{}",
+        imported.file.1
+    );
+    for (name, value) in [
+        ("N", "x"),
+        ("NO", "x"),
+        ("MODE", "on"),
+        ("MODE", "n"),
+        ("y", "x"),
+    ] {
+        let error = read_documents("d.yaml", &deployment_yaml("0440", name, value))
+            .expect_err("the API server would refuse it");
+        assert!(
+            error.contains("d.yaml")
+                && error.contains("Deployment/web")
+                && error.contains("spec.template.spec.containers[0].env[0].")
+                && error.contains("boolean")
+                && error.contains("quote the value"),
+            "{name}: {value}: {error}"
+        );
+    }
+    for (name, value) in [("\"N\"", "x"), ("yES", "'no'"), ("MODE", "tRUE")] {
+        let manifests = read_documents("d.yaml", &deployment_yaml("0440", name, value))
+            .unwrap_or_else(|e| panic!("{name}: {value}: {e}"));
+        let env = &manifests[0].value["spec"]["template"]["spec"]["containers"][0]["env"][0];
+        assert!(env["name"].is_string() && env["value"].is_string(), "{env}");
+    }
+    let config_map =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  enabled: yes\n";
+    let error = read_documents("c.yaml", config_map).expect_err("a boolean in data");
+    assert!(
+        error.contains("ConfigMap/cfg") && error.contains("data"),
+        "{error}"
+    );
+    let quoted = config_map.replace("yes", "\"yes\"");
+    let manifests = read_documents("c.yaml", &quoted).expect("text");
+    assert_eq!(manifests[0].value["data"]["enabled"], json!("yes"));
+}

@@ -29,13 +29,16 @@ pub mod workspace;
 pub use server::{K8scServer, service};
 use tokio::io::AsyncWriteExt;
 
-/// Runs the language server on stdin/stdout until the client exits.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Runs the language server on stdin/stdout until the client exits. Returns whether the session
+/// ended properly: false when the client sent `exit` without `shutdown` first, which the LSP
+/// specification answers with exit status 1.
+pub fn run_stdio() -> std::io::Result<bool> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_stack_size(dispatch::STACK_SIZE)
         .enable_all()
         .build()?;
+    let lifecycle = std::sync::Arc::new(framing::Lifecycle::default());
     runtime.block_on(async {
         let (service, socket) = service();
         // The server talks to in-memory pipes; `framing` stands between them and the client.
@@ -46,6 +49,7 @@ pub fn run_stdio() -> std::io::Result<()> {
             tokio::io::stdin(),
             to_server,
             replies.clone(),
+            lifecycle.clone(),
         ));
         tokio::spawn(framing::forward_output(from_server, replies));
         let writer = tokio::spawn(async move {
@@ -66,5 +70,5 @@ pub fn run_stdio() -> std::io::Result<()> {
     // The client is gone (or said `exit`): do not wait for requests still computing on the
     // blocking pool, whose answers nobody will read.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
-    Ok(())
+    Ok(!lifecycle.exited_without_shutdown())
 }

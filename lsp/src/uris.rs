@@ -61,6 +61,18 @@ impl Paths {
         Some(self.display_of_path(&path))
     }
 
+    /// Whether `uri` names a file on disk outside the workspace folder (never part of the
+    /// project: an editor may open any file, and one from another project would join this one).
+    pub fn is_outside_workspace(&self, uri: &Uri) -> bool {
+        let Some(root) = &self.root else {
+            return false;
+        };
+        uri.scheme().as_str() == "file"
+            && uri
+                .to_file_path()
+                .is_some_and(|path| !path.starts_with(root))
+    }
+
     /// The path on disk of a project file's display path.
     pub fn disk_path(&self, display: &str) -> PathBuf {
         let path = Path::new(display);

@@ -138,8 +138,12 @@ impl Workspace {
             .to(kept);
     }
 
-    /// A document was opened with this text.
+    /// A document was opened with this text. A file outside the workspace folder does not join
+    /// the project.
     pub fn open(&mut self, uri: &Uri, version: i32, text: String) {
+        if self.paths.is_outside_workspace(uri) {
+            return;
+        }
         let Some(display) = self.paths.display_path(uri) else {
             return;
         };

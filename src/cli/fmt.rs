@@ -138,8 +138,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
+/// Reads a source to format: a regular file (never a FIFO or a device, which could block) no
+/// larger than a `.k8s` file may be.
 fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let limit = k8sc_grammar::MAX_FILE_SIZE as u64;
+    let bytes =
+        k8sc_compiler::regular_file::read_regular(path, limit).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
 }
 

@@ -20,6 +20,10 @@ pub struct ImportArgs {
     /// The app's name (default: `imported`); the namespace is the one most manifests use.
     #[arg(long, default_value = "imported")]
     app: String,
+    /// Replace `APP.k8s` if it already exists (without `--force` an existing file is never
+    /// touched).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs `k8sc import`.
@@ -65,7 +69,9 @@ pub fn run(args: ImportArgs) -> ExitCode {
     };
     let (name, text) = &imported.file;
     let target = args.out.join(name);
-    if let Err(error) = fs::create_dir_all(&args.out).and_then(|()| fs::write(&target, text)) {
+    if let Err(error) =
+        fs::create_dir_all(&args.out).and_then(|()| write_new(&target, text, args.force))
+    {
         eprintln!("error: {}: {error}", target.display());
         return ExitCode::from(2);
     }
@@ -74,34 +80,64 @@ pub fn run(args: ImportArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Writes `text` to `target` without ever writing through a symbolic link: into a new temporary
+/// file beside it (created exclusively, so not a link planted there), then linked into place —
+/// which fails if anything, a file or a link, is already at `target` — or, with `force`, renamed
+/// over it (which replaces a link itself, not what it points to).
+fn write_new(target: &Path, text: &str, force: bool) -> std::io::Result<()> {
+    if !force && fs::symlink_metadata(target).is_ok() {
+        return Err(already_exists());
+    }
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(std::io::Error::other("not a file name"));
+    };
+    let temp = dir.join(format!(
+        ".{}.k8sc-import-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+    let placed = written.and_then(|()| {
+        if force {
+            fs::rename(&temp, target)
+        } else {
+            fs::hard_link(&temp, target).map_err(|error| match error.kind() {
+                std::io::ErrorKind::AlreadyExists => already_exists(),
+                _ => error,
+            })
+        }
+    });
+    let _ = fs::remove_file(&temp);
+    placed
+}
+
+fn already_exists() -> std::io::Error {
+    std::io::Error::other(
+        "the file already exists and was left as it is (k8sc import never overwrites a file unless given --force; choose another --out or --app)",
+    )
+}
+
 /// The most objects one import reads: the importer compares objects pairwise (which Service
 /// selects which Deployment), so its time is quadratic in their number (docs/testing.md, "Limits").
 const MAX_MANIFESTS: usize = 10_000;
 
-/// Reads `file`, refusing one larger than a `.k8s` file may be without reading it (the YAML
-/// reader then bounds its own work: depth, nodes, aliases; see `import::read_documents`).
-fn read_bounded(file: &Path) -> std::io::Result<String> {
-    let limit = k8sc_grammar::MAX_FILE_SIZE;
-    let too_large = || {
-        std::io::Error::other(format!(
+/// Reads `file` if it is a regular file (never a FIFO or a device, which could block), refusing
+/// one larger than a `.k8s` file may be without reading it (the YAML reader then bounds its own
+/// work: depth, nodes, aliases; see `import::read_documents`).
+fn read_bounded(file: &Path) -> Result<String, String> {
+    let limit = k8sc_grammar::MAX_FILE_SIZE as u64;
+    let bytes = k8sc_compiler::regular_file::read_regular(file, limit).map_err(|e| match e {
+        k8sc_compiler::regular_file::ReadError::TooLarge(_) => format!(
             "the file is larger than {} MiB, the most k8sc imports from one file",
             limit / 1024 / 1024
-        ))
-    };
-    let handle = fs::File::open(file)?;
-    if handle.metadata()?.len() > limit as u64 {
-        return Err(too_large());
-    }
-    // At most one byte past the limit, in case the file grows while it is read.
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(handle, limit as u64 + 1),
-        &mut bytes,
-    )?;
-    if bytes.len() > limit {
-        return Err(too_large());
-    }
-    String::from_utf8(bytes).map_err(|_| std::io::Error::other("the file is not UTF-8 text"))
+        ),
+        other => other.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
 }
 
 /// The YAML files of `path`: itself, or the `.yaml`/`.yml` files under it. Inside a folder,

@@ -147,7 +147,13 @@ fn plan(dir: &Path, scaffold: &Scaffold) -> Result<Vec<Step>, Vec<String>> {
     create(".github/workflows/k8sc.yml", &scaffold.workflow);
     let gitignore = dir.join(".gitignore");
     if exists(&gitignore) {
-        match fs::read_to_string(&gitignore) {
+        let read = k8sc_compiler::regular_file::read_regular(
+            &gitignore,
+            k8sc_grammar::MAX_FILE_SIZE as u64,
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()));
+        match read {
             Ok(text) if text.lines().any(|l| l.trim() == scaffold.gitignore.trim()) => {}
             Ok(text) => {
                 let separator = if text.is_empty() || text.ends_with('\n') {

@@ -15,7 +15,9 @@ pub struct LspArgs {
 pub fn run(args: LspArgs) -> ExitCode {
     let _ = args.stdio;
     match k8sc_lsp::run_stdio() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        // `exit` without `shutdown` first (the LSP specification's exit status).
+        Ok(false) => ExitCode::from(1),
         Err(error) => {
             eprintln!("error: the language server could not start: {error}");
             ExitCode::from(2)

@@ -83,6 +83,7 @@ codes! {
     UnknownEnvPath = "E0040", Error, "environment override of something that does not exist";
     EnvCycle = "E0041", Error, "environments extend each other in a cycle";
     GitOpsRequired = "E0042", Error, "the tier requires GitOps, and the app declares none";
+    HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
@@ -96,6 +97,7 @@ codes! {
     Unreachable = "W0010", Warning, "a service nothing calls";
     RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
+    HostReused = "W0035", Warning, "several environments serve one public host";
 }
 
 impl Code {

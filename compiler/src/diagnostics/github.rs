@@ -6,6 +6,7 @@
 //! `\n` become `%25`, `%0D` and `%0A`; in properties `:` and `,` also become `%3A` and `%2C`.
 //! Columns are only sent when the annotation starts and ends on the same line, as GitHub requires.
 
+use super::escape::escape_controls;
 use super::json::line_column;
 use super::{Diagnostic, Label, Severity, SourceLookup};
 
@@ -47,12 +48,14 @@ fn command(diagnostic: &Diagnostic, sources: &dyn SourceLookup, file_prefix: &st
     properties.push(("title", diagnostic.code.as_str().to_string()));
     let properties: Vec<String> = properties
         .into_iter()
-        .map(|(key, value)| format!("{key}={}", escape_property(&value)))
+        .map(|(key, value)| format!("{key}={}", escape_property(&escape_controls(&value))))
         .collect();
+    // A runner's log is a terminal too: control characters of the user's text are escaped.
+    let message = message(diagnostic, sources, file_prefix);
     format!(
         "::{name} {}::{}",
         properties.join(","),
-        escape_data(&message(diagnostic, sources, file_prefix))
+        escape_data(&escape_controls(&message))
     )
 }
 

@@ -6,11 +6,13 @@
 //! as quick fixes.
 
 mod code;
+mod escape;
 mod github;
 mod json;
 mod render;
 
 pub use code::Code;
+pub use escape::{escape_controls, is_hidden_control, picture_controls};
 pub use github::{escape_data, escape_property, to_github};
 pub use json::to_json;
 pub use render::{SourceLookup, render, render_all};

@@ -1,6 +1,7 @@
 //! Human rendering with ariadne: `file:line:col`, the source lines, underlines, labels, notes and
 //! help, like a good compiler. Colour is for terminals only; tests render without it.
 
+use super::escape::{escape_controls, picture_controls};
 use super::{Diagnostic, Severity};
 use ariadne::{CharSet, Color, Config, IndexType, Label, Report, ReportKind};
 use std::collections::BTreeMap;
@@ -33,12 +34,21 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, color:
             }
         }
     }
-    let mut cache = ariadne::sources(texts.clone());
+    // What ariadne prints: names and excerpts with their control characters made visible
+    // (`escape`), character for character, so the spans `clamp` computes on `texts` still fit.
+    let shown = texts.iter().map(|(file, text)| {
+        (
+            escape_controls(file).into_owned(),
+            picture_controls(text).into_owned(),
+        )
+    });
+    let mut cache = ariadne::sources(shown.collect::<Vec<_>>());
     let mut out = Vec::new();
     for diagnostic in diagnostics {
         let report = build_report(diagnostic, &texts, color);
         if report.write(&mut cache, &mut out).is_err() {
-            out.extend_from_slice(format!("{}\n", diagnostic.message).as_bytes());
+            let message = escape_controls(&diagnostic.message);
+            out.extend_from_slice(format!("{message}\n").as_bytes());
         }
     }
     String::from_utf8_lossy(&out).into_owned()
@@ -62,7 +72,7 @@ fn build_report(
     );
     let mut builder = Report::build(kind, primary.clone())
         .with_code(diagnostic.code)
-        .with_message(&diagnostic.message)
+        .with_message(escape_controls(&diagnostic.message))
         .with_config(
             Config::default()
                 .with_color(color)
@@ -93,7 +103,7 @@ fn build_report(
     builder = builder.with_label(
         Label::new(primary.clone())
             .with_color(accent)
-            .with_message(message)
+            .with_message(escape_controls(&message))
             .with_order(order(&primary)),
     );
     for secondary in &diagnostic.secondary {
@@ -105,15 +115,15 @@ fn build_report(
         builder = builder.with_label(
             Label::new(span.clone())
                 .with_color(Color::Blue)
-                .with_message(message)
+                .with_message(escape_controls(&message))
                 .with_order(order(&span)),
         );
     }
     for note in &diagnostic.notes {
-        builder = builder.with_note(note);
+        builder = builder.with_note(escape_controls(note));
     }
     if let Some(help) = &diagnostic.help {
-        builder = builder.with_help(help);
+        builder = builder.with_help(escape_controls(help));
     }
     builder.finish()
 }
@@ -137,5 +147,6 @@ fn clamp(
     }
     let (before, inside) = (&text[..start], &text[start..end]);
     let first = before.chars().count();
-    (file.to_string(), first..first + inside.chars().count())
+    let name = escape_controls(file).into_owned();
+    (name, first..first + inside.chars().count())
 }

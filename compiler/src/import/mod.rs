@@ -10,9 +10,11 @@
 mod config;
 mod convert;
 mod emit;
+mod kube_yaml;
 mod read;
 mod report;
 pub mod residual;
+mod typed;
 
 pub use read::{Manifest, read_documents};
 pub use report::{Folded, ImportReport, PatchNote, Skipped};

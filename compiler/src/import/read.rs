@@ -39,13 +39,18 @@ impl Manifest {
     }
 }
 
-/// The objects of one file, in order. A document that is not YAML is an error naming the file.
+/// The objects of one file, in order, their values read as Kubernetes reads YAML
+/// ([`super::kube_yaml`]). A document that is not YAML, or an object the API server would refuse
+/// for a value of the wrong type ([`super::typed`]), is an error naming the file.
 pub fn read_documents(source: &str, text: &str) -> Result<Vec<Manifest>, String> {
-    let documents: Vec<Value> =
-        serde_saphyr::from_multiple(text).map_err(|e| format!("{source}: {e}"))?;
+    let documents = super::kube_yaml::read_documents_as_kubernetes(text)
+        .map_err(|e| format!("{source}: {e}"))?;
     let mut out = Vec::new();
     for document in documents {
         unwrap_lists(source, document, &mut out);
+    }
+    if let Some(problem) = out.iter().find_map(super::typed::wrongly_typed) {
+        return Err(problem);
     }
     Ok(out)
 }

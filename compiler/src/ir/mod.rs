@@ -289,8 +289,9 @@ pub struct WorkloadIr {
     pub disruption: Option<Sourced<Disruption>>,
     /// The autoscaler, if any.
     pub autoscale: Option<AutoscaleIr>,
-    /// Rules this workload is exempted from (`allow … because …`), by rule name.
-    pub exemptions: Vec<(String, String)>,
+    /// Rules this workload is exempted from (`allow … because …`): rule name, reason, and the
+    /// layer the exception is written in (the workload's, or an environment's).
+    pub exemptions: Vec<(String, String, crate::semantic::spec::Layer)>,
     /// `patch KIND { … }` fields, merged by the Kubernetes backend into what it generates.
     pub patches: Vec<crate::semantic::patch::PatchSpec>,
 }

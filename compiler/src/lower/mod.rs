@@ -4,6 +4,7 @@
 
 pub mod allow_scope;
 mod capacity;
+pub mod env_hosts;
 pub mod facts;
 mod graph;
 mod namespaces;
@@ -401,7 +402,7 @@ pub fn lower_workload_decl<'db>(
         .filter_map(|(rule, exemption)| {
             exemption
                 .as_ref()
-                .map(|e| (rule.allow_name(), e.reason.clone()))
+                .map(|e| (rule.allow_name(), e.reason.clone(), e.origin.layer.clone()))
         })
         .collect();
     out.ir = Some(Arc::new(ir));

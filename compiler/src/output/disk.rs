@@ -40,6 +40,17 @@ fn read_error(path: &Path) -> impl FnOnce(io::Error) -> ReadError + '_ {
     }
 }
 
+/// Reads a regular file (never a FIFO or a device: see [`crate::regular_file`]).
+fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    crate::regular_file::read_regular(path, u64::MAX).map_err(|error| ReadError {
+        path: path.to_path_buf(),
+        error: match error {
+            crate::regular_file::ReadError::Io(error) => error,
+            other => io::Error::other(other.to_string()),
+        },
+    })
+}
+
 /// Reads every file under `root`. A `root` that is itself a file gives one entry, its file name.
 pub fn read_folder(root: &Path) -> Result<Folder, ReadError> {
     let mut folder = Folder::default();
@@ -48,8 +59,7 @@ pub fn read_folder(root: &Path) -> Result<Folder, ReadError> {
         let name = root
             .file_name()
             .map_or_else(|| "file".to_string(), |n| n.to_string_lossy().into_owned());
-        let bytes = fs::read(root).map_err(read_error(root))?;
-        folder.files.insert(name, bytes);
+        folder.files.insert(name, read_file(root)?);
         return Ok(folder);
     }
     let mut stack = vec![(root.to_path_buf(), String::new())];
@@ -63,8 +73,7 @@ pub fn read_folder(root: &Path) -> Result<Folder, ReadError> {
             if kind.is_dir() {
                 stack.push((path, format!("{relative}/")));
             } else if kind.is_file() || fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                let bytes = fs::read(&path).map_err(read_error(&path))?;
-                folder.files.insert(relative, bytes);
+                folder.files.insert(relative, read_file(&path)?);
             } else {
                 folder.others.push(relative);
             }
@@ -118,6 +127,29 @@ mod tests {
         std::os::unix::fs::symlink(&dir, dir.join("sub/loop")).expect("link");
         let folder = read_folder(&dir).expect("reads");
         assert_eq!(folder.others, ["sub/loop"]);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_listed_or_refused_never_opened() {
+        let dir = temp_dir("fifo");
+        let fifo = dir.join("a.yaml");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from(0o600))
+            .expect("mkfifo");
+        let (send, receive) = std::sync::mpsc::channel();
+        let (folder, single) = (dir.clone(), fifo.clone());
+        std::thread::spawn(move || {
+            let _ = send.send((
+                read_folder(&folder).map(|f| f.others),
+                read_folder(&single).is_err(),
+            ));
+        });
+        let (others, refused) = receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("returned instead of blocking");
+        assert_eq!(others.expect("reads"), ["a.yaml"]);
+        assert!(refused, "a FIFO given as the folder is refused");
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -10,6 +10,7 @@ pub mod layout;
 mod lock;
 mod ownership;
 pub(crate) mod parallel;
+mod removal;
 mod scalars;
 pub mod semantic_diff;
 mod swap;

@@ -10,9 +10,9 @@
 use super::layout::{OutputTree, is_output_file_name};
 use super::writer::{MARKER, WriteError, io_error, is_marker};
 use super::yaml::HEADER_PREFIX;
+use crate::regular_file::{first_line_of_regular, read_regular};
 use std::collections::BTreeSet;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 /// Paths (relative, with `/`, as in [`OutputTree::files`]) whose file in the previous output has
@@ -63,14 +63,16 @@ pub(crate) fn check_managed(out: &Path, tree: &OutputTree) -> Result<Unchanged, 
 }
 
 /// Every file under `out` but the marker, with its path relative to `out` when that is valid
-/// UTF-8; a link or other non-file is reported as foreign at once.
+/// UTF-8; a link or other non-file, or an empty folder, is reported as foreign at once.
 fn list_files(out: &Path) -> Result<Vec<(PathBuf, Option<String>)>, WriteError> {
     let mut files = Vec::new();
     let mut stack = vec![out.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries =
             fs::read_dir(&dir).map_err(io_error(format!("cannot read `{}`", dir.display())))?;
+        let mut empty = true;
         for entry in entries {
+            empty = false;
             let entry = entry.map_err(io_error(format!("cannot read `{}`", dir.display())))?;
             let path = entry.path();
             let kind = entry
@@ -88,6 +90,10 @@ fn list_files(out: &Path) -> Result<Vec<(PathBuf, Option<String>)>, WriteError> 
                     .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
                 files.push((path, relative));
             }
+        }
+        // k8sc creates a folder only to hold the files it writes: an empty one is someone else's.
+        if empty && dir != out {
+            return Err(WriteError::NotOwned { file: dir });
         }
     }
     Ok(files)
@@ -111,7 +117,11 @@ fn examine(path: &Path, new_content: Option<&String>) -> Verdict {
     }
     let same_size = new_content
         .is_some_and(|content| fs::metadata(path).is_ok_and(|m| m.len() == content.len() as u64));
-    if same_size && let (Some(content), Ok(bytes)) = (new_content, fs::read(path)) {
+    let read = |content: &String| read_regular(path, content.len() as u64);
+    if same_size
+        && let Some(content) = new_content
+        && let Ok(bytes) = read(content)
+    {
         return if !bytes.starts_with(HEADER_PREFIX.as_bytes()) {
             Verdict::Foreign
         } else if bytes == content.as_bytes() {
@@ -140,14 +150,10 @@ pub(crate) fn is_generated_content(path: &Path, content: &[u8]) -> bool {
     named_like_output(path) && content.starts_with(HEADER_PREFIX.as_bytes())
 }
 
-fn is_generated(path: &Path) -> bool {
-    if !named_like_output(path) {
-        return false;
-    }
-    let Ok(file) = fs::File::open(path) else {
-        return false;
-    };
-    let mut first = String::new();
-    let _ = io::BufRead::read_line(&mut io::BufReader::new(file), &mut first);
-    first.starts_with(HEADER_PREFIX)
+/// Whether the file at `path` is one k8sc generated: named like its output, a regular file, and
+/// starting with its header (only the header's bytes are read).
+pub(crate) fn is_generated(path: &Path) -> bool {
+    named_like_output(path)
+        && first_line_of_regular(path, HEADER_PREFIX.len() as u64)
+            .is_ok_and(|start| start.starts_with(HEADER_PREFIX.as_bytes()))
 }

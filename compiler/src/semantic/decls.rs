@@ -189,7 +189,7 @@ fn check_workload_name(ctx: &mut Ctx<'_>, decl: &Decl, kind: WorkloadKind) {
     };
     let k8s_name = names::to_k8s_name(&name.name);
     if names::validate_dns_label(&k8s_name, max).is_err() {
-        let why = (max < 63).then(|| {
+        let why = (max < 63 && k8s_name.len() > max).then(|| {
             format!(
                 "the limit is {max} because {} is at most {} characters",
                 limiting.what,
