@@ -217,3 +217,36 @@ fn deployments_are_defaulted_like_the_api_server_does() {
         "metadata": { "name": "d", "namespace": "shop" }, "spec": {} });
     assert!(denies(rule, &deployment));
 }
+
+/// The container lists of a pod as one list (Kyverno's own samples write them so): a missing
+/// list contributes nothing, and `images` finds each container's parsed image in its own list.
+#[test]
+fn foreach_over_every_container_list_with_their_images() {
+    let rule = pod_rule(json!({
+        "message": "m",
+        "foreach": [ {
+            "list": "request.object.spec.[containers, initContainers, ephemeralContainers][]",
+            "preconditions": { "any": [
+                { "key": "{{ element.name }}", "operator": "AnyNotIn", "value": ["skipped"] }
+            ] },
+            "deny": { "conditions": { "all": [
+                { "key": "{{ (images.containers.\"{{element.name}}\" || images.initContainers.\"{{element.name}}\" || images.ephemeralContainers.\"{{element.name}}\").tag || '' }}",
+                  "operator": "AnyIn", "value": ["latest"] }
+            ] } }
+        } ]
+    }));
+    let mut p = pod("nginx:1.25");
+    assert!(!denies(rule.clone(), &p), "no init or ephemeral containers");
+    p["spec"]["initContainers"] = json!([{ "name": "init", "image": "busybox" }]);
+    assert!(
+        denies(rule.clone(), &p),
+        "an init container's image is read"
+    );
+    p["spec"]["initContainers"] = json!([{ "name": "skipped", "image": "busybox" }]);
+    assert!(
+        !denies(rule.clone(), &p),
+        "the preconditions skip an element"
+    );
+    p["spec"]["ephemeralContainers"] = json!([{ "name": "debug", "image": "busybox:latest" }]);
+    assert!(denies(rule, &p), "an ephemeral container's image is read");
+}

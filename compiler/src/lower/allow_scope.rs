@@ -34,20 +34,39 @@ pub fn allows_in_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -
         if !app.env_names().contains(env.name(db)) {
             continue;
         }
-        let layers = env_layers(db, project, DeclId::new(db, app.file, app.index), env);
-        for workload in &app.workloads {
-            let DeclContent::Workload { spec, .. } =
-                &check_decl(db, DeclId::new(db, workload.file, workload.index)).content
-            else {
-                continue;
-            };
-            let file = workload.file.path(db);
-            for allow in allows_in_force(&spec.allows, layers.allows.get(&workload.k8s_name)) {
-                out.push(AllowSite {
-                    file: allow.origin.file.as_deref().unwrap_or(file).to_string(),
-                    span: allow.span,
-                });
-            }
+        let decl = DeclId::new(db, app.file, app.index);
+        out.extend(app_allows_in_env(db, project, decl, env).iter().cloned());
+    }
+    out
+}
+
+/// The exceptions in force in environment `env` for the workloads of one app. Tracked per app,
+/// so that an edit of one app does not walk the workloads of the others.
+#[salsa::tracked(returns(ref))]
+pub fn app_allows_in_env<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> Vec<AllowSite> {
+    let mut out = Vec::new();
+    let Some(entry) = project_structure(db, project).app_declared_at(app.file(db), app.index(db))
+    else {
+        return out;
+    };
+    let layers = env_layers(db, project, app, env);
+    for workload in &entry.workloads {
+        let DeclContent::Workload { spec, .. } =
+            &check_decl(db, DeclId::new(db, workload.file, workload.index)).content
+        else {
+            continue;
+        };
+        let file = workload.file.path(db);
+        for allow in allows_in_force(&spec.allows, layers.allows.get(&workload.k8s_name)) {
+            out.push(AllowSite {
+                file: allow.origin.file.as_deref().unwrap_or(file).to_string(),
+                span: allow.span,
+            });
         }
     }
     out
