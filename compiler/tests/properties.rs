@@ -304,6 +304,18 @@ proptest! {
     }
 
     #[test]
+    fn requirements_name_everything_the_output_uses(apps in prop::collection::vec(app(), 1..3)) {
+        let db = Database::new();
+        let result = build(&db, db.load_project(files(&apps)));
+        let tree = result.tree.as_ref().expect("a generated valid project builds");
+        prop_assert!(!result.requirements.is_empty());
+        for env in &result.requirements {
+            let docs = support::requirements_cover::documents(tree, &format!("{}/", env.env));
+            support::requirements_cover::check_covered(env, &docs);
+        }
+    }
+
+    #[test]
     fn fmt_is_idempotent_and_printing_reparses_to_the_same_tree(
         apps in prop::collection::vec(app(), 1..3)
     ) {

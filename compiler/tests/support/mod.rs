@@ -7,4 +7,5 @@ pub mod api_names;
 pub mod harness;
 pub mod kyverno_eval;
 pub mod netpol_eval;
+pub mod requirements_cover;
 pub mod selectors;
