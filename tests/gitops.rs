@@ -3,7 +3,7 @@
 //! and `k8sc check --format github`.
 
 mod support;
-use support::{code, k8sc_in, scratch, shop, snapshot, stderr, stdout};
+use support::{code, git, k8sc_in, scratch, shop, snapshot, stderr, stdout};
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -285,26 +285,6 @@ fn diff_errors_are_clear() {
         stderr(&one)
     );
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Runs git in `dir` without the user's or the system's configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(["-c", "user.name=k8sc", "-c", "user.email=k8sc@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
-    stdout(&output)
 }
 
 #[test]

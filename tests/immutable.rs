@@ -5,8 +5,7 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
-use support::{code, k8sc_in, scratch, snapshot, stderr, stdout};
+use support::{code, git, k8sc_in, scratch, snapshot, stderr, stdout};
 
 const APP: &str = "
 app shop {
@@ -132,25 +131,6 @@ fn renaming_the_app_changes_the_selectors() {
     assert!(text.contains("Deployment/web spec.selector"), "{text}");
     assert!(text.contains("StatefulSet/db spec.selector"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Runs git in `dir` without the user's or the system's configuration.
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args(["-c", "user.name=k8sc", "-c", "user.email=k8sc@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
 }
 
 #[test]

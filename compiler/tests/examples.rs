@@ -1,25 +1,15 @@
 //! Every example in `examples/` builds without a diagnostic, its full output matches a reviewed
 //! snapshot, building is deterministic, and every generated pod meets the hardening baseline.
 
+mod support;
+
 use k8sc_compiler::build::{BuildResult, build};
 use k8sc_compiler::db::Database;
 use k8sc_compiler::loader;
 use k8sc_compiler::output::OutputTree;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("examples/ exists")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 3, "expected at least three examples");
-    dirs
-}
+use std::path::Path;
+use support::examples::example_dirs as examples;
 
 fn build_dir(dir: &Path) -> BuildResult {
     let loaded = loader::load(dir).expect("example loads");

@@ -11,20 +11,9 @@ use k8sc_compiler::db::Database;
 use k8sc_compiler::loader;
 use k8sc_compiler::output::layout::REQUIREMENTS;
 use k8sc_compiler::requirements::{Component, GatewayKind, Version, render};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use support::examples::example_dirs as examples;
 use support::requirements_cover::{check_covered, documents, minimum, sync_options};
-
-fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("examples/ exists")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
 
 fn build_dir(dir: &Path) -> BuildResult {
     let loaded = loader::load(dir).expect("example loads");

@@ -5,24 +5,14 @@
 //! PersistentVolumeClaim k8sc emits does too, and every StatefulSet with claim templates keeps its
 //! claims when it is deleted or scaled down (`persistentVolumeClaimRetentionPolicy: Retain`).
 
+mod support;
+
 use k8sc_compiler::build::build;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::loader;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("examples/ exists")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
+use support::examples::example_dirs as examples;
 
 /// Every document of a project's output, with its path.
 fn documents(files: Vec<(String, String)>) -> Vec<(String, Value)> {

@@ -9,20 +9,8 @@ mod support;
 use k8sc_compiler::build::build;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::loader;
-use std::path::{Path, PathBuf};
+use support::examples::example_dirs as examples;
 use support::selectors::{Counts, by_environment, violations};
-
-fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("examples/ exists")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
 
 #[test]
 fn no_two_controllers_of_any_example_claim_the_same_pods() {

@@ -6,13 +6,15 @@
 //! team fails this on the first image bump. Starting or ending a canary is such an edit too: the
 //! stable Deployment's selector must not depend on it.
 
+mod support;
+
 use k8sc_compiler::build::build;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::loader;
 use k8sc_compiler::output::semantic_diff::{Manifests, semantic_diff};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use support::examples::example_dirs;
 
 /// One example: its sources, and the manifests they build to.
 struct Example {
@@ -44,15 +46,8 @@ struct Site {
 fn examples() -> &'static [Example] {
     static EXAMPLES: OnceLock<Vec<Example>> = OnceLock::new();
     EXAMPLES.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-            .expect("examples/ exists")
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect();
-        dirs.sort();
-        dirs.iter()
+        example_dirs()
+            .iter()
             .map(|dir| {
                 let files = loader::load(dir).expect("example loads").files;
                 let output = output_of(&files).expect("the example builds");

@@ -3,7 +3,7 @@
 
 use super::report::{ProjectSources, print_diagnostics};
 use clap::Args;
-use k8sc_compiler::build::{check_project, environments};
+use k8sc_compiler::build::check_project;
 use k8sc_compiler::output::OutputTree;
 use k8sc_compiler::output::compare::compare;
 use k8sc_compiler::output::disk::{Folder, read_folder};
@@ -49,13 +49,8 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let known = environments(&db, project);
-    if let Some(unknown) = args.envs.iter().find(|e| !known.contains(e)) {
-        eprintln!(
-            "error: no environment `{unknown}`; the project's environments are: {}",
-            known.join(", ")
-        );
-        return ExitCode::from(2);
+    if let Err(code) = super::check_env_names(&db, project, &args.envs) {
+        return code;
     }
     let checked = check_project(&db, project);
     print_diagnostics(

@@ -166,3 +166,23 @@ fn open_project(
     k8sc_compiler::prefetch::parse_all(&db, project);
     Ok((path, db, project))
 }
+
+/// Checks that every environment named with `--env` exists in the project; otherwise prints the
+/// project's environments and returns the exit status (2, a usage error).
+fn check_env_names(
+    db: &k8sc_compiler::db::Database,
+    project: k8sc_compiler::db::Project,
+    envs: &[String],
+) -> Result<(), ExitCode> {
+    let known = k8sc_compiler::build::environments(db, project);
+    match envs.iter().find(|e| !known.contains(e)) {
+        Some(unknown) => {
+            eprintln!(
+                "error: no environment `{unknown}`; the project's environments are: {}",
+                known.join(", ")
+            );
+            Err(ExitCode::from(2))
+        }
+        None => Ok(()),
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::report::{ProjectSources, print_diagnostics};
 use clap::{Args, ValueEnum};
-use k8sc_compiler::build::{check_project, environments};
+use k8sc_compiler::build::check_project;
 use k8sc_compiler::requirements::render;
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,13 +39,8 @@ pub fn run(args: RequirementsArgs, color: bool) -> ExitCode {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let known = environments(&db, project);
-    if let Some(unknown) = args.envs.iter().find(|e| !known.contains(e)) {
-        eprintln!(
-            "error: no environment `{unknown}`; the project's environments are: {}",
-            known.join(", ")
-        );
-        return ExitCode::from(2);
+    if let Err(code) = super::check_env_names(&db, project, &args.envs) {
+        return code;
     }
     let checked = check_project(&db, project);
     if checked.diagnostics.iter().any(|d| d.is_error()) {

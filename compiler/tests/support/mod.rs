@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod api_names;
+pub mod examples;
 pub mod harness;
 pub mod kyverno_eval;
 pub mod netpol_eval;
