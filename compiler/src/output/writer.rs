@@ -111,7 +111,15 @@ impl std::fmt::Display for WriteError {
                 }
                 write!(
                     f,
-                    " — move them where they belong (not into the output folder, which k8sc replaces) and remove that folder"
+                    " — move {} where {} belong{} (not into the output folder, which k8sc replaces) and remove {}",
+                    if count == 1 { "it" } else { "them" },
+                    if count == 1 { "it" } else { "they" },
+                    if count == 1 { "s" } else { "" },
+                    if kept.len() == 1 {
+                        "that folder"
+                    } else {
+                        "those folders"
+                    },
                 )
             }
             WriteError::Io { action, error } => write!(f, "{action}: {error}"),
