@@ -301,7 +301,7 @@ fn to_json(
                     written.and_then(|w| w.get(i)).map(|(k, v)| (k, v)).unzip();
                 let json_key = json_key(&key).ok_or_else(|| {
                     let at = if path.is_empty() { "the top" } else { &path };
-                    format!("a mapping key at {at} is null (`~`, `null` or nothing), which Kubernetes refuses: quote it or give it a name")
+                    format!("a mapping key at {at} is null (`~`, `null` or nothing) or another kind of key Kubernetes refuses: quote it or give it a name")
                 })?;
                 if let Some(as_written) = as_written
                     && *as_written != json_key
@@ -325,15 +325,15 @@ fn to_json(
 }
 
 /// The JSON key `sigs.k8s.io/yaml` writes for a mapping key, or `None` for a key it refuses
-/// (null, a list, a mapping).
+/// (null, an integer beyond 64 bits, a list, a mapping).
 fn json_key(key: &Node) -> Option<String> {
     match key {
         Node::Text(text) => Some(text.clone()),
         Node::Bool(b) => Some(b.to_string()),
         Node::Int(i) => Some(i.to_string()),
-        Node::UInt(u) => Some(u.to_string()),
         Node::Float(f) => Some(go_float_key(*f)),
-        Node::Null | Node::List(_) | Node::Map(_) => None,
+        // go-yaml gives an integer beyond i64 as a uint64, a key type sigs.k8s.io/yaml refuses.
+        Node::UInt(_) | Node::Null | Node::List(_) | Node::Map(_) => None,
     }
 }
 
