@@ -35,15 +35,17 @@ impl Redaction {
         }
         let mut values: Vec<String> = Vec::new();
         let mut spans: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
-        for diagnostic in diagnostics
-            .iter()
-            .filter(|d| d.code == Code::LiteralSecret)
-        {
+        for diagnostic in diagnostics.iter().filter(|d| d.code == Code::LiteralSecret) {
             let label = &diagnostic.primary;
             let Some(text) = texts.get(&label.file) else {
                 continue;
             };
             let range = on_char_boundaries(text, label.span.range());
+            // A literal is a string; a secret diagnostic on anything else (a `secret` reference
+            // where none may be) points at no value.
+            if !text[range.clone()].starts_with('"') {
+                continue;
+            }
             let value = text[range.clone()].trim_matches('"');
             values.extend(
                 value

@@ -67,7 +67,8 @@ pub fn secret_reason(key: &str, text: &str) -> Option<&'static str> {
     if let Some(reason) = secret_shaped_value(text) {
         return Some(reason);
     }
-    (is_secret_name(key) && could_be_credential(text)).then_some("the name says this is a credential")
+    (is_secret_name(key) && could_be_credential(text))
+        .then_some("the name says this is a credential")
 }
 
 /// Whether a name (an environment variable, a config key, a label or annotation key, a map key
@@ -218,7 +219,11 @@ pub fn shaped_ranges(text: &str) -> Vec<Range<usize>> {
     {
         let end = text[begin..]
             .find("-----END")
-            .and_then(|e| text[begin + e..].find("KEY-----").map(|k| begin + e + k + 8))
+            .and_then(|e| {
+                text[begin + e..]
+                    .find("KEY-----")
+                    .map(|k| begin + e + k + 8)
+            })
             .unwrap_or(text.len());
         out.push(begin..end);
     }
@@ -430,8 +435,13 @@ mod tests {
         assert_eq!(flagged(&["--password=letmein9"]).len(), 1);
         assert_eq!(flagged(&["--pass", "letmein9"])[0].0, 1);
         assert_eq!(flagged(&["mysql", "-uroot", "-phunter22", "shop"])[0].0, 2);
-        assert_eq!(flagged(&["sh", "-c", "mysqladmin ping -u root -phunter22"])[0].0, 2);
-        assert!(flagged(&["sh", "-c", "mysqladmin ping -u root -p$MYSQL_ROOT_PASSWORD"]).is_empty());
+        assert_eq!(
+            flagged(&["sh", "-c", "mysqladmin ping -u root -phunter22"])[0].0,
+            2
+        );
+        assert!(
+            flagged(&["sh", "-c", "mysqladmin ping -u root -p$MYSQL_ROOT_PASSWORD"]).is_empty()
+        );
         assert!(flagged(&["mysql", "-P3306", "-p"]).is_empty());
         assert!(flagged(&["--password-file", "/run/secrets/db"]).is_empty());
         assert!(flagged(&["grep", "-p", "pattern"]).is_empty());
@@ -442,8 +452,14 @@ mod tests {
     fn shaped_ranges_cover_the_whole_secret() {
         let text = "invalid label value `ghp_0123456789abcdefghijklmnopqrstuvwxyz`";
         let ranges = shaped_ranges(text);
-        assert_eq!(&text[ranges[0].clone()], "ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        assert_eq!(
+            &text[ranges[0].clone()],
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz"
+        );
         let url = "see postgres://app:pa55w0rd@db/x here";
-        assert_eq!(&url[shaped_ranges(url)[0].clone()], "postgres://app:pa55w0rd@db/x");
+        assert_eq!(
+            &url[shaped_ranges(url)[0].clone()],
+            "postgres://app:pa55w0rd@db/x"
+        );
     }
 }

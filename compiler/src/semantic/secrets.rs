@@ -149,4 +149,3 @@ fn suggested_secret_name(key: &str) -> String {
     let base = lower.split('_').next().unwrap_or("app");
     format!("{base}-credentials")
 }
-
