@@ -260,7 +260,8 @@ fn fifos_are_refused_not_waited_on() {
     // A stray FIFO nobody imports is skipped with a warning naming it: the project still
     // checks and builds from its regular files.
     let stray = dir.join("stray");
-    write(&stray.join("app.k8s"), APP);
+    let valid = "app a { namespace: a }\nworker s { image: \"ghcr.io/acme/s:1.0.0\" }\n";
+    write(&stray.join("app.k8s"), valid);
     mkfifo(&stray.join("pipe.k8s"));
     let stray_root = stray.to_string_lossy().into_owned();
     let stray_app = stray.join("app.k8s").to_string_lossy().into_owned();
