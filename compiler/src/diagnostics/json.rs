@@ -2,11 +2,15 @@
 //! diagnostic, its code, severity, message, 1-based line/column positions, labels, notes, help and
 //! suggested replacements — what CI annotations and other tools consume.
 
+use super::redact::Redaction;
 use super::{Diagnostic, Label, Severity, SourceLookup};
 use serde_json::{Value, json};
 
 /// Renders diagnostics as a JSON document.
 pub fn to_json(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> Value {
+    // No secret is printed (see `redact`).
+    let redaction = Redaction::new(diagnostics, sources);
+    let diagnostics = &redaction.diagnostics(diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let items: Vec<Value> = diagnostics
@@ -30,6 +34,13 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> Value 
         })
         .collect();
     json!({ "diagnostics": items, "errors": errors, "warnings": warnings })
+}
+
+/// The JSON document of [`to_json`] as text, every character a terminal obeys or that reorders
+/// text escaped ([`super::escape_json_text`]): what `k8sc check --format json` prints, so that a
+/// consumer printing a message raw cannot be made to run an escape sequence.
+pub fn to_json_text(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> String {
+    super::escape_json_text(&to_json(diagnostics, sources).to_string()).into_owned()
 }
 
 fn label(label: &Label, sources: &dyn SourceLookup) -> Value {
