@@ -94,7 +94,12 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
             }
             let mut in_envs: Vec<&str> = per_env
                 .iter()
-                .filter(|(_, ds)| ds.contains(diagnostic))
+                .filter(|(_, ds)| {
+                    ds.iter().any(|d| {
+                        crate::work::compare_diagnostic();
+                        d == diagnostic
+                    })
+                })
                 .map(|(env, _)| env.as_str())
                 .collect();
             if diagnostic.code == crate::diagnostics::Code::UnusedAllow {
@@ -139,6 +144,7 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
 
 /// Two diagnostics about the same problem (one may carry an environment note).
 fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
+    crate::work::compare_diagnostic();
     a.code == b.code && a.message == b.message && a.primary == b.primary
 }
 
