@@ -377,7 +377,7 @@ fn control_characters_of_a_source_are_shown_escaped() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     // E0013 quotes the repository in its message, and the excerpt shows the line.
-    let hostile = "app a {\n  namespace: a\n}\n\nservice web {\n  image: \"ghcr.io/acme/web\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}\u{202e}x:1.0.0\" // \u{1b}[31m\n  port: http 8080\n}\n";
+    let hostile = "app a {\n  namespace: a\n}\n\nservice web {\n  image: \"ghcr.io/acme/web\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}\u{202e}\u{2028}x:1.0.0\" // \u{1b}[31m\n  port: http 8080\n}\n";
     std::fs::write(dir.join("app.k8s"), hostile).expect("write");
     let root = dir.to_string_lossy().into_owned();
     let raw = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'];
@@ -394,5 +394,25 @@ fn control_characters_of_a_source_are_shown_escaped() {
         );
         assert!(all.contains("\\u{1b}]0;owned"), "{args:?}: {all}");
     }
+    // JSON keeps the text exact, but as `\uXXXX` escapes: a consumer printing a message raw
+    // prints no control, C1, bidirectional or line-separator character.
+    let output = k8sc(&["check", &root, "--format", "json"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let json = stdout(&output);
+    let raw_in_json = ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{2028}'];
+    assert!(
+        !json.contains(raw_in_json),
+        "a raw character in JSON: {json:?}"
+    );
+    assert!(json.contains(r"\u001b]0;owned\u0007"), "{json}");
+    assert!(json.contains(r"\u009b\u202e\u2028x"), "{json}");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let message = value["diagnostics"][0]["message"]
+        .as_str()
+        .expect("a message");
+    assert!(
+        message.contains("\u{1b}]0;owned\u{7}"),
+        "exact text: {message:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -220,3 +220,44 @@ fn an_empty_folder_made_in_out_is_refused_not_deleted() {
     assert_eq!(files(&out), before, "nothing touched");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What a killed build leaves beside OUT is cleaned by the next build like its own old output:
+/// a folder the killed build had emptied (named in the retired folder's record) goes, and a file
+/// someone added to OUT while it ran is moved to a visible folder and reported (exit 2), not left
+/// in the hidden one. (An emptied folder left in `.out.k8sc-old-PID` was what made
+/// `a_build_killed_at_any_moment_leaves_a_whole_output` fail now and then under load.)
+#[test]
+fn a_killed_builds_old_output_is_cleaned_and_what_was_added_reported() {
+    let dir = scratch("leftover");
+    let source = project(&dir.join("src"), 2, "1.0.0");
+    let work = dir.join("work");
+    let out = work.join("out");
+    assert!(build(&source, &out).status.success());
+    let retired = work.join(".out.k8sc-old-4242");
+    std::fs::create_dir_all(retired.join("default/kubernetes")).expect("mkdir");
+    std::fs::write(retired.join(MARKER), "").expect("write");
+    std::fs::write(
+        retired.join(".k8sc-retired"),
+        "default\ndefault/kubernetes\n",
+    )
+    .expect("write");
+    std::fs::write(retired.join("default/notes.md"), "mine").expect("write");
+    let output = build(&source, &out);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("notes.md") && stderr.contains("out.k8sc-kept-4242"),
+        "{stderr}"
+    );
+    assert_eq!(names(&work), ["out", "out.k8sc-kept-4242"]);
+    let kept = work.join("out.k8sc-kept-4242");
+    assert_eq!(
+        files(&kept),
+        BTreeMap::from([("default/notes.md".to_string(), b"mine".to_vec())])
+    );
+    assert!(
+        !kept.join("default/kubernetes").exists(),
+        "the emptied folder went"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,7 +3,7 @@
 use super::report::{ProjectSources, print_diagnostics};
 use clap::{Args, ValueEnum};
 use k8sc_compiler::build::{exceptions, project_diagnostics};
-use k8sc_compiler::diagnostics::{to_github, to_json};
+use k8sc_compiler::diagnostics::{to_github, to_json_text};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
@@ -50,7 +50,7 @@ pub fn run(args: CheckArgs, color: bool) -> ExitCode {
                 eprintln!("k8sc: {} checked, no problems", path.display());
             }
         }
-        Format::Json => println!("{}", to_json(diagnostics, &sources)),
+        Format::Json => println!("{}", to_json_text(diagnostics, &sources)),
         Format::Github => {
             let cwd = std::env::current_dir().ok();
             let prefix = annotation_prefix(&project_root(&path), cwd.as_deref());

@@ -5,8 +5,9 @@
 //! colour or an OSC sequence (which can set the window title, write to the clipboard or make a
 //! link), a carriage return that overwrites the line, C1 controls, and Unicode bidirectional
 //! overrides that make the excerpt read differently from what the compiler reads. Every
-//! renderer (human, GitHub annotations) passes the user's text through this module; JSON output
-//! escapes control characters itself.
+//! renderer (human, GitHub annotations, JSON) passes the user's text through this module: JSON
+//! keeps the text exact but writes those characters as `\uXXXX` escapes, so a consumer that
+//! prints a message raw prints nothing a terminal obeys.
 
 use std::borrow::Cow;
 
@@ -28,6 +29,28 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     for c in text.chars() {
         if is_hidden_control(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Serialised JSON `json` with every hidden control character, and the line and paragraph
+/// separators U+2028 and U+2029 (line breaks to JavaScript), written as a `\uXXXX` escape.
+/// serde_json escapes only C0 controls. The characters replaced can only occur inside JSON
+/// strings (outside them JSON is ASCII), where the escape means the same character, so the
+/// document's value is unchanged.
+pub fn escape_json_text(json: &str) -> Cow<'_, str> {
+    let escaped = |c: char| is_hidden_control(c) || c == '\u{2028}' || c == '\u{2029}';
+    if !json.chars().any(escaped) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped(c) {
+            // Every such character is in the Basic Multilingual Plane: one escape.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
         }
@@ -85,5 +108,18 @@ mod tests {
         assert_eq!(pictured.chars().count(), text.chars().count());
         assert!(matches!(escape_controls("plain é"), Cow::Borrowed(_)));
         assert!(matches!(picture_controls("a\r\nb\tc"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_text_escapes_what_a_terminal_obeys_and_keeps_the_value() {
+        let value = serde_json::json!({ "m\u{202e}": "a\u{1b}]0;x\u{7}b\u{9b}c\u{2028}d\u{2066}é\u{1f600}" });
+        let text = serde_json::to_string(&value).expect("serialises");
+        let safe = escape_json_text(&text);
+        assert_eq!(
+            safe,
+            r#"{"m\u202e":"a\u001b]0;x\u0007b\u009bc\u2028d\u2066é😀"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back, value);
     }
 }

@@ -32,6 +32,13 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> Value 
     json!({ "diagnostics": items, "errors": errors, "warnings": warnings })
 }
 
+/// The JSON document of [`to_json`] as text, every character a terminal obeys or that reorders
+/// text escaped ([`super::escape_json_text`]): what `k8sc check --format json` prints, so that a
+/// consumer printing a message raw cannot be made to run an escape sequence.
+pub fn to_json_text(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> String {
+    super::escape_json_text(&to_json(diagnostics, sources).to_string()).into_owned()
+}
+
 fn label(label: &Label, sources: &dyn SourceLookup) -> Value {
     let text = sources.source_text(&label.file).unwrap_or_default();
     let (line, column) = line_column(&text, label.span.start as usize);

@@ -12,9 +12,9 @@ mod json;
 mod render;
 
 pub use code::Code;
-pub use escape::{escape_controls, is_hidden_control, picture_controls};
+pub use escape::{escape_controls, escape_json_text, is_hidden_control, picture_controls};
 pub use github::{escape_data, escape_property, to_github};
-pub use json::to_json;
+pub use json::{to_json, to_json_text};
 pub use render::{SourceLookup, render, render_all};
 
 use k8sc_grammar::Span;

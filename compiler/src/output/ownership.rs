@@ -8,6 +8,7 @@
 //! and creating tens of thousands of files is most of the time `build --out` takes).
 
 use super::layout::{OutputTree, is_output_file_name};
+use super::removal::Folders;
 use super::writer::{MARKER, WriteError, io_error, is_marker};
 use super::yaml::HEADER_PREFIX;
 use crate::regular_file::{first_line_of_regular, read_regular};
@@ -20,10 +21,14 @@ use std::path::{Path, PathBuf};
 pub(crate) type Unchanged = BTreeSet<String>;
 
 /// Checks that k8sc may replace `out` (see the module's documentation), and finds the files of
-/// `tree` that `out` already holds with the same content.
-pub(crate) fn check_managed(out: &Path, tree: &OutputTree) -> Result<Unchanged, WriteError> {
+/// `tree` that `out` already holds with the same content, and the folders of `out` (k8sc's, as
+/// each holds generated files: the record kept while the old output is removed).
+pub(crate) fn check_managed(
+    out: &Path,
+    tree: &OutputTree,
+) -> Result<(Unchanged, Folders), WriteError> {
     let Ok(metadata) = fs::symlink_metadata(out) else {
-        return Ok(Unchanged::new());
+        return Ok((Unchanged::new(), Folders::new()));
     };
     let not_managed = |reason| WriteError::NotManaged {
         out: out.to_path_buf(),
@@ -38,12 +43,12 @@ pub(crate) fn check_managed(out: &Path, tree: &OutputTree) -> Result<Unchanged, 
     let mut entries =
         fs::read_dir(out).map_err(io_error(format!("cannot read `{}`", out.display())))?;
     if entries.next().is_none() {
-        return Ok(Unchanged::new());
+        return Ok((Unchanged::new(), Folders::new()));
     }
     if !is_marker(&out.join(MARKER)) {
         return Err(not_managed("it is not empty and has no marker"));
     }
-    let files = list_files(out)?;
+    let (files, folders) = list_files(out)?;
     // Reading the files is most of the check: on every core, results in listing order.
     let verdicts = super::parallel::map(&files, |(path, relative)| {
         let new_content = relative.as_deref().and_then(|r| tree.files.get(r));
@@ -59,13 +64,18 @@ pub(crate) fn check_managed(out: &Path, tree: &OutputTree) -> Result<Unchanged, 
             unchanged.insert(relative);
         }
     }
-    Ok(unchanged)
+    Ok((unchanged, folders))
 }
 
+/// The files of an output (each with its relative path when that is valid UTF-8) and its folders.
+type Listing = (Vec<(PathBuf, Option<String>)>, Folders);
+
 /// Every file under `out` but the marker, with its path relative to `out` when that is valid
-/// UTF-8; a link or other non-file, or an empty folder, is reported as foreign at once.
-fn list_files(out: &Path) -> Result<Vec<(PathBuf, Option<String>)>, WriteError> {
+/// UTF-8, and every folder under `out` (relative); a link or other non-file, or an empty folder,
+/// is reported as foreign at once.
+fn list_files(out: &Path) -> Result<Listing, WriteError> {
     let mut files = Vec::new();
+    let mut folders = Folders::new();
     let mut stack = vec![out.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries =
@@ -79,6 +89,9 @@ fn list_files(out: &Path) -> Result<Vec<(PathBuf, Option<String>)>, WriteError> 
                 .file_type()
                 .map_err(io_error(format!("cannot read `{}`", path.display())))?;
             if kind.is_dir() {
+                if let Ok(relative) = path.strip_prefix(out) {
+                    folders.insert(relative.to_path_buf());
+                }
                 stack.push(path);
             } else if !kind.is_file() {
                 return Err(WriteError::NotOwned { file: path });
@@ -96,7 +109,7 @@ fn list_files(out: &Path) -> Result<Vec<(PathBuf, Option<String>)>, WriteError> 
             return Err(WriteError::NotOwned { file: dir });
         }
     }
-    Ok(files)
+    Ok((files, folders))
 }
 
 /// What a file of the previous output is to the new build.

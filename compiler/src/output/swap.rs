@@ -7,15 +7,25 @@
 //! is then still whole under its retired name, and the next build removes it.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Puts `new` at `out` and the previous `out` at `retired`.
-pub fn swap(new: &Path, out: &Path, retired: &Path) -> io::Result<()> {
+/// Puts `new` at `out` and the previous `out` at `retired`; returns where the previous output
+/// is: `retired`, or `new` if it was exchanged into place but could not be renamed (an error then
+/// would leave the caller believing the new output was not in place, and `new` holding the old
+/// output, to be removed as a failed build's staging folder).
+pub fn swap(new: &Path, out: &Path, retired: &Path) -> io::Result<PathBuf> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         match renameat_with(CWD, new, CWD, out, RenameFlags::EXCHANGE) {
-            Ok(()) => return std::fs::rename(new, retired),
+            Ok(()) => {
+                #[cfg(test)]
+                super::writer::hooks::run("exchanged", new);
+                return Ok(match std::fs::rename(new, retired) {
+                    Ok(()) => retired.to_path_buf(),
+                    Err(_) => new.to_path_buf(),
+                });
+            }
             Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
             Err(error) => return Err(error.into()),
         }
@@ -26,7 +36,7 @@ pub fn swap(new: &Path, out: &Path, retired: &Path) -> io::Result<()> {
         let _ = std::fs::rename(retired, out);
         return Err(error);
     }
-    Ok(())
+    Ok(retired.to_path_buf())
 }
 
 #[cfg(test)]
@@ -42,7 +52,8 @@ mod tests {
         fs::create_dir_all(dir.join("new")).expect("mkdir");
         fs::write(dir.join("out/a"), "old").expect("write");
         fs::write(dir.join("new/a"), "new").expect("write");
-        swap(&dir.join("new"), &dir.join("out"), &dir.join("old")).expect("swap");
+        let retired = swap(&dir.join("new"), &dir.join("out"), &dir.join("old")).expect("swap");
+        assert_eq!(retired, dir.join("old"));
         assert_eq!(fs::read_to_string(dir.join("out/a")).expect("read"), "new");
         assert_eq!(fs::read_to_string(dir.join("old/a")).expect("read"), "old");
         assert!(!dir.join("new").exists());

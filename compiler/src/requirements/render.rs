@@ -40,7 +40,8 @@ pub fn markdown(env: &EnvRequirements) -> String {
 pub fn json(envs: &[EnvRequirements]) -> String {
     let environments: Vec<Value> = envs.iter().map(env_json).collect();
     let value = json!({ "version": JSON_VERSION, "environments": environments });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = crate::diagnostics::escape_json_text(&pretty).into_owned();
     text.push('\n');
     text
 }
