@@ -6,7 +6,7 @@
 
 use k8sc_compiler::build::build;
 use k8sc_compiler::db::Database;
-use k8sc_compiler::diagnostics::{Code, to_json};
+use k8sc_compiler::diagnostics::{Code, render_all, to_json};
 use std::collections::BTreeMap;
 
 fn project(workload_body: &str) -> Vec<(String, String)> {
@@ -139,4 +139,188 @@ fn secret_references_become_secret_key_refs_and_nothing_else() {
         .find(|doc| doc.contains("kind: ConfigMap"))
         .expect("a ConfigMap");
     assert!(!configmap.contains("DB_PASSWORD") && !configmap.contains("API_TOKEN"));
+}
+
+/// Where a value can be written, each with the value's place marked `%`. `named`: the place's name
+/// says it holds a credential, so any password-like value is one; otherwise only values whose
+/// shape gives them away (tokens, URLs with a password) are.
+const CONSTRUCTS: &[(&str, bool)] = &[
+    ("env { DB_PASSWORD: \"%\" }", true),
+    ("env { PGPASSWORD: \"%\" }", true),
+    ("env { MYSQL_ROOT_PASSWORD: \"%\" }", true),
+    ("env { MYSQL_PWD: \"%\" }", true),
+    ("env { GREETING: \"%\" }", false),
+    ("config { MYSQL_PASSWORD: \"%\" }", true),
+    ("config { MOTD: \"%\" }", false),
+    ("annotations { \"example.com/db-password\": \"%\" }", true),
+    ("annotations { \"acme.io/note\": \"%\" }", false),
+    ("labels { \"db-password\": \"%\" }", true),
+    ("labels { tier: \"%\" }", false),
+    ("args: [\"--password=%\"]", true),
+    ("args: [\"--pass\", \"%\"]", true),
+    ("args: [\"--greeting\", \"%\"]", false),
+    ("command: [\"mysql\", \"-uroot\", \"-p%\", \"shop\"]", true),
+    (
+        "command: [\"sh\", \"-c\", \"mysqladmin ping -u root -p%\"]",
+        true,
+    ),
+    (
+        "probes { live: exec [\"sh\", \"-c\", \"mysqladmin ping -p%\"] }",
+        true,
+    ),
+    (
+        "probes { live: exec [\"check\", \"--token\", \"%\"] }",
+        true,
+    ),
+    ("probes { live: exec [\"check\", \"%\"] }", false),
+    (
+        "patch Deployment { spec { template { spec { containers: [{ name: \"api\", env: [{ name: \"DB_PASSWORD\", value: \"%\" }] }] } } } }",
+        true,
+    ),
+    (
+        "patch Deployment { spec { template { spec { containers: [{ name: \"api\", env: [{ name: \"GREETING\", value: \"%\" }] }] } } } }",
+        false,
+    ),
+    (
+        "patch Deployment { spec { template { spec { containers: [{ name: \"api\", args: [\"--password=%\"] }] } } } }",
+        true,
+    ),
+    (
+        "patch Deployment { spec { template { spec { containers: [{ name: \"api\", command: [\"sh\", \"-c\", \"%\"] }] } } } }",
+        false,
+    ),
+    (
+        "patch Deployment { metadata { annotations { \"example.com/db-password\": \"%\" } } }",
+        true,
+    ),
+    (
+        "patch Deployment { spec { template { metadata { annotations { \"acme.io/note\": \"%\" } } } } }",
+        false,
+    ),
+    (
+        "patch Deployment { spec { template { spec { containers: [{ name: \"api\", livenessProbe: { exec: { command: [\"check\", \"--token\", \"%\"] } } }] } } } }",
+        true,
+    ),
+];
+
+/// Credentials by their shape: caught wherever they are written.
+const SHAPED: &[&str] = &[
+    "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+    "ghs_0123456789abcdefghijklmnopqrstuvwxyz",
+    "gho_0123456789abcdefghijklmnopqrstuvwxyz",
+    "github_pat_0123456789abcdefghijklmnopqrstuvwxyzAB",
+    "glpat-0123456789abcdefghij",
+    "AKIAIOSFODNN7EXAMPLE",
+    "ASIAIOSFODNN7EXAMPLE",
+    "sk_live_0123456789abcdefghijkl",
+    "sk_test_0123456789abcdefghijkl",
+    "rk_live_0123456789abcdefghijkl",
+    "xoxb-0123456789-abcdefghijkl",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
+];
+
+/// Credentials that only their place gives away.
+const PLAIN: &[&str] = &["hunter2-correct-horse", "Xk9#mQ2vL7pZ"];
+
+/// Builds `construct` with `value` planted and checks the value is refused and never printed.
+fn assert_refused(construct: &str, value: &str) {
+    let planted = construct.replace('%', value);
+    // A probe construct replaces the readiness probe the project has.
+    let planted = planted.replace("probes { live:", "probes { ready: http \"/ready\", live:");
+    let files = if planted.starts_with("probes") {
+        project(&format!("  {planted}"))
+            .into_iter()
+            .map(|(name, text)| {
+                (
+                    name,
+                    text.replace("  probes { ready: http \"/ready\" }\n", ""),
+                )
+            })
+            .collect()
+    } else {
+        project(&format!("  {planted}"))
+    };
+    let texts: BTreeMap<String, String> = files.iter().cloned().collect();
+    let db = Database::new();
+    let result = build(&db, db.load_project(files));
+    assert!(
+        result
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::LiteralSecret),
+        "{construct} with {value}: not refused: {:#?}",
+        result.diagnostics
+    );
+    assert!(
+        result.tree.is_none(),
+        "{construct}: nothing may be generated"
+    );
+    let json = to_json(&result.diagnostics, &texts).to_string();
+    let human = render_all(&result.diagnostics, &texts, false);
+    for (format, text) in [("JSON", &json), ("human", &human)] {
+        assert!(
+            !text.contains(value),
+            "{construct}: the {format} report prints the value:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_credential_planted_in_any_construct_is_refused_and_never_printed() {
+    for (construct, named) in CONSTRUCTS {
+        for value in SHAPED {
+            assert_refused(construct, value);
+        }
+        if *named {
+            for value in PLAIN {
+                assert_refused(construct, value);
+            }
+        }
+    }
+}
+
+/// The token families by prefix, with a real token's length.
+const FAMILIES: &[(&str, usize)] = &[
+    ("ghp_", 40),
+    ("ghs_", 40),
+    ("gho_", 40),
+    ("ghu_", 40),
+    ("github_pat_", 82),
+    ("glpat-", 26),
+    ("AKIA", 20),
+    ("ASIA", 20),
+    ("sk_live_", 32),
+    ("sk_test_", 32),
+    ("rk_live_", 32),
+    ("xoxb-", 40),
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any token of any family, random in its body, in any construct.
+    #[test]
+    fn random_tokens_in_random_constructs_are_refused(
+        construct in 0..CONSTRUCTS.len(),
+        family in 0..FAMILIES.len(),
+        body in "[a-z0-9]{16,40}",
+    ) {
+        let (prefix, length) = FAMILIES[family];
+        let mut rest: String = body.chars().cycle().take(length - prefix.len()).collect();
+        if prefix.starts_with("AKIA") || prefix.starts_with("ASIA") {
+            rest = rest.to_ascii_uppercase();
+        }
+        assert_refused(CONSTRUCTS[construct].0, &format!("{prefix}{rest}"));
+    }
+}
+
+/// What is not a credential builds, everywhere: references, paths, policies, shell variables.
+#[test]
+fn references_and_harmless_values_build() {
+    let files = project(
+        "  env {\n    PASSWORD_FILE: \"/run/secrets/db\"\n    DB_PASSWORD: secret db.password\n    PASSWORD_POLICY: \"strict\"\n    REGION: \"ASIA-PACIFIC-SOUTHEAST-1\"\n  }\n  annotations { \"example.com/password-policy\": \"strict\" }\n  labels { \"token-audience\": \"api\" }\n  args: [\"--password-file\", \"/run/secrets/db\", \"--pass\", \"$(DB_PASSWORD)\"]\n  patch Deployment { spec { template { spec { containers: [{ name: \"api\", livenessProbe: { exec: { command: [\"sh\", \"-c\", \"mysqladmin ping -u root -p$MYSQL_ROOT_PASSWORD\"] } }, env: [{ name: \"API_TOKEN\", valueFrom: { secretKeyRef: { name: \"api\", key: \"token\" } } }] }] } } } }",
+    );
+    let db = Database::new();
+    let result = build(&db, db.load_project(files));
+    assert_eq!(result.error_count(), 0, "{:#?}", result.diagnostics);
+    assert!(result.tree.is_some());
 }

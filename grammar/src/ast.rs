@@ -18,18 +18,29 @@ pub struct SourceFile {
 impl SourceFile {
     /// The declarations of the file, in source order.
     pub fn decls(&self) -> impl Iterator<Item = &Decl> {
-        self.items.iter().filter_map(|item| match item {
-            Item::Decl(decl) => Some(&**decl),
+        self.shared_decls().map(|decl| &**decl)
+    }
+
+    /// The declarations of the file, in source order, as the shared pointers the tree holds
+    /// (what a per-declaration query keeps without copying the declaration).
+    pub fn shared_decls(&self) -> impl Iterator<Item = &std::sync::Arc<Decl>> {
+        self.visited_items().filter_map(|item| match item {
+            Item::Decl(decl) => Some(decl),
             Item::Import(_) => None,
         })
     }
 
     /// The imports of the file, in source order.
     pub fn imports(&self) -> impl Iterator<Item = &Import> {
-        self.items.iter().filter_map(|item| match item {
+        self.visited_items().filter_map(|item| match item {
             Item::Import(import) => Some(import),
             Item::Decl(_) => None,
         })
+    }
+
+    /// The items, each counted as visited when reached ([`crate::work`]).
+    fn visited_items(&self) -> impl Iterator<Item = &Item> {
+        self.items.iter().inspect(|_| crate::work::visit_item())
     }
 }
 

@@ -19,6 +19,7 @@ pub mod span;
 mod strings;
 mod syntax_error;
 pub mod tree_dump;
+pub mod work;
 
 pub use ast::*;
 pub use comments::{Comment, comments};

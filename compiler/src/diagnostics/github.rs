@@ -8,6 +8,7 @@
 
 use super::escape::escape_controls;
 use super::json::line_column;
+use super::redact::Redaction;
 use super::{Diagnostic, Label, Severity, SourceLookup};
 
 /// Renders every diagnostic as one workflow-command line. `file_prefix` (for example
@@ -18,8 +19,10 @@ pub fn to_github(
     sources: &dyn SourceLookup,
     file_prefix: &str,
 ) -> String {
+    // No secret is printed (see `redact`).
+    let redaction = Redaction::new(diagnostics, sources);
     let mut out = String::new();
-    for diagnostic in diagnostics {
+    for diagnostic in &redaction.diagnostics(diagnostics) {
         out.push_str(&command(diagnostic, sources, file_prefix));
         out.push('\n');
     }

@@ -2,11 +2,15 @@
 //! diagnostic, its code, severity, message, 1-based line/column positions, labels, notes, help and
 //! suggested replacements — what CI annotations and other tools consume.
 
+use super::redact::Redaction;
 use super::{Diagnostic, Label, Severity, SourceLookup};
 use serde_json::{Value, json};
 
 /// Renders diagnostics as a JSON document.
 pub fn to_json(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> Value {
+    // No secret is printed (see `redact`).
+    let redaction = Redaction::new(diagnostics, sources);
+    let diagnostics = &redaction.diagnostics(diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let items: Vec<Value> = diagnostics

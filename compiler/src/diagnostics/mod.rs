@@ -9,6 +9,7 @@ mod code;
 mod escape;
 mod github;
 mod json;
+mod redact;
 mod render;
 
 pub use code::Code;

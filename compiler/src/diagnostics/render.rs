@@ -2,6 +2,7 @@
 //! help, like a good compiler. Colour is for terminals only; tests render without it.
 
 use super::escape::{escape_controls, picture_controls};
+use super::redact::Redaction;
 use super::{Diagnostic, Severity};
 use ariadne::{CharSet, Color, Config, IndexType, Label, Report, ReportKind};
 use std::collections::BTreeMap;
@@ -25,15 +26,10 @@ pub fn render(diagnostic: &Diagnostic, sources: &dyn SourceLookup, color: bool) 
 
 /// Renders diagnostics one after another, reading each source file once.
 pub fn render_all(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, color: bool) -> String {
-    let mut texts: BTreeMap<String, String> = BTreeMap::new();
-    for diagnostic in diagnostics {
-        for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
-            if !texts.contains_key(&label.file) {
-                let text = sources.source_text(&label.file).unwrap_or_default();
-                texts.insert(label.file.clone(), text);
-            }
-        }
-    }
+    // No secret is printed: not in the diagnostics' words, not in the excerpts of the sources.
+    let redaction = Redaction::new(diagnostics, sources);
+    let diagnostics = &redaction.diagnostics(diagnostics);
+    let texts = redaction.masked;
     // What ariadne prints: names and excerpts with their control characters made visible
     // (`escape`), character for character, so the spans `clamp` computes on `texts` still fit.
     let shown = texts.iter().map(|(file, text)| {

@@ -215,8 +215,7 @@ fn string_list(value: Option<&Value>) -> Option<String> {
 }
 
 /// Literal values and secret references; anything else (field and ConfigMap references) stays in
-/// the patch. A literal whose name suggests a secret also stays there: the language refuses
-/// literal secrets, and the importer does not move values into Secrets.
+/// the patch. Literal credentials were taken out before ([`super::credentials`]).
 fn env(container: &Value) -> Option<String> {
     let items = container.get("env")?.as_array()?;
     let mut entries = Vec::new();
@@ -225,9 +224,7 @@ fn env(container: &Value) -> Option<String> {
             continue;
         };
         if let Some(value) = item.get("value").and_then(Value::as_str) {
-            if !looks_secret(name) {
-                entries.push(format!("{}: {}", ident_or_quoted(name), string(value)));
-            }
+            entries.push(format!("{}: {}", ident_or_quoted(name), string(value)));
         } else if let (Some(secret), Some(key)) = (
             item.pointer("/valueFrom/secretKeyRef/name")
                 .and_then(Value::as_str),
@@ -240,21 +237,6 @@ fn env(container: &Value) -> Option<String> {
         }
     }
     (!entries.is_empty()).then(|| format!("env {{ {} }}", entries.join(", ")))
-}
-
-fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    [
-        "PASSWORD",
-        "SECRET",
-        "TOKEN",
-        "KEY",
-        "CREDENTIAL",
-        "PASSWD",
-        "PWD",
-    ]
-    .iter()
-    .any(|word| upper.contains(word))
 }
 
 /// Whether `text` can be written as an identifier of the language.

@@ -9,6 +9,7 @@
 
 mod config;
 mod convert;
+mod credentials;
 mod emit;
 mod kube_yaml;
 mod read;
@@ -16,6 +17,7 @@ mod report;
 pub mod residual;
 mod typed;
 
+pub use credentials::CredentialNote;
 pub use read::{Manifest, read_documents};
 pub use report::{Folded, ImportReport, PatchNote, Skipped};
 
@@ -51,6 +53,10 @@ struct Draft<'m> {
 /// Imports `manifests` as the app `app` (its name and namespace).
 pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
     let mut report = ImportReport::default();
+    // Literal credentials are taken out first: none is folded, nor kept in a patch.
+    let (manifests, credentials) = credentials::take_out(manifests);
+    let manifests = manifests.as_slice();
+    report.credentials = credentials;
     let namespace = namespace_of(manifests).unwrap_or_else(|| app.to_string());
     let mut used = vec![false; manifests.len()];
     let mut drafts = Vec::new();

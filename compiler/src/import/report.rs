@@ -15,6 +15,8 @@ pub struct ImportReport {
     pub patches: Vec<PatchNote>,
     /// Resources not imported.
     pub skipped: Vec<Skipped>,
+    /// The literal credentials taken out of the input (referenced from a Secret, or left out).
+    pub credentials: Vec<super::CredentialNote>,
     /// The diagnostics of the written `.k8s` (warnings such as W0020 for a patch that weakens
     /// the pod's hardening).
     pub diagnostics: Vec<Diagnostic>,
@@ -131,6 +133,12 @@ impl fmt::Display for ImportReport {
                 "  {} ({}): {}",
                 skipped.resource, skipped.source, skipped.reason
             )?;
+        }
+        if !self.credentials.is_empty() {
+            writeln!(f, "credentials taken out ({}):", self.credentials.len())?;
+            for note in &self.credentials {
+                writeln!(f, "  {} {}: {}", note.resource, note.path, note.action)?;
+            }
         }
         if !self.diagnostics.is_empty() {
             writeln!(f, "diagnostics of the result ({}):", self.diagnostics.len())?;

@@ -185,6 +185,7 @@ pub fn read_patch(ctx: &mut Ctx<'_>, value: &Value, field_span: Span) -> Option<
         return None;
     };
     let body = read_map(ctx, block)?;
+    super::secrets::check_patch_secrets(ctx, &body);
     Some(PatchSpec {
         kind: head.name.clone(),
         kind_span: head.span,

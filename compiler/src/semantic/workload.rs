@@ -554,8 +554,9 @@ fn read_probe(ctx: &mut Ctx<'_>, value: &Value) -> Option<Probe> {
         }
         ("tcp", []) => ProbeCheck::Tcp,
         ("grpc", []) => ProbeCheck::Grpc,
-        ("exec", [command]) => {
-            let command = ctx.read_string_list(command)?;
+        ("exec", [command_value]) => {
+            let command = ctx.read_string_list(command_value)?;
+            super::secrets::check_argument_secrets(ctx, command_value, "exec probe");
             if command.is_empty() {
                 ctx.report(ctx.diagnostic(
                     Code::InvalidValue,
@@ -1171,16 +1172,17 @@ pub fn read_metadata_map(ctx: &mut Ctx<'_>, value: &Value, labels: bool) -> Vec<
         let Some(text) = text else {
             continue;
         };
+        // Labels and annotations are plain text on the object, like environment values.
+        let what = if labels { "label" } else { "annotation" };
+        if check_literal_secret(ctx, &key, &text, field.value.span, what) {
+            continue;
+        }
         if labels && !names::is_valid_label_value(&text) {
             ctx.report(
                 ctx.diagnostic(Code::InvalidName, format!("invalid label value `{text}`"), field.value.span)
                     .with_label("label values are at most 63 letters, digits, `-`, `_` and `.`, starting and ending alphanumeric"),
             );
             continue;
-        }
-        if !labels {
-            // Annotations are plain text in the manifests, like environment values.
-            check_literal_secret(ctx, &key, &text, field.value.span, "annotation");
         }
         entries.push(Entry {
             key,
