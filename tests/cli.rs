@@ -416,3 +416,33 @@ fn control_characters_of_a_source_are_shown_escaped() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `k8sc import` reads mapping keys as kubectl does (sigs.k8s.io/yaml, YAML 1.1): an unquoted
+/// `on:` is the key `true`, `0440:` the key `288`, and the report says so, with the fix (quote
+/// it); a quoted key stays as written.
+#[test]
+fn import_reads_mapping_keys_as_kubectl_and_says_so() {
+    let dir = scratch("import-keys");
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\ndata:\n  on: enabled\n  \"off\": disabled\n  0440: mode\n";
+    std::fs::write(dir.join("flags.yaml"), yaml).expect("write");
+    let out = dir.join("out");
+    let output = k8sc(&[
+        "import",
+        &dir.join("flags.yaml").to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("the key `on` under `data` is the key `true`")
+            && report.contains("the key `0440` under `data` is the key `288`")
+            && report.contains("quote it"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("the key `off`"),
+        "quoted keys stay: {report}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -22,6 +22,8 @@ struct Server {
     messages: Receiver<Value>,
     stderr: Receiver<String>,
     next_id: i64,
+    /// The notifications the server sent while the client waited for responses.
+    notifications: Vec<Value>,
 }
 
 impl Server {
@@ -58,6 +60,7 @@ impl Server {
             messages,
             stderr,
             next_id: 0,
+            notifications: Vec::new(),
         };
         let root_uri = uri(root);
         let answer = server.request(
@@ -125,11 +128,29 @@ impl Server {
                     // A request from the server (registration, configuration…): accept it.
                     let answer = json!({"jsonrpc": "2.0", "id": request_id, "result": null});
                     self.send(&answer);
+                } else {
+                    self.notifications.push(message);
                 }
                 continue;
             }
             if message.get("id") == Some(id) {
                 return message;
+            }
+        }
+    }
+
+    /// Waits until the server has sent a notification that `wanted` accepts; returns it.
+    fn notification(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(found) = self.notifications.iter().find(|n| wanted(n)) {
+                return found.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(message) if message.get("id").is_none() => self.notifications.push(message),
+                Ok(_) => {}
+                Err(_) => panic!("no {what} in {PATIENCE:?}: {:?}", self.notifications),
             }
         }
     }
@@ -213,6 +234,10 @@ fn workspace(name: &str) -> (PathBuf, PathBuf) {
     std::fs::write(&file, APP).expect("write");
     (dir, file)
 }
+
+/// A file of the same app with an unresolved call (E0005), read from disk only.
+const OTHER: &str =
+    "worker mailer {\n  image: \"ghcr.io/acme/mailer:1.0.0\"\n  calls: [nowhere]\n}\n";
 
 const APP: &str = "app shop {\n  namespace: shop\n}\n\nservice web {\n  image: \"ghcr.io/acme/web:1.0.0\"\n  port: http 8080\n  calls: [api]\n}\n\nservice api {\n  image: \"ghcr.io/acme/api:1.0.0\"\n  port: http 8080\n}\n";
 
@@ -591,11 +616,43 @@ fn mkfifo(path: &Path) {
 /// A FIFO named `*.k8s` in the workspace, at `initialize` or reported by the client as a new
 /// file, is never opened in a way that blocks: `initialize`, every later request and `shutdown`
 /// are answered (each within `PATIENCE`, the bound that fails this test instead of hanging it).
+/// The FIFO is skipped and reported (`window/showMessage`), like `k8sc check` warns of it; the
+/// workspace's regular files are loaded from disk, checked and answered about.
 #[test]
 fn a_fifo_in_the_workspace_blocks_nothing() {
     let (dir, file) = workspace("fifo-initialize");
     mkfifo(&dir.join("pipe.k8s"));
+    // A second regular file, never opened: it is loaded from disk beside the FIFO, and checked.
+    let other = dir.join("other.k8s");
+    std::fs::write(&other, OTHER).expect("write");
     let mut server = Server::start(&dir);
+    server.assert_answers(&other, "mailer");
+    let published = server.notification("diagnostics of other.k8s", |n| {
+        n["method"] == "textDocument/publishDiagnostics"
+            && n["params"]["uri"] == json!(uri(&other))
+            && n["params"]["diagnostics"].to_string().contains("E0005")
+    });
+    assert!(
+        published["params"]["diagnostics"]
+            .to_string()
+            .contains("nowhere")
+    );
+    let hover = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&file)}, "position": {"line": 4, "character": 3}}),
+    );
+    assert!(
+        hover["result"]["contents"].to_string().contains("service"),
+        "{hover}"
+    );
+    // The FIFO is skipped, and the user told, as `k8sc check` tells it.
+    let shown = server.notification("a message about the FIFO", |n| {
+        n["method"] == "window/showMessage"
+            && n["params"]["message"].as_str().is_some_and(|m| {
+                m.contains("skipped") && m.contains("pipe.k8s") && m.contains("FIFO")
+            })
+    });
+    assert_eq!(shown["params"]["type"], json!(2), "a warning: {shown}");
     open(&mut server, &file, APP);
     server.assert_answers(&file, "web");
     assert_clean_exit(server);
@@ -610,6 +667,12 @@ fn a_fifo_in_the_workspace_blocks_nothing() {
         json!({"changes": [{"uri": uri(&pipe), "type": 1}, {"uri": uri(&pipe), "type": 2}]}),
     );
     server.assert_answers(&file, "web");
+    server.notification("a message about the late FIFO", |n| {
+        n["method"] == "window/showMessage"
+            && n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("late.k8s") && m.contains("FIFO"))
+    });
     let answer = server.request("shutdown", json!(null));
     assert!(answer.get("result").is_some(), "{answer}");
     server.notify("exit", json!(null));

@@ -257,6 +257,39 @@ fn fifos_are_refused_not_waited_on() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("FIFO"), "{}", stderr(&output));
     assert!(!dir.join("out").exists(), "nothing written");
+    // A stray FIFO nobody imports is skipped with a warning naming it: the project still
+    // checks and builds from its regular files.
+    let stray = dir.join("stray");
+    let valid = "app a { namespace: a }\nworker s { image: \"ghcr.io/acme/s:1.0.0\" }\n";
+    write(&stray.join("app.k8s"), valid);
+    mkfifo(&stray.join("pipe.k8s"));
+    let stray_root = stray.to_string_lossy().into_owned();
+    let stray_app = stray.join("app.k8s").to_string_lossy().into_owned();
+    let stray_out = dir.join("stray-out");
+    for args in [
+        vec!["check", stray_root.as_str()],
+        vec!["check", stray_app.as_str()],
+        vec![
+            "build",
+            stray_root.as_str(),
+            "--out",
+            &stray_out.to_string_lossy(),
+        ],
+    ] {
+        let output = k8sc_bounded(&args);
+        let stderr = stderr(&output);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("warning: skipped `")
+                && stderr.contains("pipe.k8s")
+                && stderr.contains("FIFO"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(
+        std::fs::read_dir(&stray_out).is_ok_and(|mut d| d.next().is_some()),
+        "the build wrote its output"
+    );
     let yaml = dir.join("manifests");
     std::fs::create_dir_all(&yaml).expect("mkdir");
     mkfifo(&yaml.join("app.yaml"));

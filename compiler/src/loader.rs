@@ -6,6 +6,13 @@
 //! symbolic link (or lies under one) resolving outside the root is an error that says so; links to
 //! folders are not followed; only regular files are read (never a FIFO or a device, which could
 //! block or never end), and none larger than [`k8sc_grammar::MAX_FILE_SIZE`].
+//!
+//! A FIFO, socket or device named `*.k8s` among the sources (found in a folder, beside the file
+//! given, or imported) is skipped and listed in [`LoadedProject::skipped`], not read and not an
+//! error for the whole project: it holds no text, so skipping it drops no declaration, and one
+//! stray special file should not stop `check`, `build` or the language server. The file named on
+//! the command line itself is refused. A link out of the root, a file too large or not UTF-8
+//! does hold text the build would miss, and stays an error.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -19,6 +26,33 @@ pub struct LoadedProject {
     pub root: PathBuf,
     /// `(path relative to the root with '/' separators, text)`, sorted by path.
     pub files: Vec<(String, String)>,
+    /// Special files (FIFOs, sockets, devices, links to folders) named like sources, skipped
+    /// without being opened; sorted by path.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A source path that is not a regular file, skipped by the loader: the caller reports it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// The path as found (under the root given to [`load`]).
+    pub path: PathBuf,
+    /// What it is, in words ("a FIFO (named pipe)").
+    pub what: &'static str,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.path.display().to_string();
+        let path = crate::diagnostics::escape_controls(&path);
+        write!(f, "skipped `{path}`: {}", self.reason())
+    }
+}
+
+impl Skipped {
+    /// Why the file was skipped, without its path.
+    pub fn reason(&self) -> String {
+        crate::regular_file::ReadError::NotRegular(self.what).to_string()
+    }
 }
 
 /// Why a project could not be read.
@@ -52,8 +86,10 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
     if metadata.is_dir() {
         let sandbox = fs::canonicalize(path).map_err(load_error(path))?;
         let mut files = Vec::new();
-        collect(&sandbox, path, path, &mut files)?;
+        let mut skipped = Vec::new();
+        collect(&sandbox, path, path, &mut files, &mut skipped)?;
         files.sort();
+        skipped.sort();
         if files.is_empty() {
             return Err(LoadError {
                 path: path.to_path_buf(),
@@ -63,6 +99,7 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
         return Ok(LoadedProject {
             root: path.to_path_buf(),
             files,
+            skipped,
         });
     }
     let root = normalize(
@@ -74,14 +111,26 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
     let path = &normalize(path);
     let sandbox = fs::canonicalize(&root).map_err(load_error(&root))?;
     let mut files: BTreeMap<String, String> = BTreeMap::new();
+    let mut skipped = BTreeSet::new();
     let mut pending: BTreeSet<PathBuf> = BTreeSet::from([path.to_path_buf()]);
-    pending.extend(same_app_siblings(&sandbox, path)?);
+    pending.extend(same_app_siblings(&sandbox, path, &mut skipped)?);
     while let Some(next) = pending.pop_first() {
         let display = display_path(&root, &next);
-        if files.contains_key(&display) {
+        if files.contains_key(&display) || skipped.iter().any(|s: &Skipped| s.path == next) {
             continue;
         }
-        let text = read_source(&sandbox, &next)?;
+        // The file given is read whatever it is (a FIFO given is refused, not skipped).
+        let text = if &next == path {
+            read_source(&sandbox, &next)?
+        } else {
+            match read_source_or_skip(&sandbox, &next)? {
+                Ok(text) => text,
+                Err(skip) => {
+                    skipped.insert(skip);
+                    continue;
+                }
+            }
+        };
         for import in k8sc_grammar::parse(&text).file.imports() {
             if let k8sc_grammar::ImportTarget::Relative { path: relative, .. } = &import.target {
                 let target = normalize(
@@ -91,7 +140,7 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
                         .join(format!("{relative}.k8s")),
                 );
                 // Missing or escaping imports are reported by the checker, not here; a link that
-                // leaves the root, a FIFO or a device is refused when it is read.
+                // leaves the root is refused when it is read, a FIFO or a device skipped.
                 let exists = fs::metadata(&target).is_ok_and(|m| !m.is_dir());
                 if exists && target.starts_with(&root) {
                     pending.insert(target);
@@ -103,13 +152,18 @@ pub fn load(path: &Path) -> Result<LoadedProject, LoadError> {
     Ok(LoadedProject {
         root,
         files: files.into_iter().collect(),
+        skipped: skipped.into_iter().collect(),
     })
 }
 
 /// The files of `file`'s directory that belong to its app: if it declares an app, the files there
 /// that declare none (they join it); if it declares none, the file that declares the directory's
 /// app and the other files without one.
-fn same_app_siblings(sandbox: &Path, file: &Path) -> Result<Vec<PathBuf>, LoadError> {
+fn same_app_siblings(
+    sandbox: &Path,
+    file: &Path,
+    skipped: &mut BTreeSet<Skipped>,
+) -> Result<Vec<PathBuf>, LoadError> {
     let declares_app = |text: &str| {
         k8sc_grammar::parse(text)
             .file
@@ -125,14 +179,21 @@ fn same_app_siblings(sandbox: &Path, file: &Path) -> Result<Vec<PathBuf>, LoadEr
     for entry in fs::read_dir(dir).map_err(load_error(dir))? {
         let sibling = entry.map_err(load_error(dir))?.path();
         let is_source = sibling.extension().is_some_and(|e| e == "k8s")
-            && sibling.is_file()
+            && !sibling.is_dir()
             && !sibling
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if !is_source || sibling.file_name() == file.file_name() {
             continue;
         }
-        let sibling_has_app = declares_app(&read_source(sandbox, &sibling)?);
+        let text = match read_source_or_skip(sandbox, &sibling)? {
+            Ok(text) => text,
+            Err(skip) => {
+                skipped.insert(skip);
+                continue;
+            }
+        };
+        let sibling_has_app = declares_app(&text);
         // An app file takes the app-less files; an app-less file takes everything of its app.
         if !sibling_has_app || !own_has_app {
             siblings.push(sibling);
@@ -146,6 +207,7 @@ fn collect(
     root: &Path,
     dir: &Path,
     out: &mut Vec<(String, String)>,
+    skipped: &mut Vec<Skipped>,
 ) -> Result<(), LoadError> {
     let entries = fs::read_dir(dir).map_err(load_error(dir))?;
     for entry in entries {
@@ -157,9 +219,12 @@ fn collect(
         }
         let kind = entry.file_type().map_err(load_error(&path))?;
         if kind.is_dir() {
-            collect(sandbox, root, &path, out)?;
+            collect(sandbox, root, &path, out, skipped)?;
         } else if path.extension().is_some_and(|e| e == "k8s") {
-            out.push((display_path(root, &path), read_source(sandbox, &path)?));
+            match read_source_or_skip(sandbox, &path)? {
+                Ok(text) => out.push((display_path(root, &path), text)),
+                Err(skip) => skipped.push(skip),
+            }
         }
     }
     Ok(())
@@ -168,6 +233,19 @@ fn collect(
 /// Reads the source file `path` of the project whose canonical root is `sandbox`: refused if it
 /// resolves outside the root, is not a regular file, or is larger than the parser accepts.
 pub fn read_source(sandbox: &Path, path: &Path) -> Result<String, LoadError> {
+    read_source_or_skip(sandbox, path)?.map_err(|skip| LoadError {
+        message: skip.reason(),
+        path: skip.path,
+    })
+}
+
+/// Reads the source file `path` like [`read_source`], except that a special file (a FIFO, a
+/// socket, a device, a link to a folder) is not an error but `Ok(Err(Skipped))`, never opened in
+/// a way that blocks.
+pub fn read_source_or_skip(
+    sandbox: &Path,
+    path: &Path,
+) -> Result<Result<String, Skipped>, LoadError> {
     let error = |message: String| LoadError {
         path: path.to_path_buf(),
         message,
@@ -181,15 +259,25 @@ pub fn read_source(sandbox: &Path, path: &Path) -> Result<String, LoadError> {
         )));
     }
     let limit = k8sc_grammar::MAX_FILE_SIZE;
-    let bytes =
-        crate::regular_file::read_regular(&resolved, limit as u64).map_err(|e| match e {
-            crate::regular_file::ReadError::TooLarge(_) => error(format!(
+    let bytes = match crate::regular_file::read_regular(&resolved, limit as u64) {
+        Ok(bytes) => bytes,
+        Err(crate::regular_file::ReadError::NotRegular(what)) => {
+            return Ok(Err(Skipped {
+                path: path.to_path_buf(),
+                what,
+            }));
+        }
+        Err(crate::regular_file::ReadError::TooLarge(_)) => {
+            return Err(error(format!(
                 "the file is larger than {} MiB, the limit of a .k8s file",
                 limit / 1024 / 1024
-            )),
-            other => error(other.to_string()),
-        })?;
-    String::from_utf8(bytes).map_err(|_| error("the file is not UTF-8 text".to_string()))
+            )));
+        }
+        Err(other) => return Err(error(other.to_string())),
+    };
+    String::from_utf8(bytes)
+        .map(Ok)
+        .map_err(|_| error("the file is not UTF-8 text".to_string()))
 }
 
 /// `path` with `.` and `name/..` removed lexically, so that `a/../b` no longer looks like it is
@@ -377,16 +465,47 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_fifo_among_the_sources_or_imported_is_refused_without_blocking() {
-        let dir = project("fifo", &[("a/app.k8s", "import ./lib\napp a {}")]);
+    fn a_fifo_among_the_sources_or_imported_is_skipped_without_blocking() {
+        let dir = project(
+            "fifo",
+            &[
+                ("a/app.k8s", "import ./lib\napp a {}"),
+                ("a/web.k8s", "service web {}"),
+            ],
+        );
         let fifo = dir.join("a/lib.k8s");
         rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from(0o600))
             .expect("mkfifo");
-        for from in [dir.clone(), dir.join("a/app.k8s")] {
-            let error = load_bounded(from).expect_err("must refuse");
-            assert!(error.to_string().contains("FIFO"), "{error}");
-            assert!(error.path.ends_with("lib.k8s"), "{error}");
+        // From the folder (found by the walk), from the app file (imported and a sibling) and
+        // from the other file (a sibling): the regular files load, the FIFO is listed.
+        for from in [dir.clone(), dir.join("a/app.k8s"), dir.join("a/web.k8s")] {
+            let loaded = load_bounded(from.clone()).expect("loads the regular files");
+            let sources: Vec<&str> = paths(&loaded)
+                .into_iter()
+                .map(|p| p.trim_start_matches("a/"))
+                .collect();
+            assert_eq!(sources, ["app.k8s", "web.k8s"], "{from:?}");
+            assert_eq!(loaded.skipped.len(), 1, "{from:?}: {:?}", loaded.skipped);
+            let skipped = &loaded.skipped[0];
+            assert!(skipped.path.ends_with("a/lib.k8s"), "{skipped}");
+            assert!(skipped.to_string().contains("FIFO"), "{skipped}");
         }
+        // The FIFO itself, given as the file to load, is refused.
+        let error = load_bounded(fifo).expect_err("must refuse");
+        assert!(error.to_string().contains("FIFO"), "{error}");
+        assert!(error.path.ends_with("lib.k8s"), "{error}");
+        // A folder of nothing but special files has no sources.
+        let only = project("fifo-only", &[]);
+        fs::create_dir_all(&only).expect("mkdir");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            only.join("x.k8s"),
+            rustix::fs::Mode::from(0o600),
+        )
+        .expect("mkfifo");
+        let error = load_bounded(only.clone()).expect_err("no sources");
+        assert!(error.to_string().contains("no .k8s files"), "{error}");
         let _ = fs::remove_dir_all(&dir);
+        let _ = fs::remove_dir_all(&only);
     }
 }

@@ -169,7 +169,9 @@ async def test_rename_a_workload(client: LanguageClient):
         types.RenameParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at,
                            new_name="orders")
     )
-    assert len(edit.changes[uri]) == 2
+    # The declaration, `calls: [api]`, and the environments' paths: `api.replicas` and `api.env`
+    # in dev, `api.replicas` and `api { allow … }` in staging.
+    assert len(edit.changes[uri]) == 6
     assert all(e.new_text == "orders" for e in edit.changes[uri])
 
 
@@ -189,6 +191,34 @@ async def test_completion(client: LanguageClient):
         types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
     )
     assert [item.label for item in result] == ["zones", "regions", "hosts", "none"]
+
+
+async def test_hover_and_completion_inside_environments(client: LanguageClient):
+    uri = open_doc(client)
+
+    async def hover(needle, delta):
+        result = await client.text_document_hover_async(
+            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri),
+                              position=position_of(client, needle, delta))
+        )
+        return result.contents.value
+
+    replicas = await hover("web.replicas: 1", 5)
+    assert replicas.startswith("**replicas** — ")
+    assert "`replicas: 1` — from environment `dev` (app.k8s:" in replicas
+    revision = await hover("gitops.revision", 9)
+    assert revision.startswith("**revision** — ")
+    allow = await hover("allow production.replicas_min because \"staging", 2)
+    assert "`api` is not checked against this rule in environment `staging`" in allow
+    # Typing `gitops.` in dev: the GitOps fields an environment may override.
+    line = position_of(client, "  web.replicas: 1", 0)
+    replace(client, uri, 2, line, line, "  gitops.\n")
+    at = types.Position(line=line.line, character=9)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=at)
+    )
+    labels = [item.label for item in result]
+    assert labels == ["gitops.repo", "gitops.path", "gitops.revision", "gitops.sync"]
 
 
 async def test_formatting(client: LanguageClient):

@@ -133,6 +133,15 @@ impl K8scServer {
         Err(Error::content_modified())
     }
 
+    /// Shows the user what the workspace noted about files it did not load (a FIFO skipped, a
+    /// file it cannot read), as `k8sc check` prints it.
+    async fn tell_notices(&self) {
+        let notices = self.lock().take_notices();
+        for notice in notices {
+            self.client.show_message(MessageType::WARNING, notice).await;
+        }
+    }
+
     /// Recomputes the project's diagnostics in the background and publishes what changed.
     fn schedule_diagnostics(&self) {
         let generation = self.diagnostics.generation.fetch_add(1, Ordering::SeqCst) + 1;
@@ -267,6 +276,7 @@ impl LanguageServer for K8scServer {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        self.tell_notices().await;
         if self.watch_files.load(Ordering::SeqCst) {
             // Not awaited here: the answer comes from the client, and a client that sends
             // `shutdown` before answering (a test that only initializes) must not find the
@@ -315,6 +325,7 @@ impl LanguageServer for K8scServer {
             }
         })
         .await;
+        self.tell_notices().await;
         self.schedule_diagnostics();
     }
 

@@ -31,6 +31,9 @@ pub struct Workspace {
     paths: Paths,
     encoding: Encoding,
     versions: Arc<HashMap<String, i32>>,
+    /// What the user should be told about files that were not loaded (a FIFO named `*.k8s`
+    /// skipped, a file that cannot be read), until the server sends it.
+    notices: Vec<String>,
 }
 
 impl Default for Workspace {
@@ -52,15 +55,36 @@ impl Workspace {
             paths: Paths::new(root),
             encoding: Encoding::default(),
             versions: Arc::new(HashMap::new()),
+            notices: Vec::new(),
         }
     }
 
-    /// Reads every `.k8s` file under `root` (none if it has none or cannot be read).
+    /// Reads every `.k8s` file under `root` as `k8sc check` does: special files (FIFOs, sockets,
+    /// devices) are skipped, without being opened, and noted; a folder that cannot be read as a
+    /// project (no sources, a link out of it) gives an empty workspace and a notice saying why.
     pub fn load(root: &Path) -> Workspace {
-        let files = k8sc_compiler::loader::load(root)
-            .map(|loaded| loaded.files)
-            .unwrap_or_default();
-        Workspace::from_files(Some(root.to_path_buf()), files)
+        let (files, notices) = match k8sc_compiler::loader::load(root) {
+            Ok(loaded) => (
+                loaded.files,
+                loaded
+                    .skipped
+                    .iter()
+                    .map(|s| format!("k8sc: {s}"))
+                    .collect(),
+            ),
+            Err(error) => (
+                Vec::new(),
+                vec![format!("k8sc: the workspace is not loaded: {error}")],
+            ),
+        };
+        let mut workspace = Workspace::from_files(Some(root.to_path_buf()), files);
+        workspace.notices = notices;
+        workspace
+    }
+
+    /// Takes what the user should be told about files that were not loaded, once.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// Sets the position encoding agreed with the client.
@@ -210,17 +234,26 @@ impl Workspace {
     }
 
     /// Reads the file again from disk, with the loader's sandbox: a file that is gone, resolves
-    /// outside the workspace folder, is not a regular file or is too large leaves the project.
+    /// outside the workspace folder, is not a regular file or is too large leaves the project;
+    /// each but the first is noted for the user, as `k8sc check` would report it.
     fn reload(&mut self, display: &str) {
         let path = self.paths.disk_path(display);
         let sandbox = self
             .paths
             .root()
             .and_then(|r| std::fs::canonicalize(r).ok());
-        let text = sandbox.and_then(|s| k8sc_compiler::loader::read_source(&s, &path).ok());
-        match text {
-            Some(text) => self.set_text(display, text, Source::Disk),
-            None => self.remove(display),
+        let read = sandbox.map(|s| k8sc_compiler::loader::read_source_or_skip(&s, &path));
+        match read {
+            Some(Ok(Ok(text))) => self.set_text(display, text, Source::Disk),
+            Some(Ok(Err(skipped))) => {
+                self.notices.push(format!("k8sc: {skipped}"));
+                self.remove(display);
+            }
+            Some(Err(error)) if path.exists() => {
+                self.notices.push(format!("k8sc: {error}"));
+                self.remove(display);
+            }
+            _ => self.remove(display),
         }
     }
 }

@@ -145,7 +145,8 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// Reads the project at `path` (default `.`) into a new database; on failure prints why and
-/// returns the exit status (2, an I/O error).
+/// returns the exit status (2, an I/O error). A special file named like a source (a FIFO) is
+/// skipped with a warning naming it.
 fn open_project(
     path: Option<PathBuf>,
 ) -> Result<
@@ -161,6 +162,9 @@ fn open_project(
         eprintln!("error: {error}");
         ExitCode::from(2)
     })?;
+    for skipped in &loaded.skipped {
+        eprintln!("warning: {skipped}");
+    }
     let db = k8sc_compiler::db::Database::new();
     let project = db.load_project(loaded.files);
     k8sc_compiler::prefetch::parse_all(&db, project);

@@ -21,6 +21,8 @@ pub fn fields_at(kind: DeclKind, path: &[String]) -> Vec<&'static FieldInfo> {
             schema::LIMIT_RANGE_FIELDS.iter().collect()
         }
         (DeclKind::App, ["gateway"]) => schema::GATEWAY_FIELDS.iter().collect(),
+        (DeclKind::App, ["gitops"]) => schema::GITOPS_FIELDS.iter().collect(),
+        (DeclKind::App, ["gitops", "sync"]) => schema::SYNC_FIELDS.iter().collect(),
         (DeclKind::Tier, []) => schema::TIER_FIELDS.iter().collect(),
         (DeclKind::Tier, ["defaults"]) => schema::WORKLOAD_FIELDS
             .iter()

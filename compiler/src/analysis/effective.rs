@@ -7,7 +7,7 @@
 use crate::db::{Db, Project};
 use crate::lower::{app_context, stack_layers};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
-use crate::semantic::envs::env_layers;
+use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::rules::{lookup_decl, tier_layers};
 use crate::semantic::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
 use crate::semantic::structure::{project_structure, workload_place};
@@ -27,18 +27,29 @@ pub struct EffectiveWorkload {
     pub spec: WorkloadSpec,
 }
 
-/// Stacks the layers of one workload declaration; `None` for other declarations.
-#[salsa::tracked(returns(ref))]
+/// Stacks the layers of one workload declaration in the editor's environment; `None` for other
+/// declarations.
 pub fn effective_workload<'db>(
     db: &'db dyn Db,
     project: Project,
     decl: DeclId<'db>,
+) -> &'db Option<EffectiveWorkload> {
+    effective_workload_in(db, project, decl, super::editor_env(db, project))
+}
+
+/// Stacks the layers of one workload declaration in environment `env` (what a hover inside
+/// `env staging { … }` shows); `None` for other declarations.
+#[salsa::tracked(returns(ref))]
+pub fn effective_workload_in<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    decl: DeclId<'db>,
+    env: EnvKey<'db>,
 ) -> Option<EffectiveWorkload> {
     let DeclContent::Workload { kind, spec } = &check_decl(db, decl).content else {
         return None;
     };
     let file = decl.file(db);
-    let env = super::editor_env(db, project);
     let place = workload_place(db, project, decl).as_ref();
     let app = place.and_then(|p| {
         project_structure(db, project)

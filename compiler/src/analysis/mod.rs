@@ -1,12 +1,14 @@
 //! Editor-facing queries over the same database and checker the CLI uses: what is at an offset,
-//! where names are declared and used, the effective values of a workload and where each comes
-//! from, what a declaration compiles to, and the vocabulary completion offers.
+//! where names are declared and used, what an environment's paths override, the effective values
+//! of a workload and where each comes from, what a declaration compiles to, and the vocabulary
+//! completion offers.
 //!
 //! The language server (the `k8sc-lsp` crate) is the main user; nothing here knows LSP types.
 //! Positions are byte offsets into a file's text, as everywhere in the compiler.
 
 pub mod catalogue;
 pub mod effective;
+pub mod env_scope;
 pub mod locate;
 pub mod navigation;
 pub mod preview;

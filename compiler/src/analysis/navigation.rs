@@ -1,5 +1,6 @@
 //! Where names are declared and where they are used: the workloads named in `calls` (also as
-//! `APP.WORKLOAD`), tiers, policies, environments, `allow` exceptions and imports — resolved with
+//! `APP.WORKLOAD`) and in an environment's paths (`web.replicas`, `web { … }`), tiers, policies,
+//! environments, `allow` exceptions and imports — resolved with
 //! the same scopes and app structure the checker uses. Go to definition, find references and
 //! rename are built on [`symbol_at`], [`definition`] and [`references`].
 
@@ -49,14 +50,20 @@ pub fn file_references(db: &dyn Db, project: Project, file: File) -> Vec<Referen
     let structure = project_structure(db, project);
     for (index, decl) in parse(db, file).file.decls().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
-        collector.app = if decl.kind == DeclKind::App {
-            structure
+        collector.app = match decl.kind {
+            DeclKind::App => structure
                 .apps
                 .iter()
-                .find(|a| a.file == file && a.index == index)
-        } else {
-            structure.app_of(file, index)
+                .find(|a| a.file == file && a.index == index),
+            DeclKind::Env => structure
+                .apps
+                .iter()
+                .find(|a| a.envs.iter().any(|e| e.file == file && e.index == index)),
+            _ => structure.app_of(file, index),
         };
+        if decl.kind == DeclKind::Env {
+            collector.env_paths(&decl.body);
+        }
         if let Some(parent) = &decl.parent {
             match decl.kind {
                 DeclKind::Tier | DeclKind::Env => collector.scoped(parent, decl.kind),
@@ -120,6 +127,37 @@ impl Collector<'_> {
             .lookup(&name.name, kind)
             .and_then(|definition| decl_with_name_span(db, definition.file, definition.name_span));
         self.push(name.span, symbol);
+    }
+
+    /// The workload names of an environment's paths (`web` in `web.replicas: 1` and in
+    /// `web { … }`), read as the checker reads them (`semantic::env`): a single name that is an
+    /// app field, `cluster` or `gitops` names no workload.
+    fn env_paths(&mut self, body: &Block) {
+        for item in &body.items {
+            let BlockItem::Field(field) = item else {
+                continue;
+            };
+            let Some(first) = field.key.first() else {
+                continue;
+            };
+            let single = field.key.len() == 1;
+            let workload_block =
+                matches!(field.value.kind, ValueKind::Block(_)) && !field.has_colon;
+            let is_app_field = crate::semantic::schema::APP_FIELDS
+                .iter()
+                .any(|f| f.name == first.name);
+            if first.name == "gitops" || (single && (is_app_field || !workload_block)) {
+                continue;
+            }
+            let symbol = self.app.and_then(|app| env_workload(app, &first.name));
+            self.push(first.span, symbol);
+            // `web.calls: [api]`: the called workloads, as in the workload.
+            if let [_, calls] = field.key.as_slice()
+                && calls.name == "calls"
+            {
+                self.calls(&field.value);
+            }
+        }
     }
 
     fn block(&mut self, block: &Block) {
@@ -209,6 +247,18 @@ impl Collector<'_> {
             }
         }
     }
+}
+
+/// The workload an environment of `app` names `name` (not an external host: environments
+/// override workloads only).
+fn env_workload(app: &AppEntry, name: &str) -> Option<Symbol> {
+    app.workloads
+        .iter()
+        .find(|w| w.name == name || w.k8s_name == name)
+        .map(|w| Symbol::Decl {
+            file: w.file,
+            index: w.index,
+        })
 }
 
 fn workload_in(app: &AppEntry, name: &str) -> Option<Symbol> {

@@ -1,10 +1,13 @@
 //! Completion: the fields valid at the cursor (for the declaration kind and nested block), enum
 //! values, unit suffixes, workload names in `calls`, tiers, policies with their parameters,
 //! rule properties in `require` blocks and policies, import paths, and declaration keywords.
+//! Inside an `env`, the same for what each path overrides (the app's workloads and fields, the
+//! GitOps fields an environment may override, `cluster`).
 
 use super::file_offset;
 use crate::snapshot::Snapshot;
 use k8sc_compiler::analysis::catalogue::{ENV_VALUE_CHOICES, fields_at, value_info};
+use k8sc_compiler::analysis::env_scope::{EnvScope, Target, segments};
 use k8sc_compiler::analysis::locate::{Location, locate};
 use k8sc_compiler::db::{File, FileKind};
 use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
@@ -73,12 +76,19 @@ pub fn completion(
             let ctx = Ctx {
                 snapshot,
                 file,
+                scope_file: file,
                 index: *index,
                 kind: decl.kind,
                 location: &location,
                 path,
                 word,
+                in_env: false,
             };
+            if decl.kind == DeclKind::Env {
+                let scope = EnvScope::of(&snapshot.db, snapshot.project, file, *index, decl);
+                env_completion(&ctx, &scope, context.position, &mut out);
+                return Some(CompletionResponse::Array(out.items));
+            }
             match context.position {
                 Slot::Key => keys(&ctx, &mut out),
                 Slot::Value(key) => values(&ctx, &key, &mut out),
@@ -137,12 +147,36 @@ impl Completions {
 
 struct Ctx<'a> {
     snapshot: &'a Snapshot,
+    /// The declaration whose fields are completed: the one at the cursor, or what an
+    /// environment's path overrides.
     file: File,
+    /// The file whose imports names resolve in (the cursor's).
+    scope_file: File,
     index: u32,
     kind: DeclKind,
     location: &'a Location<'a>,
     path: Vec<String>,
     word: &'a str,
+    /// Inside an `env`: only what an environment may override is offered.
+    in_env: bool,
+}
+
+impl<'a> Ctx<'a> {
+    /// The same cursor, completing the fields of the declaration at `index` of `file` (a
+    /// declaration of `kind`) at `path`, for an environment.
+    fn overriding(&self, kind: DeclKind, file: File, index: u32, path: Vec<String>) -> Ctx<'a> {
+        Ctx {
+            snapshot: self.snapshot,
+            file,
+            scope_file: self.scope_file,
+            index,
+            kind,
+            location: self.location,
+            path,
+            word: self.word,
+            in_env: true,
+        }
+    }
 }
 
 /// Where the cursor is in the text of its block.
@@ -263,7 +297,7 @@ fn keys(ctx: &Ctx<'_>, out: &mut Completions) {
         })
         .unwrap_or_default();
     for info in fields_at(ctx.kind, &ctx.path) {
-        if present.iter().any(|p| p == info.name && p != ctx.word) {
+        if present.iter().any(|p| p == info.name && p != ctx.word) || not_per_env(ctx, info.name) {
             continue;
         }
         let insert = if BLOCK_FIELDS.contains(&info.name) {
@@ -286,6 +320,143 @@ fn keys(ctx: &Ctx<'_>, out: &mut Completions) {
             CompletionItemKind::KEYWORD,
             "require { RULE \"message\" }",
             "require { ",
+        );
+    }
+}
+
+/// Whether `field` of the block at the cursor is one an environment cannot override
+/// (`applicationset`: one ApplicationSet spans every environment, E0044).
+fn not_per_env(ctx: &Ctx<'_>, field: &str) -> bool {
+    ctx.in_env && ctx.kind == DeclKind::App && ctx.path == ["gitops"] && field == "applicationset"
+}
+
+/// Completion inside an `env`: at its top the app's fields, `cluster` and the app's workloads,
+/// and after `NAME.` the fields of what `NAME` is; inside a workload's block, a dotted path or
+/// `gitops`, what the workload or app offers there.
+fn env_completion(ctx: &Ctx<'_>, scope: &EnvScope<'_>, slot: Slot, out: &mut Completions) {
+    let path = segments(&ctx.path);
+    let outer_dotted = ctx.path.first().map(|p| p.contains('.'));
+    let is_list = matches!(slot, Slot::ListItem(_));
+    match slot {
+        Slot::Key if path.is_empty() => match ctx.word.rsplit_once('.') {
+            Some((prefix, _)) => dotted_keys(ctx, scope, prefix, out),
+            None => env_keys(ctx, scope, out),
+        },
+        Slot::Key => {
+            if let Some(target) = overridden(ctx, scope, &path, outer_dotted.unwrap_or(false)) {
+                keys(&target, out);
+            }
+        }
+        Slot::Value(key) | Slot::ListItem(key) => {
+            let mut full = path;
+            full.extend(key.split('.').map(str::to_string));
+            let outer_dotted = outer_dotted.unwrap_or(key.contains('.'));
+            let Some((key, container)) = full.split_last() else {
+                return;
+            };
+            let target = match (container.is_empty(), scope.app) {
+                // `tier: …`, `namespace: …`: a field of the app.
+                (true, Some(app)) if !outer_dotted => {
+                    Some(ctx.overriding(DeclKind::App, app.file, app.index, Vec::new()))
+                }
+                (true, _) => None,
+                (false, _) => overridden(ctx, scope, container, outer_dotted),
+            };
+            let Some(target) = target else {
+                return;
+            };
+            if is_list {
+                list_items(&target, key, out);
+            } else {
+                values(&target, key, out);
+            }
+        }
+        Slot::Call => {}
+    }
+}
+
+/// The context of what the environment's path `container` (a block or the part of a dotted
+/// key before the field) overrides: a workload, or the app.
+fn overridden<'a>(
+    ctx: &Ctx<'a>,
+    scope: &EnvScope<'_>,
+    container: &[String],
+    outer_dotted: bool,
+) -> Option<Ctx<'a>> {
+    let resolved = scope.resolve(container, outer_dotted)?;
+    match resolved.target {
+        Target::App(app) => Some(ctx.overriding(DeclKind::App, app.file, app.index, resolved.path)),
+        Target::Workload(w) => Some(ctx.overriding(w.keyword, w.file, w.index, resolved.path)),
+        Target::Cluster => None,
+    }
+}
+
+/// At the top of an environment: the app's fields, `cluster`, and the names of the app's
+/// workloads (each followed by `.`, for its fields).
+fn env_keys(ctx: &Ctx<'_>, scope: &EnvScope<'_>, out: &mut Completions) {
+    let Some(app) = scope.app else {
+        return;
+    };
+    keys(
+        &ctx.overriding(DeclKind::App, app.file, app.index, Vec::new()),
+        out,
+    );
+    let written = |name: &str| {
+        ctx.location.block.is_some_and(|b| {
+            b.items
+                .iter()
+                .any(|i| matches!(i, BlockItem::Field(f) if f.key_text() == name))
+        })
+    };
+    if !written("cluster") {
+        out.add_full(
+            "cluster",
+            CompletionItemKind::FIELD,
+            "cluster: \"https://prod.k8s.acme.internal\"",
+            "cluster: ",
+            Some("The API server the environment deploys to.".to_string()),
+            true,
+        );
+    }
+    for workload in scope.workloads() {
+        out.add_full(
+            &workload.name,
+            CompletionItemKind::REFERENCE,
+            workload.keyword.keyword(),
+            &format!("{}.", workload.name),
+            Some(format!(
+                "Override its fields in this environment: `{0}.FIELD: …` or `{0} {{ … }}`.",
+                workload.name
+            )),
+            false,
+        );
+    }
+}
+
+/// After `PREFIX.` at the top of an environment: `PREFIX.FIELD` for every field of what
+/// `PREFIX` names (`web.replicas`, `gitops.revision`, `web.probes.ready`).
+fn dotted_keys(ctx: &Ctx<'_>, scope: &EnvScope<'_>, prefix: &str, out: &mut Completions) {
+    let container: Vec<String> = prefix.split('.').map(str::to_string).collect();
+    let Some(target) = overridden(ctx, scope, &container, true) else {
+        return;
+    };
+    for info in fields_at(target.kind, &target.path) {
+        if not_per_env(&target, info.name) {
+            continue;
+        }
+        let label = format!("{prefix}.{}", info.name);
+        let insert = if BLOCK_FIELDS.contains(&info.name) {
+            format!("{label} {{ $0 }}")
+        } else {
+            format!("{label}: ")
+        };
+        out.add_full(
+            &label,
+            CompletionItemKind::FIELD,
+            info.syntax,
+            &insert,
+            Some(info.summary.to_string()),
+            true,
         );
     }
 }
@@ -358,9 +529,9 @@ fn list_items(ctx: &Ctx<'_>, key: &str, out: &mut Completions) {
 fn names_in_scope(ctx: &Ctx<'_>, kind: DeclKind, out: &mut Completions) {
     let db = &ctx.snapshot.db;
     let project = ctx.snapshot.project;
-    let scope = file_scope(db, project, ctx.file);
+    let scope = file_scope(db, project, ctx.scope_file);
     for name in scope.names_of(kind) {
-        let declared = lookup_decl(db, project, ctx.file, name, kind);
+        let declared = lookup_decl(db, project, ctx.scope_file, name, kind);
         let doc = declared
             .and_then(|d| k8sc_compiler::semantic::decls::decl_syntax(db, d))
             .and_then(|d| d.doc.clone());

@@ -5,8 +5,11 @@
 use super::file_offset;
 use crate::snapshot::Snapshot;
 use k8sc_compiler::analysis::catalogue::{field_at, value_info};
-use k8sc_compiler::analysis::effective::{describe_layer, effective_workload, field_origins};
-use k8sc_compiler::analysis::locate::{On, locate};
+use k8sc_compiler::analysis::effective::{
+    describe_layer, effective_workload, effective_workload_in, field_origins,
+};
+use k8sc_compiler::analysis::env_scope::{EnvScope, Target, segments};
+use k8sc_compiler::analysis::locate::{Location, On, locate};
 use k8sc_compiler::analysis::navigation::{self, Symbol};
 use k8sc_compiler::analysis::preview::preview;
 use k8sc_compiler::db::File;
@@ -14,10 +17,11 @@ use k8sc_compiler::diagnostics::Code;
 use k8sc_compiler::ir::WorkloadIr;
 use k8sc_compiler::lower::lower_workload_decl;
 use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
+use k8sc_compiler::semantic::envs::EnvKey;
 use k8sc_compiler::semantic::spec::{Layer, Origin, Replicas};
 use k8sc_compiler::syntax::parse;
 use k8sc_compiler::types::quantity::{format_bytes, format_cpu};
-use k8sc_grammar::{Decl, DeclKind, Span, ValueKind};
+use k8sc_grammar::{Allow, Decl, DeclKind, Span, ValueKind};
 use std::fmt::Write;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
 
@@ -32,12 +36,19 @@ pub fn hover(snapshot: &Snapshot, uri: &Uri, position: Position) -> Option<Hover
         (symbol_hover(snapshot, symbol)?, span)
     } else {
         let (index, decl) = location.decl?;
+        let workload = decl
+            .kind
+            .is_workload()
+            .then(|| DeclId::new(&snapshot.db, file, index));
         match location.on {
             On::Keyword => (keyword_hover(decl.kind), decl.keyword_span),
+            _ if decl.kind == DeclKind::Env => {
+                env_hover(snapshot, file, index, decl, &location, offset)?
+            }
             On::Key(field) => {
                 let key = field.key_text();
                 (
-                    field_hover(snapshot, file, index, decl, &location.path, &key)?,
+                    field_hover(snapshot, decl.kind, workload, None, &location.path, &key)?,
                     field.key_span(),
                 )
             }
@@ -45,17 +56,13 @@ pub fn hover(snapshot: &Snapshot, uri: &Uri, position: Position) -> Option<Hover
                 let field = location.field?;
                 let mut text = field_hover(
                     snapshot,
-                    file,
-                    index,
-                    decl,
+                    decl.kind,
+                    workload,
+                    None,
                     &location.path,
                     &field.key_text(),
                 )?;
-                if let ValueKind::Number(number) = &value.kind
-                    && let Some(unit) = &number.unit
-                {
-                    let _ = write!(text, "\n\n`{}{unit}`: {}", number.text, unit_meaning(unit));
-                }
+                text.push_str(&unit_note(&value.kind));
                 (text, value.span)
             }
             On::Allow(allow) => (
@@ -76,6 +83,147 @@ pub fn hover(snapshot: &Snapshot, uri: &Uri, position: Position) -> Option<Hover
         range: Some(snapshot.range(file, span)),
     })
 }
+
+/// What a number's unit means (`\n\n`250m`: milli…`), or nothing.
+fn unit_note(value: &ValueKind) -> String {
+    match value {
+        ValueKind::Number(number) => number.unit.as_ref().map_or_else(String::new, |unit| {
+            format!("\n\n`{}{unit}`: {}", number.text, unit_meaning(unit))
+        }),
+        _ => String::new(),
+    }
+}
+
+/// The hover inside an `env` declaration: a path's key or value is described as the field it
+/// overrides (the workload's, in this environment, or the app's), an exception as scoped to the
+/// environment.
+fn env_hover(
+    snapshot: &Snapshot,
+    file: File,
+    index: u32,
+    decl: &Decl,
+    location: &Location<'_>,
+    offset: u32,
+) -> Option<(String, Span)> {
+    let scope = EnvScope::of(&snapshot.db, snapshot.project, file, index, decl);
+    let outer_dotted = location.path.first().map(|p| p.contains('.'));
+    match location.on {
+        On::Key(field) => {
+            let at = field
+                .key
+                .iter()
+                .position(|k| k.span.start <= offset && offset <= k.span.end)?;
+            let mut path = segments(&location.path);
+            path.extend(field.key[..=at].iter().map(|k| k.name.clone()));
+            let outer_dotted = outer_dotted.unwrap_or(field.key.len() > 1);
+            let text = env_field_hover(snapshot, &scope, &path, outer_dotted)?;
+            Some((text, field.key[at].span))
+        }
+        On::Value(value) => {
+            let field = location.field?;
+            let mut path = segments(&location.path);
+            path.extend(field.key.iter().map(|k| k.name.clone()));
+            let outer_dotted = outer_dotted.unwrap_or(field.key.len() > 1);
+            let mut text = env_field_hover(snapshot, &scope, &path, outer_dotted)?;
+            text.push_str(&unit_note(&value.kind));
+            Some((text, value.span))
+        }
+        On::Allow(allow) => {
+            let text = env_allow_hover(snapshot, file, &scope, &location.path, allow)?;
+            Some((text, allow.keyword_span))
+        }
+        _ => None,
+    }
+}
+
+/// The hover of the field an environment's path overrides.
+fn env_field_hover(
+    snapshot: &Snapshot,
+    scope: &EnvScope<'_>,
+    path: &[String],
+    outer_dotted: bool,
+) -> Option<String> {
+    let resolved = scope.resolve(path, outer_dotted)?;
+    let (key, inside) = resolved.path.split_last().map(|(k, i)| (k.as_str(), i))?;
+    match resolved.target {
+        Target::Cluster => Some(CLUSTER_HOVER.to_string()),
+        Target::App(_) => {
+            let mut text = field_hover(snapshot, DeclKind::App, None, None, inside, key)?;
+            if inside == ["gitops"] && key == "applicationset" {
+                text.push_str("\n\nNot per environment: one ApplicationSet spans every environment of the app (E0044).");
+            }
+            Some(text)
+        }
+        Target::Workload(workload) => {
+            let id = DeclId::new(&snapshot.db, workload.file, workload.index);
+            let env = scope.key(&snapshot.db);
+            field_hover(snapshot, workload.keyword, Some(id), Some(env), inside, key)
+        }
+    }
+}
+
+/// The hover of `allow` in a workload's block of an environment: what it exempts, and in which
+/// environments it is in force.
+fn env_allow_hover(
+    snapshot: &Snapshot,
+    file: File,
+    scope: &EnvScope<'_>,
+    path: &[String],
+    allow: &Allow,
+) -> Option<String> {
+    let segments = segments(path);
+    let written = segments.first()?;
+    let workload = match scope.resolve(&segments, false).map(|r| r.target) {
+        Some(Target::Workload(w)) => w.name.clone(),
+        _ => written.clone(),
+    };
+    let env = &scope.name;
+    let rule = allow.name_text();
+    let mut text = format!(
+        "**allow** `{rule}` — in environment `{env}`\n\nA reviewed exception: `{workload}` is not checked against this rule in environment `{env}`"
+    );
+    let extended = scope.extended_by(&snapshot.db);
+    if !extended.is_empty() {
+        let list: Vec<String> = extended.iter().map(|e| format!("`{e}`")).collect();
+        let verb = if extended.len() == 1 {
+            "extends"
+        } else {
+            "extend"
+        };
+        let _ = write!(text, ", and in {}, which {verb} it", list.join(", "));
+    }
+    text.push_str(". Every build lists it, and the Kyverno policy of only these environments excludes exactly this workload; every other environment still checks and enforces the rule on it.");
+    if let Some(message) = rule_message(snapshot, file, allow) {
+        let _ = write!(text, "\n\nthe rule: {message}");
+    }
+    let _ = write!(text, "\n\nbecause: \"{}\"", allow.reason.value);
+    Some(text)
+}
+
+/// The message of the tier rule or policy an `allow` names.
+fn rule_message(snapshot: &Snapshot, file: File, allow: &Allow) -> Option<String> {
+    let db = &snapshot.db;
+    let first = allow.name.first()?;
+    let (_, symbol) = navigation::symbol_at(db, snapshot.project, file, first.span.start)?;
+    let Symbol::Decl { file, index } = symbol else {
+        return None;
+    };
+    match (
+        &check_decl(db, DeclId::new(db, file, index)).content,
+        allow.name.get(1),
+    ) {
+        (DeclContent::Tier(tier), Some(rule)) => tier
+            .rules
+            .iter()
+            .find(|r| r.name == rule.name)
+            .map(|r| r.message.clone()),
+        (DeclContent::Policy(Some(policy)), None) => Some(policy.message.clone()),
+        _ => None,
+    }
+}
+
+/// The hover text of `cluster`, which only an environment has.
+const CLUSTER_HOVER: &str = "**cluster** — The API server the environment deploys to (the Argo CD Application's destination; default: the cluster Argo CD runs in).\n\n```k8s\ncluster: \"https://prod.k8s.acme.internal\"\n```\n\ntype: an `https://` URL";
 
 fn unit_meaning(unit: &str) -> &'static str {
     match unit {
@@ -257,22 +405,23 @@ pub fn effective_line(snapshot: &Snapshot, field: &str, value: &str, origin: &Or
     )
 }
 
-/// Hover of a field key (or of its value).
-fn field_hover(
-    snapshot: &Snapshot,
-    file: File,
-    index: u32,
-    decl: &Decl,
+/// Hover of a field key (or of its value) of a declaration of `kind`; for a workload's field,
+/// with its effective value in environment `env` (by default the editor's).
+fn field_hover<'db>(
+    snapshot: &'db Snapshot,
+    kind: DeclKind,
+    workload: Option<DeclId<'db>>,
+    env: Option<EnvKey<'db>>,
     path: &[String],
     key: &str,
 ) -> Option<String> {
-    let info = field_at(decl.kind, path, key);
+    let info = field_at(kind, path, key);
     let mut text = match info {
         Some(info) => format!(
             "**{}** — {}\n\n```k8s\n{}\n```",
             info.name, info.summary, info.syntax
         ),
-        None if path.is_empty() && !decl.kind.is_workload() && decl.kind != DeclKind::App => {
+        None if path.is_empty() && !kind.is_workload() && kind != DeclKind::App => {
             return None;
         }
         None => format!("**{key}**"),
@@ -280,31 +429,38 @@ fn field_hover(
     if let Some(value) = value_info(path, key) {
         let _ = write!(text, "\n\ntype: {}", value.ty);
     }
-    if decl.kind.is_workload() && path.is_empty() {
-        if let Some(line) = workload_effective(snapshot, file, index, key) {
+    let Some(id) = workload else {
+        return Some(text);
+    };
+    if path.is_empty() {
+        if let Some(line) = workload_effective(snapshot, id, env, key) {
             let _ = write!(text, "\n\neffective: {line}");
         }
-    } else if decl.kind.is_workload()
-        && path == ["probes"]
-        && let Some(line) = workload_effective(snapshot, file, index, &format!("probes.{key}"))
+    } else if path == ["probes"]
+        && let Some(line) = workload_effective(snapshot, id, env, &format!("probes.{key}"))
     {
         let _ = write!(text, "\n\neffective: {line}");
     }
     Some(text)
 }
 
-/// The effective value of a workload field and where it comes from.
-fn workload_effective(snapshot: &Snapshot, file: File, index: u32, field: &str) -> Option<String> {
+/// The effective value of a workload field in environment `env` (by default the editor's) and
+/// where it comes from.
+fn workload_effective<'db>(
+    snapshot: &'db Snapshot,
+    id: DeclId<'db>,
+    env: Option<EnvKey<'db>>,
+    field: &str,
+) -> Option<String> {
     let db = &snapshot.db;
-    let id = DeclId::new(db, file, index);
-    let effective = effective_workload(db, snapshot.project, id).as_ref()?;
+    let env = env.unwrap_or_else(|| k8sc_compiler::analysis::editor_env(db, snapshot.project));
+    let effective = effective_workload_in(db, snapshot.project, id, env).as_ref()?;
     let wanted = if field == "port" { "ports" } else { field };
     let origins = field_origins(&effective.spec);
     if let Some((_, origin)) = origins.iter().find(|(name, _)| name == wanted) {
         let value = origin_text(snapshot, origin)?;
         return Some(effective_line(snapshot, field, &value, origin));
     }
-    let env = k8sc_compiler::analysis::editor_env(db, snapshot.project);
     let ir = lower_workload_decl(db, snapshot.project, id, env)
         .ir
         .as_ref()?;
