@@ -14,7 +14,7 @@ fn build_writes_the_tree_and_prints_a_summary() {
     let output = k8sc(&["build", &shop(), "--out", &out.to_string_lossy()]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let summary = stderr(&output);
-    assert!(summary.contains("built 144 resources"), "{summary}");
+    assert!(summary.contains("built 146 resources"), "{summary}");
     // A workload's own exception holds in every environment; staging's only there.
     assert!(
         summary.contains("exception: shop/db is exempt from `production.replicas_min`: "),
@@ -52,7 +52,7 @@ fn stdout_prints_one_stream_and_writes_nothing() {
         .expect("runs");
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let stream = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stream.matches("\n---\n").count() + 1, 144, "144 documents");
+    assert_eq!(stream.matches("\n---\n").count() + 1, 146, "146 documents");
     assert!(stream.starts_with("---\n# argocd/"));
     assert!(!stream.contains("Kustomization"));
     assert_eq!(
@@ -187,7 +187,7 @@ fn rule_violations_fail_the_check_with_both_labels() {
     let output = k8sc(&["check", &fixture("violations")]);
     assert_eq!(code(&output), 1);
     let report = stderr(&output);
-    assert!(report.contains("12 errors"), "{report}");
+    assert!(report.contains("13 errors"), "{report}");
     // The value, and the rule in the standard library.
     assert!(report.contains("`replicas.min` is 1"), "{report}");
     assert!(report.contains("std/tiers.k8s"), "{report}");
@@ -413,6 +413,36 @@ fn control_characters_of_a_source_are_shown_escaped() {
     assert!(
         message.contains("\u{1b}]0;owned\u{7}"),
         "exact text: {message:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `k8sc import` reads mapping keys as kubectl does (sigs.k8s.io/yaml, YAML 1.1): an unquoted
+/// `on:` is the key `true`, `0440:` the key `288`, and the report says so, with the fix (quote
+/// it); a quoted key stays as written.
+#[test]
+fn import_reads_mapping_keys_as_kubectl_and_says_so() {
+    let dir = scratch("import-keys");
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\ndata:\n  on: enabled\n  \"off\": disabled\n  0440: mode\n";
+    std::fs::write(dir.join("flags.yaml"), yaml).expect("write");
+    let out = dir.join("out");
+    let output = k8sc(&[
+        "import",
+        &dir.join("flags.yaml").to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("the key `on` under `data` is the key `true`")
+            && report.contains("the key `0440` under `data` is the key `288`")
+            && report.contains("quote it"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("the key `off`"),
+        "quoted keys stay: {report}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -30,6 +30,10 @@ const BREAKABLE: &[(&str, &str)] = &[
         "production images are pinned by tag or digest, never :latest",
     ),
     (
+        "production.expose_tls",
+        "production hosts are served over TLS only",
+    ),
+    (
         "enterprise.image_digest",
         "enterprise workloads run digest-pinned images",
     ),

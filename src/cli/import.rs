@@ -3,7 +3,7 @@
 //! each workload, what went into `patch` blocks, and what was skipped and why.
 
 use clap::Args;
-use k8sc_compiler::import::{Manifest, import, read_documents};
+use k8sc_compiler::import::{Manifest, import, read_documents_noting_keys};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +38,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
     files.sort();
     files.dedup();
     let mut manifests: Vec<Manifest> = Vec::new();
+    let mut keys = Vec::new();
     for file in &files {
         let text = match read_bounded(file) {
             Ok(text) => text,
@@ -46,8 +47,11 @@ pub fn run(args: ImportArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        match read_documents(&file.display().to_string(), &text) {
-            Ok(read) => manifests.extend(read),
+        match read_documents_noting_keys(&file.display().to_string(), &text) {
+            Ok((read, notes)) => {
+                manifests.extend(read);
+                keys.extend(notes);
+            }
             Err(message) => {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
@@ -60,13 +64,14 @@ pub fn run(args: ImportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let imported = match import(&manifests, &args.app) {
+    let mut imported = match import(&manifests, &args.app) {
         Ok(imported) => imported,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(1);
         }
     };
+    imported.report.keys = keys;
     let (name, text) = &imported.file;
     let target = args.out.join(name);
     if let Err(error) =

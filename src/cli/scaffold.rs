@@ -160,9 +160,10 @@ fn app_k8s(name: &str, tier: &str, variant: Variant) -> String {
             "  gateway: \"istio-system/istio-ingressgateway\"  // the Istio ingress gateway: NAMESPACE/NAME\n",
         );
     } else {
-        // The route attaches to the Gateway's HTTPS listener only, never to a plain-HTTP one.
+        // The route attaches to the Gateway's HTTPS listener only, never to a plain-HTTP one
+        // (`https: true` states that the listener is HTTPS, which `expose.tls` requires).
         text.push_str(
-            "  gateway { name: public, namespace: gateway-system, section: https }  // the Gateway and its HTTPS listener\n",
+            "  gateway { name: public, namespace: gateway-system, section: https, https: true }  // the Gateway and its HTTPS listener\n",
         );
     }
     if variant.hardened {

@@ -505,7 +505,9 @@ pub fn value_info(path: &[String], name: &str) -> Option<ValueInfo> {
         (_, "name" | "section") => shape("a name"),
         (_, "team") => shape("a name or string, used as a label value"),
         (_, "registry") => shape("an image registry, optionally with a path (`\"ghcr.io/acme\"`)"),
-        (_, "gateway") => shape("`\"NAMESPACE/NAME\"`, or a block `{ name, namespace, section }`"),
+        (_, "gateway") => {
+            shape("`\"NAMESPACE/NAME\"`, or a block `{ name, namespace, section, https }`")
+        }
         (_, "gitops") => shape("`argocd { repo, path, revision, sync, applicationset }`"),
         (_, "repo") => shape("the URL of a Git repository"),
         (_, "revision") => shape("a branch, tag or commit (a string)"),
@@ -577,7 +579,7 @@ pub fn value_info(path: &[String], name: &str) -> Option<ValueInfo> {
             ],
             units: &[],
         },
-        (_, "applicationset" | "prune" | "self_heal" | "require_gitops") => BOOLEAN,
+        (_, "applicationset" | "prune" | "self_heal" | "require_gitops" | "https") => BOOLEAN,
         _ => return None,
     })
 }

@@ -96,6 +96,8 @@ codes! {
     UnusedAllow = "W0005", Warning, "an `allow` that exempts nothing";
     Unreachable = "W0010", Warning, "a service nothing calls";
     RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
+    MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
+    RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";
 }

@@ -58,11 +58,39 @@ impl Redaction {
         }
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         values.dedup();
+        // Only the lines a label touches are shown: only they are scanned (a 100 MB file with
+        // one diagnostic costs its lines, not the file).
+        let mut shown: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+        for diagnostic in diagnostics {
+            for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+                if let Some(text) = texts.get(&label.file) {
+                    let range = on_char_boundaries(text, label.span.range());
+                    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    let end = text[range.end..]
+                        .find('\n')
+                        .map_or(text.len(), |i| range.end + i);
+                    shown
+                        .entry(label.file.as_str())
+                        .or_default()
+                        .push(start..end);
+                }
+            }
+        }
         let masked = texts
             .iter()
             .map(|(file, text)| {
                 let mut ranges = spans.get(file.as_str()).cloned().unwrap_or_default();
-                ranges.extend(shaped_ranges(text));
+                let mut lines = shown.get(file.as_str()).cloned().unwrap_or_default();
+                lines.sort_by_key(|r| r.start);
+                lines.dedup();
+                for region in lines {
+                    let found = shaped_ranges(&text[region.clone()]);
+                    ranges.extend(
+                        found
+                            .into_iter()
+                            .map(|r| r.start + region.start..r.end + region.start),
+                    );
+                }
                 (file.clone(), mask(text, &ranges))
             })
             .collect();

@@ -18,7 +18,7 @@ pub mod residual;
 mod typed;
 
 pub use credentials::CredentialNote;
-pub use read::{Manifest, read_documents};
+pub use read::{Manifest, read_documents, read_documents_noting_keys};
 pub use report::{Folded, ImportReport, PatchNote, Skipped};
 
 use crate::db::Database;

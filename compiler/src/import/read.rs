@@ -43,8 +43,31 @@ impl Manifest {
 /// ([`super::kube_yaml`]). A document that is not YAML, or an object the API server would refuse
 /// for a value of the wrong type ([`super::typed`]), is an error naming the file.
 pub fn read_documents(source: &str, text: &str) -> Result<Vec<Manifest>, String> {
-    let documents = super::kube_yaml::read_documents_as_kubernetes(text)
+    read_documents_noting_keys(source, text).map(|(manifests, _)| manifests)
+}
+
+/// [`read_documents`], and every mapping key Kubernetes reads other than as it was written (an
+/// unquoted `on:` is the key `true`), as sentences naming the file, for import's report.
+pub fn read_documents_noting_keys(
+    source: &str,
+    text: &str,
+) -> Result<(Vec<Manifest>, Vec<String>), String> {
+    let (documents, notes) = super::kube_yaml::read_documents_as_kubernetes(text)
         .map_err(|e| format!("{source}: {e}"))?;
+    let notes = notes
+        .iter()
+        .map(|note| {
+            let at = if note.path.is_empty() {
+                String::new()
+            } else {
+                format!(" under `{}`", note.path)
+            };
+            format!(
+                "{source}: the key `{}`{at} is the key `{}` to Kubernetes (YAML 1.1, as kubectl reads it); quote it to keep it as written",
+                note.written, note.read_as
+            )
+        })
+        .collect();
     let mut out = Vec::new();
     for document in documents {
         unwrap_lists(source, document, &mut out);
@@ -52,7 +75,7 @@ pub fn read_documents(source: &str, text: &str) -> Result<Vec<Manifest>, String>
     if let Some(problem) = out.iter().find_map(super::typed::wrongly_typed) {
         return Err(problem);
     }
-    Ok(out)
+    Ok((out, notes))
 }
 
 fn unwrap_lists(source: &str, document: Value, out: &mut Vec<Manifest>) {

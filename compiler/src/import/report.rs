@@ -20,6 +20,9 @@ pub struct ImportReport {
     /// The diagnostics of the written `.k8s` (warnings such as W0020 for a patch that weakens
     /// the pod's hardening).
     pub diagnostics: Vec<Diagnostic>,
+    /// Mapping keys Kubernetes reads other than as written (an unquoted `on:` is `true`), as
+    /// sentences: the imported object has the key Kubernetes reads, which may not be the one meant.
+    pub keys: Vec<String>,
 }
 
 /// A resource folded into a workload.
@@ -133,6 +136,16 @@ impl fmt::Display for ImportReport {
                 "  {} ({}): {}",
                 skipped.resource, skipped.source, skipped.reason
             )?;
+        }
+        if !self.keys.is_empty() {
+            writeln!(
+                f,
+                "keys read as Kubernetes reads them, not as written ({}):",
+                self.keys.len()
+            )?;
+            for key in &self.keys {
+                writeln!(f, "  {}", crate::diagnostics::escape_controls(key))?;
+            }
         }
         if !self.credentials.is_empty() {
             writeln!(f, "credentials taken out ({}):", self.credentials.len())?;

@@ -2,10 +2,11 @@
 //! origin of the value that won (so a violation can point at it).
 
 use crate::ir::labels::workload_labels;
-use crate::ir::{AppIr, WorkloadIr};
+use crate::ir::{AppIr, ExposeIr, WorkloadIr};
 use crate::semantic::patch_security::{Hardening, weakenings};
 use crate::semantic::policy::eval::{Fact, FactValue, Facts};
 use crate::semantic::policy::property::{Property, controller_kind};
+use crate::semantic::spec::ExposeKind;
 use crate::semantic::spec::{Layer, Origin, Replicas, Sourced};
 
 fn origin_of(origin: &Origin) -> Option<Origin> {
@@ -169,5 +170,26 @@ pub fn workload_facts(app: &AppIr, workload: &WorkloadIr) -> Facts {
             origin_of(&fault.origin),
         );
     }
+    if let Some(expose) = &workload.expose {
+        let (tls, origin) = served_over_tls(app, expose);
+        set(Property::ExposeTls, FactValue::Bool(tls), origin);
+    }
     facts
+}
+
+/// Whether an exposed host is served over TLS only, and the value that decides it: an Ingress or
+/// a route in the mesh (an Istio Gateway k8sc writes) with a certificate Secret; outside the mesh,
+/// a route attached to the one listener of the app's Gateway that the app states is HTTPS (the
+/// platform owns the Gateway; without a `section` the route attaches to all its listeners).
+fn served_over_tls(app: &AppIr, expose: &ExposeIr) -> (bool, Option<Origin>) {
+    match expose.kind {
+        ExposeKind::Route if app.mesh.is_none() => match &app.gateway {
+            Some(gateway) => (
+                gateway.value.section.is_some() && gateway.value.https,
+                origin_of(&gateway.origin),
+            ),
+            None => (false, origin_of(&expose.origin)),
+        },
+        _ => (expose.tls.is_some(), origin_of(&expose.origin)),
+    }
 }

@@ -536,6 +536,7 @@ pub fn app_diagnostics<'db>(
         return diagnostics;
     };
     let mut workloads = Vec::new();
+    let mut lowered = Vec::new();
     for workload in &entry.workloads {
         let result = lower_workload_decl(
             db,
@@ -545,14 +546,57 @@ pub fn app_diagnostics<'db>(
         );
         diagnostics.extend(result.diagnostics.iter().cloned());
         workloads.extend(result.ir.as_deref());
+        if result.ir.is_some() {
+            lowered.push(result);
+        }
     }
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut app_ir = context.ir.clone();
+    app_ir.rules = policy::rules_of_app(&app_rules(db, project, app, context), &lowered);
+    diagnostics.extend(unwritten_rules(db, project, app, &app_ir, entry));
     diagnostics.extend(capacity::check_quota(
         &context.ir,
         &workloads,
         entry.name_span(db),
     ));
     diagnostics
+}
+
+/// The rules in force for an app: its tier's (with the policies the tier applies) and its own
+/// policies'.
+fn app_rules<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    context: &AppContext,
+) -> Vec<Arc<RuleInForce>> {
+    let mut rules: Vec<Arc<RuleInForce>> = context
+        .tier
+        .map(|(f, i)| {
+            tier_layers(db, project, DeclId::new(db, f, i))
+                .rules
+                .clone()
+        })
+        .unwrap_or_default();
+    rules.extend(app_policies(db, project, app).rules.iter().cloned());
+    rules
+}
+
+/// The rules in force for `ir` (an app with its rules lowered) that no Kyverno policy enforces,
+/// each reported at the rule (see [`policy::unwritten_rules`]).
+fn unwritten_rules<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    ir: &AppIr,
+    entry: &AppEntry,
+) -> Vec<Diagnostic> {
+    let own: Vec<_> = app_policies(db, project, app)
+        .rules
+        .iter()
+        .map(|r| r.source.clone())
+        .collect();
+    policy::unwritten_rules(ir, &own, entry.name_span(db))
 }
 
 /// The diagnostics of [`lower_env`], gathered per app without building the environment's IR
@@ -778,16 +822,8 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
         app.externals = lower_externals(db, entry);
-        let mut app_rules: Vec<Arc<RuleInForce>> = context
-            .tier
-            .map(|(f, i)| {
-                tier_layers(db, project, DeclId::new(db, f, i))
-                    .rules
-                    .clone()
-            })
-            .unwrap_or_default();
-        app_rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
-        app.rules = policy::rules_of_app(&app_rules, &lowered);
+        app.rules = policy::rules_of_app(&app_rules(db, project, app_decl, context), &lowered);
+        diagnostics.extend(unwritten_rules(db, project, app_decl, &app, entry));
         let workloads: Vec<&WorkloadIr> = app.workloads.iter().map(Arc::as_ref).collect();
         diagnostics.extend(capacity::check_quota(&app, &workloads, entry.name_span(db)));
         apps.push(app);

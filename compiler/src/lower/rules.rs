@@ -266,6 +266,9 @@ fn fix_hint(property: Property) -> &'static str {
         Property::Kind => "declare the workload with another keyword",
         Property::ServiceType => "change how the workload is exposed",
         Property::TrafficFault => "remove `fault` from the workload's `traffic`",
+        Property::ExposeTls => {
+            "serve the host over TLS: `tls: SECRET` on an ingress (or on a route in the mesh), or attach the route to the Gateway's HTTPS listener (`gateway { …, section: NAME, https: true }`)"
+        }
         _ => "change the workload's security settings",
     }
 }

@@ -140,6 +140,7 @@ fn read_gateway(ctx: &mut Ctx<'_>, value: &Value) -> Option<GatewayRef> {
                 namespace: namespace.to_string(),
                 name: name.to_string(),
                 section: None,
+                https: false,
             })
         }
         ValueKind::Block(block) => {
@@ -147,13 +148,35 @@ fn read_gateway(ctx: &mut Ctx<'_>, value: &Value) -> Option<GatewayRef> {
                 namespace: String::new(),
                 name: String::new(),
                 section: None,
+                https: false,
             };
+            let mut https = None;
             for (info, field) in ctx.known_fields(block, schema::GATEWAY_FIELDS, "`gateway`") {
+                if info.name == "https" {
+                    https = ctx.read_bool(&field.value).map(|b| (b, field.value.span));
+                    continue;
+                }
                 let name = read_dns_label(ctx, &field.value, &format!("gateway {}", info.name));
                 match info.name {
                     "name" => gateway.name = name.unwrap_or_default(),
                     "namespace" => gateway.namespace = name.unwrap_or_default(),
                     _ => gateway.section = name,
+                }
+            }
+            if let Some((true, span)) = https {
+                if gateway.section.is_none() {
+                    ctx.report(
+                        ctx.diagnostic(
+                            Code::MissingField,
+                            "`https: true` needs the listener it is about",
+                            span,
+                        )
+                        .with_label("no `section` names the Gateway's HTTPS listener")
+                        .with_note("without a `section`, a route attaches to every listener of the Gateway, plain HTTP ones included")
+                        .with_help("name the listener: `gateway { name: public, namespace: gateway-system, section: https, https: true }`"),
+                    );
+                } else {
+                    gateway.https = true;
                 }
             }
             if gateway.name.is_empty() || gateway.namespace.is_empty() {
@@ -172,7 +195,7 @@ fn read_gateway(ctx: &mut Ctx<'_>, value: &Value) -> Option<GatewayRef> {
         _ => {
             ctx.wrong_type(
                 value,
-                "\"NAMESPACE/NAME\" or a block `{ name, namespace, section }`",
+                "\"NAMESPACE/NAME\" or a block `{ name, namespace, section, https }`",
             );
             None
         }

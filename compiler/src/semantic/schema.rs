@@ -954,6 +954,12 @@ pub const GATEWAY_FIELDS: &[FieldInfo] = &[
         "section: https",
         "The Gateway listener to attach to.",
     ),
+    field(
+        "https",
+        Kinds::All,
+        "https: true",
+        "The listener `section` names is an HTTPS listener: the platform's Gateway serves the host over TLS (what `expose.tls` holds routes outside the mesh to).",
+    ),
 ];
 
 /// Looks a field up by name.

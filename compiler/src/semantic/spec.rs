@@ -702,6 +702,9 @@ pub struct GatewayRef {
     pub name: String,
     /// A listener name on the Gateway, if one is picked.
     pub section: Option<String>,
+    /// `https: true`: the app states that the listener `section` names is an HTTPS listener
+    /// (its protocol is on the platform's Gateway, which k8sc does not write).
+    pub https: bool,
 }
 
 /// A policy named in `policies: [...]`, with its arguments as written (typed once the policy is

@@ -241,7 +241,6 @@ fn filter(f: &Value, resource: &Value) -> Result<bool> {
 }
 
 fn describes(d: &Value, resource: &Value) -> Result<bool> {
-    let kind = str_at(resource, "/kind").unwrap_or_default();
     let name = str_at(resource, "/metadata/name").unwrap_or_default();
     let namespace = str_at(resource, "/metadata/namespace").unwrap_or_default();
     for (key, value) in d.as_object().ok_or("resources is not an object")? {
@@ -254,10 +253,7 @@ fn describes(d: &Value, resource: &Value) -> Result<bool> {
                 .collect()
         };
         let ok = match key.as_str() {
-            "kinds" => strings()?.iter().any(|k| {
-                let k = k.rsplit('/').next().unwrap_or(k);
-                wildcard(k, kind)
-            }),
+            "kinds" => strings()?.iter().any(|k| kind_matches(k, resource)),
             "namespaces" => strings()?.iter().any(|n| wildcard(n, namespace)),
             "names" => strings()?.iter().any(|n| wildcard(n, name)),
             "name" => value.as_str().is_some_and(|n| wildcard(n, name)),
@@ -270,6 +266,21 @@ fn describes(d: &Value, resource: &Value) -> Result<bool> {
         }
     }
     Ok(true)
+}
+
+/// A `kinds` entry as Kyverno reads it: `Kind`, `version/Kind` or `group/version/Kind` (each
+/// part a wildcard pattern), against the resource's `apiVersion` and `kind`.
+fn kind_matches(pattern: &str, resource: &Value) -> bool {
+    let kind = str_at(resource, "/kind").unwrap_or_default();
+    let api_version = str_at(resource, "/apiVersion").unwrap_or_default();
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let parts: Vec<&str> = pattern.split('/').collect();
+    match parts.as_slice() {
+        [k] => wildcard(k, kind),
+        [v, k] => wildcard(v, version) && wildcard(k, kind),
+        [g, v, k] => wildcard(g, group) && wildcard(v, version) && wildcard(k, kind),
+        _ => false,
+    }
 }
 
 fn label_selector(selector: &Value, labels: Option<&Value>) -> Result<bool> {

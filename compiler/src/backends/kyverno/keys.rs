@@ -216,6 +216,28 @@ pub fn key(property: Property, scope: Scope) -> Key {
             },
             _ => Key::Unavailable,
         },
+        Scope::Ingress | Scope::HttpRoute | Scope::IstioGateway => match property {
+            Property::ExposeTls => value(served_over_tls(scope), false),
+            _ => Key::Unavailable,
+        },
+    }
+}
+
+/// Whether an exposing resource serves its hosts over TLS only, as `true` / `false` — exactly
+/// what admission can see:
+/// - an Ingress: it has no default backend and every rule's host is listed under `spec.tls[]
+///   .hosts` (the inner variable is substituted first, as a JSON list);
+/// - an Istio `Gateway`: every server is HTTPS with a certificate (`tls.credentialName`), or
+///   HTTP that only redirects (`tls.httpsRedirect: true`);
+/// - an `HTTPRoute`: every `parentRef` names a listener (`sectionName`). The listener's protocol
+///   is on the platform's Gateway, which admission of the route cannot read: that it is HTTPS is
+///   what the compile-time check holds the app to (`gateway { …, https: true }`), and a route
+///   without a `sectionName` attaches to every listener of the Gateway, plain HTTP included.
+pub fn served_over_tls(scope: Scope) -> String {
+    match scope {
+        Scope::Ingress => "to_string(!(request.object.spec.defaultBackend) && length(request.object.spec.rules[?!contains(`{{ request.object.spec.tls[].hosts[] || `[]` }}`, host || '')] || `[]`) == `0`)".to_string(),
+        Scope::IstioGateway => "to_string(length(request.object.spec.servers[?!((port.protocol == 'HTTPS' && tls.credentialName) || (port.protocol == 'HTTP' && tls.httpsRedirect == `true`))] || `[]`) == `0`)".to_string(),
+        _ => "to_string(length(request.object.spec.parentRefs[?!sectionName] || `[]`) == `0`)".to_string(),
     }
 }
 
@@ -268,6 +290,7 @@ fn pod_key(property: Property, pod: &str) -> Key {
         Property::ReplicasMin
         | Property::ReplicasMax
         | Property::ServiceType
-        | Property::TrafficFault => Key::Unavailable,
+        | Property::TrafficFault
+        | Property::ExposeTls => Key::Unavailable,
     }
 }

@@ -48,9 +48,16 @@ fn placeholder(_property: Property) -> String {
     "…".to_string()
 }
 
-/// The message of a rule checked in `scope`.
+/// The message of a rule checked in `scope`. On an `HTTPRoute` it says what admission can see
+/// of the route: whether it names a listener, not the listener's protocol.
 pub fn render(template: &str, scope: Scope) -> String {
-    fill(template, |property| replacement(property, scope))
+    let message = fill(template, |property| replacement(property, scope));
+    match scope {
+        Scope::HttpRoute => format!(
+            "{message} (admission checks that every parentRef names a listener, `sectionName`; that the listener is HTTPS was checked by k8sc at compile time)"
+        ),
+        _ => message,
+    }
 }
 
 /// The message for annotations (which Kyverno does not substitute): placeholders as ellipses.
@@ -144,6 +151,7 @@ mod tests {
             Property::HostIpc => "hostIPC",
             Property::ServiceType => "Service type",
             Property::TrafficFault => "fault injection",
+            Property::ExposeTls => "TLS",
         }
     }
 

@@ -10,7 +10,7 @@ use super::exemptions;
 use super::keys;
 use super::mesh;
 use super::message;
-use super::targets::{Scope, Variant, variants};
+use super::targets::{Scope, Variant, available, variants};
 use crate::ir::AppIr;
 use crate::ir::policy::{RuleIr, RuleSeverity};
 use serde_json::{Value, json};
@@ -52,7 +52,12 @@ fn preconditions(variant: &Variant) -> Option<Conditions> {
                     .collect(),
             ),
         )],
-        Scope::PodSpec(_) | Scope::Service | Scope::VirtualService => return None,
+        Scope::PodSpec(_)
+        | Scope::Service
+        | Scope::VirtualService
+        | Scope::Ingress
+        | Scope::HttpRoute
+        | Scope::IstioGateway => return None,
     };
     Some(Conditions { all })
 }
@@ -62,9 +67,9 @@ pub fn rules(app: &AppIr, rule: &RuleIr) -> Vec<Rule> {
     let action = failure_action(rule.severity);
     let mut out = Vec::new();
     for variant in variants(rule) {
-        // Routes exist only in the mesh; a policy on a kind the cluster may not know (no Istio)
-        // would be refused by Kyverno itself.
-        if variant.scope == Scope::VirtualService && app.mesh.is_none() {
+        // A policy on a kind the cluster may not know (no Istio, no Gateway API) would be
+        // refused by Kyverno itself (see `targets::available`).
+        if !available(app, &variant) {
             continue;
         }
         let exclude = exemptions::exclude(app, rule, &variant);

@@ -1,8 +1,10 @@
 //! Which resources enforce a rule: the pod controllers (and bare Pods) for pod rules, the
 //! controllers and their HorizontalPodAutoscalers for replica rules, Services for service rules.
 
+use crate::ir::AppIr;
 use crate::ir::policy::{Group, RuleIr};
 use crate::semantic::policy::property::controller_kind;
+use crate::semantic::spec::ExposeKind;
 use crate::semantic::spec::WorkloadKind;
 
 /// Where the values a rule tests are read from, in one kind of resource.
@@ -18,6 +20,12 @@ pub enum Scope {
     Service,
     /// A `VirtualService` (the mesh's routes).
     VirtualService,
+    /// A `networking.k8s.io/v1` Ingress.
+    Ingress,
+    /// A Gateway API `HTTPRoute`.
+    HttpRoute,
+    /// An Istio `Gateway` (the mesh's ingress servers).
+    IstioGateway,
 }
 
 /// One kind of resource a rule is checked on.
@@ -32,11 +40,19 @@ pub struct Variant {
 }
 
 impl Variant {
-    /// The lowercase plural used in rule names (`deployments`).
+    /// The lowercase plural used in rule names (`deployments`, `istio-gateways`).
     pub fn plural(&self) -> String {
-        format!("{}s", self.kind.to_ascii_lowercase())
+        match self.scope {
+            Scope::IstioGateway => "istio-gateways".to_string(),
+            Scope::Ingress => "ingresses".to_string(),
+            _ => format!("{}s", self.kind.to_ascii_lowercase()),
+        }
     }
 }
+
+/// The Istio `Gateway` as Kyverno matches it: group, any version, kind (a bare `Gateway` would
+/// match the Gateway API's too).
+pub const ISTIO_GATEWAY_KIND: &str = "networking.istio.io/*/Gateway";
 
 /// Controller kinds in a fixed order.
 const CONTROLLER_ORDER: [&str; 5] = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
@@ -106,6 +122,11 @@ pub fn variants(rule: &RuleIr) -> Vec<Variant> {
         }
         Group::Service => vec![variant("Service", Scope::Service)],
         Group::Traffic => vec![variant("VirtualService", Scope::VirtualService)],
+        Group::Expose => vec![
+            variant("Ingress", Scope::Ingress),
+            variant("HTTPRoute", Scope::HttpRoute),
+            variant(ISTIO_GATEWAY_KIND, Scope::IstioGateway),
+        ],
     }
 }
 
@@ -117,5 +138,27 @@ pub fn covers(variant: &Variant, kind: WorkloadKind) -> bool {
         Scope::Controller => variant.kind == controller,
         Scope::Autoscaler => variant.scale_targets.contains(&controller),
         Scope::Service | Scope::VirtualService => kind.has_service(),
+        Scope::Ingress | Scope::HttpRoute | Scope::IstioGateway => kind == WorkloadKind::Service,
+    }
+}
+
+/// Whether the policy of an app may match `variant`'s kind at all: Kyverno refuses a policy on a
+/// kind the cluster does not know, so a kind that only a CRD defines is matched only where the
+/// app's output needs that CRD anyway — the mesh's `VirtualService`s and Istio `Gateway`s in a
+/// meshed app, `HTTPRoute`s where the app writes one (outside the mesh, with a `gateway`).
+/// Ingress is built in.
+pub fn available(app: &AppIr, variant: &Variant) -> bool {
+    match variant.scope {
+        Scope::VirtualService | Scope::IstioGateway => app.mesh.is_some(),
+        Scope::HttpRoute => {
+            app.mesh.is_none()
+                && app.gateway.is_some()
+                && app.workloads.iter().any(|w| {
+                    w.expose
+                        .as_ref()
+                        .is_some_and(|e| e.kind == ExposeKind::Route)
+                })
+        }
+        _ => true,
     }
 }

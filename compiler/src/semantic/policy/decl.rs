@@ -254,14 +254,14 @@ pub fn check_enforceable(ctx: &mut Ctx<'_>, expr: &Expr, span: Span) -> bool {
                 span,
             )
             .with_label("these properties live on different resources in the cluster")
-            .with_note("pod properties are checked on pod controllers, replica counts on controllers and their autoscalers, `service.type` on Services, `traffic.fault` on the mesh's routes")
+            .with_note("pod properties are checked on pod controllers, replica counts on controllers and their autoscalers, `service.type` on Services, `traffic.fault` on the mesh's routes, `expose.tls` on Ingresses, HTTPRoutes and the mesh's Gateways")
             .with_help("split it into two rules"),
         );
         return false;
     }
     if let Some((_, other)) = groups
         .iter()
-        .find(|(g, _)| matches!(g, Group::Service | Group::Traffic))
+        .find(|(g, _)| matches!(g, Group::Service | Group::Traffic | Group::Expose))
         && properties.contains(&Property::Kind)
     {
         ctx.report(
@@ -270,7 +270,7 @@ pub fn check_enforceable(ctx: &mut Ctx<'_>, expr: &Expr, span: Span) -> bool {
                 format!("`kind` cannot be tested together with `{}`", other.name()),
                 span,
             )
-            .with_label("a Service or a route has no controller kind")
+            .with_label("a Service, a route or an Ingress has no controller kind")
             .with_help(format!("test `{}` on its own", other.name())),
         );
         return false;

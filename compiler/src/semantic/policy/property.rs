@@ -61,6 +61,17 @@ pub enum Group {
     Service,
     /// The mesh's routes to the workload (its `VirtualService`s).
     Traffic,
+    /// How the workload is exposed outside the cluster: its Ingress, its Gateway API
+    /// `HTTPRoute`, or, in the mesh, its Istio `Gateway`.
+    Expose,
+}
+
+impl Group {
+    /// Whether the group's resources exist only in the service mesh, so its rules cannot reach
+    /// the cluster for an app outside it (see `backends/kyverno`, W0012).
+    pub fn needs_mesh(self) -> bool {
+        matches!(self, Group::Traffic)
+    }
 }
 
 /// One property of a workload.
@@ -118,6 +129,8 @@ pub enum Property {
     ServiceType,
     /// `traffic.fault`: the mesh injects faults (delays or errors) into requests to the workload.
     TrafficFault,
+    /// `expose.tls`: the workload's exposed host is served over TLS only.
+    ExposeTls,
 }
 
 /// Static facts about a property.
@@ -141,6 +154,7 @@ const ALL_KINDS: &[WorkloadKind] = &[Service, Worker, Stateful, Job, Cron, Daemo
 const LONG_RUNNING: &[WorkloadKind] = &[Service, Worker, Stateful, Daemon];
 const REPLICATED: &[WorkloadKind] = &[Service, Worker, Stateful];
 const WITH_SERVICE: &[WorkloadKind] = &[Service, Stateful];
+const EXPOSABLE: &[WorkloadKind] = &[Service];
 
 const fn info(
     property: Property,
@@ -342,6 +356,13 @@ pub const PROPERTIES: &[PropertyInfo] = &[
         WITH_SERVICE,
         "The mesh injects faults (`traffic { fault { … } }`) into requests to the workload.",
     ),
+    info(
+        Property::ExposeTls,
+        "expose.tls",
+        Group::Expose,
+        EXPOSABLE,
+        "The exposed host is served over TLS only (defined for exposed workloads): an ingress with `tls: SECRET`; in the mesh, a route with `tls: SECRET`; otherwise, a route attached to a Gateway listener stated to be HTTPS (`gateway { …, section: NAME, https: true }`).",
+    ),
 ];
 
 /// Shorthands that stand for an expression over properties.
@@ -409,7 +430,8 @@ impl Property {
             | Property::ReadOnlyRoot
             | Property::HostNetwork
             | Property::HostPid
-            | Property::HostIpc => Ty::Bool,
+            | Property::HostIpc
+            | Property::ExposeTls => Ty::Bool,
         }
     }
 
