@@ -24,3 +24,4 @@ pub mod semantic;
 pub mod stdlib;
 pub mod syntax;
 pub mod types;
+pub mod work;

@@ -60,8 +60,9 @@ impl Workspace {
     }
 
     /// Reads every `.k8s` file under `root` as `k8sc check` does: special files (FIFOs, sockets,
-    /// devices) are skipped, without being opened, and noted; a folder that cannot be read as a
-    /// project (no sources, a link out of it) gives an empty workspace and a notice saying why.
+    /// devices) are skipped, without being opened, and noted; a project the loader refuses (a
+    /// link out of the folder, a file too large) gives an empty workspace and a notice saying
+    /// why; a folder without sources an empty workspace.
     pub fn load(root: &Path) -> Workspace {
         let (files, notices) = match k8sc_compiler::loader::load(root) {
             Ok(loaded) => (
@@ -72,6 +73,8 @@ impl Workspace {
                     .map(|s| format!("k8sc: {s}"))
                     .collect(),
             ),
+            // A folder without sources yet (or unreadable itself) is simply empty.
+            Err(error) if error.path == root => (Vec::new(), Vec::new()),
             Err(error) => (
                 Vec::new(),
                 vec![format!("k8sc: the workspace is not loaded: {error}")],
