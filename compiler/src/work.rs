@@ -1,8 +1,10 @@
-//! A count of the diagnostics compared while the build gathers and deduplicates them (one per
-//! equality test or set lookup): how the work-counting tests (`compiler/tests/linear_checking.rs`)
-//! see a comparison of every diagnostic with every one gathered before, which turned a file of
-//! 80,000 warned services quadratic. It is a measure, never a limit, and costs one relaxed atomic
-//! addition per comparison.
+//! Counts of the work of gathering and rendering diagnostics: the diagnostics compared while the
+//! build gathers and deduplicates them (one per equality test or set lookup), and the bytes of
+//! source read to place labels in lines and characters. They are how the work-counting tests
+//! (`compiler/tests/linear_checking.rs`) see a comparison of every diagnostic with every one
+//! gathered before, or a count from the start of the file for every label, either of which turned
+//! a file of 80,000 warned services quadratic. They are measures, never limits, and cost one
+//! relaxed atomic addition each.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -17,4 +19,18 @@ pub(crate) fn compare_diagnostic() {
 /// difference across the work it measures.
 pub fn diagnostics_compared() -> u64 {
     DIAGNOSTICS_COMPARED.load(Ordering::Relaxed)
+}
+
+static SOURCE_BYTES_SCANNED: AtomicU64 = AtomicU64::new(0);
+
+/// Counts `bytes` of a source file read to turn offsets into lines and characters.
+pub(crate) fn scan_source(bytes: usize) {
+    SOURCE_BYTES_SCANNED.fetch_add(bytes as u64, Ordering::Relaxed);
+}
+
+/// How many bytes of source files rendering diagnostics has read to find their lines and
+/// characters in this process (every thread): counting from the start of the file for every
+/// label made rendering one large file's diagnostics quadratic.
+pub fn source_bytes_scanned() -> u64 {
+    SOURCE_BYTES_SCANNED.load(Ordering::Relaxed)
 }

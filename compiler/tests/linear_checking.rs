@@ -139,3 +139,42 @@ fn many_services_with_a_warning_each_are_gathered_in_linear_work() {
         "twice the warned services took {large} comparisons, against {small} for {n}"
     );
 }
+
+/// Bytes of source read to place labels, per byte of input, when rendering every diagnostic.
+const SCANS_PER_INPUT_BYTE: u64 = 4;
+
+/// Bytes of source read to render the diagnostics of `files` for a terminal and as JSON.
+fn rendering(files: Vec<(String, String)>) -> u64 {
+    let _one_at_a_time = LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let db = Database::new();
+    let sources: std::collections::BTreeMap<String, String> = files.iter().cloned().collect();
+    let project = db.load_project(files);
+    let diagnostics = project_diagnostics(&db, project).clone();
+    let before = k8sc_compiler::work::source_bytes_scanned();
+    let human = k8sc_compiler::diagnostics::render_all(&diagnostics, &sources, false);
+    let json = k8sc_compiler::diagnostics::to_json(&diagnostics, &sources);
+    assert!(human.contains("W0003") && json.to_string().contains("W0003"));
+    k8sc_compiler::work::source_bytes_scanned() - before
+}
+
+#[test]
+fn many_warned_services_in_one_file_are_rendered_in_linear_work() {
+    let n = 1_000;
+    let (small_input, large_input) = (services(n), services(2 * n));
+    let bytes = |files: &[(String, String)]| files.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
+    let (small_bytes, large_bytes) = (bytes(&small_input), bytes(&large_input));
+    let small = rendering(small_input);
+    let large = rendering(large_input);
+    assert!(
+        small <= SCANS_PER_INPUT_BYTE * small_bytes,
+        "{small} source bytes read to render the warnings of {small_bytes} bytes (at most {} allowed)",
+        SCANS_PER_INPUT_BYTE * small_bytes
+    );
+    assert!(
+        large <= SCANS_PER_INPUT_BYTE * large_bytes,
+        "{large} source bytes read to render the warnings of {large_bytes} bytes (at most {} allowed)",
+        SCANS_PER_INPUT_BYTE * large_bytes
+    );
+}

@@ -8,8 +8,10 @@
 
 use super::escape::escape_controls;
 use super::json::line_column;
+use super::positions::Positions;
 use super::redact::Redaction;
 use super::{Diagnostic, Label, Severity, SourceLookup};
+use std::collections::BTreeMap;
 
 /// Renders every diagnostic as one workflow-command line. `file_prefix` (for example
 /// `deploy/app/`) is put before each file path so paths are relative to the repository root, where
@@ -21,6 +23,8 @@ pub fn to_github(
 ) -> String {
     // No secret is printed (see `redact`).
     let redaction = Redaction::new(diagnostics, sources);
+    // Each file read and its lines indexed once, not for every label.
+    let sources = &Positions::of_files(diagnostics, sources);
     let mut out = String::new();
     for diagnostic in &redaction.diagnostics(diagnostics) {
         out.push_str(&command(diagnostic, sources, file_prefix));
@@ -29,7 +33,11 @@ pub fn to_github(
     out
 }
 
-fn command(diagnostic: &Diagnostic, sources: &dyn SourceLookup, file_prefix: &str) -> String {
+fn command(
+    diagnostic: &Diagnostic,
+    sources: &BTreeMap<String, Positions>,
+    file_prefix: &str,
+) -> String {
     let name = match diagnostic.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -64,7 +72,11 @@ fn command(diagnostic: &Diagnostic, sources: &dyn SourceLookup, file_prefix: &st
 
 /// The annotation's text: the headline, then the primary label, related places, notes and help,
 /// one per line.
-fn message(diagnostic: &Diagnostic, sources: &dyn SourceLookup, file_prefix: &str) -> String {
+fn message(
+    diagnostic: &Diagnostic,
+    sources: &BTreeMap<String, Positions>,
+    file_prefix: &str,
+) -> String {
     let mut lines = vec![diagnostic.message.clone()];
     if let Some(label) = &diagnostic.primary.message {
         lines.push(label.clone());
@@ -89,10 +101,9 @@ fn message(diagnostic: &Diagnostic, sources: &dyn SourceLookup, file_prefix: &st
     lines.join("\n")
 }
 
-fn position(label: &Label, sources: &dyn SourceLookup) -> (usize, usize, usize, usize) {
-    let text = sources.source_text(&label.file).unwrap_or_default();
-    let (line, column) = line_column(&text, label.span.start as usize);
-    let (end_line, end_column) = line_column(&text, label.span.end as usize);
+fn position(label: &Label, sources: &BTreeMap<String, Positions>) -> (usize, usize, usize, usize) {
+    let (line, column) = line_column(sources, &label.file, label.span.start as usize);
+    let (end_line, end_column) = line_column(sources, &label.file, label.span.end as usize);
     (line, column, end_line, end_column)
 }
 

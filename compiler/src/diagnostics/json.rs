@@ -2,9 +2,11 @@
 //! diagnostic, its code, severity, message, 1-based line/column positions, labels, notes, help and
 //! suggested replacements — what CI annotations and other tools consume.
 
+use super::positions::Positions;
 use super::redact::Redaction;
 use super::{Diagnostic, Label, Severity, SourceLookup};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// Renders diagnostics as a JSON document.
 pub fn to_json(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> Value {
@@ -13,6 +15,8 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> Value 
     let diagnostics = &redaction.diagnostics(diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
+    // Each file read and its lines indexed once, not for every label.
+    let sources = &Positions::of_files(diagnostics, sources);
     let items: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
@@ -43,10 +47,9 @@ pub fn to_json_text(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> S
     super::escape_json_text(&to_json(diagnostics, sources).to_string()).into_owned()
 }
 
-fn label(label: &Label, sources: &dyn SourceLookup) -> Value {
-    let text = sources.source_text(&label.file).unwrap_or_default();
-    let (line, column) = line_column(&text, label.span.start as usize);
-    let (end_line, end_column) = line_column(&text, label.span.end as usize);
+fn label(label: &Label, sources: &BTreeMap<String, Positions>) -> Value {
+    let (line, column) = line_column(sources, &label.file, label.span.start as usize);
+    let (end_line, end_column) = line_column(sources, &label.file, label.span.end as usize);
     json!({
         "file": label.file,
         "start": label.span.start,
@@ -59,14 +62,13 @@ fn label(label: &Label, sources: &dyn SourceLookup) -> Value {
     })
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+/// 1-based line and column (in characters) of a byte offset of `file` (an unknown file is empty).
+pub(crate) fn line_column(
+    sources: &BTreeMap<String, Positions>,
+    file: &str,
+    offset: usize,
+) -> (usize, usize) {
+    sources
+        .get(file)
+        .map_or((1, 1), |positions| positions.line_column(offset))
 }

@@ -9,6 +9,7 @@ mod code;
 mod escape;
 mod github;
 mod json;
+mod positions;
 mod redact;
 mod render;
 

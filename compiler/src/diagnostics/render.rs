@@ -2,6 +2,7 @@
 //! help, like a good compiler. Colour is for terminals only; tests render without it.
 
 use super::escape::{escape_controls, picture_controls};
+use super::positions::Positions;
 use super::redact::Redaction;
 use super::{Diagnostic, Severity};
 use ariadne::{CharSet, Color, Config, IndexType, Label, Report, ReportKind};
@@ -39,9 +40,14 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, color:
         )
     });
     let mut cache = ariadne::sources(shown.collect::<Vec<_>>());
+    // Each file's lines indexed once, not counted from the file's start for every label.
+    let positions: BTreeMap<String, Positions> = texts
+        .into_iter()
+        .map(|(file, text)| (file, Positions::new(text)))
+        .collect();
     let mut out = Vec::new();
     for diagnostic in diagnostics {
-        let report = build_report(diagnostic, &texts, color);
+        let report = build_report(diagnostic, &positions, color);
         if report.write(&mut cache, &mut out).is_err() {
             let message = escape_controls(&diagnostic.message);
             out.extend_from_slice(format!("{message}\n").as_bytes());
@@ -54,7 +60,7 @@ type AriadneSpan = (String, std::ops::Range<usize>);
 
 fn build_report(
     diagnostic: &Diagnostic,
-    texts: &BTreeMap<String, String>,
+    texts: &BTreeMap<String, Positions>,
     color: bool,
 ) -> Report<'static, AriadneSpan> {
     let (kind, accent) = match diagnostic.severity {
@@ -130,9 +136,11 @@ fn build_report(
 fn clamp(
     file: &str,
     range: std::ops::Range<usize>,
-    texts: &BTreeMap<String, String>,
+    texts: &BTreeMap<String, Positions>,
 ) -> AriadneSpan {
-    let text = texts.get(file).map_or("", String::as_str);
+    let empty = Positions::new(String::new());
+    let positions = texts.get(file).unwrap_or(&empty);
+    let text = positions.text();
     let mut start = range.start.min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;
@@ -141,8 +149,8 @@ fn clamp(
     while !text.is_char_boundary(end) {
         end += 1;
     }
-    let (before, inside) = (&text[..start], &text[start..end]);
-    let first = before.chars().count();
+    let inside = &text[start..end];
+    let first = positions.char_offset(start);
     let name = escape_controls(file).into_owned();
     (name, first..first + inside.chars().count())
 }
