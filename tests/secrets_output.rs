@@ -71,3 +71,56 @@ fn no_output_format_prints_a_planted_secret() {
     assert!(!dir.join("out").exists(), "nothing is written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A project whose only credentials sit where no construct check looks: Argo CD's repository
+/// URL, a cluster URL, an image tag.
+const OUTPUT_ONLY_PROJECT: &str = r#"app shop {
+  namespace: shop
+  gitops: argocd { repo: "https://deploy:repopw-31c4d2@github.com/acme/platform.git", path: "deploy/shop" }
+}
+
+service api {
+  image: "ghcr.io/acme/api:ghp_0123456789abcdefghijklmnopqrstuvwxyz"
+  port: http 8080
+  probes { ready: http "/ready" }
+}
+
+env prod {
+  cluster: "https://admin:clusterpw-77aa@prod.k8s.acme.internal"
+}
+"#;
+
+/// Every way of building — files, `--stdout`, `--check` (and `diff --against`, which calls the
+/// same `build`) — stops at the scan of the generated documents (E0045), writes nothing and
+/// prints none of the credentials.
+#[test]
+fn every_build_stops_at_a_credential_in_the_generated_documents() {
+    let dir = scratch("secrets-output-scan");
+    std::fs::write(dir.join("app.k8s"), OUTPUT_ONLY_PROJECT).expect("write");
+    let project = dir.to_string_lossy().into_owned();
+    let out = dir.join("out").to_string_lossy().into_owned();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["build", &project, "--out", &out],
+        vec!["build", &project, "--stdout"],
+        vec!["build", &project, "--out", &out, "--check"],
+    ];
+    let secrets = [
+        "repopw-31c4d2",
+        "clusterpw-77aa",
+        "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+    ];
+    for args in runs {
+        let output = k8sc(&args);
+        assert_eq!(code(&output), 1, "{args:?}: {}", stderr(&output));
+        let printed = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(printed.contains("E0045"), "{args:?}: {printed}");
+        for secret in secrets {
+            assert!(
+                !printed.contains(secret),
+                "{args:?} prints `{secret}`:\n{printed}"
+            );
+        }
+    }
+    assert!(!dir.join("out").exists(), "nothing is written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

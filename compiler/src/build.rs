@@ -320,10 +320,22 @@ impl Checked {
     /// diagnostic is an error.
     pub fn render(self, only: &[String]) -> BuildResult {
         let requirements = self.requirements(only);
-        let tree = (!self.diagnostics.iter().any(Diagnostic::is_error))
-            .then(|| render_tree(&self.envs, self.several_apps, only, &requirements));
+        let mut diagnostics = self.diagnostics;
+        let mut tree = None;
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            let (rendered, leaks) = render_tree(&self.envs, self.several_apps, only, &requirements);
+            // The last line of defence (E0045): a generated value that looks like a credential
+            // stops the build, whatever construct carried it; nothing is written.
+            if leaks.is_empty() {
+                tree = Some(rendered);
+            } else {
+                diagnostics.extend(crate::output_secrets::diagnostics(leaks));
+                diagnostics::sort(&mut diagnostics);
+                diagnostics.dedup();
+            }
+        }
         BuildResult {
-            diagnostics: self.diagnostics,
+            diagnostics,
             exceptions: self.exceptions,
             tree,
             requirements,
@@ -348,11 +360,13 @@ fn render_tree(
     several_apps: bool,
     only: &[String],
     requirements: &[crate::requirements::EnvRequirements],
-) -> OutputTree {
+) -> (OutputTree, Vec<crate::output_secrets::Finding>) {
     let mut tree = OutputTree::default();
     let mut outputs = Vec::new();
+    let mut leaks = Vec::new();
     for (env, ir) in envs {
         let emitted = emit_environment(ir);
+        leaks.extend(emitted.leaks);
         if only.is_empty() || only.contains(env) {
             tree.extend(build_tree(env, emitted.documents, several_apps));
         }
@@ -369,15 +383,21 @@ fn render_tree(
         .map(|(env, ir, resources)| backends::argocd::EnvOutput { env, ir, resources })
         .collect();
     let argocd = backends::argocd::render(&envs, several_apps);
+    let every_app: Vec<&crate::ir::AppIr> = envs.iter().flat_map(|e| e.ir.apps.iter()).collect();
+    leaks.extend(crate::output_secrets::scan_resources(&argocd, &every_app));
     tree.extend(build_shared_tree(
         backends::Target::ArgoCd.folder(),
         &argocd,
     ));
     if let Some(root) = backends::argocd::render_root(&envs) {
+        leaks.extend(crate::output_secrets::scan_resources(
+            std::slice::from_ref(&root),
+            &every_app,
+        ));
         tree.extend(build_shared_tree(
             backends::argocd::root::ROOT_FOLDER,
             &[root],
         ));
     }
-    tree
+    (tree, leaks)
 }

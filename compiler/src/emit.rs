@@ -8,6 +8,7 @@ use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr};
 use crate::output::layout::{Document, render_document, render_documents};
 use crate::output::parallel;
+use crate::output_secrets;
 use std::collections::BTreeSet;
 
 /// What an environment's backends produced: the files' text, and what Argo CD needs to know.
@@ -15,6 +16,9 @@ use std::collections::BTreeSet;
 pub struct EmittedEnv {
     /// Every resource of the environment, rendered.
     pub documents: Vec<Document>,
+    /// A coded error (E0045) for every generated value that looks like a credential: when there
+    /// is one, nothing may be written.
+    pub leaks: Vec<output_secrets::Finding>,
     /// The distinct summaries of them, sorted, for the Argo CD backend (which asks only which
     /// kinds each app has; one per resource was 31,400 summaries at 5,000 services).
     pub summaries: Vec<ResourceSummary>,
@@ -36,6 +40,8 @@ pub fn emit_environment(ir: &ProjectIr) -> EmittedEnv {
     let mut emitted = EmittedEnv::default();
     if ir.apps.len() < 2 {
         let resources: Vec<Resource> = ir.apps.iter().flat_map(app_resources).collect();
+        let apps: Vec<&AppIr> = ir.apps.iter().collect();
+        emitted.leaks = output_secrets::scan_resources(&resources, &apps);
         emitted.summaries = distinct(resources.iter().map(Resource::summary));
         emitted.documents = render_documents(&resources);
         return emitted;
@@ -43,13 +49,15 @@ pub fn emit_environment(ir: &ProjectIr) -> EmittedEnv {
     let per_app = parallel::map_from(2, &ir.apps, |app| {
         let resources = app_resources(app);
         let summaries = distinct(resources.iter().map(Resource::summary));
+        let leaks = output_secrets::scan_resources(&resources, &[app]);
         let documents: Vec<Document> = resources.iter().map(render_document).collect();
-        (summaries, documents)
+        (summaries, documents, leaks)
     });
     let mut summaries = BTreeSet::new();
-    for (app_summaries, documents) in per_app {
+    for (app_summaries, documents, leaks) in per_app {
         summaries.extend(app_summaries);
         emitted.documents.extend(documents);
+        emitted.leaks.extend(leaks);
     }
     emitted.summaries = summaries.into_iter().collect();
     emitted

@@ -16,6 +16,7 @@ pub mod ir;
 pub mod loader;
 pub mod lower;
 pub mod output;
+pub mod output_secrets;
 pub mod prefetch;
 pub mod regular_file;
 pub mod requirements;

@@ -3,7 +3,7 @@
 //! (`//~^ CODE` points one line up). The harness checks that exactly the annotated diagnostics are
 //! reported — no more, no fewer — and snapshots how they render.
 
-use k8sc_compiler::build::project_diagnostics;
+use k8sc_compiler::build::build;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::diagnostics::{Code, Diagnostic, render_all};
 use k8sc_compiler::loader;
@@ -72,7 +72,9 @@ fn run(case: &Path) -> (Expectation, Expectation, String) {
     }
     let db = Database::new();
     let project = db.load_project(loaded.files.clone());
-    let diagnostics = project_diagnostics(&db, project);
+    // A build's diagnostics: the checks', and — when they find no error — the scan of the
+    // generated documents (E0045).
+    let diagnostics = &build(&db, project).diagnostics;
     let rendered = render_all(diagnostics, &texts, false);
     (
         expected(&loaded.files),

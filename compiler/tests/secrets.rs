@@ -240,6 +240,12 @@ fn assert_refused(construct: &str, value: &str) {
     } else {
         project(&format!("  {planted}"))
     };
+    assert_refused_files(construct, value, files);
+}
+
+/// Builds `files` and checks the planted `value` is refused — at its construct (E0015) or, where
+/// no construct check looks, by the scan of the generated documents (E0045) — and never printed.
+fn assert_refused_files(construct: &str, value: &str, files: Vec<(String, String)>) {
     let texts: BTreeMap<String, String> = files.iter().cloned().collect();
     let db = Database::new();
     let result = build(&db, db.load_project(files));
@@ -247,7 +253,7 @@ fn assert_refused(construct: &str, value: &str) {
         result
             .diagnostics
             .iter()
-            .any(|d| d.code == Code::LiteralSecret),
+            .any(|d| matches!(d.code, Code::LiteralSecret | Code::GeneratedSecret) && d.is_error()),
         "{construct} with {value}: not refused: {:#?}",
         result.diagnostics
     );
@@ -275,6 +281,36 @@ fn a_credential_planted_in_any_construct_is_refused_and_never_printed() {
             for value in PLAIN {
                 assert_refused(construct, value);
             }
+        }
+    }
+}
+
+/// Places no construct check looks at, each a whole project with the value's place marked `%`:
+/// the value reaches the generated documents (Argo CD's repository URL and destination, the
+/// image), so only the scan of every generated document before it is written can stop it.
+const OUTPUT_ONLY: &[&str] = &[
+    "app shop {\n  namespace: shop\n  gitops: argocd { repo: \"https://deploy:%@github.com/acme/platform.git\", path: \"deploy/shop\" }\n}\n\nservice api {\n  image: \"ghcr.io/acme/api:1.0.0\"\n  port: http 8080\n  probes { ready: http \"/ready\" }\n}\n",
+    "app shop {\n  namespace: shop\n  gitops: argocd { repo: \"https://github.com/acme/platform.git\", path: \"deploy/shop\" }\n}\n\nservice api {\n  image: \"ghcr.io/acme/api:1.0.0\"\n  port: http 8080\n  probes { ready: http \"/ready\" }\n}\n\nenv prod {\n  cluster: \"https://admin:%@prod.k8s.acme.internal\"\n}\n",
+    "app shop {\n  namespace: shop\n  gitops: argocd { repo: \"https://github.com/acme/platform.git\", path: \"deploy/shop\", revision: \"%\" }\n}\n\nservice api {\n  image: \"ghcr.io/acme/api:1.0.0\"\n  port: http 8080\n  probes { ready: http \"/ready\" }\n}\n",
+    "app shop { namespace: shop }\n\nservice api {\n  image: \"ghcr.io/acme/api:%\"\n  port: http 8080\n  probes { ready: http \"/ready\" }\n}\n",
+];
+
+/// A credential in a place only the output scan sees is refused (E0045) and never printed.
+#[test]
+fn a_credential_that_reaches_the_output_unchecked_is_refused_by_the_output_scan() {
+    for construct in OUTPUT_ONLY {
+        for value in SHAPED {
+            let planted = construct.replace('%', value);
+            assert_refused_files(construct, value, vec![("app.k8s".to_string(), planted)]);
+        }
+        // A URL's password is a credential whatever it looks like.
+        if construct.contains("https://deploy:%") || construct.contains("https://admin:%") {
+            let planted = construct.replace('%', "hunter2-correct-horse");
+            assert_refused_files(
+                construct,
+                "hunter2-correct-horse",
+                vec![("app.k8s".to_string(), planted)],
+            );
         }
     }
 }
@@ -323,4 +359,33 @@ fn references_and_harmless_values_build() {
     let result = build(&db, db.load_project(files));
     assert_eq!(result.error_count(), 0, "{:#?}", result.diagnostics);
     assert!(result.tree.is_some());
+}
+
+/// What k8sc itself generates never trips the output scan (E0045): Kyverno policies of every
+/// standard rule, `secretKeyRef`s, config hashes, image digests, Argo CD applications with a
+/// repository and a cluster URL without credentials, the mesh's resources.
+#[test]
+fn generated_shapes_pass_the_output_scan() {
+    let files = vec![(
+        "app.k8s".to_string(),
+        "import std.tiers.{production}\nimport std.policies.{pinned_images, trusted_registries}\n\napp shop {\n  namespace: shop\n  tier: production\n  team: payments\n  policies: [pinned_images, trusted_registries([\"ghcr.io/acme\"])]\n  mesh: istio\n  gitops: argocd { repo: \"https://github.com/acme/platform.git\", path: \"deploy/shop\" }\n}\n\nservice api {\n  image: \"ghcr.io/acme/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n  port: http 8080\n  replicas: 3\n  probes { ready: http \"/ready\", live: http \"/live\" }\n  cpu: 100m..500m\n  memory: 128Mi\n  env { DB_PASSWORD: secret db.password\n    API_TOKEN: secret api.token }\n  config { TOKEN_AUDIENCE: \"api.example.com\" }\n}\n\nenv prod {\n  cluster: \"https://prod.k8s.acme.internal:6443\"\n}\n".to_string(),
+    )];
+    let db = Database::new();
+    let result = build(&db, db.load_project(files));
+    assert!(
+        !result
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::GeneratedSecret),
+        "{:#?}",
+        result.diagnostics
+    );
+    assert_eq!(result.error_count(), 0, "{:#?}", result.diagnostics);
+    let tree = result.tree.expect("a tree");
+    assert!(
+        tree.files.keys().any(|f| f.contains("kyverno/")),
+        "{:?}",
+        tree.files.keys()
+    );
+    assert!(tree.files.keys().any(|f| f.contains("argocd/")));
 }

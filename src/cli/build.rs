@@ -53,15 +53,14 @@ pub fn run(args: BuildArgs, color: bool) -> ExitCode {
         return code;
     }
     let checked = check_project(&db, project);
-    print_diagnostics(
-        &checked.diagnostics,
-        &ProjectSources::new(&db, project),
-        color,
-    );
+    let sources = ProjectSources::new(&db, project);
     // The database holds every syntax tree and check result; the output needs only the IR, which
     // `checked` owns. Freeing them first lowers the build's peak memory by a third.
     drop(db);
+    // Printed after rendering: the scan of the generated documents (E0045) adds its own.
     let result = checked.render(&args.envs);
+    print_diagnostics(&result.diagnostics, &sources, color);
+    drop(sources);
     let outcome = if args.check {
         "cannot compare the output"
     } else {

@@ -85,6 +85,7 @@ codes! {
     GitOpsRequired = "E0042", Error, "the tier requires GitOps, and the app declares none";
     HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
+    GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
