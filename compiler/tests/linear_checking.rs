@@ -178,3 +178,15 @@ fn many_warned_services_in_one_file_are_rendered_in_linear_work() {
         SCANS_PER_INPUT_BYTE * large_bytes
     );
 }
+
+/// A tier's checked declaration and folded layers are memoized once per tier: their inline size
+/// is paid by every `tier tN {}` of a file (16 bytes of text). Both held a `WorkloadSpec` (over
+/// 4 KB) inline, most of the 12.6 KB of memos per tiny tier; empty defaults are now `None`.
+#[test]
+fn a_tiers_memos_do_not_hold_workload_defaults_inline() {
+    use k8sc_compiler::semantic::rules::TierLayers;
+    use k8sc_compiler::semantic::tier::TierSpec;
+    let (layers, spec) = (size_of::<TierLayers>(), size_of::<TierSpec>());
+    assert!(layers <= 1024, "TierLayers is {layers} bytes inline");
+    assert!(spec <= 1024, "TierSpec is {spec} bytes inline");
+}

@@ -488,7 +488,8 @@ pub fn stack_layers(
         effective = effective.overlay(app_defaults.clone().applicable_to(kind));
     }
     if let Some(layers) = tier {
-        effective = effective.overlay(layers.defaults.clone().applicable_to(kind));
+        let defaults = layers.defaults.as_deref().cloned().unwrap_or_default();
+        effective = effective.overlay(defaults.applicable_to(kind));
     }
     effective
 }

@@ -158,8 +158,9 @@ impl RuleInForce {
 pub struct TierLayers {
     /// The tier's name.
     pub name: String,
-    /// Workload defaults of the whole chain.
-    pub defaults: WorkloadSpec,
+    /// Workload defaults of the whole chain; `None` when they set nothing (see
+    /// [`boxed_unless_empty`]).
+    pub defaults: Option<Box<WorkloadSpec>>,
     /// The namespace's Pod Security level.
     pub pod_security: Option<Sourced<PodSecurity>>,
     /// The namespace's ResourceQuota.
@@ -181,6 +182,13 @@ pub struct TierLayers {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Workload defaults as a tier's memos keep them: `None` when they set nothing. `WorkloadSpec` is
+/// 4 KB or more inline, and a tier's checked declaration and folded layers each held one: most of
+/// the 12.6 KB of memos per `tier tN {}` (issue 19 item 4, docs/performance.md).
+pub(crate) fn boxed_unless_empty(defaults: WorkloadSpec) -> Option<Box<WorkloadSpec>> {
+    (defaults != WorkloadSpec::default()).then(|| Box::new(defaults))
+}
+
 /// Folds a tier's chain into its effective defaults and rules.
 #[salsa::tracked(returns(ref))]
 pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) -> TierLayers {
@@ -195,7 +203,13 @@ pub fn tier_layers<'db>(db: &'db dyn Db, project: Project, tier: DeclId<'db>) ->
         let file = decl.file(db);
         let path: Arc<str> = Arc::from(file.path(db).as_str());
         let tier_name = decl_name(db, *decl);
-        out.defaults = std::mem::take(&mut out.defaults).overlay(spec.defaults.clone());
+        let folded = out
+            .defaults
+            .take()
+            .map(|d| *d)
+            .unwrap_or_default()
+            .overlay(spec.defaults.as_deref().cloned().unwrap_or_default());
+        out.defaults = boxed_unless_empty(folded);
         if out.pod_security.is_none() {
             out.pod_security = spec.pod_security.clone();
         }

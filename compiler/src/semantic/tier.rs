@@ -30,8 +30,9 @@ pub struct TierRule {
 /// Everything a `tier` declaration says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TierSpec {
-    /// Workload defaults.
-    pub defaults: WorkloadSpec,
+    /// Workload defaults; `None` when they set nothing (a boxed empty spec, not an inline one:
+    /// `WorkloadSpec` is over 4 KB, which every trivial tier's memos held twice).
+    pub defaults: Option<Box<WorkloadSpec>>,
     /// The namespace's Pod Security level.
     pub pod_security: Option<Sourced<PodSecurity>>,
     /// The namespace's ResourceQuota.
@@ -127,7 +128,7 @@ fn read_defaults(ctx: &mut Ctx<'_>, spec: &mut TierSpec, value: &Value) {
         span: block.span,
         closed: block.closed,
     };
-    spec.defaults = read_workload(ctx, &workload_part, None);
+    spec.defaults = super::rules::boxed_unless_empty(read_workload(ctx, &workload_part, None));
     let namespace_part = Block {
         items: block
             .items
