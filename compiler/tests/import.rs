@@ -489,3 +489,55 @@ spec:
         "{text}\n{diagnostics:#?}"
     );
 }
+
+/// Taking a credential out leaves nothing dangling: a flag loses its value with it (`--pass X`,
+/// not a bare `--pass` that would eat the next argument), and a map the credentials emptied
+/// (`annotations`) is not kept as `annotations {}`.
+#[test]
+fn taking_credentials_out_leaves_no_flag_or_empty_map_behind() {
+    let yaml = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+      annotations:
+        acme.io/token: ghp_0123456789abcdefghijklmnopqrstuvwxyz
+    spec:
+      containers:
+      - name: api
+        image: ghcr.io/acme/api:1.0.0
+        args: ["--verbose", "--pass", "argpw-8899bb", "--port", "8080"]
+"#;
+    let manifests = read_documents("in.yaml", yaml).expect("YAML");
+    let imported = import(&manifests, "shop").expect("imports");
+    let (name, text) = &imported.file;
+    assert!(
+        !text.contains("argpw-8899bb") && !text.contains("ghp_"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("\"--pass\""),
+        "the flag stays without its value:\n{text}"
+    );
+    assert!(
+        text.contains("\"--verbose\", \"--port\", \"8080\""),
+        "the other arguments stay, in order:\n{text}"
+    );
+    assert!(
+        !text.contains("annotations {}"),
+        "an emptied map stays:\n{text}"
+    );
+    let db = Database::new();
+    let project = db.load_project(vec![(name.clone(), text.clone())]);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(
+        !diagnostics.iter().any(|d| d.is_error()),
+        "{text}\n{diagnostics:#?}"
+    );
+}

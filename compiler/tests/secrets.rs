@@ -389,3 +389,92 @@ fn generated_shapes_pass_the_output_scan() {
     );
     assert!(tree.files.keys().any(|f| f.contains("argocd/")));
 }
+
+/// Pieces the detector looks for, mixed with multi-byte characters, so that random strings reach
+/// its every branch (URLs, tokens, keys, flags) and cut them at odd places.
+fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("://".to_string()),
+        Just("@".to_string()),
+        Just(":".to_string()),
+        Just("ghp_".to_string()),
+        Just("AKIA".to_string()),
+        Just("eyJ".to_string()),
+        Just(".".to_string()),
+        Just("-----BEGIN".to_string()),
+        Just("PRIVATE KEY".to_string()),
+        Just("-----END".to_string()),
+        Just("KEY-----".to_string()),
+        Just("--password".to_string()),
+        Just("--pass".to_string()),
+        Just("mysql".to_string()),
+        Just("-p".to_string()),
+        Just("=".to_string()),
+        Just(" ".to_string()),
+        Just("\"".to_string()),
+        Just("$(".to_string()),
+        Just("é".to_string()),
+        Just("日本".to_string()),
+        Just("🔑".to_string()),
+        Just("\u{301}".to_string()),
+        "[a-zA-Z0-9_]{1,24}",
+        any::<String>(),
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+    /// The detector never panics on any text, under any name, as a value, a command line or a
+    /// document; and redaction never panics and leaves none of what the detector flags.
+    #[test]
+    fn the_detector_and_redaction_never_panic_and_redact_every_flag(
+        text in proptest::prelude::prop_oneof![tricky_text(), proptest::prelude::any::<String>()],
+        key in proptest::prelude::prop_oneof![tricky_text(), proptest::prelude::any::<String>()],
+        start in 0usize..200,
+        length in 0usize..200,
+    ) {
+        use k8sc_compiler::diagnostics::{Diagnostic, redact_all};
+        use k8sc_compiler::semantic::secret_detect as detect;
+        let _ = detect::secret_reason(&key, &text);
+        let _ = detect::is_secret_name(&key);
+        let _ = detect::could_be_credential(&text);
+        let args: Vec<&str> = text.split(' ').chain(key.split('=')).collect();
+        for (index, _) in detect::argument_secrets(&args) {
+            proptest::prop_assert!(index < args.len());
+        }
+        let document = serde_json::json!({ key.clone(): text.clone(), "env": [{"name": key.clone(), "value": text.clone()}], "args": args });
+        detect::scan(&document, &mut |_, _, _| {});
+        let flagged: Vec<String> = detect::shaped_ranges(&text)
+            .into_iter()
+            .map(|range| text[range].to_string())
+            .collect();
+        // A diagnostic quoting the text, with a span anywhere (inside a character, past the end).
+        let source = format!("{key}\n{text}\n");
+        let span = k8sc_grammar::Span::new(start.min(source.len() + 3), (start + length).min(source.len() + 3));
+        let quoting = Diagnostic::new(Code::InvalidName, format!("value `{text}`"), "a.k8s", span)
+            .with_label(text.clone())
+            .with_note(text.clone());
+        let sources: BTreeMap<String, String> = [("a.k8s".to_string(), source)].into();
+        // And a secret diagnostic at the same span, whose value (if it is a string) is redacted
+        // from every other diagnostic.
+        let both = [
+            Diagnostic::new(Code::LiteralSecret, "a secret", "a.k8s", span),
+            quoting.clone(),
+        ];
+        let redacted = redact_all(std::slice::from_ref(&quoting), &sources);
+        let _ = redact_all(&both, &sources);
+        let _ = render_all(&both, &sources, false);
+        let _ = to_json(&both, &sources);
+        for secret in flagged.iter().filter(|s| !s.is_empty()) {
+            proptest::prop_assert!(
+                !redacted[0].message.contains(secret.as_str()),
+                "{:?} keeps {:?}", redacted[0].message, secret
+            );
+            for note in &redacted[0].notes {
+                proptest::prop_assert!(!note.contains(secret.as_str()), "{note:?} keeps {secret:?}");
+            }
+        }
+    }
+}

@@ -417,3 +417,55 @@ fn definition_of_external_hosts_and_calls_with_settings() {
         pos(&snapshot, "app.k8s", "service api", 8)
     );
 }
+
+/// No diagnostic the server publishes prints a secret, as `k8sc check` prints none: not in the
+/// message (E0015's value, quoted by the invalid host and label diagnostics), not in the related
+/// information, not in a code action's title or its diagnostics.
+#[test]
+fn published_diagnostics_and_code_actions_never_print_a_secret() {
+    let secrets = [
+        "hunter2-correct-horse",
+        "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        "sk_live_0123456789abcdefghijkl",
+        "ASIAIOSFODNN7EXAMPLE",
+    ];
+    let text = "app shop { namespace: shop }\n\nservice api {\n  image: \"ghcr.io/acme/api:1.0.0\"\n  port: http 8080\n  probes { ready: http \"/ready\" }\n  expose: route \"ghp_0123456789abcdefghijklmnopqrstuvwxyz.example.com\"\n  labels { team: \"sk_live_0123456789abcdefghijkl\" }\n  env {\n    DB_PASSWORD: \"hunter2-correct-horse\"\n    AWS_ACCESS_KEY_ID: \"ASIAIOSFODNN7EXAMPLE\"\n  }\n}\n";
+    let snapshot = workspace(&[("app.k8s", text)]).snapshot();
+    let files = features::diagnostics::collect(&snapshot);
+    let published: Vec<&Diagnostic> = files.iter().flat_map(|f| &f.diagnostics).collect();
+    assert!(
+        published
+            .iter()
+            .filter(|d| d.code == Some(NumberOrString::String("E0015".to_string())))
+            .count()
+            >= 2,
+        "{published:#?}"
+    );
+    let params = CodeActionParams {
+        text_document: TextDocumentIdentifier {
+            uri: uri("app.k8s"),
+        },
+        range: Range::new(Position::new(0, 0), Position::new(20, 0)),
+        context: CodeActionContext::default(),
+        work_done_progress_params: WorkDoneProgressParams::default(),
+        partial_result_params: PartialResultParams::default(),
+    };
+    let actions = features::code_actions::code_actions(&snapshot, &params).unwrap_or_default();
+    let printed = format!(
+        "{}\n{}",
+        serde_json::to_string(&published).unwrap_or_default(),
+        serde_json::to_string(
+            &actions
+                .iter()
+                .map(|a| match a {
+                    CodeActionOrCommand::CodeAction(a) => (a.title.clone(), a.diagnostics.clone()),
+                    CodeActionOrCommand::Command(c) => (c.title.clone(), None),
+                })
+                .collect::<Vec<_>>()
+        )
+        .unwrap_or_default()
+    );
+    for secret in secrets {
+        assert!(!printed.contains(secret), "prints `{secret}`:\n{printed}");
+    }
+}

@@ -13,12 +13,13 @@ use std::ops::Range;
 /// What replaces a secret in a diagnostic's words.
 pub const REDACTED: &str = "[redacted]";
 
-/// The secrets of a set of diagnostics, found once for all of them.
-pub(crate) struct Redaction {
+/// The secrets of a set of diagnostics, found once for all of them; any diagnostic can then be
+/// redacted by them (the language server's code actions carry the diagnostic they fix).
+pub struct Redaction {
     /// The values secret diagnostics point at, longest first.
     values: Vec<String>,
     /// Each file's text with its secrets masked.
-    pub masked: BTreeMap<String, String>,
+    pub(crate) masked: BTreeMap<String, String>,
 }
 
 impl Redaction {
@@ -137,6 +138,13 @@ impl Redaction {
         }
         out
     }
+}
+
+/// `diagnostics` with every value the secret detector flags replaced by [`REDACTED`] in their
+/// words (message, labels, notes, help, suggested replacements), for a client that renders
+/// diagnostics itself — the language server — as the renderers here do before printing.
+pub fn redact_all(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> Vec<Diagnostic> {
+    Redaction::new(diagnostics, sources).diagnostics(diagnostics)
 }
 
 impl SourceLookup for Redaction {

@@ -6,7 +6,7 @@
 //! the value. Secrets are not imported, and a ConfigMap with a credential is not folded.
 
 use super::read::Manifest;
-use crate::semantic::secret_detect::scan;
+use crate::semantic::secret_detect::{CREDENTIAL_FLAG_VALUE, is_secret_flag, scan};
 use crate::semantic::secrets::dotted;
 use serde_json::{Value, json};
 
@@ -84,6 +84,18 @@ fn take_out_of(manifest: &mut Manifest, notes: &mut Vec<CredentialNote>) {
             )
         } else {
             remove(&mut manifest.value, &path);
+            // `--pass X`: the flag goes with its value, or it would take the next argument as one.
+            if reason == CREDENTIAL_FLAG_VALUE
+                && let Some(flag) = previous_item(&path)
+                && manifest
+                    .value
+                    .pointer(&pointer(&flag))
+                    .and_then(Value::as_str)
+                    .is_some_and(|arg| !arg.contains(char::is_whitespace) && is_secret_flag(arg))
+            {
+                remove(&mut manifest.value, &flag);
+            }
+            remove_if_emptied(&mut manifest.value, &path[..path.len().saturating_sub(1)]);
             format!(
                 "left out: it held a credential ({reason}); give it to the workload from a Secret (`env {{ NAME: secret SECRET.KEY }}`, passed on as `$(NAME)` in arguments) instead"
             )
@@ -93,6 +105,35 @@ fn take_out_of(manifest: &mut Manifest, notes: &mut Vec<CredentialNote>) {
             path: dotted(&path),
             action,
         });
+    }
+}
+
+/// The path of the list item before the one at `path` (`[3]` → `[2]`), if it is one.
+fn previous_item(path: &[String]) -> Option<Vec<String>> {
+    let (last, parent) = path.split_last()?;
+    let index: usize = last.strip_prefix('[')?.strip_suffix(']')?.parse().ok()?;
+    let previous = index.checked_sub(1)?;
+    let mut out = parent.to_vec();
+    out.push(format!("[{previous}]"));
+    Some(out)
+}
+
+/// Removes the map or list at `path` if taking credentials out left it empty and it is one that
+/// means nothing empty (`annotations {}`, `labels {}`, `args: []`, `command: []`).
+fn remove_if_emptied(value: &mut Value, path: &[String]) {
+    let Some(last) = path.last() else {
+        return;
+    };
+    if !matches!(last.as_str(), "annotations" | "labels" | "args" | "command") {
+        return;
+    }
+    let emptied = match value.pointer(&pointer(path)) {
+        Some(Value::Object(map)) => map.is_empty(),
+        Some(Value::Array(items)) => items.is_empty(),
+        _ => false,
+    };
+    if emptied {
+        remove(value, path);
     }
 }
 

@@ -59,6 +59,10 @@ const TOKEN_PREFIXES: &[(&str, usize)] = &[
     ("rk_test_", 20),
 ];
 
+/// Why the argument after a credential flag (`--pass X`) is flagged: the one reason whose
+/// argument is not a credential on its own, so `k8sc import` removes the flag with it.
+pub const CREDENTIAL_FLAG_VALUE: &str = "the value of a credential flag";
+
 /// The programs whose `-pVALUE` flag is a password (`mysql -phunter2`).
 const MYSQL_CLIENTS: &[&str] = &["mysql", "mysqladmin", "mysqldump", "mysqlcheck", "mariadb"];
 
@@ -256,7 +260,7 @@ pub fn argument_secrets(args: &[&str]) -> Vec<(usize, &'static str)> {
             && could_be_credential(next)
         {
             // Reported at the value, which is what has to go.
-            Some((*next_i, "the value of a credential flag"))
+            Some((*next_i, CREDENTIAL_FLAG_VALUE))
         } else if mysql
             && let Some(value) = word.strip_prefix("-p")
             && !value.starts_with('-')
@@ -279,8 +283,9 @@ pub fn argument_secrets(args: &[&str]) -> Vec<(usize, &'static str)> {
     found
 }
 
-/// `--password`, `--pass`, `--requirepass`, `-token`… (the part before any `=`).
-fn is_secret_flag(arg: &str) -> bool {
+/// `--password`, `--pass`, `--requirepass`, `-token`… (the part before any `=`). Also what
+/// `k8sc import` removes with the value it passes.
+pub fn is_secret_flag(arg: &str) -> bool {
     let Some(name) = arg.strip_prefix('-') else {
         return false;
     };

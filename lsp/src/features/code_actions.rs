@@ -8,7 +8,7 @@ use k8sc_compiler::analysis::effective::effective_workload;
 use k8sc_compiler::analysis::locate::nested_block;
 use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::File;
-use k8sc_compiler::diagnostics::{Code, Diagnostic};
+use k8sc_compiler::diagnostics::{Code, Diagnostic, Redaction};
 use k8sc_compiler::ir::policy::Property;
 use k8sc_compiler::lower::lower_workload_decl;
 use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
@@ -30,18 +30,25 @@ pub fn code_actions(
     let file = snapshot.file(&params.text_document.uri)?;
     let path = file.path(db).clone();
     let range = snapshot.span(file, params.range);
-    let mut actions = Actions::default();
-    for diagnostic in project_diagnostics(db, snapshot.project) {
+    let all = project_diagnostics(db, snapshot.project);
+    // Titles and attached diagnostics are shown: redacted as published (by the secrets of every
+    // diagnostic of the project); the edit itself is the suggestion's own text.
+    let mut actions = Actions {
+        list: Vec::new(),
+        redaction: Redaction::new(all, snapshot),
+    };
+    for diagnostic in all {
         if diagnostic.primary.file != path || !overlaps(diagnostic.primary.span, range) {
             continue;
         }
-        for suggestion in &diagnostic.suggestions {
+        let shown = actions.redaction.diagnostic(diagnostic);
+        for (suggestion, shown) in diagnostic.suggestions.iter().zip(&shown.suggestions) {
             let Some(target) = snapshot.file_by_path(&suggestion.file) else {
                 continue;
             };
             actions.push(
                 snapshot,
-                format!("Replace with `{}`", suggestion.replacement),
+                format!("Replace with `{}`", shown.replacement),
                 Some(diagnostic),
                 target,
                 suggestion.span,
@@ -64,9 +71,10 @@ fn overlaps(a: Span, b: Span) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-#[derive(Default)]
 struct Actions {
     list: Vec<CodeActionOrCommand>,
+    /// What the attached diagnostics are redacted by.
+    redaction: Redaction,
 }
 
 impl Actions {
@@ -96,7 +104,7 @@ impl Actions {
         self.list.push(CodeActionOrCommand::CodeAction(CodeAction {
             title,
             kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: diagnostic.map(|d| vec![to_lsp(snapshot, d)]),
+            diagnostics: diagnostic.map(|d| vec![to_lsp(snapshot, &self.redaction.diagnostic(d))]),
             edit: Some(WorkspaceEdit {
                 changes: Some(changes),
                 ..WorkspaceEdit::default()

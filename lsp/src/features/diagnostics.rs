@@ -4,7 +4,7 @@
 
 use crate::snapshot::Snapshot;
 use k8sc_compiler::build::project_diagnostics;
-use k8sc_compiler::diagnostics::{Code, Diagnostic, Severity};
+use k8sc_compiler::diagnostics::{Code, Diagnostic, Severity, SourceLookup, redact_all};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
@@ -34,7 +34,13 @@ pub fn collect(snapshot: &Snapshot) -> Vec<FileDiagnostics> {
     for path in snapshot.versions.keys() {
         by_file.entry(path.as_str()).or_default();
     }
-    for diagnostic in project_diagnostics(&snapshot.db, snapshot.project) {
+    // As `k8sc check` prints them: no value the secret detector flags (E0015's, quoted by
+    // another diagnostic, or shaped like a token) reaches the editor's problem list.
+    let redacted = redact_all(
+        project_diagnostics(&snapshot.db, snapshot.project),
+        snapshot,
+    );
+    for diagnostic in &redacted {
         by_file
             .entry(diagnostic.primary.file.as_str())
             .or_default()
@@ -56,7 +62,14 @@ pub fn collect(snapshot: &Snapshot) -> Vec<FileDiagnostics> {
         .collect()
 }
 
-/// One compiler diagnostic in LSP terms.
+/// The text of a project file by its display path, for the redaction of diagnostics.
+impl SourceLookup for Snapshot {
+    fn source_text(&self, file: &str) -> Option<String> {
+        self.file_by_path(file).map(|f| self.text(f).to_string())
+    }
+}
+
+/// One compiler diagnostic in LSP terms (redact it first: see [`collect`]).
 pub fn to_lsp(snapshot: &Snapshot, diagnostic: &Diagnostic) -> lsp::Diagnostic {
     let range = snapshot
         .file_by_path(&diagnostic.primary.file)
