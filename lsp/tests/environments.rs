@@ -52,20 +52,6 @@ env staging: dev {
 }
 "#;
 
-fn markdown(hover: Option<Hover>) -> String {
-    match hover.map(|h| h.contents) {
-        Some(HoverContents::Markup(m)) => m.value,
-        other => panic!("no markdown hover: {other:?}"),
-    }
-}
-
-fn labels(response: Option<CompletionResponse>) -> Vec<String> {
-    match response {
-        Some(CompletionResponse::Array(items)) => items.into_iter().map(|i| i.label).collect(),
-        other => panic!("no completion list: {other:?}"),
-    }
-}
-
 fn shop_with_envs() -> k8sc_lsp::snapshot::Snapshot {
     workspace(&[("app.k8s", &format!("{SHOP}{ENVS}"))]).snapshot()
 }

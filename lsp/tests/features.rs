@@ -7,20 +7,6 @@ use k8sc_lsp::features::{self, preview::PreviewParams};
 use support::*;
 use tower_lsp_server::ls_types::*;
 
-fn markdown(hover: Option<Hover>) -> String {
-    match hover.map(|h| h.contents) {
-        Some(HoverContents::Markup(m)) => m.value,
-        other => panic!("no markdown hover: {other:?}"),
-    }
-}
-
-fn labels(response: Option<CompletionResponse>) -> Vec<String> {
-    match response {
-        Some(CompletionResponse::Array(items)) => items.into_iter().map(|i| i.label).collect(),
-        other => panic!("no completion list: {other:?}"),
-    }
-}
-
 #[test]
 fn diagnostics_are_the_checkers_per_file() {
     let snapshot = shop().snapshot();

@@ -172,7 +172,9 @@ fn mask(text: &str, ranges: &[Range<usize>]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-fn on_char_boundaries(text: &str, range: Range<usize>) -> Range<usize> {
+/// `range` widened to whole characters of `text` and clamped to it: what a span from any source
+/// (a label, a fuzzer) may safely slice.
+pub(super) fn on_char_boundaries(text: &str, range: Range<usize>) -> Range<usize> {
     let mut start = range.start.min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;

@@ -141,14 +141,7 @@ fn clamp(
     let empty = Positions::new(String::new());
     let positions = texts.get(file).unwrap_or(&empty);
     let text = positions.text();
-    let mut start = range.start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = range.end.clamp(start, text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
+    let std::ops::Range { start, end } = super::redact::on_char_boundaries(text, range);
     let inside = &text[start..end];
     let first = positions.char_offset(start);
     let name = escape_controls(file).into_owned();

@@ -6,7 +6,7 @@ use k8sc_lsp::snapshot::Snapshot;
 use k8sc_lsp::workspace::Workspace;
 use std::path::PathBuf;
 use std::str::FromStr;
-use tower_lsp_server::ls_types::{Position, Uri};
+use tower_lsp_server::ls_types::{CompletionResponse, Hover, HoverContents, Position, Uri};
 
 /// The (never read) folder the fixtures pretend to live in.
 pub const ROOT: &str = "/k8sc-fixture";
@@ -89,4 +89,20 @@ pub fn pos_nth(
         .map(|(i, _)| i)
         .unwrap_or_else(|| panic!("`{needle}` not in {path}"));
     snapshot.position(file, (offset + delta) as u32)
+}
+
+/// The markdown of a hover, which every hover test reads.
+pub fn markdown(hover: Option<Hover>) -> String {
+    match hover.map(|h| h.contents) {
+        Some(HoverContents::Markup(m)) => m.value,
+        other => panic!("no markdown hover: {other:?}"),
+    }
+}
+
+/// The labels of a completion list, which every completion test reads.
+pub fn labels(response: Option<CompletionResponse>) -> Vec<String> {
+    match response {
+        Some(CompletionResponse::Array(items)) => items.into_iter().map(|i| i.label).collect(),
+        other => panic!("no completion list: {other:?}"),
+    }
 }
