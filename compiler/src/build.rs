@@ -66,6 +66,7 @@ pub fn file_diagnostics(db: &dyn Db, project: Project, file: File) -> Vec<Diagno
     if file.kind(db) == FileKind::Project {
         all.extend(unused_imports(db, project, file).iter().cloned());
     }
+    all.shrink_to_fit();
     all
 }
 
@@ -206,13 +207,21 @@ pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
     use std::collections::BTreeMap;
     type Key = (String, String, String, String);
     let mut in_envs: BTreeMap<Key, Vec<String>> = BTreeMap::new();
+    // From each workload's lowering, not the environment's IR: `check` lists the exceptions
+    // without assembling every environment (and copying its diagnostics) just for them.
+    let structure = project_structure(db, project);
     for env in environments(db, project) {
-        let lowered = lower_env(db, project, EnvKey::new(db, env.clone()));
-        for app in &lowered.ir.apps {
-            for workload in &app.workloads {
+        let key = EnvKey::new(db, env.clone());
+        for app in structure.apps.iter().filter(|a| a.env_names().contains(env)) {
+            for entry in &app.workloads {
+                let decl = DeclId::new(db, entry.file, entry.index);
+                let Some(workload) = &crate::lower::lower_workload_decl(db, project, decl, key).ir
+                else {
+                    continue;
+                };
                 for (rule, reason, layer) in &workload.exemptions {
                     let key = (
-                        app.name.clone(),
+                        app.k8s_name.clone(),
                         workload.name.clone(),
                         rule.clone(),
                         reason.clone(),

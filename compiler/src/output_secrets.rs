@@ -107,8 +107,7 @@ fn finding(
             owner,
             (
                 origin
-                    .file
-                    .as_deref()
+                    .file()
                     .unwrap_or(owner.file.as_str())
                     .to_string(),
                 origin.span,
@@ -241,7 +240,7 @@ fn render_path(path: &[String]) -> String {
 /// The app's declaration: its name (or its namespace, where that was written).
 fn declaration_of(app: &AppIr) -> (String, Span, bool) {
     let origin = &app.namespace.origin;
-    match &origin.file {
+    match &origin.file() {
         Some(file) => (file.to_string(), origin.span, false),
         None => (app.file.clone(), Span::default(), false),
     }
@@ -259,7 +258,7 @@ fn construct_of(app: &AppIr, value: &str) -> Option<Origin> {
                 || written.contains(value))
     };
     let sourced = |written: &str, origin: &Origin| {
-        (origin.file.is_some() && holds(written)).then(|| origin.clone())
+        (origin.file().is_some() && holds(written)).then(|| origin.clone())
     };
     let mut candidates: Vec<Option<Origin>> = Vec::new();
     if let Some(cluster) = &app.cluster {

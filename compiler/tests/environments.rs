@@ -69,12 +69,12 @@ fn an_environment_override_wins_over_every_other_layer() {
     let web = &app.workloads[0];
     let replicas = web.replicas.as_ref().expect("replicas");
     assert_eq!(replicas.value, Replicas::Fixed(1));
-    assert_eq!(replicas.origin.layer, Layer::Env("dev".to_string()));
+    assert_eq!(*replicas.origin.layer(), Layer::Env("dev".into()));
     // Over the app's defaults (300m).
     assert_eq!(web.resources.cpu_request.value, 100);
     assert_eq!(
-        web.resources.cpu_request.origin.layer,
-        Layer::Env("dev".to_string())
+        *web.resources.cpu_request.origin.layer(),
+        Layer::Env("dev".into())
     );
     // Keyed maps merge: the override changes one key, keeps the other.
     let env: Vec<(&str, String)> = web
@@ -107,9 +107,9 @@ fn without_an_override_the_workload_and_app_values_stand() {
     let web = &app.workloads[0];
     let replicas = web.replicas.as_ref().expect("replicas");
     assert_eq!(replicas.value, Replicas::Auto { min: 3, max: 6 });
-    assert_eq!(replicas.origin.layer, Layer::Workload);
+    assert_eq!(*replicas.origin.layer(), Layer::Workload);
     assert_eq!(web.resources.cpu_request.value, 300);
-    assert_eq!(web.resources.cpu_request.origin.layer, Layer::App);
+    assert_eq!(*web.resources.cpu_request.origin.layer(), Layer::App);
     assert_eq!(app.namespace.value, "shop");
     assert_eq!(
         app.cluster.as_ref().map(|c| c.value.as_str()),
@@ -126,7 +126,7 @@ fn an_environment_extends_another() {
     assert_eq!(app.namespace.value, "shop-staging");
     let replicas = app.workloads[0].replicas.as_ref().expect("replicas");
     assert_eq!(replicas.value, Replicas::Auto { min: 2, max: 3 });
-    assert_eq!(replicas.origin.layer, Layer::Env("staging".to_string()));
+    assert_eq!(*replicas.origin.layer(), Layer::Env("staging".into()));
     // …over its parent's.
     assert_eq!(
         app.cluster.as_ref().map(|c| c.value.as_str()),

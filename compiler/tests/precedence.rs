@@ -68,11 +68,11 @@ service web {{
 }
 
 fn layer<T>(value: &Sourced<T>) -> Layer {
-    value.origin.layer.clone()
+    value.origin.layer().clone()
 }
 
 fn tier(name: &str) -> Layer {
-    Layer::Tier(name.to_string())
+    Layer::Tier(name.into())
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn a_workload_tier_replaces_the_apps_tier() {
 fn origins_point_at_the_winning_definition() {
     let (_, web, text) = project_with_text("tier: mid", "defaults { cpu: 300m }", "");
     let replicas = web.replicas.expect("replicas");
-    let file = replicas.origin.file.as_deref().expect("written in a file");
+    let file = replicas.origin.file().expect("written in a file");
     assert_eq!(file, "app.k8s");
     assert_eq!(&text[replicas.origin.span.range()], "2..4");
     let cpu = &web.resources.cpu_request.origin;

@@ -32,7 +32,11 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &ProjectSources, c
     if diagnostics.is_empty() {
         return;
     }
-    eprint!("{}", diagnostics::render_all(diagnostics, sources, color));
+    // Written as rendered, one diagnostic at a time (a write error — a closed stderr — only
+    // loses the text).
+    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
+    let _ = diagnostics::write_all(diagnostics, sources, color, &mut stderr);
+    drop(stderr);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

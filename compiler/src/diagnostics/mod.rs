@@ -18,7 +18,7 @@ pub use escape::{escape_controls, escape_json_text, is_hidden_control, picture_c
 pub use github::{escape_data, escape_property, to_github};
 pub use json::{to_json, to_json_text};
 pub use redact::{REDACTED, Redaction, redact_all};
-pub use render::{SourceLookup, render, render_all};
+pub use render::{SourceLookup, render, render_all, write_all};
 
 use k8sc_grammar::Span;
 

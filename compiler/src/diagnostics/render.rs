@@ -7,6 +7,7 @@ use super::redact::Redaction;
 use super::{Diagnostic, Severity};
 use ariadne::{CharSet, Color, Config, IndexType, Label, Report, ReportKind};
 use std::collections::BTreeMap;
+use std::io::Write;
 
 /// Gives the renderer the text of the files diagnostics point into.
 pub trait SourceLookup {
@@ -27,10 +28,25 @@ pub fn render(diagnostic: &Diagnostic, sources: &dyn SourceLookup, color: bool) 
 
 /// Renders diagnostics one after another, reading each source file once.
 pub fn render_all(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, color: bool) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_all(diagnostics, sources, color, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Renders diagnostics one after another into `out`, reading each source file once. Each
+/// diagnostic is redacted and rendered just before it is written, so a run with 80,000 warnings
+/// holds one rendered report at a time, not all of them (and not a redacted copy of every
+/// diagnostic): the CLI writes straight to stderr.
+pub fn write_all(
+    diagnostics: &[Diagnostic],
+    sources: &dyn SourceLookup,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     // No secret is printed: not in the diagnostics' words, not in the excerpts of the sources.
-    let redaction = Redaction::new(diagnostics, sources);
-    let diagnostics = &redaction.diagnostics(diagnostics);
-    let texts = redaction.masked;
+    let mut redaction = Redaction::new(diagnostics, sources);
+    let texts = std::mem::take(&mut redaction.masked);
     // What ariadne prints: names and excerpts with their control characters made visible
     // (`escape`), character for character, so the spans `clamp` computes on `texts` still fit.
     let shown = texts.iter().map(|(file, text)| {
@@ -45,15 +61,18 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, color:
         .into_iter()
         .map(|(file, text)| (file, Positions::new(text)))
         .collect();
-    let mut out = Vec::new();
+    let mut report_bytes = Vec::new();
     for diagnostic in diagnostics {
-        let report = build_report(diagnostic, &positions, color);
-        if report.write(&mut cache, &mut out).is_err() {
+        let diagnostic = redaction.diagnostic(diagnostic);
+        report_bytes.clear();
+        let report = build_report(&diagnostic, &positions, color);
+        if report.write(&mut cache, &mut report_bytes).is_err() {
             let message = escape_controls(&diagnostic.message);
-            out.extend_from_slice(format!("{message}\n").as_bytes());
+            report_bytes.extend_from_slice(format!("{message}\n").as_bytes());
         }
+        out.write_all(String::from_utf8_lossy(&report_bytes).as_bytes())?;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out.flush()
 }
 
 type AriadneSpan = (String, std::ops::Range<usize>);

@@ -270,7 +270,7 @@ pub struct WorkloadIr {
     /// Workloads and external hosts this one calls, sorted by app and name.
     pub calls: Vec<CallIr>,
     /// How the mesh routes requests to it.
-    pub traffic: Option<TrafficIr>,
+    pub traffic: Option<Box<TrafficIr>>,
     /// User and group.
     pub security: SecurityIr,
     /// Writable volumes.

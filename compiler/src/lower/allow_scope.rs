@@ -64,7 +64,7 @@ pub fn app_allows_in_env<'db>(
         let file = workload.file.path(db);
         for allow in allows_in_force(&spec.allows, layers.allows.get(&workload.k8s_name)) {
             out.push(AllowSite {
-                file: allow.origin.file.as_deref().unwrap_or(file).to_string(),
+                file: allow.origin.file().unwrap_or(file).to_string(),
                 span: allow.span,
             });
         }

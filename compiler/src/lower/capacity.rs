@@ -41,7 +41,7 @@ fn at_setting<T>(
     message: String,
 ) -> Diagnostic {
     let origin: &Origin = &setting.origin;
-    match (&origin.layer, &origin.file) {
+    match (&origin.layer(), &origin.file()) {
         (crate::semantic::spec::Layer::App, Some(file)) => {
             Diagnostic::new(code, message, file, origin.span)
         }
@@ -88,7 +88,7 @@ pub fn check_limit_range(app: &AppIr, workload: &WorkloadIr) -> Vec<Diagnostic> 
                 "the {what} limit {value} of `{}` is above the namespace's maximum {max}",
                 workload.name
             );
-            let mut diagnostic = match &origin.file {
+            let mut diagnostic = match &origin.file() {
                 Some(file) => Diagnostic::new(Code::InvalidValue, message, file, origin.span),
                 None => Diagnostic::new(
                     Code::InvalidValue,
@@ -101,7 +101,7 @@ pub fn check_limit_range(app: &AppIr, workload: &WorkloadIr) -> Vec<Diagnostic> 
             .with_help(format!(
                 "lower the {what} limit, or raise `max_{what}` in the app's `limit_range`"
             ));
-            if let Some(file) = &range.origin.file {
+            if let Some(file) = &range.origin.file() {
                 diagnostic = diagnostic.with_secondary(
                     Label::new(&**file, range.origin.span).with_message("the LimitRange"),
                 );

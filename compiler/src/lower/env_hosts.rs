@@ -66,7 +66,7 @@ impl HostClaim {
     /// Whether the environment writes the host itself (rather than inheriting it from the
     /// workload or from the environment it extends).
     fn explicit(&self) -> bool {
-        self.origin.layer == Layer::Env(self.env.clone())
+        *self.origin.layer() == Layer::Env(self.env.as_str().into())
     }
 }
 
@@ -197,7 +197,7 @@ fn collision(db: &dyn Db, host: &str, claims: &[&HostClaim]) -> Option<Diagnosti
             "environments {envs} route `{host}{}` through {door}",
             first.path
         ),
-        primary.origin.file.as_deref().unwrap_or_default(),
+        primary.origin.file().unwrap_or_default(),
         primary.origin.span,
     )
     .with_label(format!("`{}`'s host in {envs}", primary.workload))
@@ -267,7 +267,7 @@ fn reuse(db: &dyn Db, host: &str, claims: &[&HostClaim]) -> Option<Diagnostic> {
     let mut diagnostic = Diagnostic::new(
         Code::HostReused,
         format!("environments {list} all serve the public host `{host}`"),
-        primary.origin.file.as_deref().unwrap_or_default(),
+        primary.origin.file().unwrap_or_default(),
         primary.origin.span,
     )
     .with_label(format!(

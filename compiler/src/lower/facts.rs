@@ -10,7 +10,7 @@ use crate::semantic::spec::ExposeKind;
 use crate::semantic::spec::{Layer, Origin, Replicas, Sourced};
 
 fn origin_of(origin: &Origin) -> Option<Origin> {
-    origin.file.is_some().then(|| origin.clone())
+    origin.file().is_some().then(|| origin.clone())
 }
 
 /// The property a weakened piece of hardening is, and its value once weakened (capabilities have

@@ -34,7 +34,7 @@ pub struct GraphNode {
     /// Whom it calls.
     pub calls: Vec<CallIr>,
     /// Its traffic settings.
-    pub traffic: Option<TrafficIr>,
+    pub traffic: Option<Box<TrafficIr>>,
 }
 
 impl GraphNode {
@@ -314,14 +314,13 @@ fn report_reserved_names(ir: &Graph<'_, '_>, diagnostics: &mut Vec<Diagnostic>) 
 }
 
 fn at(origin: &Origin, span: Span, code: Code, message: String) -> Diagnostic {
-    Diagnostic::new(code, message, origin.file.as_deref().unwrap_or(""), span)
+    Diagnostic::new(code, message, origin.file().unwrap_or(""), span)
 }
 
 fn label(origin: &Origin, span: Span, message: &str) -> Option<Label> {
     origin
-        .file
-        .as_ref()
-        .map(|file| Label::new(&**file, span).with_message(message))
+        .file()
+        .map(|file| Label::new(file, span).with_message(message))
 }
 
 /// The ports of each call: those named, or every port of the callee.

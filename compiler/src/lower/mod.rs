@@ -66,7 +66,7 @@ impl LowerCtx<'_> {
         code: Code,
         message: impl Into<String>,
     ) -> Diagnostic {
-        match &origin.file {
+        match &origin.file() {
             Some(file) => Diagnostic::new(code, message, file, span),
             None => Diagnostic::new(code, message, &self.file, self.name_span),
         }
@@ -80,9 +80,8 @@ impl LowerCtx<'_> {
     /// A label at an origin, for secondary locations.
     pub fn label_at(&self, origin: &Origin, message: impl Into<String>) -> Option<Label> {
         origin
-            .file
-            .as_ref()
-            .map(|file| Label::new(&**file, origin.span).with_message(message))
+            .file()
+            .map(|file| Label::new(file, origin.span).with_message(message))
     }
 
     /// Reports a diagnostic.
@@ -211,7 +210,7 @@ fn env_gitops(
     overrides: &Sourced<GitOpsFields>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Sourced<GitOps>> {
-    let file = overrides.origin.file.as_deref().unwrap_or_default();
+    let file = overrides.origin.file().unwrap_or_default();
     let Some(app) = app else {
         let gitops = GitOps::from_fields(&overrides.value);
         if gitops.is_none() {
@@ -240,8 +239,8 @@ fn env_gitops(
         )
         .with_label("differs from the app's `sync`")
         .with_help("remove `applicationset: true` from the app (one Application per environment), or this override");
-        if let Some(label) = app.origin.file.as_ref().map(|f| {
-            Label::new(&**f, app.origin.span)
+        if let Some(label) = app.origin.file().map(|f| {
+            Label::new(f, app.origin.span)
                 .with_message("one ApplicationSet template for every environment")
         }) {
             diagnostic = diagnostic.with_secondary(label);
@@ -402,12 +401,16 @@ pub fn lower_workload_decl<'db>(
         .filter_map(|(rule, exemption)| {
             exemption
                 .as_ref()
-                .map(|e| (rule.allow_name(), e.reason.clone(), e.origin.layer.clone()))
+                .map(|e| (rule.allow_name(), e.reason.clone(), e.origin.layer().clone()))
         })
         .collect();
     out.ir = Some(Arc::new(ir));
     out.rules = outcome.applied;
+    out.rules.shrink_to_fit();
     out.diagnostics = diagnostics;
+    // Memoised for every workload in every environment: no spare capacity (a pushed warning
+    // reserved room for four).
+    out.diagnostics.shrink_to_fit();
     out
 }
 
@@ -560,6 +563,7 @@ pub fn app_diagnostics<'db>(
         &workloads,
         entry.name_span(db),
     ));
+    diagnostics.shrink_to_fit();
     diagnostics
 }
 
@@ -624,6 +628,7 @@ pub fn env_diagnostics<'db>(
             .filter_map(|a| namespaces::check_system_namespace(a)),
     );
     diagnostics.extend(env_graph_diagnostics(db, project, env).iter().cloned());
+    diagnostics.shrink_to_fit();
     diagnostics
 }
 
@@ -960,7 +965,7 @@ fn report_shared_namespaces(apps: &[&AppIr], diagnostics: &mut Vec<Diagnostic>) 
             continue;
         };
         let origin = &app.namespace.origin;
-        let file = origin.file.as_deref().unwrap_or(app.file.as_str());
+        let file = origin.file().unwrap_or(app.file.as_str());
         let mut diagnostic = Diagnostic::new(
             Code::Duplicate,
             format!(
@@ -972,7 +977,7 @@ fn report_shared_namespaces(apps: &[&AppIr], diagnostics: &mut Vec<Diagnostic>) 
         )
         .with_label("namespace already used by another app")
         .with_help("give each app its own namespace");
-        if let Some(first_file) = &first.namespace.origin.file {
+        if let Some(first_file) = &first.namespace.origin.file() {
             diagnostic = diagnostic.with_secondary(
                 Label::new(&**first_file, first.namespace.origin.span)
                     .with_message(format!("used by `{}`", first.name)),

@@ -38,7 +38,7 @@ pub fn check_system_namespace(app: &AppIr) -> Option<Diagnostic> {
         .map(|_| "the app's Gateway: a default-deny policy there would cut its ingress off");
     let owner = owner(namespace).or(gateway)?;
     let origin = &app.namespace.origin;
-    let file = origin.file.as_deref().unwrap_or(app.file.as_str());
+    let file = origin.file().unwrap_or(app.file.as_str());
     Some(
         Diagnostic::new(
             Code::SystemNamespace,

@@ -112,7 +112,7 @@ pub fn rules_of_app(app_rules: &[Arc<RuleInForce>], workloads: &[&LoweredWorkloa
 /// example).
 pub fn unwritten_rules(app: &AppIr, own: &[RuleSource], app_span: Span) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let rule_file = |rule: &RuleIr| rule.origin.file.as_deref().unwrap_or(&app.file).to_string();
+    let rule_file = |rule: &RuleIr| rule.origin.file().unwrap_or(&app.file).to_string();
     for rule in &app.rules {
         let name = rule.source.allow_name();
         let args = match &rule.source {

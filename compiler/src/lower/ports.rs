@@ -33,10 +33,7 @@ pub fn name_ports(ports: &Sourced<Vec<PortSpec>>) -> Vec<PortIr> {
             name,
             protocol: port.protocol,
             number: port.number,
-            origin: crate::semantic::spec::Origin {
-                span: port.span,
-                ..ports.origin.clone()
-            },
+            origin: ports.origin.with_span(port.span),
         });
     }
     out

@@ -99,7 +99,7 @@ pub fn check_requests(callee: &AppIr, call: &CallIr, ports: &[PortIr]) -> Vec<Di
 }
 
 fn at(origin: &Origin, span: Span, code: Code, message: String) -> Diagnostic {
-    Diagnostic::new(code, message, origin.file.as_deref().unwrap_or(""), span)
+    Diagnostic::new(code, message, origin.file().unwrap_or(""), span)
 }
 
 fn is_ident_start(c: char) -> bool {

@@ -125,7 +125,7 @@ pub fn check_rules(
 
 /// The file an exception is written in: the workload's, or its environment's.
 fn allow_file<'a>(subject: &'a Subject<'_>, allow: &'a AllowSpec) -> &'a str {
-    allow.origin.file.as_deref().unwrap_or(&subject.file)
+    allow.origin.file().unwrap_or(&subject.file)
 }
 
 /// The rules a second version of the workload (its canary, described by `variant`) breaks where
@@ -181,8 +181,8 @@ fn violation(subject: &Subject<'_>, facts: &Facts, rule: &RuleInForce) -> Diagno
     };
     let mut diagnostic = match &origin {
         Some(origin) if pointed.is_some() => {
-            let file = origin.file.as_deref().unwrap_or(&subject.file);
-            let from = match &origin.layer {
+            let file = origin.file().unwrap_or(&subject.file);
+            let from = match &origin.layer() {
                 Layer::Tier(tier) => format!(" (a default of tier `{tier}`)"),
                 Layer::App => " (from the app's `defaults`)".to_string(),
                 _ => String::new(),

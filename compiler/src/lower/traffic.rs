@@ -26,7 +26,7 @@ pub fn lower_traffic(
     let Some(traffic) = &spec.traffic else {
         return Some(None);
     };
-    let own = traffic.origin.layer == Layer::Workload;
+    let own = *traffic.origin.layer() == Layer::Workload;
     if app.mesh.is_none() {
         if !own {
             // Defaults of an app or tier without a mesh: nothing carries them.
@@ -81,10 +81,7 @@ pub fn lower_traffic(
         mirror: value.mirror.as_ref().map(|m| MirrorIr {
             to: to_k8s_name(&m.value.to),
             percent: m.value.percent,
-            origin: Origin {
-                span: m.value.to_span,
-                ..m.origin.clone()
-            },
+            origin: m.origin.with_span(m.value.to_span),
         }),
         fault: value.fault.clone(),
     }))
@@ -134,10 +131,7 @@ fn lower_canary(
     replicas: Option<&Sourced<Replicas>>,
 ) -> Option<CanaryIr> {
     let value = &canary.value;
-    let at = |span| Origin {
-        span,
-        ..canary.origin.clone()
-    };
+    let at = |span| canary.origin.with_span(span);
     if kind != WorkloadKind::Service {
         ctx.report(
             ctx.diagnostic_at(

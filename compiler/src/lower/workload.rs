@@ -168,7 +168,8 @@ pub fn lower_workload(
         app,
         app_spec,
         replicas.as_ref(),
-    )?;
+    )?
+    .map(Box::new);
     let call_origin = spec.calls.as_ref().map(|c| c.origin.clone());
     let mut calls: Vec<CallIr> = calls
         .iter()
@@ -187,10 +188,7 @@ pub fn lower_workload(
                 .copied()
                 .collect(),
             origin: match &call_origin {
-                Some(origin) => Origin {
-                    span: c.span,
-                    ..origin.clone()
-                },
+                Some(origin) => origin.with_span(c.span),
                 None => Origin::builtin(),
             },
         })
@@ -598,7 +596,7 @@ fn lower_shutdown(
     if let Some(drain) = &drain
         && drain.value >= grace.value
     {
-        let (at, other) = if drain.origin.file.is_some() {
+        let (at, other) = if drain.origin.file().is_some() {
             (drain, &grace)
         } else {
             (&grace, drain)
@@ -645,7 +643,7 @@ fn lower_disruption(
     let from_tier = spec
         .disruption
         .as_ref()
-        .is_some_and(|d| matches!(d.origin.layer, Layer::Tier(_)));
+        .is_some_and(|d| matches!(d.origin.layer(), Layer::Tier(_)));
     if from_tier && replicas.value.max() < 2 {
         return Some(None);
     }

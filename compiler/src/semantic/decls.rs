@@ -120,13 +120,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
     let syntax = &ast.decl;
     let file: Arc<str> = Arc::from(decl.file(db).path(db).as_str());
     let mut diagnostics = Vec::new();
-    let mut ctx = Ctx {
-        file,
-        layer: Layer::Workload,
-        diagnostics: &mut diagnostics,
-        exceptions_block: None,
-        rules_block: None,
-    };
+    let mut ctx = Ctx::new(file, Layer::Workload, &mut diagnostics);
     let content = match WorkloadKind::from_decl(syntax.kind) {
         Some(kind) => {
             check_workload_name(&mut ctx, syntax, kind);
@@ -152,7 +146,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
             }
         }
         None if syntax.kind == DeclKind::App => {
-            ctx.layer = Layer::App;
+            ctx.set_layer(Layer::App);
             check_name(&mut ctx, syntax, 63, "app", None);
             DeclContent::App(Box::new(read_app(&mut ctx, &syntax.body)))
         }
@@ -160,7 +154,7 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
             // A tier's name begins the names of its rules' Kyverno policies (`TIER-RULE`).
             check_name(&mut ctx, syntax, 63, "tier", None);
             let name = syntax.name.as_ref().map_or("", |n| n.name.as_str());
-            ctx.layer = Layer::Tier(name.to_string());
+            ctx.set_layer(Layer::Tier(name.into()));
             ctx.rules_block = Some(syntax.body.span);
             DeclContent::Tier(Box::new(read_tier(&mut ctx, &syntax.body)))
         }
@@ -172,18 +166,19 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
             DeclContent::External(Box::new(spec))
         }
         None if syntax.kind == DeclKind::Policy => {
-            ctx.layer = Layer::Builtin;
+            ctx.set_layer(Layer::Builtin);
             check_name(&mut ctx, syntax, 63, "policy", None);
             DeclContent::Policy(read_policy(&mut ctx, syntax).map(Box::new))
         }
         None if syntax.kind == DeclKind::Env => {
             let name = syntax.name.as_ref().map_or("", |n| n.name.as_str());
-            ctx.layer = Layer::Env(name.to_string());
+            ctx.set_layer(Layer::Env(name.into()));
             check_name(&mut ctx, syntax, 63, "environment", None);
             DeclContent::Env(Box::new(read_env(&mut ctx, &syntax.body)))
         }
         None => DeclContent::Other,
     };
+    diagnostics.shrink_to_fit();
     CheckedDecl {
         content,
         diagnostics,

@@ -5,7 +5,7 @@
 //! be used, so checking carries on with the next field.
 
 use super::schema::FieldInfo;
-use super::spec::{Layer, Origin, Resource, Sourced};
+use super::spec::{Layer, Origin, Resource, Sourced, Written};
 use super::suggest::closest;
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::types::quantity::{self, UnitError};
@@ -17,8 +17,8 @@ use std::sync::Arc;
 pub struct Ctx<'d> {
     /// The display path of the file.
     pub file: Arc<str>,
-    /// The precedence layer of what is read.
-    pub layer: Layer,
+    /// The precedence layer of what is read, with the file: shared by every origin made here.
+    written: Arc<Written>,
     /// Collected diagnostics.
     pub diagnostics: &'d mut Vec<Diagnostic>,
     /// The block whose `allow … because …` exceptions are read by the caller (a workload's
@@ -28,10 +28,32 @@ pub struct Ctx<'d> {
     pub rules_block: Option<Span>,
 }
 
-impl Ctx<'_> {
+impl<'d> Ctx<'d> {
+    /// Reads values of `layer` in `file`, reporting into `diagnostics`.
+    pub fn new(file: Arc<str>, layer: Layer, diagnostics: &'d mut Vec<Diagnostic>) -> Ctx<'d> {
+        let written = Written::new(layer, &file);
+        Ctx {
+            file,
+            written,
+            diagnostics,
+            exceptions_block: None,
+            rules_block: None,
+        }
+    }
+
+    /// The precedence layer of what is read.
+    pub fn layer(&self) -> &Layer {
+        &self.written.layer
+    }
+
+    /// Reads what follows as values of `layer`.
+    pub fn set_layer(&mut self, layer: Layer) {
+        self.written = Written::new(layer, &self.file);
+    }
+
     /// The origin of a value at `span`.
     pub fn origin(&self, span: Span) -> Origin {
-        Origin::at(self.layer.clone(), &self.file, span)
+        Origin::within(&self.written, span)
     }
 
     /// Pairs `value` with the origin of `span`.

@@ -390,13 +390,7 @@ fn bind_arguments(
         return Err(Box::new(diagnostic));
     }
     let mut diagnostics = Vec::new();
-    let mut ctx = Ctx {
-        file: path.clone(),
-        layer: Layer::App,
-        diagnostics: &mut diagnostics,
-        exceptions_block: None,
-        rules_block: None,
-    };
+    let mut ctx = Ctx::new(path.clone(), Layer::App, &mut diagnostics);
     let mut args = Vec::new();
     for (value, param) in written.iter().zip(&spec.params) {
         if let Some(lit) = read_literal(&mut ctx, value, &param.ty) {

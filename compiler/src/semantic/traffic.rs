@@ -256,7 +256,7 @@ pub fn read_traffic(ctx: &mut Ctx<'_>, value: &Value) -> Option<TrafficSpec> {
 
 /// A canary or a mirror names one workload's versions or peers: it cannot be a default.
 fn only_in_workload(ctx: &mut Ctx<'_>, what: &str, span: Span) -> bool {
-    if ctx.layer == Layer::Workload {
+    if *ctx.layer() == Layer::Workload {
         return true;
     }
     ctx.report(

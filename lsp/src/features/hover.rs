@@ -349,7 +349,7 @@ fn workload_summary(snapshot: &Snapshot, file: File, index: u32) -> String {
         }
         let inherited: Vec<String> = field_origins(&effective.spec)
             .into_iter()
-            .filter(|(_, origin)| origin.layer != Layer::Workload)
+            .filter(|(_, origin)| *origin.layer() != Layer::Workload)
             .filter_map(|(field, origin)| {
                 Some(format!(
                     "- {}",
@@ -379,7 +379,7 @@ fn workload_summary(snapshot: &Snapshot, file: File, index: u32) -> String {
 
 /// The text an origin points at (a value as written), if it points into a file.
 pub fn origin_text(snapshot: &Snapshot, origin: &Origin) -> Option<String> {
-    let file = snapshot.file_by_path(origin.file.as_deref()?)?;
+    let file = snapshot.file_by_path(origin.file()?)?;
     let text = snapshot.text(file).get(origin.span.range())?;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(if text.len() > 60 {
@@ -391,7 +391,7 @@ pub fn origin_text(snapshot: &Snapshot, origin: &Origin) -> Option<String> {
 
 /// `replicas: 2..10 — from tier production (std/tiers.k8s:14)`.
 pub fn effective_line(snapshot: &Snapshot, field: &str, value: &str, origin: &Origin) -> String {
-    let place = origin.file.as_deref().and_then(|path| {
+    let place = origin.file().and_then(|path| {
         let file = snapshot.file_by_path(path)?;
         Some(format!(
             " ({path}:{})",
@@ -400,7 +400,7 @@ pub fn effective_line(snapshot: &Snapshot, field: &str, value: &str, origin: &Or
     });
     format!(
         "`{field}: {value}` — from {}{}",
-        describe_layer(&origin.layer),
+        describe_layer(&origin.layer()),
         place.unwrap_or_default()
     )
 }

@@ -32,7 +32,7 @@ pub fn inlay_hints(snapshot: &Snapshot, uri: &Uri, range: Range) -> Option<Vec<I
         // Inherited values, grouped by the layer they come from (tiers nearest first).
         let mut groups: BTreeMap<String, Vec<InlayHintLabelPart>> = BTreeMap::new();
         for (field, origin) in field_origins(&effective.spec) {
-            let source = match &origin.layer {
+            let source = match &origin.layer() {
                 Layer::Tier(name) => format!("tier {name}"),
                 Layer::App => "app defaults".to_string(),
                 _ => continue,
@@ -41,8 +41,7 @@ pub fn inlay_hints(snapshot: &Snapshot, uri: &Uri, range: Range) -> Option<Vec<I
                 continue;
             };
             let location = origin
-                .file
-                .as_deref()
+                .file()
                 .and_then(|path| snapshot.file_by_path(path))
                 .and_then(|f| snapshot.location(f, origin.span));
             let parts = groups.entry(source).or_default();
