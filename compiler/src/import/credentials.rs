@@ -6,7 +6,7 @@
 //! the value. Secrets are not imported, and a ConfigMap with a credential is not folded.
 
 use super::read::Manifest;
-use crate::semantic::secret_detect::{CREDENTIAL_FLAG_VALUE, is_secret_flag, scan};
+use crate::semantic::secret_detect::{CREDENTIAL_FLAG_VALUE, passes_flagged_value, scan};
 use crate::semantic::secrets::dotted;
 use serde_json::{Value, json};
 
@@ -91,7 +91,9 @@ fn take_out_of(manifest: &mut Manifest, notes: &mut Vec<CredentialNote>) {
                     .value
                     .pointer(&pointer(&flag))
                     .and_then(Value::as_str)
-                    .is_some_and(|arg| !arg.contains(char::is_whitespace) && is_secret_flag(arg))
+                    .is_some_and(|arg| {
+                        !arg.contains(char::is_whitespace) && passes_flagged_value(arg)
+                    })
             {
                 remove(&mut manifest.value, &flag);
             }
