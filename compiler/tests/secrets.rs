@@ -332,6 +332,32 @@ fn a_credential_that_reaches_the_output_unchecked_is_refused_by_the_output_scan(
     }
 }
 
+/// `OUT/<env>/REQUIREMENTS.md` names user values: the cluster an environment deploys to is
+/// listed there as well as in Argo CD's Application, and the output scan reads the file as it
+/// reads the documents (the E0045 names it among the places the value reaches). A credential
+/// that reached only the file (no document) would stop the build the same way.
+#[test]
+fn the_requirements_file_is_scanned_like_the_documents() {
+    let files = vec![(
+        "app.k8s".to_string(),
+        OUTPUT_ONLY[1].replace('%', "hunter2-correct-horse"),
+    )];
+    let db = Database::new();
+    let result = build(&db, db.load_project(files));
+    let scanned: Vec<&k8sc_compiler::diagnostics::Diagnostic> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::GeneratedSecret)
+        .collect();
+    assert_eq!(scanned.len(), 1, "{:#?}", result.diagnostics);
+    let words = format!("{} {}", scanned[0].message, scanned[0].notes.join(" "));
+    assert!(
+        words.contains("requirements `prod/REQUIREMENTS.md` at `line"),
+        "the requirements file is not among the places scanned: {words}"
+    );
+    assert!(!words.contains("hunter2"), "{words}");
+}
+
 /// The token families by prefix, with a real token's length.
 const FAMILIES: &[(&str, usize)] = &[
     ("ghp_", 40),
