@@ -144,6 +144,7 @@ fn is_variable_reference(text: &str) -> bool {
 
 /// Values whose shape alone gives them away.
 pub fn secret_shaped_value(text: &str) -> Option<&'static str> {
+    crate::work::scan_for_secrets(text.len());
     if url_has_password(text) {
         return Some("this URL contains a password");
     }
@@ -227,6 +228,7 @@ fn words<'t>(text: &'t str, extra: &'t [char]) -> impl Iterator<Item = Range<usi
 /// The byte ranges of `text` that must never be shown: passwords in URLs, private keys, tokens.
 /// What diagnostics redact, whatever they quote.
 pub fn shaped_ranges(text: &str) -> Vec<Range<usize>> {
+    crate::work::scan_for_secrets(text.len());
     let mut out: Vec<Range<usize>> = words(text, &['"', '\'', '`'])
         .filter(|range| url_has_password(&text[range.clone()]))
         .collect();
