@@ -543,7 +543,8 @@ spec:
 }
 
 /// redis-cli's password (`-a X`, also with `--no-auth-warning`, and in a probe's shell line) is
-/// a credential: import leaves it out with its flag, and keeps `ls -a` as it is.
+/// a credential: import leaves it out with its flag (a probe whose shell line held it goes with
+/// it), and keeps `ls -a` as it is.
 #[test]
 fn a_redis_cli_password_is_not_imported() {
     let yaml = r#"apiVersion: apps/v1
@@ -582,6 +583,16 @@ spec:
     assert!(
         text.contains("\"ls\", \"-a\", \"backups\""),
         "`ls -a` is not a credential flag:\n{text}"
+    );
+    // The probe's shell line held the credential: the probe goes with it, not `sh -c` alone,
+    // which would fail every time and restart the container forever.
+    assert!(
+        !text.contains("live:"),
+        "a probe without its shell line:\n{text}"
+    );
+    assert!(
+        report.contains("left out with the `livenessProbe`"),
+        "{report}"
     );
     let db = Database::new();
     let project = db.load_project(vec![(name.clone(), text.clone())]);
