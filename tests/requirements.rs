@@ -185,3 +185,41 @@ fn kustomize_ignores_requirements_md() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The requirements name user values — the cluster an environment deploys to above all — and no
+/// construct check looks at a cluster URL: one with a password is not printed by
+/// `k8sc requirements` (any format) but reported as E0045 at the `cluster` field, and `k8sc build`
+/// writes no `REQUIREMENTS.md` with it.
+#[test]
+fn requirements_never_print_a_credential() {
+    let password = "s3cret-pass-9f9f";
+    let dir = scratch("credential");
+    std::fs::write(
+        dir.join("app.k8s"),
+        format!(
+            "app shop {{\n  namespace: shop\n  gitops: argocd {{ repo: \"https://github.com/acme/platform.git\", path: \"deploy/shop\" }}\n}}\n\nservice web {{\n  image: \"ghcr.io/acme/web:1.0.0\"\n  port: http 8080\n  probes {{ ready: http \"/ready\" }}\n}}\n\nenv prod {{\n  cluster: \"https://admin:{password}@prod.k8s.acme.internal\"\n}}\n"
+        ),
+    )
+    .expect("write");
+    let project = dir.to_string_lossy().into_owned();
+    for format in ["human", "json"] {
+        let listed = k8sc(&["requirements", &project, "--format", format]);
+        let (out, err) = (stdout(&listed), stderr(&listed));
+        assert_eq!(code(&listed), 1, "{format}: {out}{err}");
+        assert!(
+            !out.contains(password) && !err.contains(password),
+            "{format}: {out}{err}"
+        );
+        assert!(
+            err.contains("[E0045]") && err.contains("app.k8s:13:"),
+            "{format}: {err}"
+        );
+        assert!(out.is_empty(), "{format}: nothing listed: {out}");
+    }
+    let out = dir.join("out");
+    let built = k8sc(&["build", &project, "--out", &out.to_string_lossy()]);
+    assert_eq!(code(&built), 1, "{}", stderr(&built));
+    assert!(!stderr(&built).contains(password), "{}", stderr(&built));
+    assert!(!out.join("prod/REQUIREMENTS.md").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -351,6 +351,13 @@ impl Checked {
         }
     }
 
+    /// The E0045 diagnostics of the credential-looking values in `text`, a text made from these
+    /// environments that is about to be printed (`k8sc requirements`), named `document`.
+    pub fn secrets_in(&self, document: &str, text: &str) -> Vec<Diagnostic> {
+        let apps: Vec<&crate::ir::AppIr> = self.envs.iter().flat_map(|(_, ir)| &ir.apps).collect();
+        crate::output_secrets::diagnostics(crate::output_secrets::scan_text(document, text, &apps))
+    }
+
     /// What the cluster must provide for the environments named in `only` (every one when
     /// empty); none when a diagnostic is an error.
     pub fn requirements(&self, only: &[String]) -> Vec<crate::requirements::EnvRequirements> {
@@ -380,10 +387,16 @@ fn render_tree(
             tree.extend(build_tree(env, emitted.documents, several_apps));
         }
         if let Some(needs) = requirements.iter().find(|r| &r.env == env) {
-            tree.extend(requirements_tree(
-                env,
-                crate::requirements::render::markdown(needs),
+            let markdown = crate::requirements::render::markdown(needs);
+            let apps: Vec<&crate::ir::AppIr> = ir.apps.iter().collect();
+            let document = format!(
+                "requirements `{env}/{}`",
+                crate::output::layout::REQUIREMENTS
+            );
+            leaks.extend(crate::output_secrets::scan_text(
+                &document, &markdown, &apps,
             ));
+            tree.extend(requirements_tree(env, markdown));
         }
         outputs.push((env.as_str(), ir, emitted.summaries));
     }

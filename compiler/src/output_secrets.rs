@@ -10,7 +10,7 @@
 use crate::backends::Resource;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{AppIr, Origin};
-use crate::semantic::secret_detect::{scan, secret_shaped_value};
+use crate::semantic::secret_detect::{scan, secret_shaped_value, shaped_ranges};
 use k8sc_grammar::Span;
 
 /// The diagnostics of every credential-looking value in `resources`, generated for `apps` (one
@@ -27,15 +27,57 @@ pub fn scan_resources(resources: &[Resource], apps: &[&AppIr]) -> Vec<Finding> {
             .find(|a| a.name == resource.app)
             .copied()
             .unwrap_or(first);
+        let document = format!(
+            "{} `{}` ({}/{}.yaml)",
+            resource.kind,
+            resource.name,
+            resource.target.folder(),
+            resource.file_stem
+        );
         let mut found = |node: &serde_json::Value, path: &[String], reason: &'static str| {
-            out.push(finding(resource, app, apps, node.as_str(), path, reason));
+            out.push(finding(&document, app, apps, node.as_str(), path, reason));
         };
         scan(&resource.body, &mut found);
         scan_keys(&resource.body, &mut Vec::new(), &mut |path, reason| {
-            out.push(finding(resource, app, apps, None, path, reason));
+            out.push(finding(&document, app, apps, None, path, reason));
         });
     }
     out
+}
+
+/// The diagnostics of every credential-looking value in a text k8sc writes or prints that is not
+/// a document — `OUT/<env>/REQUIREMENTS.md`, the output of `k8sc requirements` — which names
+/// user values (the cluster URL, Secrets, classes, gateways). `document` names the text in the
+/// findings; each finding is placed at its line and points at the construct of `apps` that holds
+/// the value, or else at the first app's declaration. Only shapes count here (passwords in URLs,
+/// private keys, tokens): a text has no keys a value is stored under.
+pub fn scan_text(document: &str, text: &str, apps: &[&AppIr]) -> Vec<Finding> {
+    let Some(first) = apps.first() else {
+        return Vec::new();
+    };
+    let mut ranges = shaped_ranges(text);
+    ranges.sort_by_key(|range| range.start);
+    ranges
+        .into_iter()
+        .map(|range| {
+            let value = &text[range.clone()];
+            let line = text[..range.start].matches('\n').count() + 1;
+            let owner = apps
+                .iter()
+                .find(|app| construct_of(app, value).is_some())
+                .copied()
+                .unwrap_or(first);
+            let reason = secret_shaped_value(value).unwrap_or("this looks like a credential");
+            finding(
+                document,
+                owner,
+                apps,
+                Some(value),
+                &[format!("line {line}")],
+                reason,
+            )
+        })
+        .collect()
 }
 
 /// Mapping keys are written too: one shaped like a credential is one, whatever it is under.
@@ -90,7 +132,7 @@ pub struct Finding {
 }
 
 fn finding(
-    resource: &Resource,
+    document: &str,
     app: &AppIr,
     apps: &[&AppIr],
     value: Option<&str>,
@@ -120,13 +162,7 @@ fn finding(
         file,
         span,
         at_construct,
-        document: format!(
-            "{} `{}` ({}/{}.yaml)",
-            resource.kind,
-            resource.name,
-            resource.target.folder(),
-            resource.file_stem
-        ),
+        document: document.to_string(),
         path: render_path(path),
         reason,
         env: app.env.clone(),

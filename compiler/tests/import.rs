@@ -541,3 +541,64 @@ spec:
         "{text}\n{diagnostics:#?}"
     );
 }
+
+/// redis-cli's password (`-a X`, also with `--no-auth-warning`, and in a probe's shell line) is
+/// a credential: import leaves it out with its flag (a probe whose shell line held it goes with
+/// it), and keeps `ls -a` as it is.
+#[test]
+fn a_redis_cli_password_is_not_imported() {
+    let yaml = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cache
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: cache}
+  template:
+    metadata:
+      labels: {app: cache}
+    spec:
+      containers:
+      - name: cache
+        image: ghcr.io/acme/cache:1.0.0
+        command: ["redis-cli", "-a", "redispw-7c7c7c", "--no-auth-warning", "monitor"]
+        args: ["ls", "-a", "backups"]
+        livenessProbe:
+          exec:
+            command: ["sh", "-c", "redis-cli -a probepw-3d3d3d ping"]
+"#;
+    let manifests = read_documents("in.yaml", yaml).expect("YAML");
+    let imported = import(&manifests, "shop").expect("imports");
+    let (name, text) = &imported.file;
+    let report = imported.report.to_string();
+    for secret in ["redispw-7c7c7c", "probepw-3d3d3d"] {
+        assert!(!text.contains(secret), "{secret} imported:\n{text}");
+        assert!(!report.contains(secret), "{secret} reported:\n{report}");
+    }
+    assert!(
+        text.contains("\"redis-cli\", \"--no-auth-warning\", \"monitor\""),
+        "the flag goes with its value, the other arguments stay in order:\n{text}"
+    );
+    assert!(
+        text.contains("\"ls\", \"-a\", \"backups\""),
+        "`ls -a` is not a credential flag:\n{text}"
+    );
+    // The probe's shell line held the credential: the probe goes with it, not `sh -c` alone,
+    // which would fail every time and restart the container forever.
+    assert!(
+        !text.contains("live:"),
+        "a probe without its shell line:\n{text}"
+    );
+    assert!(
+        report.contains("left out with the `livenessProbe`"),
+        "{report}"
+    );
+    let db = Database::new();
+    let project = db.load_project(vec![(name.clone(), text.clone())]);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(
+        !diagnostics.iter().any(|d| d.is_error()),
+        "{text}\n{diagnostics:#?}"
+    );
+}

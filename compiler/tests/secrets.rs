@@ -173,6 +173,19 @@ const CONSTRUCTS: &[(&str, bool)] = &[
         true,
     ),
     ("probes { live: exec [\"check\", \"%\"] }", false),
+    // redis-cli passes its password with `-a` (or `--pass`); `-a` is a credential flag only
+    // after it (`ls -a` lists hidden files).
+    ("command: [\"redis-cli\", \"-a\", \"%\", \"ping\"]", true),
+    (
+        "command: [\"redis-cli\", \"--no-auth-warning\", \"-a\", \"%\", \"ping\"]",
+        true,
+    ),
+    ("command: [\"valkey-cli\", \"--pass\", \"%\"]", true),
+    (
+        "probes { live: exec [\"sh\", \"-c\", \"redis-cli -a % --no-auth-warning ping\"] }",
+        true,
+    ),
+    ("command: [\"ls\", \"-a\", \"%\"]", false),
     (
         "patch Deployment { spec { template { spec { containers: [{ name: \"api\", env: [{ name: \"DB_PASSWORD\", value: \"%\" }] }] } } } }",
         true,
@@ -199,6 +212,10 @@ const CONSTRUCTS: &[(&str, bool)] = &[
     ),
     (
         "patch Deployment { spec { template { spec { containers: [{ name: \"api\", livenessProbe: { exec: { command: [\"check\", \"--token\", \"%\"] } } }] } } } }",
+        true,
+    ),
+    (
+        "patch Deployment { spec { template { spec { containers: [{ name: \"api\", readinessProbe: { exec: { command: [\"/usr/local/bin/redis-cli\", \"-a\", \"%\", \"ping\"] } } }] } } } }",
         true,
     ),
 ];
@@ -315,6 +332,32 @@ fn a_credential_that_reaches_the_output_unchecked_is_refused_by_the_output_scan(
     }
 }
 
+/// `OUT/<env>/REQUIREMENTS.md` names user values: the cluster an environment deploys to is
+/// listed there as well as in Argo CD's Application, and the output scan reads the file as it
+/// reads the documents (the E0045 names it among the places the value reaches). A credential
+/// that reached only the file (no document) would stop the build the same way.
+#[test]
+fn the_requirements_file_is_scanned_like_the_documents() {
+    let files = vec![(
+        "app.k8s".to_string(),
+        OUTPUT_ONLY[1].replace('%', "hunter2-correct-horse"),
+    )];
+    let db = Database::new();
+    let result = build(&db, db.load_project(files));
+    let scanned: Vec<&k8sc_compiler::diagnostics::Diagnostic> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::GeneratedSecret)
+        .collect();
+    assert_eq!(scanned.len(), 1, "{:#?}", result.diagnostics);
+    let words = format!("{} {}", scanned[0].message, scanned[0].notes.join(" "));
+    assert!(
+        words.contains("requirements `prod/REQUIREMENTS.md` at `line"),
+        "the requirements file is not among the places scanned: {words}"
+    );
+    assert!(!words.contains("hunter2"), "{words}");
+}
+
 /// The token families by prefix, with a real token's length.
 const FAMILIES: &[(&str, usize)] = &[
     ("ghp_", 40),
@@ -359,6 +402,29 @@ fn references_and_harmless_values_build() {
     let result = build(&db, db.load_project(files));
     assert_eq!(result.error_count(), 0, "{:#?}", result.diagnostics);
     assert!(result.tree.is_some());
+}
+
+/// `-a` passes a password only to redis-cli: elsewhere (`ls -a`, `cp -a`, after a redis-cli
+/// command that ended) it is an ordinary flag, and the word after it builds.
+#[test]
+fn a_dash_a_flag_outside_redis_cli_builds() {
+    for command in [
+        "[\"ls\", \"-a\", \"backups\"]",
+        "[\"cp\", \"-a\", \"templates\", \"rendered\"]",
+        "[\"sh\", \"-c\", \"redis-cli ping; ls -a backups\"]",
+        "[\"sh\", \"-c\", \"redis-cli ping && tar -a -cf archive.tgz backups\"]",
+    ] {
+        let files = project(&format!("  command: {command}"));
+        let db = Database::new();
+        let result = build(&db, db.load_project(files));
+        assert_eq!(
+            result.error_count(),
+            0,
+            "{command}: {:#?}",
+            result.diagnostics
+        );
+        assert!(result.tree.is_some(), "{command}");
+    }
 }
 
 /// What k8sc itself generates never trips the output scan (E0045): Kyverno policies of every

@@ -48,6 +48,7 @@ pub fn parse_direct(text: &str) -> Option<ParseResult> {
     if text.len() > MAX_FILE_SIZE {
         return None;
     }
+    crate::work::parse_bytes(text.len());
     let (guarded, errors) = nesting::guard(text);
     if !errors.is_empty() {
         return None;
@@ -77,6 +78,7 @@ pub fn parse_with_pest(text: &str) -> ParseResult {
             comments: Vec::new(),
         };
     }
+    crate::work::parse_bytes(text.len());
     let (guarded, mut errors) = nesting::guard(text);
     let comments = comments(&guarded);
     let builder = Builder {

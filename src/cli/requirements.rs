@@ -57,6 +57,14 @@ pub fn run(args: RequirementsArgs, color: bool) -> ExitCode {
         Format::Human => render::human(&requirements),
         Format::Json => render::json(&requirements),
     };
+    // The list names user values (the cluster URL above all): one that looks like a credential
+    // is not printed (E0045), as `k8sc build` does not write it.
+    let leaks = checked.secrets_in("requirements list (`k8sc requirements`)", &text);
+    if !leaks.is_empty() {
+        print_diagnostics(&leaks, &ProjectSources::new(&db, project), color);
+        eprintln!("k8sc: no requirements: fix the errors above");
+        return ExitCode::from(1);
+    }
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(text.as_bytes())

@@ -6,7 +6,7 @@
 //! the value. Secrets are not imported, and a ConfigMap with a credential is not folded.
 
 use super::read::Manifest;
-use crate::semantic::secret_detect::{CREDENTIAL_FLAG_VALUE, is_secret_flag, scan};
+use crate::semantic::secret_detect::{CREDENTIAL_FLAG_VALUE, passes_flagged_value, scan};
 use crate::semantic::secrets::dotted;
 use serde_json::{Value, json};
 
@@ -82,6 +82,15 @@ fn take_out_of(manifest: &mut Manifest, notes: &mut Vec<CredentialNote>) {
             format!(
                 "environment variable `{name}` held a credential ({reason}): it is now `secret {secret}.{key}`; create that Secret before deploying (`kubectl create secret generic {secret} -n {namespace} --from-literal={key}=…`)"
             )
+        } else if let Some(handler) = exec_handler_of_script(&manifest.value, &path) {
+            // A shell line (`sh -c "redis-cli -a X ping"`) of a probe or hook: without it the
+            // handler would run `sh -c` alone and fail every time (a liveness probe restarting the
+            // container forever), so the handler goes with it.
+            let what = handler.last().cloned().unwrap_or_default();
+            remove(&mut manifest.value, &handler);
+            format!(
+                "left out with the `{what}` whose shell line held a credential ({reason}); give the credential to the workload from a Secret (`env {{ NAME: secret SECRET.KEY }}`, read as `$NAME` in the shell line) and add the `{what}` back"
+            )
         } else {
             remove(&mut manifest.value, &path);
             // `--pass X`: the flag goes with its value, or it would take the next argument as one.
@@ -91,7 +100,9 @@ fn take_out_of(manifest: &mut Manifest, notes: &mut Vec<CredentialNote>) {
                     .value
                     .pointer(&pointer(&flag))
                     .and_then(Value::as_str)
-                    .is_some_and(|arg| !arg.contains(char::is_whitespace) && is_secret_flag(arg))
+                    .is_some_and(|arg| {
+                        !arg.contains(char::is_whitespace) && passes_flagged_value(arg)
+                    })
             {
                 remove(&mut manifest.value, &flag);
             }
@@ -106,6 +117,20 @@ fn take_out_of(manifest: &mut Manifest, notes: &mut Vec<CredentialNote>) {
             action,
         });
     }
+}
+
+/// The probe or lifecycle hook (`…livenessProbe`, `…lifecycle.postStart`) whose `exec.command`
+/// item at `path` is a shell line (it holds white space), if it is one.
+fn exec_handler_of_script(value: &Value, path: &[String]) -> Option<Vec<String>> {
+    let [handler @ .., exec, command, _] = path else {
+        return None;
+    };
+    let script = value
+        .pointer(&pointer(path))
+        .and_then(Value::as_str)
+        .is_some_and(|line| line.trim().contains(char::is_whitespace));
+    (exec == "exec" && command == "command" && script && !handler.is_empty())
+        .then(|| handler.to_vec())
 }
 
 /// The path of the list item before the one at `path` (`[3]` → `[2]`), if it is one.

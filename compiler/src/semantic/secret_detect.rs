@@ -6,8 +6,8 @@
 //!   with case, dashes, dots and slashes normalised;
 //! - the value's shape (credentials in a URL, private keys, JSON Web Tokens, the token families of
 //!   GitHub, GitLab, AWS, Slack and Stripe);
-//! - command lines (`--password=X`, `--password X`, `--pass X`, `mysql -pX`, also inside one
-//!   `sh -c "…"` argument).
+//! - command lines (`--password=X`, `--password X`, `--pass X`, `mysql -pX`, `redis-cli -a X`,
+//!   also inside one `sh -c "…"` argument).
 //!
 //! Values that cannot be credentials pass: booleans, numbers, file paths, `$(VAR)`/`$VAR`
 //! references that Kubernetes or the shell expands.
@@ -65,6 +65,19 @@ pub const CREDENTIAL_FLAG_VALUE: &str = "the value of a credential flag";
 
 /// The programs whose `-pVALUE` flag is a password (`mysql -phunter2`).
 const MYSQL_CLIENTS: &[&str] = &["mysql", "mysqladmin", "mysqldump", "mysqlcheck", "mariadb"];
+
+/// The programs whose `-a VALUE` flag is a password (`redis-cli -a hunter2`). Elsewhere `-a` means
+/// anything (`ls -a`, `cp -a`), so it is a credential flag only after one of these.
+const REDIS_CLIENTS: &[&str] = &["redis-cli", "valkey-cli", "keydb-cli"];
+
+/// The flag of [`REDIS_CLIENTS`] that passes a password as the next argument.
+const REDIS_PASSWORD_FLAG: &str = "-a";
+
+/// Shell words that end one command and start the next: a program's flags stop at them
+/// (`redis-cli ping; ls -a x` lists files with `-a`).
+fn ends_command(word: &str) -> bool {
+    matches!(word, ";" | "&&" | "||" | "|" | "&") || word.ends_with(';')
+}
 
 /// Why a value stored under `key` looks like a secret, if it does (E0015's label).
 pub fn secret_reason(key: &str, text: &str) -> Option<&'static str> {
@@ -131,6 +144,7 @@ fn is_variable_reference(text: &str) -> bool {
 
 /// Values whose shape alone gives them away.
 pub fn secret_shaped_value(text: &str) -> Option<&'static str> {
+    crate::work::scan_for_secrets(text.len());
     if url_has_password(text) {
         return Some("this URL contains a password");
     }
@@ -214,6 +228,7 @@ fn words<'t>(text: &'t str, extra: &'t [char]) -> impl Iterator<Item = Range<usi
 /// The byte ranges of `text` that must never be shown: passwords in URLs, private keys, tokens.
 /// What diagnostics redact, whatever they quote.
 pub fn shaped_ranges(text: &str) -> Vec<Range<usize>> {
+    crate::work::scan_for_secrets(text.len());
     let mut out: Vec<Range<usize>> = words(text, &['"', '\'', '`'])
         .filter(|range| url_has_password(&text[range.clone()]))
         .collect();
@@ -244,9 +259,11 @@ pub fn argument_secrets(args: &[&str]) -> Vec<(usize, &'static str)> {
         .flat_map(|(i, arg)| arg.split_whitespace().map(move |w| (i, w)))
         .collect();
     let mut found: Vec<(usize, &'static str)> = Vec::new();
-    let mut mysql = false;
+    // The client whose flags are being read, if its flags differ from the common ones.
+    let (mut mysql, mut redis) = (false, false);
     for (n, (i, word)) in words.iter().enumerate() {
         let word = word.trim_matches(|c| c == '"' || c == '\'');
+        let next = words.get(n + 1).filter(|(_, next)| !next.starts_with('-'));
         let reason = if let Some(reason) = secret_shaped_value(word) {
             Some((*i, reason))
         } else if let Some((flag, value)) = word.split_once('=')
@@ -254,9 +271,8 @@ pub fn argument_secrets(args: &[&str]) -> Vec<(usize, &'static str)> {
             && could_be_credential(value)
         {
             Some((*i, "this flag passes a credential"))
-        } else if is_secret_flag(word)
-            && let Some((next_i, next)) = words.get(n + 1)
-            && !next.starts_with('-')
+        } else if (is_secret_flag(word) || (redis && word == REDIS_PASSWORD_FLAG))
+            && let Some((next_i, next)) = next
             && could_be_credential(next)
         {
             // Reported at the value, which is what has to go.
@@ -274,6 +290,12 @@ pub fn argument_secrets(args: &[&str]) -> Vec<(usize, &'static str)> {
         if MYSQL_CLIENTS.contains(&program) {
             mysql = true;
         }
+        if REDIS_CLIENTS.contains(&program) {
+            redis = true;
+        }
+        if ends_command(word) {
+            (mysql, redis) = (false, false);
+        }
         if let Some(reason) = reason
             && !found.iter().any(|(index, _)| *index == reason.0)
         {
@@ -283,8 +305,14 @@ pub fn argument_secrets(args: &[&str]) -> Vec<(usize, &'static str)> {
     found
 }
 
-/// `--password`, `--pass`, `--requirepass`, `-token`… (the part before any `=`). Also what
-/// `k8sc import` removes with the value it passes.
+/// Whether `arg` is the flag before a value [`argument_secrets`] flagged as
+/// [`CREDENTIAL_FLAG_VALUE`]: what `k8sc import` removes with that value. `-a` is one only because
+/// the detector flagged the value after it, which it does only after `redis-cli`.
+pub fn passes_flagged_value(arg: &str) -> bool {
+    is_secret_flag(arg) || arg == REDIS_PASSWORD_FLAG
+}
+
+/// `--password`, `--pass`, `--requirepass`, `-token`… (the part before any `=`).
 pub fn is_secret_flag(arg: &str) -> bool {
     let Some(name) = arg.strip_prefix('-') else {
         return false;
@@ -375,7 +403,9 @@ impl Scanned for serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{argument_secrets, is_secret_name, secret_reason, shaped_ranges};
+    use super::{
+        CREDENTIAL_FLAG_VALUE, argument_secrets, is_secret_name, secret_reason, shaped_ranges,
+    };
 
     #[test]
     fn names_that_hold_credentials() {
@@ -451,6 +481,25 @@ mod tests {
         assert!(flagged(&["--password-file", "/run/secrets/db"]).is_empty());
         assert!(flagged(&["grep", "-p", "pattern"]).is_empty());
         assert!(flagged(&["--pass", "$(DB_PASSWORD)"]).is_empty());
+        assert_eq!(
+            flagged(&["redis-cli", "-a", "hunter22", "ping"]),
+            [(2, CREDENTIAL_FLAG_VALUE)]
+        );
+        assert_eq!(
+            flagged(&["sh", "-c", "redis-cli --no-auth-warning -a hunter22 ping"])[0].0,
+            2
+        );
+        assert!(flagged(&["redis-cli", "-a", "$(REDIS_PASSWORD)", "ping"]).is_empty());
+        assert!(flagged(&["ls", "-a", "backups"]).is_empty());
+        assert!(flagged(&["sh", "-c", "redis-cli ping; ls -a backups"]).is_empty());
+        assert!(
+            flagged(&[
+                "sh",
+                "-c",
+                "mysql -e 'select 1' && tar -pcvzf archive.tgz backups"
+            ])
+            .is_empty()
+        );
     }
 
     #[test]
