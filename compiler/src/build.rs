@@ -6,7 +6,7 @@ use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit::emit_environment;
 use crate::ir::ProjectIr;
-use crate::lower::allow_scope::{AllowSite, allows_in_env};
+use crate::lower::allow_scope::{AllowSite, SiteIndex, allows_in_env};
 pub use crate::lower::environments;
 use crate::lower::{env_diagnostics, lower_env};
 use crate::output::{OutputTree, build_shared_tree, build_tree, requirements_tree};
@@ -92,9 +92,24 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     // before (80,000 warned services took 442 s in a debug build).
     let in_env: Vec<HashSet<&Diagnostic>> =
         per_env.iter().map(|(_, ds)| ds.iter().collect()).collect();
+    // The exceptions, found by a position inside them; those in force in each environment; and
+    // those each environment reports unused (W0005) — looked up, not scanned, for each unused
+    // one (a scan of every diagnostic of every environment per unused exception was quadratic).
+    let index = SiteIndex::new(sites.iter().flat_map(|s| s.iter()));
+    let in_force: Vec<HashSet<&AllowSite>> = sites.iter().map(|s| s.iter().collect()).collect();
+    let unused_in: Vec<HashSet<&AllowSite>> = per_env
+        .iter()
+        .map(|(_, diagnostics)| {
+            diagnostics
+                .iter()
+                .filter(|d| d.code == crate::diagnostics::Code::UnusedAllow)
+                .filter_map(|d| index.holding(&d.primary.file, d.primary.span))
+                .collect()
+        })
+        .collect();
     let mut reported: HashSet<ProblemKey<'_>> = HashSet::new();
     let mut out: Vec<Diagnostic> = Vec::new();
-    let mut unused_reported: Vec<&AllowSite> = Vec::new();
+    let mut unused_reported: HashSet<&AllowSite> = HashSet::new();
     for (_, diagnostics) in &per_env {
         for diagnostic in diagnostics.iter() {
             crate::work::compare_diagnostic();
@@ -114,25 +129,16 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
                 // An exception needed in some environments where it is in force is not unused in
                 // the others: it is reported once, when it exempts nothing anywhere it applies.
                 let primary = &diagnostic.primary;
-                let Some(site) = sites
-                    .iter()
-                    .flat_map(|s| s.iter())
-                    .find(|s| s.holds(&primary.file, primary.span))
-                else {
+                let Some(site) = index.holding(&primary.file, primary.span) else {
                     continue;
                 };
                 let scope: Vec<usize> = (0..per_env.len())
-                    .filter(|i| sites[*i].contains(site))
+                    .filter(|i| in_force[*i].contains(site))
                     .collect();
-                let unused_everywhere = scope.iter().all(|i| {
-                    per_env[*i].1.iter().any(|d| {
-                        d.code == diagnostic.code && site.holds(&d.primary.file, d.primary.span)
-                    })
-                });
-                if !unused_everywhere || unused_reported.contains(&site) {
+                let unused_everywhere = scope.iter().all(|i| unused_in[*i].contains(site));
+                if !unused_everywhere || !unused_reported.insert(site) {
                     continue;
                 }
-                unused_reported.push(site);
                 in_envs = scope.iter().map(|i| per_env[*i].0.as_str()).collect();
             }
             reported.insert(ProblemKey::of(diagnostic));
@@ -170,19 +176,18 @@ impl<'a> ProblemKey<'a> {
     }
 }
 
-/// A `:latest` warning on an image that a rule already reports is noise: drop it.
+/// A `:latest` warning on an image that a rule already reports is noise: drop it. The places the
+/// rules report are a set: one lookup per warning, not a scan of every rule diagnostic.
 fn suppress_covered_warnings(all: &mut Vec<Diagnostic>) {
     use crate::diagnostics::Code;
-    let covered: Vec<(String, k8sc_grammar::Span)> = all
+    let covered: HashSet<(String, k8sc_grammar::Span)> = all
         .iter()
         .filter(|d| matches!(d.code, Code::RuleViolation | Code::RuleWarning))
         .map(|d| (d.primary.file.clone(), d.primary.span))
         .collect();
     all.retain(|d| {
         d.code != Code::UnpinnedImage
-            || !covered
-                .iter()
-                .any(|(file, span)| *file == d.primary.file && *span == d.primary.span)
+            || !covered.contains(&(d.primary.file.clone(), d.primary.span))
     });
 }
 
@@ -212,7 +217,11 @@ pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
     let structure = project_structure(db, project);
     for env in environments(db, project) {
         let key = EnvKey::new(db, env.clone());
-        for app in structure.apps.iter().filter(|a| a.env_names().contains(env)) {
+        for app in structure
+            .apps
+            .iter()
+            .filter(|a| a.env_names().contains(env))
+        {
             for entry in &app.workloads {
                 let decl = DeclId::new(db, entry.file, entry.index);
                 let Some(workload) = &crate::lower::lower_workload_decl(db, project, decl, key).ir

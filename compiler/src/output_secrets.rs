@@ -148,10 +148,7 @@ fn finding(
         Some((owner, origin)) => (
             owner,
             (
-                origin
-                    .file()
-                    .unwrap_or(owner.file.as_str())
-                    .to_string(),
+                origin.file().unwrap_or(owner.file.as_str()).to_string(),
                 origin.span,
                 true,
             ),

@@ -140,6 +140,45 @@ fn many_services_with_a_warning_each_are_gathered_in_linear_work() {
     );
 }
 
+/// `n` services with an exception each that exempts nothing (W0005), in an app with two
+/// environments: each is reported once, after looking in both whether it is unused everywhere.
+fn unused_exceptions(n: usize) -> Vec<(String, String)> {
+    let mut text =
+        String::from("app big {\n  namespace: big\n}\n\nenv staging {}\n\nenv prod {}\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "\nservice s{i} {{\n  image: \"ghcr.io/acme/s{i}:1.0.0\"\n  port: http 8080\n  probes {{ ready: http \"/ready\" }}\n  allow pinned_images because \"no rule is in force\"\n}}\n"
+        ));
+    }
+    vec![("app.k8s".to_string(), text)]
+}
+
+#[test]
+fn many_unused_exceptions_are_gathered_in_linear_work() {
+    use k8sc_compiler::diagnostics::Code;
+    // Each unused exception was looked for among every exception, and then among every
+    // diagnostic of every environment: 1,000 made 1,505,500 comparisons (quadratic).
+    let n: u64 = 1_000;
+    let (base, _) = comparisons(Vec::new());
+    let (small, reported) = comparisons(unused_exceptions(n as usize));
+    let (large, _) = comparisons(unused_exceptions(2 * n as usize));
+    let (small, large) = (small - base, large - base);
+    let unused = reported
+        .iter()
+        .filter(|d| d.code == Code::UnusedAllow)
+        .count();
+    assert_eq!(unused, n as usize, "one W0005 per service: {reported:#?}");
+    assert!(
+        small <= COMPARISONS_PER_DIAGNOSTIC * n,
+        "{small} comparisons for {n} unused exceptions (at most {} allowed)",
+        COMPARISONS_PER_DIAGNOSTIC * n
+    );
+    assert!(
+        large <= small * 21 / 10 + 100,
+        "twice the unused exceptions took {large} comparisons, against {small} for {n}"
+    );
+}
+
 /// Bytes of source read to place labels, per byte of input, when rendering every diagnostic.
 const SCANS_PER_INPUT_BYTE: u64 = 4;
 

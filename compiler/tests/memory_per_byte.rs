@@ -127,7 +127,12 @@ fn checking_holds_a_bounded_number_of_bytes_per_byte_of_source() {
     // difference is the cost per byte of what grows.
     type Family = fn(usize) -> Vec<(String, String)>;
     for (name, family, clean, bound) in [
-        ("services", services as Family, false, SERVICES_BYTES_PER_BYTE),
+        (
+            "services",
+            services as Family,
+            false,
+            SERVICES_BYTES_PER_BYTE,
+        ),
         ("workloads", workloads, true, WORKLOADS_BYTES_PER_BYTE),
     ] {
         let (small, large) = (family(500), family(2500));

@@ -9,6 +9,7 @@ use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::structure::project_structure;
 use k8sc_grammar::Span;
+use std::collections::HashMap;
 
 /// Where one exception is written: its file and the span of the whole `allow … because "…"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -22,7 +23,41 @@ pub struct AllowSite {
 impl AllowSite {
     /// Whether `span` of `file` (a diagnostic's primary location) lies inside this exception.
     pub fn holds(&self, file: &str, span: Span) -> bool {
+        crate::work::compare_diagnostic();
         self.file == file && self.span.start <= span.start && span.end <= self.span.end
+    }
+}
+
+/// Exceptions found by a position inside them: each file's, sorted by where they start. Two
+/// exceptions never overlap (each is one `allow … because "…"`), so only the last one starting
+/// at or before a position can hold it — a binary search, where scanning every exception for
+/// every unused one was quadratic.
+pub struct SiteIndex<'a> {
+    by_file: HashMap<&'a str, Vec<&'a AllowSite>>,
+}
+
+impl<'a> SiteIndex<'a> {
+    /// Indexes `sites` (the same exception listed by several environments counts once).
+    pub fn new(sites: impl IntoIterator<Item = &'a AllowSite>) -> SiteIndex<'a> {
+        let mut by_file: HashMap<&'a str, Vec<&'a AllowSite>> = HashMap::new();
+        for site in sites {
+            by_file.entry(site.file.as_str()).or_default().push(site);
+        }
+        for sites in by_file.values_mut() {
+            sites.sort_by_key(|site| (site.span.start, site.span.end));
+            sites.dedup();
+        }
+        SiteIndex { by_file }
+    }
+
+    /// The exception `span` of `file` lies inside, if any.
+    pub fn holding(&self, file: &str, span: Span) -> Option<&'a AllowSite> {
+        let sites = self.by_file.get(file)?;
+        let starting_before = sites.partition_point(|site| site.span.start <= span.start);
+        sites[..starting_before]
+            .last()
+            .copied()
+            .filter(|site| site.holds(file, span))
     }
 }
 

@@ -399,9 +399,13 @@ pub fn lower_workload_decl<'db>(
         .applied
         .iter()
         .filter_map(|(rule, exemption)| {
-            exemption
-                .as_ref()
-                .map(|e| (rule.allow_name(), e.reason.clone(), e.origin.layer().clone()))
+            exemption.as_ref().map(|e| {
+                (
+                    rule.allow_name(),
+                    e.reason.clone(),
+                    e.origin.layer().clone(),
+                )
+            })
         })
         .collect();
     out.ir = Some(Arc::new(ir));

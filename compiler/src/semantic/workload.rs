@@ -222,7 +222,8 @@ fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Fi
         "expose" => spec.expose = read_expose(ctx, value).map(|e| ctx.sourced(e, span)),
         "calls" => spec.calls = super::calls::read_calls(ctx, value).map(|c| ctx.sourced(c, span)),
         "traffic" => {
-            spec.traffic = super::traffic::read_traffic(ctx, value).map(|t| ctx.sourced(Box::new(t), span))
+            spec.traffic =
+                super::traffic::read_traffic(ctx, value).map(|t| ctx.sourced(Box::new(t), span))
         }
         "user" => spec.user = read_id(ctx, value, "user").map(|n| ctx.sourced(n, span)),
         "group" => spec.group = read_id(ctx, value, "group").map(|n| ctx.sourced(n, span)),
