@@ -400,7 +400,7 @@ pub fn effective_line(snapshot: &Snapshot, field: &str, value: &str, origin: &Or
     });
     format!(
         "`{field}: {value}` — from {}{}",
-        describe_layer(&origin.layer()),
+        describe_layer(origin.layer()),
         place.unwrap_or_default()
     )
 }
