@@ -114,30 +114,40 @@ fn comparisons(files: Vec<(String, String)>) -> (u64, Vec<k8sc_compiler::diagnos
     )
 }
 
-#[test]
-fn many_services_with_a_warning_each_are_gathered_in_linear_work() {
-    use k8sc_compiler::diagnostics::Code;
+/// Checks that gathering the diagnostics of `make(n)` and `make(2n)` compares a bounded number
+/// per diagnostic, and that each of the `n` declarations gets one diagnostic `code` (`what`).
+fn assert_gathered_linearly(
+    what: &str,
+    make: fn(usize) -> Vec<(String, String)>,
+    code: k8sc_compiler::diagnostics::Code,
+) {
     let n: u64 = 1_000;
     let (base, _) = comparisons(Vec::new());
-    let (small, reported) = comparisons(services(n as usize));
-    let (large, _) = comparisons(services(2 * n as usize));
+    let (small, reported) = comparisons(make(n as usize));
+    let (large, _) = comparisons(make(2 * n as usize));
     let (small, large) = (small - base, large - base);
-    // Every service has no readiness probe: one warning each, all gathered through the
-    // environments' diagnostics.
-    let warned = reported
-        .iter()
-        .filter(|d| d.code == Code::NoReadinessProbe)
-        .count();
-    assert_eq!(warned, n as usize, "one W0003 per service");
+    let found = reported.iter().filter(|d| d.code == code).count();
+    assert_eq!(
+        found, n as usize,
+        "one {code:?} per declaration: {reported:#?}"
+    );
     assert!(
         small <= COMPARISONS_PER_DIAGNOSTIC * n,
-        "{small} diagnostics compared for {n} warned services (at most {} allowed)",
+        "{small} comparisons for {n} {what} (at most {} allowed)",
         COMPARISONS_PER_DIAGNOSTIC * n
     );
     assert!(
         large <= small * 21 / 10 + 100,
-        "twice the warned services took {large} comparisons, against {small} for {n}"
+        "twice the {what} took {large} comparisons, against {small} for {n}"
     );
+}
+
+#[test]
+fn many_services_with_a_warning_each_are_gathered_in_linear_work() {
+    // Every service has no readiness probe: one warning each, all gathered through the
+    // environments' diagnostics.
+    let code = k8sc_compiler::diagnostics::Code::NoReadinessProbe;
+    assert_gathered_linearly("warned services", services, code);
 }
 
 /// `n` services with an exception each that exempts nothing (W0005), in an app with two
@@ -155,28 +165,10 @@ fn unused_exceptions(n: usize) -> Vec<(String, String)> {
 
 #[test]
 fn many_unused_exceptions_are_gathered_in_linear_work() {
-    use k8sc_compiler::diagnostics::Code;
     // Each unused exception was looked for among every exception, and then among every
     // diagnostic of every environment: 1,000 made 1,505,500 comparisons (quadratic).
-    let n: u64 = 1_000;
-    let (base, _) = comparisons(Vec::new());
-    let (small, reported) = comparisons(unused_exceptions(n as usize));
-    let (large, _) = comparisons(unused_exceptions(2 * n as usize));
-    let (small, large) = (small - base, large - base);
-    let unused = reported
-        .iter()
-        .filter(|d| d.code == Code::UnusedAllow)
-        .count();
-    assert_eq!(unused, n as usize, "one W0005 per service: {reported:#?}");
-    assert!(
-        small <= COMPARISONS_PER_DIAGNOSTIC * n,
-        "{small} comparisons for {n} unused exceptions (at most {} allowed)",
-        COMPARISONS_PER_DIAGNOSTIC * n
-    );
-    assert!(
-        large <= small * 21 / 10 + 100,
-        "twice the unused exceptions took {large} comparisons, against {small} for {n}"
-    );
+    let code = k8sc_compiler::diagnostics::Code::UnusedAllow;
+    assert_gathered_linearly("unused exceptions", unused_exceptions, code);
 }
 
 /// Bytes of source read to place labels, per byte of input, when rendering every diagnostic.
