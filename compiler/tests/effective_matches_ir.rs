@@ -21,6 +21,9 @@
 //! - `autoscale`: a CPU target of 70% when no target is written;
 //! - `disruption`: `none` and a tier's budget for a workload of at most one replica are dropped;
 //! - `calls`: one IR call per call written, at its span in the layer and file of `calls`;
+//! - `traffic`: inherited settings are dropped where no mesh carries them (or, for those that
+//!   route requests, where no port is HTTP or gRPC); the canary and the mirror are compared by
+//!   presence (lowering resolves their targets), the rest by value;
 //! - `concurrency`, `suspend`, `completions`, `parallelism`, `retries`, `restart`, `timeout`,
 //!   `ttl`, `writable`, `tmp`, `autoscale`: the IR keeps only the value, so only it is compared;
 //! - `tier`: the IR of a workload holds no tier; the name the hover shows is the tier the lookup
@@ -110,6 +113,7 @@ fn compare_project(dir: &Path) -> Comparison {
                 .iter()
                 .find(|a| a.name == app.k8s_name)
                 .unwrap_or_else(|| panic!("app `{}` lowered in `{env_name}`", app.name));
+            let meshed = app_ir.mesh.is_some();
             for workload in &app.workloads {
                 let at = format!(
                     "{name}: {} `{}` in `{env_name}`",
@@ -136,7 +140,7 @@ fn compare_project(dir: &Path) -> Comparison {
                             effective.tier.as_ref(),
                         )
                     } else {
-                        compare_field(field, origin, spec, ir, registry.as_deref())
+                        compare_field(field, origin, spec, ir, registry.as_deref(), meshed)
                     };
                     if let Err(why) = result {
                         out.mismatches.push(format!("{at}: `{field}`: {why}"));
@@ -233,6 +237,7 @@ fn compare_field(
     spec: &WorkloadSpec,
     ir: &WorkloadIr,
     registry: Option<&str>,
+    meshed: bool,
 ) -> Result<(), String> {
     let missing = || format!("the hover lists `{field}`, but the spec has no value for it");
     if let Some(key) = field.strip_prefix("env.") {
@@ -516,6 +521,40 @@ fn compare_field(
                     lowered.value.period_seconds,
                     lowered.value.timeout_seconds,
                     lowered.value.failures,
+                ),
+            )
+        }
+        "traffic" => {
+            let traffic = &spec.traffic.as_ref().ok_or_else(missing)?.value;
+            let Some(lowered) = &ir.traffic else {
+                // Inherited settings are dropped where nothing carries them (no mesh, or no
+                // port the mesh routes); the workload's own are an error there instead.
+                let routable = ir.ports.iter().any(|p| p.protocol.is_routable());
+                let carried = meshed && (routable || traffic.routing().is_none());
+                return if *origin.layer() != Layer::Workload && !carried {
+                    Ok(())
+                } else {
+                    Err("the IR has no traffic settings".to_string())
+                };
+            };
+            compare(
+                (
+                    traffic.timeout.as_ref().map(|t| t.value),
+                    &traffic.retries,
+                    traffic.breaker.as_ref().map(|b| b.value),
+                    traffic.pool.as_ref().map(|p| p.value),
+                    traffic.canary.is_some(),
+                    traffic.mirror.is_some(),
+                    &traffic.fault,
+                ),
+                (
+                    lowered.timeout_ms,
+                    &lowered.retries,
+                    lowered.breaker,
+                    lowered.pool,
+                    lowered.canary.is_some(),
+                    lowered.mirror.is_some(),
+                    &lowered.fault,
                 ),
             )
         }
