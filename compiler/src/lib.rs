@@ -15,6 +15,7 @@ pub mod import;
 pub mod ir;
 pub mod loader;
 pub mod lower;
+pub mod model;
 pub mod output;
 pub mod output_secrets;
 pub mod prefetch;
