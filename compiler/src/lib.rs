@@ -17,6 +17,7 @@ pub mod ir;
 mod layering;
 pub mod loader;
 pub mod lower;
+pub mod model;
 pub mod output;
 pub mod output_secrets;
 pub mod prefetch;
