@@ -38,11 +38,11 @@ use k8sc_compiler::db::{Database, Project};
 use k8sc_compiler::ir::WorkloadIr;
 use k8sc_compiler::loader;
 use k8sc_compiler::lower::{app_context, environments, lower_env};
-use k8sc_compiler::semantic::decls::DeclId;
-use k8sc_compiler::semantic::envs::EnvKey;
-use k8sc_compiler::semantic::spec::{
+use k8sc_compiler::model::spec::{
     Autoscale, Disruption, Layer, Origin, Probe, Sourced, Tmp, WorkloadSpec,
 };
+use k8sc_compiler::semantic::decls::DeclId;
+use k8sc_compiler::semantic::envs::EnvKey;
 use k8sc_compiler::semantic::structure::project_structure;
 use k8sc_compiler::types::image::ImageRef;
 use std::collections::BTreeSet;
@@ -218,10 +218,10 @@ fn probe_timings(probe: &Probe, failures: u32) -> (String, u32, u32, u32, u32) {
 /// One keyed entry (`env.KEY`, `labels.KEY`…), value and origin, in the hover and in the IR.
 fn compare_entry<T: Debug>(
     key: &str,
-    hover: &[k8sc_compiler::semantic::spec::Entry<T>],
-    ir: &[k8sc_compiler::semantic::spec::Entry<T>],
+    hover: &[k8sc_compiler::model::spec::Entry<T>],
+    ir: &[k8sc_compiler::model::spec::Entry<T>],
 ) -> Result<(), String> {
-    let find = |entries: &[k8sc_compiler::semantic::spec::Entry<T>]| {
+    let find = |entries: &[k8sc_compiler::model::spec::Entry<T>]| {
         entries
             .iter()
             .find(|e| e.key == key)
@@ -404,10 +404,10 @@ fn compare_field(
                 ),
             )?;
             match &value.port {
-                Some((k8sc_compiler::semantic::spec::PortRef::Name(name), _)) => {
+                Some((k8sc_compiler::model::spec::PortRef::Name(name), _)) => {
                     compare(name, &lowered.port.name)
                 }
-                Some((k8sc_compiler::semantic::spec::PortRef::Number(number), _)) => {
+                Some((k8sc_compiler::model::spec::PortRef::Number(number), _)) => {
                     compare(number, &lowered.port.number)
                 }
                 None => Ok(()),

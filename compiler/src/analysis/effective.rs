@@ -6,9 +6,9 @@
 
 use crate::db::{Db, Project};
 use crate::lower::workload_layers;
+use crate::model::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
 use crate::semantic::decls::DeclId;
 use crate::semantic::envs::EnvKey;
-use crate::semantic::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
 use crate::semantic::structure::project_structure;
 
 /// A workload's stacked layers.

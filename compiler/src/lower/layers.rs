@@ -5,10 +5,10 @@
 
 use super::{AppContext, app_context};
 use crate::db::{Db, Project};
+use crate::model::spec::{WorkloadKind, WorkloadSpec};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::rules::{TierLayers, lookup_decl, tier_layers};
-use crate::semantic::spec::{WorkloadKind, WorkloadSpec};
 use crate::semantic::structure::{WorkloadPlace, workload_place};
 use k8sc_grammar::DeclKind;
 
