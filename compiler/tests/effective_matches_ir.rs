@@ -75,7 +75,7 @@ fn load(dir: &Path) -> (Database, Project) {
     let db = Database::new();
     let project = db.load_project(loaded.files);
     let errors: Vec<_> = project_diagnostics(&db, project)
-        .into_iter()
+        .iter()
         .filter(|d| d.is_error())
         .collect();
     assert!(
@@ -408,7 +408,7 @@ fn compare_field(
                     compare(name, &lowered.port.name)
                 }
                 Some((k8sc_compiler::model::spec::PortRef::Number(number), _)) => {
-                    compare(number, &lowered.port.number)
+                    compare(number, lowered.port.number)
                 }
                 None => Ok(()),
             }
