@@ -2,7 +2,8 @@
 //! compiler and the editor know about it is derived.
 //!
 //! An entry names the field of [`WorkloadSpec`] and its type (the type decides how the field
-//! layers under precedence, through [`Slot`]), the workload kinds it applies to, and for each key
+//! layers under precedence, through [`Slot`]), the workload kinds it applies to, whether app and
+//! tier `defaults` and environment overrides may set it ([`Defaults`]), and for each key
 //! that writes it (`port` and `ports` both write `ports`): its syntax and one-line summary (the
 //! reference, completion and hover), whether completion inserts a block, what its value may be
 //! ([`ValueInfo`]: hover and completion) and how it is read (`read: |ctx, field| …`).
@@ -21,7 +22,7 @@
 
 use super::kinds::WorkloadKind;
 use super::patch::PatchSpec;
-use super::schema::{BATCH, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
+use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
 use super::spec::{
     AllowSpec, Autoscale, Concurrency, Disruption, Entry, EnvValue, Expose, ImagePull, Origin,
     PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Spread, Storage, Tmp,
@@ -112,7 +113,7 @@ impl Slot for Vec<PatchSpec> {
 ///
 /// ```text
 /// /// doc of the WorkloadSpec field
-/// FIELD: TYPE, kinds: KINDS, {
+/// FIELD: TYPE, kinds: KINDS, defaults: DEFAULTS, {
 ///     KEY { syntax: "…", summary: "…", block: BOOL, value: VALUE_INFO, read: |ctx, field| EXPR }
 ///     …more keys writing the same field…
 /// }
@@ -125,7 +126,7 @@ macro_rules! workload_fields {
     ($callback:ident) => {
         $callback! {
             /// `image`.
-            image: Option<Sourced<ImageRef>>, kinds: Kinds::All, {
+            image: Option<Sourced<ImageRef>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 image {
                     syntax: "image: \"ghcr.io/acme/web:2.3.1\"",
                     summary: "The container image, pinned by tag or digest.",
@@ -139,7 +140,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `port` / `ports`.
-            ports: Option<Sourced<Vec<PortSpec>>>, kinds: LONG_RUNNING, {
+            ports: Option<Sourced<Vec<PortSpec>>>, kinds: LONG_RUNNING, defaults: Defaults::Allowed, {
                 port {
                     syntax: "port: http 8080",
                     summary: "The port the container listens on, with its protocol.",
@@ -160,7 +161,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `replicas`.
-            replicas: Option<Sourced<Replicas>>, kinds: REPLICATED, {
+            replicas: Option<Sourced<Replicas>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
                 replicas {
                     syntax: "replicas: 3..12",
                     summary: "A fixed count, or min..max for a HorizontalPodAutoscaler.",
@@ -174,7 +175,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `cpu`.
-            cpu: Option<Sourced<Resource>>, kinds: Kinds::All, {
+            cpu: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 cpu {
                     syntax: "cpu: 250m..1",
                     summary: "CPU request, or request..limit.",
@@ -189,7 +190,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `memory`.
-            memory: Option<Sourced<Resource>>, kinds: Kinds::All, {
+            memory: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 memory {
                     syntax: "memory: 256Mi..512Mi",
                     summary: "Memory request (and limit), or request..limit.",
@@ -204,7 +205,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `probes`.
-            probes: ProbeSet, kinds: Kinds::All, {
+            probes: ProbeSet, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 probes {
                     syntax: "probes { ready: http \"/ready\", live: http \"/healthz\" }",
                     summary: "Readiness, liveness and startup probes.",
@@ -214,7 +215,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `env`.
-            env: Vec<Entry<EnvValue>>, kinds: Kinds::All, {
+            env: Vec<Entry<EnvValue>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 env {
                     syntax: "env { LOG_LEVEL: \"info\", DB_URL: secret db.url }",
                     summary: "Environment variables: values or secret references.",
@@ -224,7 +225,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `config`.
-            config: Vec<Entry<String>>, kinds: Kinds::All, {
+            config: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 config {
                     syntax: "config { FEATURE_X: \"on\" }",
                     summary: "Settings for a ConfigMap, given to the container as environment variables.",
@@ -234,7 +235,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `command`.
-            command: Option<Sourced<Vec<String>>>, kinds: Kinds::All, {
+            command: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 command {
                     syntax: "command: [\"/app/server\"]",
                     summary: "Replaces the image's entrypoint.",
@@ -244,7 +245,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `args`.
-            args: Option<Sourced<Vec<String>>>, kinds: Kinds::All, {
+            args: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 args {
                     syntax: "args: [\"--port\", \"8080\"]",
                     summary: "Arguments to the entrypoint.",
@@ -254,7 +255,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `storage`.
-            storage: Option<Sourced<Storage>>, kinds: Kinds::Only(&[Stateful]), {
+            storage: Option<Sourced<Storage>>, kinds: Kinds::Only(&[Stateful]), defaults: Defaults::Allowed, {
                 storage {
                     syntax: "storage: 20Gi { class: fast-ssd, mount: \"/data\" }",
                     summary: "A persistent volume per replica.",
@@ -268,7 +269,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `schedule`.
-            schedule: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), {
+            schedule: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
                 schedule {
                     syntax: "schedule: \"0 2 * * *\"",
                     summary: "When the cron job runs (cron syntax, or @daily…).",
@@ -282,7 +283,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `timezone`.
-            timezone: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), {
+            timezone: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
                 timezone {
                     syntax: "timezone: \"Europe/Paris\"",
                     summary: "The time zone of the schedule (default UTC).",
@@ -292,7 +293,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `concurrency`.
-            concurrency: Option<Sourced<Concurrency>>, kinds: Kinds::Only(&[Cron]), {
+            concurrency: Option<Sourced<Concurrency>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
                 concurrency {
                     syntax: "concurrency: forbid",
                     summary: "allow, forbid or replace a run still going when the next is due.",
@@ -318,7 +319,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `suspend`.
-            suspend: Option<Sourced<bool>>, kinds: Kinds::Only(&[Cron]), {
+            suspend: Option<Sourced<bool>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
                 suspend {
                     syntax: "suspend: true",
                     summary: "Stops scheduling new runs.",
@@ -335,7 +336,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `completions`.
-            completions: Option<Sourced<u32>>, kinds: BATCH, {
+            completions: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
                 completions {
                     syntax: "completions: 5",
                     summary: "How many pods must succeed.",
@@ -345,7 +346,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `parallelism`.
-            parallelism: Option<Sourced<u32>>, kinds: BATCH, {
+            parallelism: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
                 parallelism {
                     syntax: "parallelism: 2",
                     summary: "How many pods run at once.",
@@ -355,7 +356,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `retries` (Job backoff limit).
-            retries: Option<Sourced<u32>>, kinds: BATCH, {
+            retries: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
                 retries {
                     syntax: "retries: 3",
                     summary: "How many failed pods before the job fails.",
@@ -365,7 +366,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `timeout` (Job active deadline, ms).
-            timeout: Option<Sourced<u64>>, kinds: BATCH, {
+            timeout: Option<Sourced<u64>>, kinds: BATCH, defaults: Defaults::Allowed, {
                 timeout {
                     syntax: "timeout: 30m",
                     summary: "How long the job may run before it is stopped.",
@@ -375,7 +376,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `ttl` (Job cleanup after finishing, ms).
-            ttl: Option<Sourced<u64>>, kinds: BATCH, {
+            ttl: Option<Sourced<u64>>, kinds: BATCH, defaults: Defaults::Allowed, {
                 ttl {
                     syntax: "ttl: 1d",
                     summary: "How long a finished job is kept.",
@@ -385,7 +386,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `restart`.
-            restart: Option<Sourced<Restart>>, kinds: BATCH, {
+            restart: Option<Sourced<Restart>>, kinds: BATCH, defaults: Defaults::Allowed, {
                 restart {
                     syntax: "restart: never",
                     summary: "on_failure (restart in place) or never.",
@@ -406,7 +407,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `expose`.
-            expose: Option<Sourced<Expose>>, kinds: Kinds::Only(&[Service]), {
+            expose: Option<Sourced<Expose>>, kinds: Kinds::Only(&[Service]), defaults: Defaults::Allowed, {
                 expose {
                     syntax: "expose: route \"shop.example.com\" { path: \"/\" }",
                     summary: "An HTTPRoute (route) or Ingress (ingress) from outside the cluster.",
@@ -423,7 +424,10 @@ macro_rules! workload_fields {
                 }
             }
             /// `calls`.
-            calls: Option<Sourced<Vec<super::spec::CallRef>>>, kinds: Kinds::All, {
+            calls: Option<Sourced<Vec<super::spec::CallRef>>>, kinds: Kinds::All, defaults: Defaults::Refused {
+                why: "`calls` lists what one workload talks to; it is read from the workload's own declaration",
+                help: "write `calls` in each workload that makes them",
+            }, {
                 calls {
                     syntax: "calls: [api, payments.ledger, stripe]",
                     summary: "The workloads and external hosts this one talks to.",
@@ -437,7 +441,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `traffic`: how the mesh routes requests to the workload.
-            traffic: Option<Sourced<Box<TrafficSpec>>>, kinds: Kinds::Only(&[Service, Stateful]), {
+            traffic: Option<Sourced<Box<TrafficSpec>>>, kinds: Kinds::Only(&[Service, Stateful]), defaults: Defaults::Allowed, {
                 traffic {
                     syntax: "traffic { timeout: 5s, retries: 3 { per_try: 1s } }",
                     summary: TRAFFIC_SUMMARY,
@@ -447,7 +451,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `user`.
-            user: Option<Sourced<i64>>, kinds: Kinds::All, {
+            user: Option<Sourced<i64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 user {
                     syntax: "user: 10001",
                     summary: "The numeric user the container runs as (never root).",
@@ -457,7 +461,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `group`.
-            group: Option<Sourced<i64>>, kinds: Kinds::All, {
+            group: Option<Sourced<i64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 group {
                     syntax: "group: 10001",
                     summary: "The numeric group the container runs as.",
@@ -467,7 +471,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `writable`: extra writable paths.
-            writable: Option<Sourced<Vec<String>>>, kinds: Kinds::All, {
+            writable: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 writable {
                     syntax: "writable: [\"/var/cache/nginx\"]",
                     summary: "Paths that get a writable empty volume (the root filesystem is read-only).",
@@ -477,7 +481,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `tmp`.
-            tmp: Option<Sourced<Tmp>>, kinds: Kinds::All, {
+            tmp: Option<Sourced<Tmp>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 tmp {
                     syntax: "tmp: 64Mi",
                     summary: "The writable /tmp volume: false to remove it, or a size limit.",
@@ -494,7 +498,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `grace`: termination grace period (ms).
-            grace: Option<Sourced<u64>>, kinds: Kinds::All, {
+            grace: Option<Sourced<u64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 grace {
                     syntax: "grace: 30s",
                     summary: "How long pods get to shut down.",
@@ -504,7 +508,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `drain`: pre-stop sleep (ms).
-            drain: Option<Sourced<u64>>, kinds: LONG_RUNNING, {
+            drain: Option<Sourced<u64>>, kinds: LONG_RUNNING, defaults: Defaults::Allowed, {
                 drain {
                     syntax: "drain: 5s",
                     summary: "How long a pod keeps serving after it is told to stop, while endpoints update.",
@@ -514,7 +518,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `labels`.
-            labels: Vec<Entry<String>>, kinds: Kinds::All, {
+            labels: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 labels {
                     syntax: "labels { tier: frontend }",
                     summary: "Extra labels on every resource of the workload.",
@@ -524,7 +528,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `annotations`.
-            annotations: Vec<Entry<String>>, kinds: Kinds::All, {
+            annotations: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 annotations {
                     syntax: "annotations { \"example.com/owner\": \"web\" }",
                     summary: "Extra annotations on the pods.",
@@ -534,7 +538,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `spread`.
-            spread: Option<Sourced<Spread>>, kinds: REPLICATED, {
+            spread: Option<Sourced<Spread>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
                 spread {
                     syntax: "spread: zones",
                     summary: "Spread replicas across regions (and zones and nodes), zones (and nodes), nodes only (hosts), or none.",
@@ -562,7 +566,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `disruption`.
-            disruption: Option<Sourced<Disruption>>, kinds: REPLICATED, {
+            disruption: Option<Sourced<Disruption>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
                 disruption {
                     syntax: "disruption { min_available: 1 }",
                     summary: "The PodDisruptionBudget, or none.",
@@ -576,7 +580,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `autoscale`.
-            autoscale: Option<Sourced<Autoscale>>, kinds: REPLICATED, {
+            autoscale: Option<Sourced<Autoscale>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
                 autoscale {
                     syntax: "autoscale { cpu: 70% }",
                     summary: "Utilisation targets for the HorizontalPodAutoscaler.",
@@ -586,7 +590,10 @@ macro_rules! workload_fields {
                 }
             }
             /// `patch KIND { … }` fields, in source order (only in a workload's own declaration).
-            patches: Vec<PatchSpec>, kinds: Kinds::All, {
+            patches: Vec<PatchSpec>, kinds: Kinds::All, defaults: Defaults::Refused {
+                why: "a patch applies to one workload's resources",
+                help: "write it in the workload it patches",
+            }, {
                 patch {
                     syntax: "patch Deployment { spec { minReadySeconds: 10 } }",
                     summary: "Merged into a generated resource (strategic merge: containers, ports, env… by `name`; `null` deletes); may be repeated.",
@@ -599,7 +606,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `image_pull`.
-            image_pull: Option<Sourced<ImagePull>>, kinds: Kinds::All, {
+            image_pull: Option<Sourced<ImagePull>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 image_pull {
                     syntax: "image_pull: if_not_present",
                     summary: "When the node pulls the image: `always`, `if_not_present` or `never` (default: `if_not_present` for digests, `always` for tags).",
@@ -625,7 +632,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `tier`: a tier for this workload instead of the app's.
-            tier: Option<Sourced<String>>, kinds: Kinds::All, {
+            tier: Option<Sourced<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
                 tier {
                     syntax: "tier: production",
                     summary: "A tier for this workload instead of the app's.",
@@ -657,7 +664,7 @@ const METADATA_MAP: ValueInfo = shape("a map `{ key: value }` (values: words or 
 macro_rules! define_workload_spec {
     ($(
         $(#[doc = $doc:literal])*
-        $field:ident : $ty:ty, kinds: $kinds:expr, {
+        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr, {
             $(
                 $key:ident {
                     syntax: $syntax:expr,
@@ -689,6 +696,7 @@ macro_rules! define_workload_spec {
             $( $( FieldInfo {
                 name: stringify!($key),
                 kinds: $kinds,
+                defaults: $defaults,
                 syntax: $syntax,
                 summary: $summary,
                 block: $block,

@@ -27,6 +27,21 @@ impl Kinds {
     }
 }
 
+/// Whether a workload field may be set in layers below or above a workload's own declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Defaults {
+    /// In app and tier `defaults` and in environment overrides too.
+    Allowed,
+    /// Only in the workload's own declaration: elsewhere it is an error (E0018, field not
+    /// allowed) saying `why`, with `help`.
+    Refused {
+        /// Why it belongs to the declaration (the label).
+        why: &'static str,
+        /// Where to write it instead (the help).
+        help: &'static str,
+    },
+}
+
 /// One field of a block.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldInfo {
@@ -34,6 +49,9 @@ pub struct FieldInfo {
     pub name: &'static str,
     /// Which workload kinds accept it (ignored outside workloads).
     pub kinds: Kinds,
+    /// Whether workload defaults (an app's or a tier's) and environment overrides may set it
+    /// (workload fields only).
+    pub defaults: Defaults,
     /// The syntax, as an example.
     pub syntax: &'static str,
     /// What it does.
@@ -54,6 +72,7 @@ const fn field(
     FieldInfo {
         name,
         kinds,
+        defaults: Defaults::Allowed,
         syntax,
         summary,
         block: false,

@@ -30,15 +30,15 @@ pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, keyword: Option<DeclKind>
             report_not_allowed(ctx, info, field, kind, keyword);
             continue;
         }
-        if info.name == "patch" && keyword.is_none() {
+        if let (schema::Defaults::Refused { why, help }, None) = (info.defaults, keyword) {
             ctx.report(
                 ctx.diagnostic(
                     Code::FieldNotAllowed,
-                    "`patch` is not allowed in workload defaults",
+                    format!("`{}` is not allowed in workload defaults", info.name),
                     field.key_span(),
                 )
-                .with_label("a patch applies to one workload's resources")
-                .with_help("write it in the workload it patches"),
+                .with_label(why)
+                .with_help(help),
             );
             continue;
         }
@@ -137,7 +137,7 @@ fn report_not_allowed(
 macro_rules! define_read_field {
     ($(
         $(#[doc = $doc:literal])*
-        $field:ident : $ty:ty, kinds: $kinds:expr, {
+        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr, {
             $(
                 $key:ident {
                     syntax: $syntax:expr,
