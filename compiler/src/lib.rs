@@ -13,6 +13,8 @@ pub mod diagram;
 pub mod emit;
 pub mod import;
 pub mod ir;
+#[cfg(test)]
+mod layering;
 pub mod loader;
 pub mod lower;
 pub mod model;
