@@ -40,7 +40,7 @@ const KNOWN_UPWARD: &[(&str, &str, &str)] = &[
 ];
 
 /// Modules of the layer order that do not exist yet, with who is making them.
-const NOT_YET: &[(&str, &str)] = &[("model", "lead")];
+const NOT_YET: &[(&str, &str)] = &[];
 
 /// Modules of the crate that may name the compiler outside `analysis`/`db` in `lsp/src`, while
 /// issue 20 is in progress (same rules as [`KNOWN_UPWARD`]).
