@@ -39,9 +39,6 @@ const KNOWN_UPWARD: &[(&str, &str, &str)] = &[
     ("semantic", "ir", "layers"),
 ];
 
-/// Modules of the layer order that do not exist yet, with who is making them.
-const NOT_YET: &[(&str, &str)] = &[];
-
 /// Modules of the crate that may name the compiler outside `analysis`/`db` in `lsp/src`, while
 /// issue 20 is in progress (same rules as [`KNOWN_UPWARD`]).
 const KNOWN_LSP: &[(&str, &str)] = &[
@@ -83,11 +80,7 @@ fn top_level_modules_import_only_layers_below_their_own() {
         }
     }
     for module in layer_of.keys() {
-        let coming = NOT_YET.iter().any(|(name, _)| name == module);
-        if modules.contains(*module) && coming {
-            let _ = writeln!(problems, "`{module}` exists now: remove it from NOT_YET");
-        }
-        if !modules.contains(*module) && !coming {
+        if !modules.contains(*module) {
             let _ = writeln!(
                 problems,
                 "docs/architecture.md lists `{module}`, which is not a module of the crate"
