@@ -261,3 +261,50 @@ fn fields_refused_in_defaults_are_reported_there() {
         );
     }
 }
+
+#[test]
+fn the_editor_shows_builtin_defaults_as_they_would_be_written() {
+    use k8sc_compiler::analysis::builtin::builtin_text;
+    let text = r#"
+app shop {
+  namespace: shop
+}
+
+service web {
+  image: "ghcr.io/acme/web:1.0.0"
+  port: http 8080
+}
+"#;
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.to_string())]);
+    let ir = &k8sc_compiler::lower::lower_project(&db, project).ir;
+    let web = &ir.apps[0].workloads[0];
+    let shown: Vec<(&str, Option<String>)> = WORKLOAD_FIELDS
+        .iter()
+        .map(|f| (f.name, builtin_text(web, f.name)))
+        .filter(|(_, text)| text.is_some())
+        .collect();
+    // The built-in defaults of docs/precedence.md, as a workload would write them (one replica
+    // is not spread).
+    let expected = [
+        ("replicas", "1"),
+        ("cpu", "100m"),
+        ("memory", "128Mi"),
+        ("user", "10001"),
+        ("group", "10001"),
+        ("grace", "30s"),
+        ("drain", "5s"),
+        ("spread", "none"),
+        ("image_pull", "always"),
+    ];
+    let expected: Vec<(&str, Option<String>)> = expected
+        .iter()
+        .map(|(k, v)| (*k, Some(v.to_string())))
+        .collect();
+    let mut shown_sorted = shown.clone();
+    shown_sorted.sort();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(shown_sorted, expected_sorted);
+    assert_eq!(builtin_text(web, "no_such_field"), None);
+}

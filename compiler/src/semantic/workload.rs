@@ -137,7 +137,8 @@ fn report_not_allowed(
 macro_rules! define_read_field {
     ($(
         $(#[doc = $doc:literal])*
-        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr, {
+        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr,
+        builtin: |$ir:ident| $builtin:expr, {
             $(
                 $key:ident {
                     syntax: $syntax:expr,
