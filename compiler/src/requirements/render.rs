@@ -2,8 +2,7 @@
 //! (`OUT/<env>/REQUIREMENTS.md`), as JSON (`--format json`, a documented, stable shape), and as
 //! the one-line summary `k8sc build` prints.
 
-use super::model::{Component, EnvRequirements, GatewayKind, NamedNeed, Version};
-use crate::output::yaml::header;
+use crate::backends::needs::{Component, EnvRequirements, GatewayKind, NamedNeed, Version};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,10 +22,11 @@ pub fn human(envs: &[EnvRequirements]) -> String {
     out
 }
 
-/// `OUT/<env>/REQUIREMENTS.md`: the requirements of one environment, under k8sc's header (the
-/// first line marks the file as generated, as in every file k8sc writes).
+/// The body of `OUT/<env>/REQUIREMENTS.md`: the requirements of one environment as Markdown. The
+/// output stage puts k8sc's header above it ([`crate::output::layout::requirements_file`]), as
+/// above every file it writes.
 pub fn markdown(env: &EnvRequirements) -> String {
-    let mut out = header("the .k8s sources");
+    let mut out = String::new();
     out.push_str(&format!(
         "\nWhat the cluster must provide before environment `{}` is deployed. \
          `k8sc requirements --env {}` prints the same.\n",
@@ -259,7 +259,7 @@ fn named_section(out: &mut String, style: Style, title: &str, kind: &str, needs:
     }
 }
 
-fn consumers(used_by: &[super::model::Consumer]) -> String {
+fn consumers(used_by: &[super::Consumer]) -> String {
     let names: Vec<String> = used_by.iter().map(|c| format!("`{c}`")).collect();
     names.join(", ")
 }
@@ -273,7 +273,7 @@ fn version(v: Option<Version>) -> Value {
 }
 
 fn env_json(env: &EnvRequirements) -> Value {
-    let consumers = |used_by: &[super::model::Consumer]| -> Vec<String> {
+    let consumers = |used_by: &[super::Consumer]| -> Vec<String> {
         used_by.iter().map(ToString::to_string).collect()
     };
     let named = |needs: &[NamedNeed]| -> Vec<Value> {

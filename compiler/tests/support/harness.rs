@@ -97,7 +97,7 @@ fn pod_of(controller: &Resource) -> Option<Resource> {
     });
     Some(Resource::from_value(
         &controller.app,
-        Target::Kubernetes,
+        kubernetes::TARGET,
         &controller.source,
         "v1",
         "Pod",

@@ -4,8 +4,8 @@
 
 use super::application::sync_policy;
 use super::{ARGOCD_NAMESPACE, IN_CLUSTER, retention, root};
+use crate::backends::needs::{Collector, Component, Version};
 use crate::ir::{AppIr, ProjectIr};
-use crate::requirements::{Collector, Component, Version};
 
 /// The sync options k8sc may emit, with the Argo CD release that added each (`None`: every
 /// supported release has it). An option missing here is listed without a minimum, and the

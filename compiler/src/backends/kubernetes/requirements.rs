@@ -4,8 +4,8 @@
 //! the backend emits from, each beside the field it explains.
 
 use super::network::ISTIOD_NAMESPACE;
+use crate::backends::needs::{Collector, Component, Consumer, GatewayKind, Version};
 use crate::ir::{AppIr, Network, WorkloadIr};
-use crate::requirements::{Collector, Component, Consumer, GatewayKind, Version};
 use crate::semantic::patch::{PatchNode, PatchValue};
 use crate::semantic::spec::{Disruption, EnvValue, ExposeKind, ProbeCheck, WorkloadKind};
 

@@ -2,8 +2,8 @@
 //! rule-level `failureAction` its policies carry.
 
 use super::rules;
+use crate::backends::needs::{Collector, Component, Version};
 use crate::ir::AppIr;
-use crate::requirements::{Collector, Component, Version};
 
 /// The oldest Kyverno that enforces the policies k8sc writes: each rule carries its own
 /// `validate.failureAction` (`Enforce` or `Audit`), which Kyverno reads from 1.13 on (kyverno#10528);
