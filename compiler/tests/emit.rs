@@ -124,7 +124,7 @@ fn compare(files: Vec<(String, String)>) -> (usize, usize) {
         let emitted = emit_environment(ir);
         // What the backends describing the project (Argo CD) emit is registered too.
         let envs = [EnvOutput {
-            env: &env,
+            env,
             ir,
             resources: &emitted.summaries,
         }];
@@ -306,10 +306,7 @@ fn a_backend_registered_by_a_test_shows_in_the_preview_the_waves_and_the_app_pro
     }
 
     // The build writes it in its folder, in the wave it registered.
-    let env = environments(&db, project)
-        .into_iter()
-        .next()
-        .expect("an environment");
+    let env = environments(&db, project).first().expect("an environment");
     let ir = &lower_env(&db, project, EnvKey::new(&db, env.clone())).ir;
     let emitted = emit_environment_with(&backends, ir);
     let widget = emitted
@@ -327,7 +324,7 @@ fn a_backend_registered_by_a_test_shows_in_the_preview_the_waves_and_the_app_pro
 
     // Argo CD's AppProject allows its kind.
     let envs = [EnvOutput {
-        env: &env,
+        env,
         ir,
         resources: &emitted.summaries,
     }];
@@ -349,7 +346,7 @@ fn a_backend_registered_by_a_test_shows_in_the_preview_the_waves_and_the_app_pro
     );
 
     // `k8sc requirements` states what it needs.
-    let needs = for_environment_with(&backends, &env, ir);
+    let needs = for_environment_with(&backends, env, ir);
     assert!(
         needs
             .cluster_objects

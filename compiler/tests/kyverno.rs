@@ -5,7 +5,7 @@
 
 mod support;
 
-use k8sc_compiler::backends::{Resource, Target, kyverno};
+use k8sc_compiler::backends::{Resource, kubernetes, kyverno};
 use k8sc_compiler::ir::ProjectIr;
 use k8sc_compiler::ir::policy::{CmpOp, Lit, Property, RuleIr, RuleSeverity};
 use k8sc_compiler::output::yaml::to_yaml;
