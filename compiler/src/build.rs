@@ -396,7 +396,7 @@ fn render_tree(
             tree.extend(build_tree(env, emitted.documents, several_apps));
         }
         if let Some(needs) = requirements.iter().find(|r| &r.env == env) {
-            let markdown = crate::output::layout::requirements_file(needs);
+            let markdown = crate::requirements::render::markdown(needs);
             let apps: Vec<&crate::ir::AppIr> = ir.apps.iter().collect();
             let document = format!(
                 "requirements `{env}/{}`",

@@ -8,7 +8,6 @@
 
 use super::yaml::{header, to_yaml};
 use crate::backends::{Resource, Target};
-use crate::requirements::EnvRequirements;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
@@ -137,15 +136,7 @@ pub fn build_tree(env: &str, documents: Vec<Document>, several_apps: bool) -> Ou
     tree
 }
 
-/// The text of `OUT/<env>/REQUIREMENTS.md`: k8sc's header (the first line marks the file as
-/// generated, as in every file k8sc writes), then the requirements as Markdown.
-pub fn requirements_file(needs: &EnvRequirements) -> String {
-    let mut out = header("the .k8s sources");
-    out.push_str(&crate::requirements::render::markdown(needs));
-    out
-}
-
-/// `OUT/<env>/REQUIREMENTS.md`, with `content` (see [`requirements_file`]).
+/// `OUT/<env>/REQUIREMENTS.md`, with `content` (see [`crate::requirements::render::markdown`]).
 pub fn requirements_tree(env: &str, content: String) -> OutputTree {
     let mut tree = OutputTree::default();
     tree.files.insert(format!("{env}/{REQUIREMENTS}"), content);

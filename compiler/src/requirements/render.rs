@@ -3,6 +3,7 @@
 //! the one-line summary `k8sc build` prints.
 
 use crate::backends::needs::{Component, EnvRequirements, GatewayKind, NamedNeed, Version};
+use crate::output::yaml::header;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,11 +23,10 @@ pub fn human(envs: &[EnvRequirements]) -> String {
     out
 }
 
-/// The body of `OUT/<env>/REQUIREMENTS.md`: the requirements of one environment as Markdown. The
-/// output stage puts k8sc's header above it ([`crate::output::layout::requirements_file`]), as
-/// above every file it writes.
+/// `OUT/<env>/REQUIREMENTS.md`: the requirements of one environment, under k8sc's header (the
+/// first line marks the file as generated, as in every file k8sc writes).
 pub fn markdown(env: &EnvRequirements) -> String {
-    let mut out = String::new();
+    let mut out = header("the .k8s sources");
     out.push_str(&format!(
         "\nWhat the cluster must provide before environment `{}` is deployed. \
          `k8sc requirements --env {}` prints the same.\n",
