@@ -1,9 +1,9 @@
 //! The vocabulary an editor offers: which fields a block accepts (from the checker's own field
-//! catalogue, [`crate::semantic::schema`]), the words a field's value may be, the units its
+//! catalogue, [`crate::model::schema`]), the words a field's value may be, the units its
 //! quantities take, and what type of value it holds.
 
-use crate::semantic::schema::{self, FieldInfo};
-use crate::semantic::spec::WorkloadKind;
+use crate::model::schema::{self, FieldInfo};
+use crate::model::spec::WorkloadKind;
 use k8sc_grammar::DeclKind;
 
 /// The fields accepted in the block at `path` (field keys from the declaration's body down, as

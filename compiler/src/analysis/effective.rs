@@ -6,10 +6,10 @@
 
 use crate::db::{Db, Project};
 use crate::lower::{app_context, stack_layers};
+use crate::model::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::rules::{lookup_decl, tier_layers};
-use crate::semantic::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
 use crate::semantic::structure::{project_structure, workload_place};
 use k8sc_grammar::DeclKind;
 

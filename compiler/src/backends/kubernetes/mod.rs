@@ -19,7 +19,7 @@ use super::needs::Collector;
 use super::{Backend, Kind, Resource, Subject, Target};
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr, WorkloadIr};
-use crate::semantic::spec::ExposeKind;
+use crate::model::spec::ExposeKind;
 use controllers::Controller;
 
 /// Plain Kubernetes resources, in `OUT/<env>/kubernetes/`.

@@ -1,5 +1,5 @@
 //! What a backend's output needs from the cluster, as it states it: each backend writes its needs
-//! into a [`Collector`] ([`super::Backend::requirements`]), and [`crate::requirements`] gathers
+//! into a [`Collector`] ([`super::Backend::app_requirements`]), and [`crate::requirements`] gathers
 //! them per environment and renders them. It lives here, below the backends, so that backends
 //! import nothing above themselves.
 
