@@ -69,8 +69,8 @@ pub fn summary(envs: &[EnvRequirements]) -> String {
     let mut parts: Vec<String> = components
         .iter()
         .map(|(c, minimum)| match minimum {
-            Some(v) => format!("{} >= {v}", short_title(*c)),
-            None => short_title(*c).to_string(),
+            Some(v) => format!("{} >= {v}", c.short_title()),
+            None => c.short_title().to_string(),
         })
         .collect();
     for (count, one, many) in [
@@ -85,19 +85,6 @@ pub fn summary(envs: &[EnvRequirements]) -> String {
         }
     }
     format!("the cluster must provide {}", parts.join(", "))
-}
-
-/// A component's name in the summary line.
-fn short_title(component: Component) -> &'static str {
-    match component {
-        Component::Kubernetes => "Kubernetes",
-        Component::NetworkPolicy => "NetworkPolicy enforcement",
-        Component::GatewayApi => "Gateway API",
-        Component::Istio => "Istio",
-        Component::IstioCni => "Istio CNI",
-        Component::Kyverno => "Kyverno",
-        Component::ArgoCd => "Argo CD",
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
         return;
     }
     out.component(
-        Component::Kyverno,
+        Component::KYVERNO,
         Some(MINIMUM_KYVERNO),
         format!(
             "rule-level `failureAction` in the `kyverno.io/v1` Policies of namespace `{}`",
