@@ -213,15 +213,11 @@ fn every_workload_field_reaches_the_output() {
     );
 }
 
-/// `tier` in defaults: a workload's tier comes from its own declaration, its environment
-/// override or its app, never from defaults (which the tier itself provides).
-const TIER: &str = "tier";
-
 #[test]
 fn every_workload_field_set_in_a_tier_reaches_the_output() {
     let mut silent = Vec::new();
     for info in WORKLOAD_FIELDS {
-        if info.defaults != Defaults::Allowed || info.name == TIER {
+        if info.defaults != Defaults::Allowed {
             continue;
         }
         let (line, kind) = trial(info.name);
@@ -241,10 +237,37 @@ fn every_workload_field_set_in_a_tier_reaches_the_output() {
     );
 }
 
+/// A field refused in defaults is refused in an environment override too, unless it is only
+/// kept out of defaults (`tier`), which an environment may set.
+#[test]
+fn fields_refused_in_environments_are_reported_there() {
+    for info in WORKLOAD_FIELDS {
+        let (line, kind) = trial(info.name);
+        let mut text = project(kind, info.name, None, false);
+        text.push_str(&format!(
+            "\nenv prod {{\n  under_test {{\n    {line}\n  }}\n}}\n"
+        ));
+        let db = Database::new();
+        let project = db.load_project(vec![("app.k8s".to_string(), text.clone())]);
+        let result = build(&db, project);
+        let refused = result
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "E0018" && d.message.contains(&format!("`{}`", info.name)));
+        assert_eq!(
+            refused,
+            matches!(info.defaults, Defaults::Refused { .. }),
+            "`{line}` in an environment:\n{text}\n{:#?}",
+            result.diagnostics
+        );
+    }
+}
+
 #[test]
 fn fields_refused_in_defaults_are_reported_there() {
     for info in WORKLOAD_FIELDS {
-        let Defaults::Refused { why, .. } = info.defaults else {
+        let (Defaults::Refused { why, .. } | Defaults::NotInDefaults { why, .. }) = info.defaults
+        else {
             continue;
         };
         let (line, kind) = trial(info.name);

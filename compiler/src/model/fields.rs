@@ -790,7 +790,10 @@ macro_rules! workload_fields {
             /// `tier`: a tier for this workload instead of the app's.
             tier: Option<Sourced<String>>,
             kinds: Kinds::All,
-            defaults: Defaults::Allowed,
+            defaults: Defaults::NotInDefaults {
+                why: "a workload's tier is its own `tier`, its environment's, or its app's",
+                help: "set `tier` in the app, or in the workload",
+            },
             builtin: |_ir| None,
             {
                 tier {
