@@ -17,17 +17,32 @@ fn marketplace() -> ProjectIr {
 
 #[test]
 fn marketplace_as_dot() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("diagram__marketplace_as_dot", Diagram::new(&marketplace()).render(Format::Dot)));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "diagram__marketplace_as_dot",
+            Diagram::new(&marketplace()).render(Format::Dot)
+        )
+    });
 }
 
 #[test]
 fn marketplace_as_mermaid() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("diagram__marketplace_as_mermaid", Diagram::new(&marketplace()).render(Format::Mermaid)));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "diagram__marketplace_as_mermaid",
+            Diagram::new(&marketplace()).render(Format::Mermaid)
+        )
+    });
 }
 
 #[test]
 fn marketplace_as_svg() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("diagram__marketplace_as_svg", Diagram::new(&marketplace()).render(Format::Svg)));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "diagram__marketplace_as_svg",
+            Diagram::new(&marketplace()).render(Format::Svg)
+        )
+    });
 }
 
 #[test]

@@ -674,7 +674,9 @@ fn every_gitops_field_can_be_overridden_per_environment() {
         app("staging").pointer("/spec/syncPolicy/automated"),
         Some(&serde_json::json!({"prune": false, "selfHeal": true}))
     );
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("environments__gitops_per_environment", argocd_files(&tree)));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!("environments__gitops_per_environment", argocd_files(&tree))
+    });
 }
 
 #[test]
@@ -687,7 +689,12 @@ fn an_applicationset_takes_each_environments_repository_folder_and_revision() {
         .replace("    sync: manual\n", "")
         .replace("  gitops.sync: auto { prune: false }\n", "");
     let tree = tree(&text);
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("environments__gitops_per_environment_applicationset", argocd_files(&tree)));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "environments__gitops_per_environment_applicationset",
+            argocd_files(&tree)
+        )
+    });
     let set = document(&tree, "argocd/applicationset-shop.yaml");
     let elements = set
         .pointer("/spec/generators/0/list/elements")

@@ -495,12 +495,22 @@ fn authorization_summary(documents: &[Value]) -> String {
 
 #[test]
 fn marketplace_network_policy_rules() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("graph__marketplace_network_policy_rules", network_summary(&marketplace().documents)));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "graph__marketplace_network_policy_rules",
+            network_summary(&marketplace().documents)
+        )
+    });
 }
 
 #[test]
 fn marketplace_authorization_principals() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("graph__marketplace_authorization_principals", authorization_summary(&marketplace().documents)));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "graph__marketplace_authorization_principals",
+            authorization_summary(&marketplace().documents)
+        )
+    });
 }
 
 /// A random project: apps with workloads, ports and calls between them.

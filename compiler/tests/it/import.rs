@@ -58,8 +58,10 @@ fn import_writes_canonical_k8s_and_a_report() {
     // Canonical: formatting it again changes nothing.
     let formatted = k8sc_grammar::format::format_source(text).expect("it parses");
     assert_eq!(&formatted, text);
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("import__storefront.k8s", text));
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("import__report", result.report.to_string()));
+    crate::support::snapshot_settings()
+        .bind(|| insta::assert_snapshot!("import__storefront.k8s", text));
+    crate::support::snapshot_settings()
+        .bind(|| insta::assert_snapshot!("import__report", result.report.to_string()));
     // Every patch is in the report, and every patch block of the text is one of them.
     let blocks = text.matches("\n  patch ").count();
     assert_eq!(blocks, result.report.patches.len());
@@ -233,7 +235,8 @@ fn round_trip_reproduces_every_imported_resource() {
         "fields of the input lost:\n{}",
         failures.join("\n")
     );
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("import__added_by_k8sc", hardening));
+    crate::support::snapshot_settings()
+        .bind(|| insta::assert_snapshot!("import__added_by_k8sc", hardening));
 }
 
 #[test]

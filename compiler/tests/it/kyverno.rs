@@ -535,28 +535,52 @@ fn policy_yaml(rule_name: &str) -> String {
 
 #[test]
 fn golden_pod_rule_with_foreach_and_exemption() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("kyverno__golden_pod_rule_with_foreach_and_exemption", policy_yaml("pinned-images")));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "kyverno__golden_pod_rule_with_foreach_and_exemption",
+            policy_yaml("pinned-images")
+        )
+    });
 }
 
 #[test]
 fn golden_labels_rule() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("kyverno__golden_labels_rule", policy_yaml("required-labels")));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "kyverno__golden_labels_rule",
+            policy_yaml("required-labels")
+        )
+    });
 }
 
 #[test]
 fn golden_replicas_rule() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("kyverno__golden_replicas_rule", policy_yaml("replicas-max")));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!("kyverno__golden_replicas_rule", policy_yaml("replicas-max"))
+    });
 }
 
 #[test]
 fn golden_service_rule() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("kyverno__golden_service_rule", policy_yaml("service-type")));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!("kyverno__golden_service_rule", policy_yaml("service-type"))
+    });
 }
 
 #[test]
 fn golden_quantity_and_security_rules() {
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("kyverno__golden_quantity_and_security_rules", policy_yaml("cpu-not")));
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("kyverno__golden_quantity_and_security_rules-2", policy_yaml("hardened")));
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "kyverno__golden_quantity_and_security_rules",
+            policy_yaml("cpu-not")
+        )
+    });
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "kyverno__golden_quantity_and_security_rules-2",
+            policy_yaml("hardened")
+        )
+    });
 }
 
 #[test]

@@ -189,5 +189,6 @@ fn patches_land_in_the_generated_resources() {
     // Nothing calls `web` in this fixture; the patches themselves raise nothing (the reviewed
     // exception covers the agent's host network).
     assert_eq!(diagnostics, ["W0010 service `web` is never called"]);
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("patch__patches_land_in_the_generated_resources", stream));
+    crate::support::snapshot_settings()
+        .bind(|| insta::assert_snapshot!("patch__patches_land_in_the_generated_resources", stream));
 }

@@ -42,5 +42,6 @@ fn foundation_to_production_diff() {
         .context_radius(2)
         .header("tier: foundation", "tier: production")
         .to_string();
-    crate::support::snapshot_settings().bind(|| insta::assert_snapshot!("tier_change__foundation_to_production_diff", diff));
+    crate::support::snapshot_settings()
+        .bind(|| insta::assert_snapshot!("tier_change__foundation_to_production_diff", diff));
 }
