@@ -238,7 +238,7 @@ pub fn exceptions(db: &dyn Db, project: Project) -> Vec<Exception> {
                     let envs = in_envs.entry(key).or_default();
                     // A workload's own exception is in force everywhere: listed without
                     // environments.
-                    if *layer != crate::semantic::spec::Layer::Workload {
+                    if *layer != crate::model::spec::Layer::Workload {
                         envs.push(env.clone());
                     }
                 }

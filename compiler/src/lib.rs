@@ -13,8 +13,11 @@ pub mod diagram;
 pub mod emit;
 pub mod import;
 pub mod ir;
+#[cfg(test)]
+mod layering;
 pub mod loader;
 pub mod lower;
+pub mod model;
 pub mod output;
 pub mod output_secrets;
 pub mod prefetch;

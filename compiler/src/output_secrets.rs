@@ -322,7 +322,7 @@ fn construct_of(app: &AppIr, value: &str) -> Option<Origin> {
             candidates.push(sourced(&entry.value.value, &entry.value.origin));
         }
         for entry in &workload.env {
-            if let crate::semantic::spec::EnvValue::Literal(text) = &entry.value.value {
+            if let crate::model::spec::EnvValue::Literal(text) = &entry.value.value {
                 candidates.push(sourced(text, &entry.value.origin));
             }
         }

@@ -5,8 +5,8 @@
 //! the environment's own. The paths are read as the checker reads them (`semantic/env.rs`).
 
 use crate::db::{Db, File, Project};
+use crate::model::schema::APP_FIELDS;
 use crate::semantic::envs::EnvKey;
-use crate::semantic::schema::APP_FIELDS;
 use crate::semantic::structure::{AppEntry, WorkloadEntry, project_structure};
 use crate::syntax::parse;
 use k8sc_grammar::Decl;

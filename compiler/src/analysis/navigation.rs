@@ -143,7 +143,7 @@ impl Collector<'_> {
             let single = field.key.len() == 1;
             let workload_block =
                 matches!(field.value.kind, ValueKind::Block(_)) && !field.has_colon;
-            let is_app_field = crate::semantic::schema::APP_FIELDS
+            let is_app_field = crate::model::schema::APP_FIELDS
                 .iter()
                 .any(|f| f.name == first.name);
             if first.name == "gitops" || (single && (is_app_field || !workload_block)) {

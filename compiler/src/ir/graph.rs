@@ -3,8 +3,8 @@
 //! and routing from it; [`Graph`] answers the questions they ask (who calls this workload?).
 
 use super::{AppIr, Origin, PortIr, ProjectIr, WorkloadIr};
-use crate::semantic::spec::{PortRef, Sourced};
-use crate::semantic::traffic::{Breaker, Fault, Pool, Retries};
+use crate::model::spec::{PortRef, Sourced};
+use crate::model::traffic::{Breaker, Fault, Pool, Retries};
 use crate::types::image::ImageRef;
 use k8sc_grammar::Span;
 use std::collections::BTreeMap;
@@ -370,7 +370,7 @@ pub fn canary_version(workload: &WorkloadIr, canary: &CanaryIr) -> WorkloadIr {
     let mut version = workload.clone();
     version.image = canary.image.clone();
     version.replicas = Some(Sourced::new(
-        crate::semantic::spec::Replicas::Fixed(canary.replicas),
+        crate::model::spec::Replicas::Fixed(canary.replicas),
         canary.origin.clone(),
     ));
     version.autoscale = None;

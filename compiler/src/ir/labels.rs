@@ -2,7 +2,7 @@
 //! them (`labels.has_all([…])`) and every backend must emit the same ones.
 
 use super::{AppIr, WorkloadIr};
-use crate::semantic::spec::WorkloadKind;
+use crate::model::spec::WorkloadKind;
 use crate::types::names::is_valid_label_value;
 use std::collections::BTreeMap;
 

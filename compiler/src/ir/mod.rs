@@ -9,13 +9,13 @@ pub mod graph;
 pub mod labels;
 pub mod policy;
 
-pub use crate::semantic::mesh::{Mtls, Network};
-pub use crate::semantic::spec::Origin;
-use crate::semantic::spec::{
+pub use crate::model::mesh::{Mtls, Network};
+pub use crate::model::spec::Origin;
+use crate::model::spec::{
     Concurrency, Disruption, Entry, EnvValue, ExposeKind, GatewayRef, ImagePull, PodSecurity,
     ProbeCheck, Protocol, Replicas, Restart, Sourced, Spread, WorkloadKind,
 };
-pub use crate::semantic::spec::{LimitRangeIr, QuotaIr};
+pub use crate::model::spec::{LimitRangeIr, QuotaIr};
 use crate::types::image::ImageRef;
 pub use graph::{CallIr, CanaryIr, ExternalIr, MirrorIr, TrafficIr};
 use k8sc_grammar::DeclKind;
@@ -65,7 +65,7 @@ pub struct AppIr {
     /// The cluster the environment deploys to (its API server URL), if declared.
     pub cluster: Option<Sourced<String>>,
     /// How Argo CD deploys the app, if it does.
-    pub gitops: Option<Sourced<crate::semantic::gitops::GitOps>>,
+    pub gitops: Option<Sourced<crate::model::gitops::GitOps>>,
     /// The workloads, sorted by name. Shared (`Arc`) with the memo of each workload's lowering,
     /// which every environment's IR would otherwise copy whole.
     pub workloads: Vec<std::sync::Arc<WorkloadIr>>,
@@ -291,7 +291,7 @@ pub struct WorkloadIr {
     pub autoscale: Option<AutoscaleIr>,
     /// Rules this workload is exempted from (`allow … because …`): rule name, reason, and the
     /// layer the exception is written in (the workload's, or an environment's).
-    pub exemptions: Vec<(String, String, crate::semantic::spec::Layer)>,
+    pub exemptions: Vec<(String, String, crate::model::spec::Layer)>,
     /// `patch KIND { … }` fields, merged by the Kubernetes backend into what it generates.
-    pub patches: Vec<crate::semantic::patch::PatchSpec>,
+    pub patches: Vec<crate::model::patch::PatchSpec>,
 }

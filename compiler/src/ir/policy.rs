@@ -1,10 +1,10 @@
 //! Rules in force for an app, in the shape admission control needs: each rule in disjunctive normal
 //! form over workload properties, with its severity, message and the workloads exempted from it.
 
+use crate::model::spec::{Origin, WorkloadKind};
 pub use crate::semantic::policy::expr::{CmpOp, Lit};
 pub use crate::semantic::policy::normal::{Atom, Clauses, Test};
 pub use crate::semantic::policy::property::{Group, Property};
-use crate::semantic::spec::{Origin, WorkloadKind};
 
 /// Whether breaking a rule fails the build (and is refused at admission) or only warns (and is
 /// audited).

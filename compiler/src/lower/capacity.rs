@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::{AppIr, WorkloadIr};
-use crate::semantic::spec::{Origin, Replicas, Sourced, WorkloadKind};
+use crate::model::spec::{Origin, Replicas, Sourced, WorkloadKind};
 use crate::types::quantity::{format_bytes, format_cpu};
 
 /// The most pods a workload runs at once at full scale, including the extra pods of a rolling
@@ -42,7 +42,7 @@ fn at_setting<T>(
 ) -> Diagnostic {
     let origin: &Origin = &setting.origin;
     match (&origin.layer(), &origin.file()) {
-        (crate::semantic::spec::Layer::App, Some(file)) => {
+        (crate::model::spec::Layer::App, Some(file)) => {
             Diagnostic::new(code, message, file, origin.span)
         }
         (_, Some(file)) => {

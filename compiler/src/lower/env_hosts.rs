@@ -11,9 +11,9 @@ use super::{app_context, environments, lower_workload_decl};
 use crate::db::{Db, File, Project};
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::AppIr;
+use crate::model::spec::{ExposeKind, Layer, Origin};
 use crate::semantic::decls::DeclId;
 use crate::semantic::envs::EnvKey;
-use crate::semantic::spec::{ExposeKind, Layer, Origin};
 use crate::semantic::structure::project_structure;
 use std::collections::{BTreeMap, HashMap};
 

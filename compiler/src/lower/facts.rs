@@ -3,11 +3,11 @@
 
 use crate::ir::labels::workload_labels;
 use crate::ir::{AppIr, ExposeIr, WorkloadIr};
+use crate::model::spec::ExposeKind;
+use crate::model::spec::{Layer, Origin, Replicas, Sourced};
 use crate::semantic::patch_security::{Hardening, weakenings};
 use crate::semantic::policy::eval::{Fact, FactValue, Facts};
 use crate::semantic::policy::property::{Property, controller_kind};
-use crate::semantic::spec::ExposeKind;
-use crate::semantic::spec::{Layer, Origin, Replicas, Sourced};
 
 fn origin_of(origin: &Origin) -> Option<Origin> {
     origin.file().is_some().then(|| origin.clone())

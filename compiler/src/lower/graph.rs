@@ -6,7 +6,7 @@
 use super::ports::declared_ports;
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::{AppIr, CallIr, ExternalIr, Mtls, Network, PortIr, TrafficIr, WorkloadIr};
-use crate::semantic::spec::{Origin, PortRef, WorkloadKind};
+use crate::model::spec::{Origin, PortRef, WorkloadKind};
 use crate::semantic::suggest::closest;
 use k8sc_grammar::{DeclKind, Span};
 use std::collections::{BTreeMap, BTreeSet};

@@ -20,16 +20,16 @@ use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::WorkloadIr;
 use crate::ir::policy::ExemptionIr;
 use crate::ir::{AppIr, ExternalIr, PortIr, ProjectIr};
+use crate::model::gitops::{GitOps, GitOpsFields};
+use crate::model::mesh::{Mesh, Network};
+use crate::model::spec::{
+    AllowSpec, AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec,
+};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::envs::{EnvKey, env_layers};
-use crate::semantic::gitops::{GitOps, GitOpsFields};
-use crate::semantic::mesh::{Mesh, Network};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
-use crate::semantic::spec::{
-    AllowSpec, AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec,
-};
 use crate::semantic::structure::{AppEntry, project_structure, workload_place};
 use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
@@ -906,7 +906,7 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
     let namespace = spec.namespace.clone().unwrap_or_else(|| Sourced {
         value: entry.k8s_name.clone(),
         origin: Origin::at(
-            crate::semantic::spec::Layer::App,
+            crate::model::spec::Layer::App,
             &Arc::from(file.as_str()),
             entry.name_span(db),
         ),

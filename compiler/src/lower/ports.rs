@@ -3,7 +3,7 @@
 use super::LowerCtx;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::PortIr;
-use crate::semantic::spec::{PortRef, PortSpec, ProbeCheck, Protocol, Sourced};
+use crate::model::spec::{PortRef, PortSpec, ProbeCheck, Protocol, Sourced};
 use crate::semantic::suggest::closest;
 use k8sc_grammar::Span;
 
@@ -44,7 +44,7 @@ pub fn find_port<'p>(
     ctx: &mut LowerCtx<'_>,
     ports: &'p [PortIr],
     reference: &PortRef,
-    origin: &crate::semantic::spec::Origin,
+    origin: &crate::model::spec::Origin,
     span: Span,
     user: &str,
 ) -> Option<&'p PortIr> {
@@ -105,7 +105,7 @@ pub fn declared_ports(ports: &[PortIr]) -> String {
 /// E0022 for a probe or route that needs a port when the workload has none that fits.
 pub fn no_port(
     ctx: &LowerCtx<'_>,
-    origin: &crate::semantic::spec::Origin,
+    origin: &crate::model::spec::Origin,
     message: String,
     ports: &[PortIr],
 ) -> Diagnostic {

@@ -7,7 +7,7 @@
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::graph::CallIr;
 use crate::ir::{AppIr, Origin, PortIr};
-use crate::semantic::spec::Protocol;
+use crate::model::spec::Protocol;
 use k8sc_grammar::Span;
 
 /// The problems of `call`'s paths and methods, called on `ports` of a workload of `callee`.

@@ -5,11 +5,11 @@
 
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::policy::{ExemptionIr, RuleSeverity};
+use crate::model::spec::{AllowSpec, Layer, WorkloadKind};
 use crate::semantic::policy::eval::{Facts, eval, interpolate};
 use crate::semantic::policy::normal::{Test, clauses, eval_clauses};
 use crate::semantic::policy::property::Property;
 use crate::semantic::rules::RuleInForce;
-use crate::semantic::spec::{AllowSpec, Layer, WorkloadKind};
 use crate::semantic::suggest::closest;
 use k8sc_grammar::Span;
 use std::sync::Arc;

@@ -6,10 +6,8 @@
 use super::LowerCtx;
 use crate::diagnostics::Code;
 use crate::ir::{AppIr, CanaryIr, MirrorIr, PortIr, TrafficIr};
-use crate::semantic::spec::{
-    AppSpec, Layer, Origin, Replicas, Sourced, WorkloadKind, WorkloadSpec,
-};
-use crate::semantic::traffic::{Canary, TrafficSpec};
+use crate::model::spec::{AppSpec, Layer, Origin, Replicas, Sourced, WorkloadKind, WorkloadSpec};
+use crate::model::traffic::{Canary, TrafficSpec};
 use crate::types::names::to_k8s_name;
 use crate::types::quantity::format_duration;
 

@@ -9,7 +9,7 @@
 //! to create its pods) when any of these breaks its rule, so the name is checked against all of
 //! them at its declaration.
 
-use crate::semantic::spec::WorkloadKind;
+use crate::model::spec::WorkloadKind;
 use crate::types::names::{self, NameRule, ValueError};
 
 /// Where a derived name ends up, and so which rule it must follow.

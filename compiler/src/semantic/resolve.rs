@@ -6,7 +6,7 @@ use super::decls::{DeclContent, DeclId, check_decl, decl_syntax};
 use super::imports::resolve_imports;
 use super::scope::{FileScope, file_scope};
 use super::spec::{CallRef, Sourced};
-use super::structure::{AppNames, app_names, project_structure, workload_place};
+use super::structure::{AppNames, app_names, workload_place};
 use super::suggest::closest;
 use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{Code, Diagnostic};
@@ -131,49 +131,6 @@ pub fn resolve_decl<'db>(db: &'db dyn Db, project: Project, decl: DeclId<'db>) -
         }
     }
     out
-}
-
-/// The references of the whole project.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Resolution {
-    /// `calls[app][workload]`: the resolved calls of each workload, indexed like
-    /// [`super::structure::ProjectStructure::apps`].
-    pub calls: Vec<Vec<Vec<ResolvedCall>>>,
-    /// Unresolved references and unused imports.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Gathers the per-declaration resolutions, and finds unused imports.
-#[salsa::tracked(returns(ref))]
-pub fn resolve_references(db: &dyn Db, project: Project) -> Resolution {
-    let structure = project_structure(db, project);
-    let mut diagnostics = Vec::new();
-    for file in &project.all_files(db) {
-        let count = parse(db, *file).file.decls().count();
-        for index in 0..count {
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
-            let resolution = resolve_decl(db, project, DeclId::new(db, *file, index));
-            diagnostics.extend(resolution.diagnostics.iter().cloned());
-        }
-    }
-    let calls = structure
-        .apps
-        .iter()
-        .map(|app| {
-            app.workloads
-                .iter()
-                .map(|w| {
-                    resolve_decl(db, project, DeclId::new(db, w.file, w.index))
-                        .calls
-                        .clone()
-                })
-                .collect()
-        })
-        .collect();
-    for file in project.files(db) {
-        diagnostics.extend(unused_imports(db, project, *file).iter().cloned());
-    }
-    Resolution { calls, diagnostics }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -10,7 +10,7 @@ use super::meta::{namespace_meta, service_host, workload_meta};
 use crate::ir::graph::{Destination, Graph};
 use crate::ir::labels::workload_pod_labels;
 use crate::ir::{AppIr, ExternalIr, WorkloadIr};
-use crate::semantic::spec::Protocol;
+use crate::model::spec::Protocol;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeSet;
 

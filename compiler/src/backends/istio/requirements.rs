@@ -7,8 +7,8 @@ use super::egress;
 use super::routing;
 use crate::backends::kubernetes::requirements::TLS_KEYS;
 use crate::ir::{AppIr, ProjectIr};
+use crate::model::spec::{ExposeKind, PodSecurity};
 use crate::requirements::{Collector, Component, Consumer, GatewayKind, Version};
-use crate::semantic::spec::{ExposeKind, PodSecurity};
 
 /// Istio 1.22 promoted the networking and security APIs to `v1`, the versions
 /// [`crd::NETWORKING`] and [`crd::SECURITY`] name.

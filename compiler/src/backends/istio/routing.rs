@@ -14,7 +14,7 @@ use super::meta::{service_host, workload_meta};
 use crate::ir::graph::mirror_port;
 use crate::ir::labels::TRACK_LABEL;
 use crate::ir::{AppIr, ExposeIr, PortIr, TrafficIr, WorkloadIr};
-use crate::semantic::spec::ExposeKind;
+use crate::model::spec::ExposeKind;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
 

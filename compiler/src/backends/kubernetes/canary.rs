@@ -16,7 +16,7 @@ use super::controllers::{Controller, controller};
 use super::scaling::disruption_budget;
 use crate::ir::labels::{TRACK_LABEL, canary_instance, canary_selector_labels};
 use crate::ir::{AppIr, WorkloadIr};
-use crate::semantic::spec::{Disruption, IntOrPercent, Sourced};
+use crate::model::spec::{Disruption, IntOrPercent, Sourced};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};

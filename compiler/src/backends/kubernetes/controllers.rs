@@ -4,7 +4,7 @@ use super::meta::{claim_template_labels, selector, workload_labels, workload_met
 use super::pod::{DATA_VOLUME, pod_template};
 use crate::ir::labels::AUTOSCALER_ANNOTATION;
 use crate::ir::{AppIr, BatchIr, WorkloadIr};
-use crate::semantic::spec::{Concurrency, WorkloadKind};
+use crate::model::spec::{Concurrency, WorkloadKind};
 use crate::types::quantity::format_bytes;
 use k8s_openapi::api::apps::v1::{
     DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, DeploymentStrategy,
@@ -209,7 +209,7 @@ fn batch_or_default(workload: &WorkloadIr) -> BatchIr {
         retries: 3,
         timeout_seconds: None,
         ttl_seconds: None,
-        restart: crate::semantic::spec::Restart::Never,
+        restart: crate::model::spec::Restart::Never,
     })
 }
 

@@ -18,7 +18,7 @@ mod services;
 use super::{Resource, Target};
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr, WorkloadIr};
-use crate::semantic::spec::ExposeKind;
+use crate::model::spec::ExposeKind;
 use controllers::Controller;
 
 /// Every Kubernetes resource of the project, apps in name order, each app's resources in a fixed

@@ -11,7 +11,7 @@
 use super::meta::{app_labels, workload_meta, workload_pod_labels};
 use crate::ir::graph::{Admission, Destination, Graph, Peer};
 use crate::ir::{AppIr, ExternalIr, Network, PortIr, WorkloadIr};
-use crate::semantic::spec::Protocol;
+use crate::model::spec::Protocol;
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
     NetworkPolicyPort, NetworkPolicySpec,

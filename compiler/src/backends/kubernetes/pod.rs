@@ -6,7 +6,7 @@
 use super::meta::{selector, workload_labels};
 use crate::ir::labels::TRACK_LABEL;
 use crate::ir::{AppIr, PortIr, ProbeIr, WorkloadIr};
-use crate::semantic::spec::{EnvValue, ProbeCheck, Protocol, Restart, Spread, WorkloadKind};
+use crate::model::spec::{EnvValue, ProbeCheck, Protocol, Restart, Spread, WorkloadKind};
 use crate::types::quantity::{format_bytes, format_cpu};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapEnvSource, Container, ContainerPort, EmptyDirVolumeSource,

@@ -5,9 +5,9 @@
 
 use super::network::ISTIOD_NAMESPACE;
 use crate::ir::{AppIr, Network, WorkloadIr};
+use crate::model::patch::{PatchNode, PatchValue};
+use crate::model::spec::{Disruption, EnvValue, ExposeKind, ProbeCheck, WorkloadKind};
 use crate::requirements::{Collector, Component, Consumer, GatewayKind, Version};
-use crate::semantic::patch::{PatchNode, PatchValue};
-use crate::semantic::spec::{Disruption, EnvValue, ExposeKind, ProbeCheck, WorkloadKind};
 
 /// The keys of a `kubernetes.io/tls` Secret, which Ingress and gateways read.
 pub const TLS_KEYS: [&str; 2] = ["tls.crt", "tls.key"];

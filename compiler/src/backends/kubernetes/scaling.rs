@@ -2,7 +2,7 @@
 
 use super::meta::{selector, workload_meta};
 use crate::ir::{AppIr, WorkloadIr};
-use crate::semantic::spec::{Disruption, IntOrPercent, WorkloadKind};
+use crate::model::spec::{Disruption, IntOrPercent, WorkloadKind};
 use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
     MetricTarget, ResourceMetricSource,

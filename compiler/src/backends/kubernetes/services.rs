@@ -3,7 +3,7 @@
 use super::meta::{workload_meta, workload_pod_labels};
 use super::pod::transport;
 use crate::ir::{AppIr, WorkloadIr};
-use crate::semantic::spec::WorkloadKind;
+use crate::model::spec::WorkloadKind;
 use k8s_openapi::api::core::v1::{Service, ServiceAccount, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 

@@ -3,9 +3,9 @@
 
 use crate::ir::AppIr;
 use crate::ir::policy::{Group, RuleIr};
+use crate::model::spec::ExposeKind;
+use crate::model::spec::WorkloadKind;
 use crate::semantic::policy::property::controller_kind;
-use crate::semantic::spec::ExposeKind;
-use crate::semantic::spec::WorkloadKind;
 
 /// Where the values a rule tests are read from, in one kind of resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

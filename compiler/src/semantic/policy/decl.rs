@@ -6,9 +6,9 @@ use super::property::{Group, Property};
 use super::typecheck::{check_condition, read_type};
 use crate::diagnostics::Code;
 use crate::ir::policy::RuleSeverity;
+use crate::model::schema::POLICY_FIELDS;
+use crate::model::spec::WorkloadKind;
 use crate::semantic::reader::Ctx;
-use crate::semantic::schema::POLICY_FIELDS;
-use crate::semantic::spec::WorkloadKind;
 use k8sc_grammar::{Decl, Span};
 
 /// Everything a `policy` declaration says.

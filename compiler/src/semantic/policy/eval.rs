@@ -2,7 +2,7 @@
 
 use super::expr::{CmpOp, Expr, Lit, Operand};
 use super::property::Property;
-use crate::semantic::spec::{Origin, WorkloadKind};
+use crate::model::spec::{Origin, WorkloadKind};
 use std::collections::BTreeMap;
 
 /// The effective value of one property.

@@ -6,7 +6,7 @@
 //! their autoscalers, Services). A rule never applies to a workload for which one of its
 //! properties is undefined (`replicas.min` says nothing about a cron job).
 
-use crate::semantic::spec::WorkloadKind;
+use crate::model::spec::WorkloadKind;
 
 /// The type of a property, a parameter or a literal in a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

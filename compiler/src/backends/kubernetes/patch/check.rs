@@ -6,7 +6,7 @@ use super::{merge, target_index};
 use crate::backends::Resource;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{AppIr, WorkloadIr};
-use crate::semantic::patch::{PatchSpec, PathStep};
+use crate::model::patch::{PatchSpec, PathStep};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};

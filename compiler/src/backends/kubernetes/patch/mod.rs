@@ -8,7 +8,7 @@ pub mod merge;
 pub use check::check_patches;
 
 use crate::backends::Resource;
-use crate::semantic::patch::PatchSpec;
+use crate::model::patch::PatchSpec;
 
 /// The resource among `resources` (those of one workload named `workload`) that `patch` applies
 /// to: the one of its kind with the name it gives, else the only one of its kind, else the one
