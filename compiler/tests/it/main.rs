@@ -14,6 +14,7 @@ mod docs;
 mod emit;
 mod environments;
 mod examples;
+mod field_registry;
 mod fuzz_corpus;
 mod graph;
 mod import;
