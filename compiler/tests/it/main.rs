@@ -11,6 +11,7 @@ mod support;
 mod diagnostics;
 mod diagram;
 mod docs;
+mod effective_matches_ir;
 mod emit;
 mod environments;
 mod examples;
