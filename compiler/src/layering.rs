@@ -25,18 +25,6 @@ const LSP_MAY_USE: &[&str] = &["analysis", "db"];
 const KNOWN_UPWARD: &[(&str, &str, &str)] = &[
     // Each backend's requirements are collected in `requirements`' model.
     ("backends", "requirements", "backends"),
-    // `Database::for_editor` keeps item parses; `refresh_outline` runs `semantic::structure`.
-    ("db", "syntax", "layers"),
-    ("db", "semantic", "layers"),
-    // Redaction scans for secret shapes with `semantic::secret_detect`.
-    ("diagnostics", "semantic", "layers"),
-    // `check_patches`, `ARGOCD_NAMESPACE`, `ISTIOD_NAMESPACE`.
-    ("lower", "backends", "layers"),
-    // `DEFAULT_ENV`.
-    ("lower", "output", "layers"),
-    ("semantic", "output", "layers"),
-    // `RuleSeverity`, `RuleSource`.
-    ("semantic", "ir", "layers"),
 ];
 
 /// Modules of the crate that may name the compiler outside `analysis`/`db` in `lsp/src`, while
@@ -153,6 +141,42 @@ fn top_level_modules_import_only_layers_below_their_own() {
         }
     }
     assert!(problems.is_empty(), "layering broken:\n{problems}");
+}
+
+/// Methods of the concrete database that run queries live above it, in `analysis/editor_db.rs`;
+/// an `impl Database` block anywhere else would hide an edge from the paths the test reads (its
+/// callers name only `Database`).
+#[test]
+fn the_database_gets_methods_only_from_itself_and_the_editor_layer() {
+    const MAY_EXTEND: &[&str] = &["db.rs", "analysis/editor_db.rs"];
+    let root = Path::new(COMPILER_SRC);
+    let mut problems = String::new();
+    for file in rust_files(root) {
+        let rel = relative(&file, root);
+        if MAY_EXTEND.contains(&rel.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read compiler source");
+        let code = code_only(&text);
+        for (index, line) in code.lines().enumerate() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if let Some(at) = words.iter().position(|w| *w == "impl")
+                && words
+                    .get(at + 1)
+                    .is_some_and(|w| ["Database", "crate::db::Database", "Database{"].contains(w))
+            {
+                let _ = writeln!(
+                    problems,
+                    "compiler/src/{rel}:{}: `impl Database`",
+                    index + 1
+                );
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "only {MAY_EXTEND:?} may add methods to `Database`:\n{problems}"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! Positions are byte offsets into a file's text, as everywhere in the compiler.
 
 pub mod catalogue;
+mod editor_db;
 pub mod effective;
 pub mod env_scope;
 pub mod locate;

@@ -15,8 +15,7 @@ pub mod waves;
 use super::{Resource, ResourceSummary, Target};
 use crate::ir::{AppIr, ProjectIr};
 
-/// The namespace Argo CD runs in, where its Applications live.
-pub const ARGOCD_NAMESPACE: &str = "argocd";
+pub use crate::ir::platform::ARGOCD_NAMESPACE;
 
 /// The API server of the cluster Argo CD runs in, for environments that name no `cluster`.
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
