@@ -4,23 +4,23 @@
 
 use super::file_offset;
 use crate::snapshot::Snapshot;
+use k8sc_compiler::analysis::Code;
+use k8sc_compiler::analysis::EnvKey;
+use k8sc_compiler::analysis::WorkloadIr;
 use k8sc_compiler::analysis::catalogue::{field_at, value_info};
 use k8sc_compiler::analysis::effective::{
     describe_layer, effective_workload, effective_workload_in, field_origins,
 };
 use k8sc_compiler::analysis::env_scope::{EnvScope, Target, segments};
 use k8sc_compiler::analysis::locate::{Location, On, locate};
+use k8sc_compiler::analysis::lower_workload_decl;
 use k8sc_compiler::analysis::navigation::{self, Symbol};
+use k8sc_compiler::analysis::parse;
 use k8sc_compiler::analysis::preview::preview;
+use k8sc_compiler::analysis::{DeclContent, DeclId, check_decl};
+use k8sc_compiler::analysis::{Layer, Origin, Replicas};
+use k8sc_compiler::analysis::{format_bytes, format_cpu};
 use k8sc_compiler::db::File;
-use k8sc_compiler::diagnostics::Code;
-use k8sc_compiler::ir::WorkloadIr;
-use k8sc_compiler::lower::lower_workload_decl;
-use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
-use k8sc_compiler::semantic::envs::EnvKey;
-use k8sc_compiler::semantic::spec::{Layer, Origin, Replicas};
-use k8sc_compiler::syntax::parse;
-use k8sc_compiler::types::quantity::{format_bytes, format_cpu};
 use k8sc_grammar::{Allow, Decl, DeclKind, Span, ValueKind};
 use std::fmt::Write;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
