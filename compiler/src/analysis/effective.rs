@@ -89,47 +89,7 @@ pub fn effective_workload_in<'db>(
 /// are listed as `probes.ready`, `probes.live`, `probes.startup`, and keyed maps (`env`,
 /// `labels`…) entry by entry as `labels.KEY`.
 pub fn field_origins(spec: &WorkloadSpec) -> Vec<(String, &Origin)> {
-    let mut out: Vec<(String, &Origin)> = Vec::new();
-    macro_rules! fields {
-        ($($field:ident => $name:literal),* $(,)?) => {
-            $( if let Some(value) = &spec.$field { out.push(($name.to_string(), &value.origin)); } )*
-        };
-    }
-    fields!(
-        image => "image", ports => "ports", replicas => "replicas", cpu => "cpu",
-        memory => "memory", command => "command", args => "args", storage => "storage",
-        schedule => "schedule", timezone => "timezone", concurrency => "concurrency",
-        suspend => "suspend", completions => "completions", parallelism => "parallelism",
-        retries => "retries", timeout => "timeout", ttl => "ttl", restart => "restart",
-        expose => "expose", calls => "calls", user => "user", group => "group",
-        writable => "writable", tmp => "tmp", grace => "grace", drain => "drain",
-        spread => "spread", disruption => "disruption", autoscale => "autoscale",
-        image_pull => "image_pull", tier => "tier",
-    );
-    let probes = [
-        ("probes.ready", &spec.probes.ready),
-        ("probes.live", &spec.probes.live),
-        ("probes.startup", &spec.probes.startup),
-    ];
-    for (name, probe) in probes {
-        if let Some(probe) = probe {
-            out.push((name.to_string(), &probe.origin));
-        }
-    }
-    for entry in &spec.env {
-        out.push((format!("env.{}", entry.key), &entry.value.origin));
-    }
-    let maps = [
-        ("config", &spec.config),
-        ("labels", &spec.labels),
-        ("annotations", &spec.annotations),
-    ];
-    for (map, entries) in maps {
-        for entry in entries {
-            out.push((format!("{map}.{}", entry.key), &entry.value.origin));
-        }
-    }
-    out
+    spec.origins()
 }
 
 /// Where a value comes from, in words: "tier `production`", "the app's defaults", "this

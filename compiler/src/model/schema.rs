@@ -6,6 +6,7 @@
 //! language reference documents it.
 
 use super::spec::WorkloadKind;
+use super::values::ValueInfo;
 
 /// Which workload kinds accept a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,21 @@ impl Kinds {
     }
 }
 
+/// Whether a workload field may be set in layers below or above a workload's own declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Defaults {
+    /// In app and tier `defaults` and in environment overrides too.
+    Allowed,
+    /// Only in the workload's own declaration: elsewhere it is an error (E0018, field not
+    /// allowed) saying `why`, with `help`.
+    Refused {
+        /// Why it belongs to the declaration (the label).
+        why: &'static str,
+        /// Where to write it instead (the help).
+        help: &'static str,
+    },
+}
+
 /// One field of a block.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldInfo {
@@ -33,10 +49,18 @@ pub struct FieldInfo {
     pub name: &'static str,
     /// Which workload kinds accept it (ignored outside workloads).
     pub kinds: Kinds,
+    /// Whether workload defaults (an app's or a tier's) and environment overrides may set it
+    /// (workload fields only).
+    pub defaults: Defaults,
     /// The syntax, as an example.
     pub syntax: &'static str,
     /// What it does.
     pub summary: &'static str,
+    /// Whether its value is a block (completion inserts `name { }` rather than `name: `).
+    pub block: bool,
+    /// What its value may be, where the registry says ([`super::fields`]); otherwise the editor
+    /// looks it up by name and block.
+    pub value: Option<ValueInfo>,
 }
 
 const fn field(
@@ -48,16 +72,32 @@ const fn field(
     FieldInfo {
         name,
         kinds,
+        defaults: Defaults::Allowed,
         syntax,
         summary,
+        block: false,
+        value: None,
+    }
+}
+
+impl FieldInfo {
+    /// The same field, whose value is a block.
+    const fn block(self) -> FieldInfo {
+        FieldInfo {
+            block: true,
+            ..self
+        }
     }
 }
 
 use WorkloadKind::{Cron, Daemon, Job, Service, Stateful, Worker};
 
-const LONG_RUNNING: Kinds = Kinds::Only(&[Service, Worker, Stateful, Daemon]);
-const REPLICATED: Kinds = Kinds::Only(&[Service, Worker, Stateful]);
-const BATCH: Kinds = Kinds::Only(&[Job, Cron]);
+/// Kinds whose pods keep running.
+pub const LONG_RUNNING: Kinds = Kinds::Only(&[Service, Worker, Stateful, Daemon]);
+/// Kinds with a replica count.
+pub const REPLICATED: Kinds = Kinds::Only(&[Service, Worker, Stateful]);
+/// Kinds whose pods run to completion.
+pub const BATCH: Kinds = Kinds::Only(&[Job, Cron]);
 
 /// `pod_security`, in apps and tier defaults.
 const POD_SECURITY_FIELD: FieldInfo = field(
@@ -73,7 +113,8 @@ const QUOTA_FIELD: FieldInfo = field(
     Kinds::All,
     "quota { cpu: 20, memory: 64Gi, pods: 200 }",
     "The namespace's ResourceQuota.",
-);
+)
+.block();
 
 /// `limit_range`, in apps and tier defaults.
 const LIMIT_RANGE_FIELD: FieldInfo = field(
@@ -81,7 +122,8 @@ const LIMIT_RANGE_FIELD: FieldInfo = field(
     Kinds::All,
     "limit_range { cpu: 100m..1, memory: 128Mi..512Mi, max_cpu: 4, max_memory: 8Gi }",
     "The namespace's LimitRange: container defaults and maxima.",
-);
+)
+.block();
 
 /// `mesh`, in apps and tier defaults.
 const MESH_FIELD: FieldInfo = field(
@@ -99,238 +141,7 @@ const NETWORK_FIELD: FieldInfo = field(
     "`default_deny`: NetworkPolicies admit exactly the edges of the service graph; `open`: none.",
 );
 
-/// The fields of a workload declaration.
-pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
-    field(
-        "image",
-        Kinds::All,
-        "image: \"ghcr.io/acme/web:2.3.1\"",
-        "The container image, pinned by tag or digest.",
-    ),
-    field(
-        "port",
-        LONG_RUNNING,
-        "port: http 8080",
-        "The port the container listens on, with its protocol.",
-    ),
-    field(
-        "ports",
-        LONG_RUNNING,
-        "ports { web: http 8080, metrics: http 9100 }",
-        "Several named ports.",
-    ),
-    field(
-        "replicas",
-        REPLICATED,
-        "replicas: 3..12",
-        "A fixed count, or min..max for a HorizontalPodAutoscaler.",
-    ),
-    field(
-        "cpu",
-        Kinds::All,
-        "cpu: 250m..1",
-        "CPU request, or request..limit.",
-    ),
-    field(
-        "memory",
-        Kinds::All,
-        "memory: 256Mi..512Mi",
-        "Memory request (and limit), or request..limit.",
-    ),
-    field(
-        "probes",
-        Kinds::All,
-        "probes { ready: http \"/ready\", live: http \"/healthz\" }",
-        "Readiness, liveness and startup probes.",
-    ),
-    field(
-        "env",
-        Kinds::All,
-        "env { LOG_LEVEL: \"info\", DB_URL: secret db.url }",
-        "Environment variables: values or secret references.",
-    ),
-    field(
-        "config",
-        Kinds::All,
-        "config { FEATURE_X: \"on\" }",
-        "Settings for a ConfigMap, given to the container as environment variables.",
-    ),
-    field(
-        "command",
-        Kinds::All,
-        "command: [\"/app/server\"]",
-        "Replaces the image's entrypoint.",
-    ),
-    field(
-        "args",
-        Kinds::All,
-        "args: [\"--port\", \"8080\"]",
-        "Arguments to the entrypoint.",
-    ),
-    field(
-        "storage",
-        Kinds::Only(&[Stateful]),
-        "storage: 20Gi { class: fast-ssd, mount: \"/data\" }",
-        "A persistent volume per replica.",
-    ),
-    field(
-        "schedule",
-        Kinds::Only(&[Cron]),
-        "schedule: \"0 2 * * *\"",
-        "When the cron job runs (cron syntax, or @daily…).",
-    ),
-    field(
-        "timezone",
-        Kinds::Only(&[Cron]),
-        "timezone: \"Europe/Paris\"",
-        "The time zone of the schedule (default UTC).",
-    ),
-    field(
-        "concurrency",
-        Kinds::Only(&[Cron]),
-        "concurrency: forbid",
-        "allow, forbid or replace a run still going when the next is due.",
-    ),
-    field(
-        "suspend",
-        Kinds::Only(&[Cron]),
-        "suspend: true",
-        "Stops scheduling new runs.",
-    ),
-    field(
-        "completions",
-        BATCH,
-        "completions: 5",
-        "How many pods must succeed.",
-    ),
-    field(
-        "parallelism",
-        BATCH,
-        "parallelism: 2",
-        "How many pods run at once.",
-    ),
-    field(
-        "retries",
-        BATCH,
-        "retries: 3",
-        "How many failed pods before the job fails.",
-    ),
-    field(
-        "timeout",
-        BATCH,
-        "timeout: 30m",
-        "How long the job may run before it is stopped.",
-    ),
-    field("ttl", BATCH, "ttl: 1d", "How long a finished job is kept."),
-    field(
-        "restart",
-        BATCH,
-        "restart: never",
-        "on_failure (restart in place) or never.",
-    ),
-    field(
-        "expose",
-        Kinds::Only(&[Service]),
-        "expose: route \"shop.example.com\" { path: \"/\" }",
-        "An HTTPRoute (route) or Ingress (ingress) from outside the cluster.",
-    ),
-    field(
-        "calls",
-        Kinds::All,
-        "calls: [api, payments.ledger, stripe]",
-        "The workloads and external hosts this one talks to.",
-    ),
-    field(
-        "traffic",
-        Kinds::Only(&[Service, Stateful]),
-        "traffic { timeout: 5s, retries: 3 { per_try: 1s } }",
-        "How the mesh routes requests to this workload: timeout, retries, breaker, pool, canary, mirror, fault.",
-    ),
-    field(
-        "user",
-        Kinds::All,
-        "user: 10001",
-        "The numeric user the container runs as (never root).",
-    ),
-    field(
-        "group",
-        Kinds::All,
-        "group: 10001",
-        "The numeric group the container runs as.",
-    ),
-    field(
-        "writable",
-        Kinds::All,
-        "writable: [\"/var/cache/nginx\"]",
-        "Paths that get a writable empty volume (the root filesystem is read-only).",
-    ),
-    field(
-        "tmp",
-        Kinds::All,
-        "tmp: 64Mi",
-        "The writable /tmp volume: false to remove it, or a size limit.",
-    ),
-    field(
-        "grace",
-        Kinds::All,
-        "grace: 30s",
-        "How long pods get to shut down.",
-    ),
-    field(
-        "drain",
-        LONG_RUNNING,
-        "drain: 5s",
-        "How long a pod keeps serving after it is told to stop, while endpoints update.",
-    ),
-    field(
-        "labels",
-        Kinds::All,
-        "labels { tier: frontend }",
-        "Extra labels on every resource of the workload.",
-    ),
-    field(
-        "annotations",
-        Kinds::All,
-        "annotations { \"example.com/owner\": \"web\" }",
-        "Extra annotations on the pods.",
-    ),
-    field(
-        "spread",
-        REPLICATED,
-        "spread: zones",
-        "Spread replicas across regions (and zones and nodes), zones (and nodes), nodes only (hosts), or none.",
-    ),
-    field(
-        "disruption",
-        REPLICATED,
-        "disruption { min_available: 1 }",
-        "The PodDisruptionBudget, or none.",
-    ),
-    field(
-        "autoscale",
-        REPLICATED,
-        "autoscale { cpu: 70% }",
-        "Utilisation targets for the HorizontalPodAutoscaler.",
-    ),
-    field(
-        "patch",
-        Kinds::All,
-        "patch Deployment { spec { minReadySeconds: 10 } }",
-        "Merged into a generated resource (strategic merge: containers, ports, env… by `name`; `null` deletes); may be repeated.",
-    ),
-    field(
-        "image_pull",
-        Kinds::All,
-        "image_pull: if_not_present",
-        "When the node pulls the image: `always`, `if_not_present` or `never` (default: `if_not_present` for digests, `always` for tags).",
-    ),
-    field(
-        "tier",
-        Kinds::All,
-        "tier: production",
-        "A tier for this workload instead of the app's.",
-    ),
-];
+pub use super::fields::WORKLOAD_FIELDS;
 
 /// The fields of an `app` declaration.
 pub const APP_FIELDS: &[FieldInfo] = &[
@@ -370,13 +181,15 @@ pub const APP_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "labels { cost-center: \"cc-42\" }",
         "Extra labels on every resource.",
-    ),
+    )
+    .block(),
     field(
         "annotations",
         Kinds::All,
         "annotations { \"example.com/x\": \"y\" }",
         "Extra annotations on the namespace.",
-    ),
+    )
+    .block(),
     field(
         "policies",
         Kinds::All,
@@ -394,7 +207,8 @@ pub const APP_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "defaults { cpu: 250m, memory: 256Mi }",
         "Workload values for every workload of the app (over the tier's defaults).",
-    ),
+    )
+    .block(),
     QUOTA_FIELD,
     LIMIT_RANGE_FIELD,
     MESH_FIELD,
@@ -458,7 +272,8 @@ pub const TIER_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "defaults { replicas: 2..10, pod_security: restricted }",
         "Values workloads (and the namespace) get unless they say otherwise.",
-    ),
+    )
+    .block(),
     field(
         "policies",
         Kinds::All,

@@ -5,7 +5,6 @@
 //! [`WorkloadSpec::overlay`], and every effective value still knows where it was written.
 
 pub use super::kinds::WorkloadKind;
-use crate::types::image::ImageRef;
 use k8sc_grammar::Span;
 use std::sync::Arc;
 
@@ -481,98 +480,7 @@ pub enum Tmp {
     On(Option<u64>),
 }
 
-/// Everything a workload declaration (or a layer of defaults for workloads) says.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct WorkloadSpec {
-    /// `image`.
-    pub image: Option<Sourced<ImageRef>>,
-    /// `port` / `ports`.
-    pub ports: Option<Sourced<Vec<PortSpec>>>,
-    /// `replicas`.
-    pub replicas: Option<Sourced<Replicas>>,
-    /// `cpu`.
-    pub cpu: Option<Sourced<Resource>>,
-    /// `memory`.
-    pub memory: Option<Sourced<Resource>>,
-    /// `probes`.
-    pub probes: ProbeSet,
-    /// `env`.
-    pub env: Vec<Entry<EnvValue>>,
-    /// `config`.
-    pub config: Vec<Entry<String>>,
-    /// `command`.
-    pub command: Option<Sourced<Vec<String>>>,
-    /// `args`.
-    pub args: Option<Sourced<Vec<String>>>,
-    /// `storage`.
-    pub storage: Option<Sourced<Storage>>,
-    /// `schedule`.
-    pub schedule: Option<Sourced<String>>,
-    /// `timezone`.
-    pub timezone: Option<Sourced<String>>,
-    /// `concurrency`.
-    pub concurrency: Option<Sourced<Concurrency>>,
-    /// `suspend`.
-    pub suspend: Option<Sourced<bool>>,
-    /// `completions`.
-    pub completions: Option<Sourced<u32>>,
-    /// `parallelism`.
-    pub parallelism: Option<Sourced<u32>>,
-    /// `retries` (Job backoff limit).
-    pub retries: Option<Sourced<u32>>,
-    /// `timeout` (Job active deadline, ms).
-    pub timeout: Option<Sourced<u64>>,
-    /// `ttl` (Job cleanup after finishing, ms).
-    pub ttl: Option<Sourced<u64>>,
-    /// `restart`.
-    pub restart: Option<Sourced<Restart>>,
-    /// `expose`.
-    pub expose: Option<Sourced<Expose>>,
-    /// `calls`.
-    pub calls: Option<Sourced<Vec<CallRef>>>,
-    /// `traffic`: how the mesh routes requests to the workload.
-    pub traffic: Option<Sourced<Box<super::traffic::TrafficSpec>>>,
-    /// `user`.
-    pub user: Option<Sourced<i64>>,
-    /// `group`.
-    pub group: Option<Sourced<i64>>,
-    /// `writable`: extra writable paths.
-    pub writable: Option<Sourced<Vec<String>>>,
-    /// `tmp`.
-    pub tmp: Option<Sourced<Tmp>>,
-    /// `grace`: termination grace period (ms).
-    pub grace: Option<Sourced<u64>>,
-    /// `drain`: pre-stop sleep (ms).
-    pub drain: Option<Sourced<u64>>,
-    /// `labels`.
-    pub labels: Vec<Entry<String>>,
-    /// `annotations`.
-    pub annotations: Vec<Entry<String>>,
-    /// `spread`.
-    pub spread: Option<Sourced<Spread>>,
-    /// `disruption`.
-    pub disruption: Option<Sourced<Disruption>>,
-    /// `autoscale`.
-    pub autoscale: Option<Sourced<Autoscale>>,
-    /// `image_pull`.
-    pub image_pull: Option<Sourced<ImagePull>>,
-    /// `tier`: a tier for this workload instead of the app's.
-    pub tier: Option<Sourced<String>>,
-    /// `allow … because …` exceptions (in a workload's own declaration, or in its block of an
-    /// environment; never from defaults).
-    pub allows: Vec<AllowSpec>,
-    /// `patch KIND { … }` fields, in source order (only in a workload's own declaration).
-    pub patches: Vec<super::patch::PatchSpec>,
-    /// Fields that were written but rejected (already reported): they count as set, so lower
-    /// layers do not fill them in and no "missing field" error follows the first one.
-    pub rejected: Vec<&'static str>,
-}
-
-macro_rules! overlay_fields {
-    ($upper:ident, $lower:ident; $($field:ident),*) => {
-        $( if $upper.$field.is_none() { $upper.$field = $lower.$field; } )*
-    };
-}
+pub use super::fields::WorkloadSpec;
 
 impl WorkloadSpec {
     /// Marks every field as possibly written: the declaration has syntax errors, so any field may
@@ -585,77 +493,16 @@ impl WorkloadSpec {
             .iter()
             .any(|r| *r == field || *r == Self::INCOMPLETE)
     }
+}
 
-    /// This layer of defaults without the fields a workload of `kind` cannot have (per the field
-    /// catalogue), so a tier's `replicas` or readiness probe never reaches a cron job.
-    pub fn applicable_to(mut self, kind: WorkloadKind) -> WorkloadSpec {
-        for info in super::schema::WORKLOAD_FIELDS {
-            if info.kinds.allows(kind) {
-                continue;
-            }
-            match info.name {
-                "port" | "ports" => self.ports = None,
-                "replicas" => self.replicas = None,
-                "storage" => self.storage = None,
-                "schedule" => self.schedule = None,
-                "timezone" => self.timezone = None,
-                "concurrency" => self.concurrency = None,
-                "suspend" => self.suspend = None,
-                "completions" => self.completions = None,
-                "parallelism" => self.parallelism = None,
-                "retries" => self.retries = None,
-                "timeout" => self.timeout = None,
-                "ttl" => self.ttl = None,
-                "restart" => self.restart = None,
-                "expose" => self.expose = None,
-                "traffic" => self.traffic = None,
-                "drain" => self.drain = None,
-                "spread" => self.spread = None,
-                "disruption" => self.disruption = None,
-                "autoscale" => self.autoscale = None,
-                _ => {}
-            }
-        }
-        if kind.is_batch() {
-            // Batch pods receive no traffic: no readiness probe.
-            self.probes.ready = None;
-        }
-        self
-    }
-
-    /// Fills every field this spec leaves unset from `lower` (a lower-precedence layer). Named
-    /// entries (`env`, `config`, `labels`, `annotations`) are merged by key, this spec winning.
-    pub fn overlay(mut self, lower: WorkloadSpec) -> WorkloadSpec {
-        let upper = &mut self;
-        overlay_fields!(upper, lower; image, ports, replicas, cpu, memory, command, args, storage,
-            schedule, timezone, concurrency, suspend, completions, parallelism, retries, timeout,
-            ttl, restart, expose, calls, traffic, user, group, writable, tmp, grace, drain, spread,
-            disruption, autoscale, image_pull, tier);
-        let probes = lower.probes;
-        if upper.probes.ready.is_none() {
-            upper.probes.ready = probes.ready;
-        }
-        if upper.probes.live.is_none() {
-            upper.probes.live = probes.live;
-        }
-        if upper.probes.startup.is_none() {
-            upper.probes.startup = probes.startup;
-        }
-        for name in lower.rejected {
-            if !upper.rejected.contains(&name) {
-                upper.rejected.push(name);
-            }
-        }
-        merge_entries(&mut upper.env, lower.env);
-        merge_entries(&mut upper.config, lower.config);
-        merge_entries(&mut upper.labels, lower.labels);
-        merge_entries(&mut upper.annotations, lower.annotations);
-        self
-    }
+macro_rules! overlay_fields {
+    ($upper:ident, $lower:ident; $($field:ident),*) => {
+        $( if $upper.$field.is_none() { $upper.$field = $lower.$field; } )*
+    };
 }
 
 /// Appends the entries of `lower` whose keys `upper` does not have.
-fn merge_entries<T>(upper: &mut Vec<Entry<T>>, lower: Vec<Entry<T>>) {
+pub(crate) fn merge_entries<T>(upper: &mut Vec<Entry<T>>, lower: Vec<Entry<T>>) {
     for entry in lower {
         if !upper.iter().any(|e| e.key == entry.key) {
             upper.push(entry);

@@ -7,6 +7,9 @@ use super::schema::{self, FieldInfo, WORKLOAD_FIELDS};
 use super::secrets::check_literal_secret;
 use super::spec::*;
 use crate::diagnostics::Code;
+use crate::model::fields::Slot;
+use crate::model::patch::PatchSpec;
+use crate::model::traffic::TrafficSpec;
 use crate::types::{cron, image::ImageRef, names};
 use k8sc_grammar::{Block, DeclKind, Field, Value, ValueKind};
 use std::collections::HashMap;
@@ -27,15 +30,15 @@ pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, keyword: Option<DeclKind>
             report_not_allowed(ctx, info, field, kind, keyword);
             continue;
         }
-        if info.name == "patch" && keyword.is_none() {
+        if let (schema::Defaults::Refused { why, help }, None) = (info.defaults, keyword) {
             ctx.report(
                 ctx.diagnostic(
                     Code::FieldNotAllowed,
-                    "`patch` is not allowed in workload defaults",
+                    format!("`{}` is not allowed in workload defaults", info.name),
                     field.key_span(),
                 )
-                .with_label("a patch applies to one workload's resources")
-                .with_help("write it in the workload it patches"),
+                .with_label(why)
+                .with_help(help),
             );
             continue;
         }
@@ -129,145 +132,51 @@ fn report_not_allowed(
     ctx.report(diagnostic);
 }
 
-fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Field) {
-    let value = &field.value;
-    let span = value.span;
-    match name {
-        "image" => spec.image = read_image(ctx, value).map(|i| ctx.sourced(i, span)),
-        "port" => spec.ports = read_port(ctx, value, None).map(|p| ctx.sourced(vec![p], span)),
-        "ports" => spec.ports = read_ports(ctx, value).map(|p| ctx.sourced(p, span)),
-        "replicas" => spec.replicas = read_replicas(ctx, value).map(|r| ctx.sourced(r, span)),
-        "cpu" => {
-            spec.cpu = ctx
-                .read_resource(
-                    value,
-                    "cpu",
-                    |c, v| c.read_cpu(v),
-                    crate::types::quantity::format_cpu,
-                )
-                .map(|r| ctx.sourced(r, span))
+/// Generates, from the field registry ([`crate::model::fields`]), `read_field`: the reader of
+/// each key, its value stored with where it was written.
+macro_rules! define_read_field {
+    ($(
+        $(#[doc = $doc:literal])*
+        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr, {
+            $(
+                $key:ident {
+                    syntax: $syntax:expr,
+                    summary: $summary:expr,
+                    block: $block:literal,
+                    value: $value:expr,
+                    read: |$ctx:ident, $f:ident| $read:expr
+                }
+            )+
         }
-        "memory" => {
-            spec.memory = ctx
-                .read_resource(
-                    value,
-                    "memory",
-                    |c, v| c.read_bytes(v, "memory"),
-                    crate::types::quantity::format_bytes,
-                )
-                .map(|r| ctx.sourced(r, span))
-        }
-        "probes" => spec.probes = read_probes(ctx, value),
-        "env" => spec.env = read_env(ctx, value),
-        "config" => spec.config = read_config(ctx, value),
-        "command" | "args" => {
-            let list = ctx.read_string_list(value).map(|l| ctx.sourced(l, span));
-            if list.is_some() {
-                super::secrets::check_argument_secrets(ctx, value, name);
-            }
-            if name == "command" {
-                spec.command = list;
-            } else {
-                spec.args = list;
+    )*) => {
+        /// Reads the registered field `name` (a name of [`WORKLOAD_FIELDS`], generated from the
+        /// same registry, so every name has its reader) into `spec`.
+        fn read_field(ctx: &mut Ctx<'_>, spec: &mut WorkloadSpec, name: &str, field: &Field) {
+            match name {
+                $( $( stringify!($key) => {
+                    fn read($ctx: &mut Ctx<'_>, $f: &Field) -> <$ty as Slot>::Read {
+                        $read
+                    }
+                    let origin = ctx.origin(field.value.span);
+                    let value = read(ctx, field);
+                    Slot::store(&mut spec.$field, value, origin);
+                } )+ )*
+                _ => {}
             }
         }
-        "storage" => spec.storage = read_storage(ctx, value).map(|s| ctx.sourced(s, span)),
-        "schedule" => spec.schedule = read_schedule(ctx, value).map(|s| ctx.sourced(s, span)),
-        "timezone" => spec.timezone = read_timezone(ctx, value).map(|t| ctx.sourced(t, span)),
-        "concurrency" => {
-            spec.concurrency = ctx
-                .read_choice(
-                    value,
-                    "concurrency policy",
-                    &[
-                        ("allow", Concurrency::Allow),
-                        ("forbid", Concurrency::Forbid),
-                        ("replace", Concurrency::Replace),
-                    ],
-                )
-                .map(|c| ctx.sourced(c, span))
-        }
-        "suspend" => spec.suspend = ctx.read_bool(value).map(|b| ctx.sourced(b, span)),
-        "completions" => {
-            spec.completions = ctx
-                .read_u32(value, "completions", 1, 100_000)
-                .map(|n| ctx.sourced(n, span))
-        }
-        "parallelism" => {
-            spec.parallelism = ctx
-                .read_u32(value, "parallelism", 1, 100_000)
-                .map(|n| ctx.sourced(n, span))
-        }
-        "retries" => {
-            spec.retries = ctx
-                .read_u32(value, "retries", 0, 1_000)
-                .map(|n| ctx.sourced(n, span))
-        }
-        "timeout" => {
-            spec.timeout = read_positive_duration(ctx, value).map(|d| ctx.sourced(d, span))
-        }
-        "ttl" => spec.ttl = read_seconds(ctx, value).map(|d| ctx.sourced(d, span)),
-        "restart" => {
-            spec.restart = ctx
-                .read_choice(
-                    value,
-                    "restart policy",
-                    &[
-                        ("on_failure", Restart::OnFailure),
-                        ("never", Restart::Never),
-                    ],
-                )
-                .map(|r| ctx.sourced(r, span))
-        }
-        "expose" => spec.expose = read_expose(ctx, value).map(|e| ctx.sourced(e, span)),
-        "calls" => spec.calls = super::calls::read_calls(ctx, value).map(|c| ctx.sourced(c, span)),
-        "traffic" => {
-            spec.traffic =
-                super::traffic::read_traffic(ctx, value).map(|t| ctx.sourced(Box::new(t), span))
-        }
-        "user" => spec.user = read_id(ctx, value, "user").map(|n| ctx.sourced(n, span)),
-        "group" => spec.group = read_id(ctx, value, "group").map(|n| ctx.sourced(n, span)),
-        "writable" => spec.writable = read_paths(ctx, value).map(|p| ctx.sourced(p, span)),
-        "tmp" => spec.tmp = read_tmp(ctx, value).map(|t| ctx.sourced(t, span)),
-        "grace" => spec.grace = read_seconds(ctx, value).map(|d| ctx.sourced(d, span)),
-        "drain" => spec.drain = read_seconds(ctx, value).map(|d| ctx.sourced(d, span)),
-        "labels" => spec.labels = read_metadata_map(ctx, value, true),
-        "patch" => spec
-            .patches
-            .extend(super::patch::read_patch(ctx, value, field.span)),
-        "annotations" => spec.annotations = read_metadata_map(ctx, value, false),
-        "spread" => {
-            spec.spread = ctx
-                .read_choice(
-                    value,
-                    "spread",
-                    &[
-                        ("regions", Spread::Regions),
-                        ("zones", Spread::Zones),
-                        ("hosts", Spread::Hosts),
-                        ("none", Spread::None),
-                    ],
-                )
-                .map(|s| ctx.sourced(s, span))
-        }
-        "disruption" => spec.disruption = read_disruption(ctx, value).map(|d| ctx.sourced(d, span)),
-        "autoscale" => spec.autoscale = read_autoscale(ctx, value).map(|a| ctx.sourced(a, span)),
-        "tier" => spec.tier = ctx.read_name(value).map(|t| ctx.sourced(t, span)),
-        "image_pull" => {
-            spec.image_pull = ctx
-                .read_choice(
-                    value,
-                    "image pull policy",
-                    &[
-                        ("always", ImagePull::Always),
-                        ("if_not_present", ImagePull::IfNotPresent),
-                        ("never", ImagePull::Never),
-                    ],
-                )
-                .map(|p| ctx.sourced(p, span))
-        }
-        _ => {}
+
+    };
+}
+
+crate::model::fields::workload_fields!(define_read_field);
+
+/// `command` or `args`: a list of strings, checked for credentials passed as arguments.
+fn read_arguments(ctx: &mut Ctx<'_>, value: &Value, name: &str) -> Option<Vec<String>> {
+    let list = ctx.read_string_list(value);
+    if list.is_some() {
+        super::secrets::check_argument_secrets(ctx, value, name);
     }
+    list
 }
 
 /// Parses an image reference string; invalid references are E0013, unpinned ones W0001.

@@ -23,19 +23,6 @@ use tower_lsp_server::ls_types::{
     InsertTextFormat, Position, TextEdit, Uri,
 };
 
-/// Fields whose value is a block: completed as `name { }`.
-const BLOCK_FIELDS: &[&str] = &[
-    "probes",
-    "env",
-    "config",
-    "labels",
-    "annotations",
-    "defaults",
-    "quota",
-    "limit_range",
-    "autoscale",
-];
-
 /// The completions at a position.
 pub fn completion(
     snapshot: &Snapshot,
@@ -300,7 +287,7 @@ fn keys(ctx: &Ctx<'_>, out: &mut Completions) {
         if present.iter().any(|p| p == info.name && p != ctx.word) || not_per_env(ctx, info.name) {
             continue;
         }
-        let insert = if BLOCK_FIELDS.contains(&info.name) {
+        let insert = if info.block {
             format!("{} {{ $0 }}", info.name)
         } else {
             format!("{}: ", info.name)
@@ -445,7 +432,7 @@ fn dotted_keys(ctx: &Ctx<'_>, scope: &EnvScope<'_>, prefix: &str, out: &mut Comp
             continue;
         }
         let label = format!("{prefix}.{}", info.name);
-        let insert = if BLOCK_FIELDS.contains(&info.name) {
+        let insert = if info.block {
             format!("{label} {{ $0 }}")
         } else {
             format!("{label}: ")

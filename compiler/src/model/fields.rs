@@ -1,0 +1,746 @@
+//! The registry of workload fields: one declarative entry per field, from which everything the
+//! compiler and the editor know about it is derived.
+//!
+//! An entry names the field of [`WorkloadSpec`] and its type (the type decides how the field
+//! layers under precedence, through [`Slot`]), the workload kinds it applies to, whether app and
+//! tier `defaults` and environment overrides may set it ([`Defaults`]), and for each key
+//! that writes it (`port` and `ports` both write `ports`): its syntax and one-line summary (the
+//! reference, completion and hover), whether completion inserts a block, what its value may be
+//! ([`ValueInfo`]: hover and completion) and how it is read (`read: |ctx, field| …`).
+//!
+//! From the one table, [`workload_fields!`] generates: the [`WorkloadSpec`] struct, its
+//! `overlay` (precedence) and `applicable_to` (kinds), the field origins the editor lists
+//! ([`WorkloadSpec::origins`]), [`WORKLOAD_FIELDS`] (the checker's catalogue, the reference
+//! documentation, completion and hover), and — expanded in the checker, where the readers live
+//! — the dispatch that reads each key (`semantic::workload`). Every part of an entry is
+//! required by the macro's grammar, so a field cannot be half registered; lowering it into the
+//! IR is checked by the test that every field's example changes the output
+//! (`every_workload_field_reaches_the_output`).
+//!
+//! The `read` expressions are tokens only here: they are resolved where the table is expanded
+//! for reading, so this module imports nothing of the checker.
+
+use super::kinds::WorkloadKind;
+use super::patch::PatchSpec;
+use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
+use super::spec::{
+    AllowSpec, Autoscale, Concurrency, Disruption, Entry, EnvValue, Expose, ImagePull, Origin,
+    PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Spread, Storage, Tmp,
+};
+use super::traffic::TrafficSpec;
+use super::values::*;
+use crate::types::image::ImageRef;
+use WorkloadKind::{Cron, Service, Stateful};
+
+/// How one field of [`WorkloadSpec`] is stored, read and layered: implemented once per storage
+/// shape, so the registry's type of a field decides its precedence rule.
+pub trait Slot: Default {
+    /// What the field's reader returns.
+    type Read;
+    /// Stores what was read at `origin` (the key's value).
+    fn store(&mut self, read: Self::Read, origin: Origin);
+    /// Fills what this (higher) layer leaves unset from `lower`.
+    fn overlay(&mut self, lower: Self);
+    /// Where each value set was written, named `name` (or `name.KEY`, `name.PROBE`).
+    fn origins<'a>(&'a self, name: &str, out: &mut Vec<(String, &'a Origin)>);
+}
+
+/// A single value: the highest layer that sets it wins.
+impl<T> Slot for Option<Sourced<T>> {
+    type Read = Option<T>;
+    fn store(&mut self, read: Option<T>, origin: Origin) {
+        *self = read.map(|value| Sourced::new(value, origin));
+    }
+    fn overlay(&mut self, lower: Self) {
+        if self.is_none() {
+            *self = lower;
+        }
+    }
+    fn origins<'a>(&'a self, name: &str, out: &mut Vec<(String, &'a Origin)>) {
+        if let Some(value) = self {
+            out.push((name.to_string(), &value.origin));
+        }
+    }
+}
+
+/// Named entries (`env`, `config`, `labels`, `annotations`): merged key by key, the higher layer
+/// winning for each key.
+impl<T> Slot for Vec<Entry<T>> {
+    type Read = Vec<Entry<T>>;
+    fn store(&mut self, read: Vec<Entry<T>>, _origin: Origin) {
+        *self = read;
+    }
+    fn overlay(&mut self, lower: Self) {
+        super::spec::merge_entries(self, lower);
+    }
+    fn origins<'a>(&'a self, name: &str, out: &mut Vec<(String, &'a Origin)>) {
+        for entry in self {
+            out.push((format!("{name}.{}", entry.key), &entry.value.origin));
+        }
+    }
+}
+
+/// The three probes layer one by one.
+impl Slot for ProbeSet {
+    type Read = ProbeSet;
+    fn store(&mut self, read: ProbeSet, _origin: Origin) {
+        *self = read;
+    }
+    fn overlay(&mut self, lower: Self) {
+        self.ready.overlay(lower.ready);
+        self.live.overlay(lower.live);
+        self.startup.overlay(lower.startup);
+    }
+    fn origins<'a>(&'a self, name: &str, out: &mut Vec<(String, &'a Origin)>) {
+        self.ready.origins(&format!("{name}.ready"), out);
+        self.live.origins(&format!("{name}.live"), out);
+        self.startup.origins(&format!("{name}.startup"), out);
+    }
+}
+
+/// Patches belong to the declaration that writes them (and repeat): no layer below adds any.
+impl Slot for Vec<PatchSpec> {
+    type Read = Option<PatchSpec>;
+    fn store(&mut self, read: Option<PatchSpec>, _origin: Origin) {
+        self.extend(read);
+    }
+    fn overlay(&mut self, _lower: Self) {}
+    fn origins<'a>(&'a self, _name: &str, _out: &mut Vec<(String, &'a Origin)>) {}
+}
+
+/// Expands `$callback! { … }` with every workload field of the registry, in documentation order.
+/// The grammar of an entry:
+///
+/// ```text
+/// /// doc of the WorkloadSpec field
+/// FIELD: TYPE, kinds: KINDS, defaults: DEFAULTS, {
+///     KEY { syntax: "…", summary: "…", block: BOOL, value: VALUE_INFO, read: |ctx, field| EXPR }
+///     …more keys writing the same field…
+/// }
+/// ```
+///
+/// `read` is evaluated with `ctx: &mut Ctx` and `field: &k8sc_grammar::Field` and returns the
+/// field's [`Slot::Read`]; errors are reported on `ctx` (a key that reports an error counts as
+/// written but rejected).
+macro_rules! workload_fields {
+    ($callback:ident) => {
+        $callback! {
+            /// `image`.
+            image: Option<Sourced<ImageRef>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                image {
+                    syntax: "image: \"ghcr.io/acme/web:2.3.1\"",
+                    summary: "The container image, pinned by tag or digest.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "an image reference `REGISTRY/REPOSITORY:TAG[@sha256:DIGEST]`",
+                        choices: &[],
+                        units: &[],
+                    },
+                    read: |ctx, field| read_image(ctx, &field.value)
+                }
+            }
+            /// `port` / `ports`.
+            ports: Option<Sourced<Vec<PortSpec>>>, kinds: LONG_RUNNING, defaults: Defaults::Allowed, {
+                port {
+                    syntax: "port: http 8080",
+                    summary: "The port the container listens on, with its protocol.",
+                    block: false,
+                    value: PORT,
+                    read: |ctx, field| read_port(ctx, &field.value, None).map(|p| vec![p])
+                }
+                ports {
+                    syntax: "ports { web: http 8080, metrics: http 9100 }",
+                    summary: "Several named ports.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "named ports `{ web: http 8080 }` or a list `[http 8080, tcp 9000]`",
+                        choices: &[],
+                        units: &[],
+                    },
+                    read: |ctx, field| read_ports(ctx, &field.value)
+                }
+            }
+            /// `replicas`.
+            replicas: Option<Sourced<Replicas>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+                replicas {
+                    syntax: "replicas: 3..12",
+                    summary: "A fixed count, or min..max for a HorizontalPodAutoscaler.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "a replica count (`3`) or an autoscaled range `MIN..MAX` (`2..10`)",
+                        choices: &[],
+                        units: &[],
+                    },
+                    read: |ctx, field| read_replicas(ctx, &field.value)
+                }
+            }
+            /// `cpu`.
+            cpu: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                cpu {
+                    syntax: "cpu: 250m..1",
+                    summary: "CPU request, or request..limit.",
+                    block: false,
+                    value: CPU,
+                    read: |ctx, field| ctx.read_resource(
+                        &field.value,
+                        "cpu",
+                        |c, v| c.read_cpu(v),
+                        crate::types::quantity::format_cpu,
+                    )
+                }
+            }
+            /// `memory`.
+            memory: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                memory {
+                    syntax: "memory: 256Mi..512Mi",
+                    summary: "Memory request (and limit), or request..limit.",
+                    block: false,
+                    value: MEMORY,
+                    read: |ctx, field| ctx.read_resource(
+                        &field.value,
+                        "memory",
+                        |c, v| c.read_bytes(v, "memory"),
+                        crate::types::quantity::format_bytes,
+                    )
+                }
+            }
+            /// `probes`.
+            probes: ProbeSet, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                probes {
+                    syntax: "probes { ready: http \"/ready\", live: http \"/healthz\" }",
+                    summary: "Readiness, liveness and startup probes.",
+                    block: true,
+                    value: shape("a block `{ ready, live, startup }`, each a probe"),
+                    read: |ctx, field| read_probes(ctx, &field.value)
+                }
+            }
+            /// `env`.
+            env: Vec<Entry<EnvValue>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                env {
+                    syntax: "env { LOG_LEVEL: \"info\", DB_URL: secret db.url }",
+                    summary: "Environment variables: values or secret references.",
+                    block: true,
+                    value: shape("a map `{ NAME: \"value\" }`, or `NAME: secret SECRET.KEY`"),
+                    read: |ctx, field| read_env(ctx, &field.value)
+                }
+            }
+            /// `config`.
+            config: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                config {
+                    syntax: "config { FEATURE_X: \"on\" }",
+                    summary: "Settings for a ConfigMap, given to the container as environment variables.",
+                    block: true,
+                    value: shape("a map `{ NAME: \"value\" }`"),
+                    read: |ctx, field| read_config(ctx, &field.value)
+                }
+            }
+            /// `command`.
+            command: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                command {
+                    syntax: "command: [\"/app/server\"]",
+                    summary: "Replaces the image's entrypoint.",
+                    block: false,
+                    value: shape("a list of strings"),
+                    read: |ctx, field| read_arguments(ctx, &field.value, "command")
+                }
+            }
+            /// `args`.
+            args: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                args {
+                    syntax: "args: [\"--port\", \"8080\"]",
+                    summary: "Arguments to the entrypoint.",
+                    block: false,
+                    value: shape("a list of strings"),
+                    read: |ctx, field| read_arguments(ctx, &field.value, "args")
+                }
+            }
+            /// `storage`.
+            storage: Option<Sourced<Storage>>, kinds: Kinds::Only(&[Stateful]), defaults: Defaults::Allowed, {
+                storage {
+                    syntax: "storage: 20Gi { class: fast-ssd, mount: \"/data\" }",
+                    summary: "A persistent volume per replica.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "a volume size per replica (`20Gi`), optionally with `{ class, mount }`",
+                        choices: &[],
+                        units: BYTE_UNITS,
+                    },
+                    read: |ctx, field| read_storage(ctx, &field.value)
+                }
+            }
+            /// `schedule`.
+            schedule: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+                schedule {
+                    syntax: "schedule: \"0 2 * * *\"",
+                    summary: "When the cron job runs (cron syntax, or @daily…).",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "a cron schedule (`\"0 2 * * *\"`) or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`",
+                        choices: &[],
+                        units: &[],
+                    },
+                    read: |ctx, field| read_schedule(ctx, &field.value)
+                }
+            }
+            /// `timezone`.
+            timezone: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+                timezone {
+                    syntax: "timezone: \"Europe/Paris\"",
+                    summary: "The time zone of the schedule (default UTC).",
+                    block: false,
+                    value: shape("an IANA time zone name (`\"Europe/Paris\"`)"),
+                    read: |ctx, field| read_timezone(ctx, &field.value)
+                }
+            }
+            /// `concurrency`.
+            concurrency: Option<Sourced<Concurrency>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+                concurrency {
+                    syntax: "concurrency: forbid",
+                    summary: "allow, forbid or replace a run still going when the next is due.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "what happens when a run is due while the last one still runs",
+                        choices: &[
+                            Choice { text: "forbid", summary: "skip the new run (default)" },
+                            Choice { text: "allow", summary: "run both" },
+                            Choice { text: "replace", summary: "stop the old run" },
+                        ],
+                        units: &[],
+                    },
+                    read: |ctx, field| ctx.read_choice(
+                        &field.value,
+                        "concurrency policy",
+                        &[
+                            ("allow", Concurrency::Allow),
+                            ("forbid", Concurrency::Forbid),
+                            ("replace", Concurrency::Replace),
+                        ],
+                    )
+                }
+            }
+            /// `suspend`.
+            suspend: Option<Sourced<bool>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+                suspend {
+                    syntax: "suspend: true",
+                    summary: "Stops scheduling new runs.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "a boolean",
+                        choices: &[
+                            Choice { text: "true", summary: "stop scheduling" },
+                            Choice { text: "false", summary: "schedule" },
+                        ],
+                        units: &[],
+                    },
+                    read: |ctx, field| ctx.read_bool(&field.value)
+                }
+            }
+            /// `completions`.
+            completions: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
+                completions {
+                    syntax: "completions: 5",
+                    summary: "How many pods must succeed.",
+                    block: false,
+                    value: COUNT,
+                    read: |ctx, field| ctx.read_u32(&field.value, "completions", 1, 100_000)
+                }
+            }
+            /// `parallelism`.
+            parallelism: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
+                parallelism {
+                    syntax: "parallelism: 2",
+                    summary: "How many pods run at once.",
+                    block: false,
+                    value: COUNT,
+                    read: |ctx, field| ctx.read_u32(&field.value, "parallelism", 1, 100_000)
+                }
+            }
+            /// `retries` (Job backoff limit).
+            retries: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
+                retries {
+                    syntax: "retries: 3",
+                    summary: "How many failed pods before the job fails.",
+                    block: false,
+                    value: COUNT,
+                    read: |ctx, field| ctx.read_u32(&field.value, "retries", 0, 1_000)
+                }
+            }
+            /// `timeout` (Job active deadline, ms).
+            timeout: Option<Sourced<u64>>, kinds: BATCH, defaults: Defaults::Allowed, {
+                timeout {
+                    syntax: "timeout: 30m",
+                    summary: "How long the job may run before it is stopped.",
+                    block: false,
+                    value: DURATION,
+                    read: |ctx, field| read_positive_duration(ctx, &field.value)
+                }
+            }
+            /// `ttl` (Job cleanup after finishing, ms).
+            ttl: Option<Sourced<u64>>, kinds: BATCH, defaults: Defaults::Allowed, {
+                ttl {
+                    syntax: "ttl: 1d",
+                    summary: "How long a finished job is kept.",
+                    block: false,
+                    value: DURATION,
+                    read: |ctx, field| read_seconds(ctx, &field.value)
+                }
+            }
+            /// `restart`.
+            restart: Option<Sourced<Restart>>, kinds: BATCH, defaults: Defaults::Allowed, {
+                restart {
+                    syntax: "restart: never",
+                    summary: "on_failure (restart in place) or never.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "when a failed container restarts",
+                        choices: &[
+                            Choice { text: "never", summary: "the Job makes a new pod (default)" },
+                            Choice { text: "on_failure", summary: "restart in the same pod" },
+                        ],
+                        units: &[],
+                    },
+                    read: |ctx, field| ctx.read_choice(
+                        &field.value,
+                        "restart policy",
+                        &[("on_failure", Restart::OnFailure), ("never", Restart::Never)],
+                    )
+                }
+            }
+            /// `expose`.
+            expose: Option<Sourced<Expose>>, kinds: Kinds::Only(&[Service]), defaults: Defaults::Allowed, {
+                expose {
+                    syntax: "expose: route \"shop.example.com\" { path: \"/\" }",
+                    summary: "An HTTPRoute (route) or Ingress (ingress) from outside the cluster.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "`route \"HOST\" { path, port }` (Gateway API) or `ingress \"HOST\" { path, port, tls, class }`",
+                        choices: &[
+                            Choice { text: "route \"example.com\"", summary: "a Gateway API HTTPRoute" },
+                            Choice { text: "ingress \"example.com\"", summary: "an Ingress" },
+                        ],
+                        units: &[],
+                    },
+                    read: |ctx, field| read_expose(ctx, &field.value)
+                }
+            }
+            /// `calls`.
+            calls: Option<Sourced<Vec<super::spec::CallRef>>>, kinds: Kinds::All, defaults: Defaults::Refused {
+                why: "`calls` lists what one workload talks to; it is read from the workload's own declaration",
+                help: "write `calls` in each workload that makes them",
+            }, {
+                calls {
+                    syntax: "calls: [api, payments.ledger, stripe]",
+                    summary: "The workloads and external hosts this one talks to.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "a list of workloads: `NAME` in this app, `APP.NAME` in another",
+                        choices: &[],
+                        units: &[],
+                    },
+                    read: |ctx, field| super::calls::read_calls(ctx, &field.value)
+                }
+            }
+            /// `traffic`: how the mesh routes requests to the workload.
+            traffic: Option<Sourced<Box<TrafficSpec>>>, kinds: Kinds::Only(&[Service, Stateful]), defaults: Defaults::Allowed, {
+                traffic {
+                    syntax: "traffic { timeout: 5s, retries: 3 { per_try: 1s } }",
+                    summary: TRAFFIC_SUMMARY,
+                    block: false,
+                    value: shape("a block `{ timeout, retries, breaker, pool, canary, mirror, fault }`"),
+                    read: |ctx, field| super::traffic::read_traffic(ctx, &field.value).map(Box::new)
+                }
+            }
+            /// `user`.
+            user: Option<Sourced<i64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                user {
+                    syntax: "user: 10001",
+                    summary: "The numeric user the container runs as (never root).",
+                    block: false,
+                    value: NUMERIC_ID,
+                    read: |ctx, field| read_id(ctx, &field.value, "user")
+                }
+            }
+            /// `group`.
+            group: Option<Sourced<i64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                group {
+                    syntax: "group: 10001",
+                    summary: "The numeric group the container runs as.",
+                    block: false,
+                    value: NUMERIC_ID,
+                    read: |ctx, field| read_id(ctx, &field.value, "group")
+                }
+            }
+            /// `writable`: extra writable paths.
+            writable: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                writable {
+                    syntax: "writable: [\"/var/cache/nginx\"]",
+                    summary: "Paths that get a writable empty volume (the root filesystem is read-only).",
+                    block: false,
+                    value: shape("a list of absolute paths"),
+                    read: |ctx, field| read_paths(ctx, &field.value)
+                }
+            }
+            /// `tmp`.
+            tmp: Option<Sourced<Tmp>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                tmp {
+                    syntax: "tmp: 64Mi",
+                    summary: "The writable /tmp volume: false to remove it, or a size limit.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "`true`, `false` or a size limit (`64Mi`)",
+                        choices: &[
+                            Choice { text: "false", summary: "no writable /tmp" },
+                            Choice { text: "true", summary: "a writable /tmp of 1Gi" },
+                        ],
+                        units: BYTE_UNITS,
+                    },
+                    read: |ctx, field| read_tmp(ctx, &field.value)
+                }
+            }
+            /// `grace`: termination grace period (ms).
+            grace: Option<Sourced<u64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                grace {
+                    syntax: "grace: 30s",
+                    summary: "How long pods get to shut down.",
+                    block: false,
+                    value: DURATION,
+                    read: |ctx, field| read_seconds(ctx, &field.value)
+                }
+            }
+            /// `drain`: pre-stop sleep (ms).
+            drain: Option<Sourced<u64>>, kinds: LONG_RUNNING, defaults: Defaults::Allowed, {
+                drain {
+                    syntax: "drain: 5s",
+                    summary: "How long a pod keeps serving after it is told to stop, while endpoints update.",
+                    block: false,
+                    value: DURATION,
+                    read: |ctx, field| read_seconds(ctx, &field.value)
+                }
+            }
+            /// `labels`.
+            labels: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                labels {
+                    syntax: "labels { tier: frontend }",
+                    summary: "Extra labels on every resource of the workload.",
+                    block: true,
+                    value: METADATA_MAP,
+                    read: |ctx, field| read_metadata_map(ctx, &field.value, true)
+                }
+            }
+            /// `annotations`.
+            annotations: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                annotations {
+                    syntax: "annotations { \"example.com/owner\": \"web\" }",
+                    summary: "Extra annotations on the pods.",
+                    block: true,
+                    value: METADATA_MAP,
+                    read: |ctx, field| read_metadata_map(ctx, &field.value, false)
+                }
+            }
+            /// `spread`.
+            spread: Option<Sourced<Spread>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+                spread {
+                    syntax: "spread: zones",
+                    summary: "Spread replicas across regions (and zones and nodes), zones (and nodes), nodes only (hosts), or none.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "where replicas are spread",
+                        choices: &[
+                            Choice { text: "zones", summary: "across zones and nodes" },
+                            Choice { text: "regions", summary: "across regions, zones and nodes" },
+                            Choice { text: "hosts", summary: "across nodes only" },
+                            Choice { text: "none", summary: "no spreading" },
+                        ],
+                        units: &[],
+                    },
+                    read: |ctx, field| ctx.read_choice(
+                        &field.value,
+                        "spread",
+                        &[
+                            ("regions", Spread::Regions),
+                            ("zones", Spread::Zones),
+                            ("hosts", Spread::Hosts),
+                            ("none", Spread::None),
+                        ],
+                    )
+                }
+            }
+            /// `disruption`.
+            disruption: Option<Sourced<Disruption>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+                disruption {
+                    syntax: "disruption { min_available: 1 }",
+                    summary: "The PodDisruptionBudget, or none.",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "a PodDisruptionBudget `{ min_available: 1 }` / `{ max_unavailable: 1 }`, or `none`",
+                        choices: &[Choice { text: "none", summary: "no disruption budget" }],
+                        units: &[],
+                    },
+                    read: |ctx, field| read_disruption(ctx, &field.value)
+                }
+            }
+            /// `autoscale`.
+            autoscale: Option<Sourced<Autoscale>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+                autoscale {
+                    syntax: "autoscale { cpu: 70% }",
+                    summary: "Utilisation targets for the HorizontalPodAutoscaler.",
+                    block: true,
+                    value: shape("a block `{ cpu: PERCENT, memory: PERCENT }`"),
+                    read: |ctx, field| read_autoscale(ctx, &field.value)
+                }
+            }
+            /// `patch KIND { … }` fields, in source order (only in a workload's own declaration).
+            patches: Vec<PatchSpec>, kinds: Kinds::All, defaults: Defaults::Refused {
+                why: "a patch applies to one workload's resources",
+                help: "write it in the workload it patches",
+            }, {
+                patch {
+                    syntax: "patch Deployment { spec { minReadySeconds: 10 } }",
+                    summary: "Merged into a generated resource (strategic merge: containers, ports, env… by `name`; `null` deletes); may be repeated.",
+                    block: false,
+                    value: shape(
+                        "a resource kind, optionally a `\"NAME\"`, and a block of that resource's fields \
+                         (`Deployment { spec { … } }`)",
+                    ),
+                    read: |ctx, field| super::patch::read_patch(ctx, &field.value, field.span)
+                }
+            }
+            /// `image_pull`.
+            image_pull: Option<Sourced<ImagePull>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                image_pull {
+                    syntax: "image_pull: if_not_present",
+                    summary: "When the node pulls the image: `always`, `if_not_present` or `never` (default: `if_not_present` for digests, `always` for tags).",
+                    block: false,
+                    value: ValueInfo {
+                        ty: "when the node pulls the image",
+                        choices: &[
+                            Choice { text: "if_not_present", summary: "when the node does not have it" },
+                            Choice { text: "always", summary: "on every container start" },
+                            Choice { text: "never", summary: "the image must be on the node" },
+                        ],
+                        units: &[],
+                    },
+                    read: |ctx, field| ctx.read_choice(
+                        &field.value,
+                        "image pull policy",
+                        &[
+                            ("always", ImagePull::Always),
+                            ("if_not_present", ImagePull::IfNotPresent),
+                            ("never", ImagePull::Never),
+                        ],
+                    )
+                }
+            }
+            /// `tier`: a tier for this workload instead of the app's.
+            tier: Option<Sourced<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+                tier {
+                    syntax: "tier: production",
+                    summary: "A tier for this workload instead of the app's.",
+                    block: false,
+                    value: ValueInfo { ty: "the name of a tier in scope", choices: &[], units: &[] },
+                    read: |ctx, field| ctx.read_name(&field.value)
+                }
+            }
+        }
+    };
+}
+pub(crate) use workload_fields;
+
+/// The summary of `traffic` (long).
+const TRAFFIC_SUMMARY: &str = "How the mesh routes requests to this workload: timeout, retries, breaker, pool, canary, mirror, fault.";
+
+/// `user` and `group`.
+const NUMERIC_ID: ValueInfo = ValueInfo {
+    ty: "a numeric id (not 0)",
+    choices: &[],
+    units: &[],
+};
+
+/// `labels` and `annotations`.
+const METADATA_MAP: ValueInfo = shape("a map `{ key: value }` (values: words or strings)");
+
+/// Generates, from the registry, the parts of the model: the struct, layering, applicability,
+/// origins and the catalogue.
+macro_rules! define_workload_spec {
+    ($(
+        $(#[doc = $doc:literal])*
+        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr, {
+            $(
+                $key:ident {
+                    syntax: $syntax:expr,
+                    summary: $summary:expr,
+                    block: $block:literal,
+                    value: $value:expr,
+                    read: |$ctx:ident, $f:ident| $read:expr
+                }
+            )+
+        }
+    )*) => {
+        /// Everything a workload declaration (or a layer of defaults for workloads) says: one
+        /// field per entry of the registry ([`workload_fields!`]), each optional and carrying
+        /// where it was written, so layers stack by precedence with [`WorkloadSpec::overlay`].
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+        pub struct WorkloadSpec {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+            /// `allow … because …` exceptions (in a workload's own declaration, or in its block
+            /// of an environment; never from defaults).
+            pub allows: Vec<AllowSpec>,
+            /// Fields that were written but rejected (already reported): they count as set, so
+            /// lower layers do not fill them in and no "missing field" error follows the first.
+            pub rejected: Vec<&'static str>,
+        }
+
+        /// The fields of a workload declaration, in documentation order: the checker's
+        /// catalogue, the reference, completion and hover.
+        pub const WORKLOAD_FIELDS: &[FieldInfo] = &[
+            $( $( FieldInfo {
+                name: stringify!($key),
+                kinds: $kinds,
+                defaults: $defaults,
+                syntax: $syntax,
+                summary: $summary,
+                block: $block,
+                value: Some($value),
+            }, )+ )*
+        ];
+
+        impl WorkloadSpec {
+            /// Fills every field this spec leaves unset from `lower` (a lower-precedence layer),
+            /// each by the rule of its type ([`Slot::overlay`]): single values from the highest
+            /// layer that sets them, named entries merged by key, patches and exceptions only
+            /// from the declaration itself.
+            pub fn overlay(mut self, lower: WorkloadSpec) -> WorkloadSpec {
+                let WorkloadSpec { $( $field, )* allows: _, rejected } = lower;
+                $( Slot::overlay(&mut self.$field, $field); )*
+                for name in rejected {
+                    if !self.rejected.contains(&name) {
+                        self.rejected.push(name);
+                    }
+                }
+                self
+            }
+
+            /// This layer of defaults without the fields a workload of `kind` cannot have (per
+            /// the registry), so a tier's `replicas` or readiness probe never reaches a cron job.
+            pub fn applicable_to(mut self, kind: WorkloadKind) -> WorkloadSpec {
+                $( if !Kinds::allows($kinds, kind) { self.$field = Default::default(); } )*
+                if kind.is_batch() {
+                    // Batch pods receive no traffic: no readiness probe.
+                    self.probes.ready = None;
+                }
+                self
+            }
+
+            /// The fields it sets, with where each value was written: `("replicas", origin)`;
+            /// probes are listed as `probes.ready`, `probes.live`, `probes.startup`, and keyed
+            /// maps (`env`, `labels`…) entry by entry as `labels.KEY`.
+            pub fn origins(&self) -> Vec<(String, &Origin)> {
+                let mut out = Vec::new();
+                $( Slot::origins(&self.$field, stringify!($field), &mut out); )*
+                out
+            }
+        }
+    };
+}
+
+workload_fields!(define_workload_spec);
