@@ -213,15 +213,11 @@ fn every_workload_field_reaches_the_output() {
     );
 }
 
-/// `tier` in defaults: a workload's tier comes from its own declaration, its environment
-/// override or its app, never from defaults (which the tier itself provides).
-const TIER: &str = "tier";
-
 #[test]
 fn every_workload_field_set_in_a_tier_reaches_the_output() {
     let mut silent = Vec::new();
     for info in WORKLOAD_FIELDS {
-        if info.defaults != Defaults::Allowed || info.name == TIER {
+        if info.defaults != Defaults::Allowed {
             continue;
         }
         let (line, kind) = trial(info.name);
@@ -241,10 +237,37 @@ fn every_workload_field_set_in_a_tier_reaches_the_output() {
     );
 }
 
+/// A field refused in defaults is refused in an environment override too, unless it is only
+/// kept out of defaults (`tier`), which an environment may set.
+#[test]
+fn fields_refused_in_environments_are_reported_there() {
+    for info in WORKLOAD_FIELDS {
+        let (line, kind) = trial(info.name);
+        let mut text = project(kind, info.name, None, false);
+        text.push_str(&format!(
+            "\nenv prod {{\n  under_test {{\n    {line}\n  }}\n}}\n"
+        ));
+        let db = Database::new();
+        let project = db.load_project(vec![("app.k8s".to_string(), text.clone())]);
+        let result = build(&db, project);
+        let refused = result
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "E0018" && d.message.contains(&format!("`{}`", info.name)));
+        assert_eq!(
+            refused,
+            matches!(info.defaults, Defaults::Refused { .. }),
+            "`{line}` in an environment:\n{text}\n{:#?}",
+            result.diagnostics
+        );
+    }
+}
+
 #[test]
 fn fields_refused_in_defaults_are_reported_there() {
     for info in WORKLOAD_FIELDS {
-        let Defaults::Refused { why, .. } = info.defaults else {
+        let (Defaults::Refused { why, .. } | Defaults::NotInDefaults { why, .. }) = info.defaults
+        else {
             continue;
         };
         let (line, kind) = trial(info.name);
@@ -260,4 +283,51 @@ fn fields_refused_in_defaults_are_reported_there() {
             result.diagnostics
         );
     }
+}
+
+#[test]
+fn the_editor_shows_builtin_defaults_as_they_would_be_written() {
+    use k8sc_compiler::analysis::builtin::builtin_text;
+    let text = r#"
+app shop {
+  namespace: shop
+}
+
+service web {
+  image: "ghcr.io/acme/web:1.0.0"
+  port: http 8080
+}
+"#;
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.to_string())]);
+    let ir = &k8sc_compiler::lower::lower_project(&db, project).ir;
+    let web = &ir.apps[0].workloads[0];
+    let shown: Vec<(&str, Option<String>)> = WORKLOAD_FIELDS
+        .iter()
+        .map(|f| (f.name, builtin_text(web, f.name)))
+        .filter(|(_, text)| text.is_some())
+        .collect();
+    // The built-in defaults of docs/precedence.md, as a workload would write them (one replica
+    // is not spread).
+    let expected = [
+        ("replicas", "1"),
+        ("cpu", "100m"),
+        ("memory", "128Mi"),
+        ("user", "10001"),
+        ("group", "10001"),
+        ("grace", "30s"),
+        ("drain", "5s"),
+        ("spread", "none"),
+        ("image_pull", "always"),
+    ];
+    let expected: Vec<(&str, Option<String>)> = expected
+        .iter()
+        .map(|(k, v)| (*k, Some(v.to_string())))
+        .collect();
+    let mut shown_sorted = shown.clone();
+    shown_sorted.sort();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(shown_sorted, expected_sorted);
+    assert_eq!(builtin_text(web, "no_such_field"), None);
 }

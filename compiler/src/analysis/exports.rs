@@ -5,10 +5,9 @@
 
 pub use crate::build::project_diagnostics;
 pub use crate::diagnostics::{Code, Diagnostic, Redaction, Severity, SourceLookup, redact_all};
-pub use crate::ir::WorkloadIr;
 pub use crate::loader;
 pub use crate::lower::lower_workload_decl;
-pub use crate::model::spec::{Layer, Origin, Protocol, Replicas};
+pub use crate::model::spec::{Layer, Origin, Protocol};
 pub use crate::semantic::decls::{DeclContent, DeclId, check_decl, decl_syntax};
 pub use crate::semantic::envs::EnvKey;
 pub use crate::semantic::imports::files_by_path;
@@ -19,4 +18,3 @@ pub use crate::semantic::structure::project_structure;
 pub use crate::stdlib::MODULES as STDLIB_MODULES;
 pub use crate::syntax::parse;
 pub use crate::types::image::ImageRef;
-pub use crate::types::quantity::{format_bytes, format_cpu};

@@ -6,6 +6,7 @@
 //! The language server (the `k8sc-lsp` crate) is the main user; nothing here knows LSP types.
 //! Positions are byte offsets into a file's text, as everywhere in the compiler.
 
+pub mod builtin;
 pub mod catalogue;
 mod editor_db;
 pub mod effective;

@@ -113,12 +113,14 @@ impl Slot for Vec<PatchSpec> {
 ///
 /// ```text
 /// /// doc of the WorkloadSpec field
-/// FIELD: TYPE, kinds: KINDS, defaults: DEFAULTS, {
+/// FIELD: TYPE, kinds: KINDS, defaults: DEFAULTS, builtin: |ir| TEXT, {
 ///     KEY { syntax: "…", summary: "…", block: BOOL, value: VALUE_INFO, read: |ctx, field| EXPR }
 ///     …more keys writing the same field…
 /// }
 /// ```
 ///
+/// `builtin` is how the editor shows the field's built-in default, from the workload's IR
+/// (`Option<String>`, as it would be written; expanded in `analysis`, where the IR is known).
 /// `read` is evaluated with `ctx: &mut Ctx` and `field: &k8sc_grammar::Field` and returns the
 /// field's [`Slot::Read`]; errors are reported on `ctx` (a key that reports an error counts as
 /// written but rejected).
@@ -126,7 +128,11 @@ macro_rules! workload_fields {
     ($callback:ident) => {
         $callback! {
             /// `image`.
-            image: Option<Sourced<ImageRef>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            image: Option<Sourced<ImageRef>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 image {
                     syntax: "image: \"ghcr.io/acme/web:2.3.1\"",
                     summary: "The container image, pinned by tag or digest.",
@@ -140,7 +146,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `port` / `ports`.
-            ports: Option<Sourced<Vec<PortSpec>>>, kinds: LONG_RUNNING, defaults: Defaults::Allowed, {
+            ports: Option<Sourced<Vec<PortSpec>>>,
+            kinds: LONG_RUNNING,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 port {
                     syntax: "port: http 8080",
                     summary: "The port the container listens on, with its protocol.",
@@ -161,7 +171,13 @@ macro_rules! workload_fields {
                 }
             }
             /// `replicas`.
-            replicas: Option<Sourced<Replicas>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+            replicas: Option<Sourced<Replicas>>,
+            kinds: REPLICATED,
+            defaults: Defaults::Allowed,
+            builtin: |ir| Some(match ir.replicas.as_ref()?.value {
+                    Replicas::Fixed(n) => n.to_string(),
+                    Replicas::Auto { min, max } => format!("{min}..{max}"),
+                }), {
                 replicas {
                     syntax: "replicas: 3..12",
                     summary: "A fixed count, or min..max for a HorizontalPodAutoscaler.",
@@ -175,7 +191,14 @@ macro_rules! workload_fields {
                 }
             }
             /// `cpu`.
-            cpu: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            cpu: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, builtin: |ir| Some(match &ir.resources.cpu_limit {
+                    Some(limit) => format!(
+                        "{}..{}",
+                        format_cpu(ir.resources.cpu_request.value),
+                        format_cpu(limit.value)
+                    ),
+                    None => format_cpu(ir.resources.cpu_request.value),
+                }), {
                 cpu {
                     syntax: "cpu: 250m..1",
                     summary: "CPU request, or request..limit.",
@@ -190,7 +213,15 @@ macro_rules! workload_fields {
                 }
             }
             /// `memory`.
-            memory: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            memory: Option<Sourced<Resource>>, kinds: Kinds::All, defaults: Defaults::Allowed, builtin: |ir| Some({
+                    let request = ir.resources.memory_request.value;
+                    let limit = ir.resources.memory_limit.value;
+                    if limit == request {
+                        format_bytes(request)
+                    } else {
+                        format!("{}..{}", format_bytes(request), format_bytes(limit))
+                    }
+                }), {
                 memory {
                     syntax: "memory: 256Mi..512Mi",
                     summary: "Memory request (and limit), or request..limit.",
@@ -205,7 +236,8 @@ macro_rules! workload_fields {
                 }
             }
             /// `probes`.
-            probes: ProbeSet, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            probes: ProbeSet, kinds: Kinds::All, defaults: Defaults::Allowed, builtin: |_ir| None,
+            {
                 probes {
                     syntax: "probes { ready: http \"/ready\", live: http \"/healthz\" }",
                     summary: "Readiness, liveness and startup probes.",
@@ -215,7 +247,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `env`.
-            env: Vec<Entry<EnvValue>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            env: Vec<Entry<EnvValue>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 env {
                     syntax: "env { LOG_LEVEL: \"info\", DB_URL: secret db.url }",
                     summary: "Environment variables: values or secret references.",
@@ -225,7 +261,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `config`.
-            config: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            config: Vec<Entry<String>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 config {
                     syntax: "config { FEATURE_X: \"on\" }",
                     summary: "Settings for a ConfigMap, given to the container as environment variables.",
@@ -235,7 +275,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `command`.
-            command: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            command: Option<Sourced<Vec<String>>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 command {
                     syntax: "command: [\"/app/server\"]",
                     summary: "Replaces the image's entrypoint.",
@@ -245,7 +289,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `args`.
-            args: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            args: Option<Sourced<Vec<String>>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 args {
                     syntax: "args: [\"--port\", \"8080\"]",
                     summary: "Arguments to the entrypoint.",
@@ -255,7 +303,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `storage`.
-            storage: Option<Sourced<Storage>>, kinds: Kinds::Only(&[Stateful]), defaults: Defaults::Allowed, {
+            storage: Option<Sourced<Storage>>,
+            kinds: Kinds::Only(&[Stateful]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 storage {
                     syntax: "storage: 20Gi { class: fast-ssd, mount: \"/data\" }",
                     summary: "A persistent volume per replica.",
@@ -269,7 +321,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `schedule`.
-            schedule: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+            schedule: Option<Sourced<String>>,
+            kinds: Kinds::Only(&[Cron]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 schedule {
                     syntax: "schedule: \"0 2 * * *\"",
                     summary: "When the cron job runs (cron syntax, or @daily…).",
@@ -283,7 +339,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `timezone`.
-            timezone: Option<Sourced<String>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+            timezone: Option<Sourced<String>>,
+            kinds: Kinds::Only(&[Cron]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 timezone {
                     syntax: "timezone: \"Europe/Paris\"",
                     summary: "The time zone of the schedule (default UTC).",
@@ -293,7 +353,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `concurrency`.
-            concurrency: Option<Sourced<Concurrency>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+            concurrency: Option<Sourced<Concurrency>>,
+            kinds: Kinds::Only(&[Cron]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 concurrency {
                     syntax: "concurrency: forbid",
                     summary: "allow, forbid or replace a run still going when the next is due.",
@@ -319,7 +383,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `suspend`.
-            suspend: Option<Sourced<bool>>, kinds: Kinds::Only(&[Cron]), defaults: Defaults::Allowed, {
+            suspend: Option<Sourced<bool>>,
+            kinds: Kinds::Only(&[Cron]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 suspend {
                     syntax: "suspend: true",
                     summary: "Stops scheduling new runs.",
@@ -336,7 +404,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `completions`.
-            completions: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
+            completions: Option<Sourced<u32>>,
+            kinds: BATCH,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 completions {
                     syntax: "completions: 5",
                     summary: "How many pods must succeed.",
@@ -346,7 +418,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `parallelism`.
-            parallelism: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
+            parallelism: Option<Sourced<u32>>,
+            kinds: BATCH,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 parallelism {
                     syntax: "parallelism: 2",
                     summary: "How many pods run at once.",
@@ -356,7 +432,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `retries` (Job backoff limit).
-            retries: Option<Sourced<u32>>, kinds: BATCH, defaults: Defaults::Allowed, {
+            retries: Option<Sourced<u32>>,
+            kinds: BATCH,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 retries {
                     syntax: "retries: 3",
                     summary: "How many failed pods before the job fails.",
@@ -366,7 +446,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `timeout` (Job active deadline, ms).
-            timeout: Option<Sourced<u64>>, kinds: BATCH, defaults: Defaults::Allowed, {
+            timeout: Option<Sourced<u64>>,
+            kinds: BATCH,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 timeout {
                     syntax: "timeout: 30m",
                     summary: "How long the job may run before it is stopped.",
@@ -376,7 +460,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `ttl` (Job cleanup after finishing, ms).
-            ttl: Option<Sourced<u64>>, kinds: BATCH, defaults: Defaults::Allowed, {
+            ttl: Option<Sourced<u64>>,
+            kinds: BATCH,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 ttl {
                     syntax: "ttl: 1d",
                     summary: "How long a finished job is kept.",
@@ -386,7 +474,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `restart`.
-            restart: Option<Sourced<Restart>>, kinds: BATCH, defaults: Defaults::Allowed, {
+            restart: Option<Sourced<Restart>>,
+            kinds: BATCH,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 restart {
                     syntax: "restart: never",
                     summary: "on_failure (restart in place) or never.",
@@ -407,7 +499,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `expose`.
-            expose: Option<Sourced<Expose>>, kinds: Kinds::Only(&[Service]), defaults: Defaults::Allowed, {
+            expose: Option<Sourced<Expose>>,
+            kinds: Kinds::Only(&[Service]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 expose {
                     syntax: "expose: route \"shop.example.com\" { path: \"/\" }",
                     summary: "An HTTPRoute (route) or Ingress (ingress) from outside the cluster.",
@@ -424,10 +520,14 @@ macro_rules! workload_fields {
                 }
             }
             /// `calls`.
-            calls: Option<Sourced<Vec<super::spec::CallRef>>>, kinds: Kinds::All, defaults: Defaults::Refused {
+            calls: Option<Sourced<Vec<super::spec::CallRef>>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Refused {
                 why: "`calls` lists what one workload talks to; it is read from the workload's own declaration",
                 help: "write `calls` in each workload that makes them",
-            }, {
+            },
+            builtin: |_ir| None,
+            {
                 calls {
                     syntax: "calls: [api, payments.ledger, stripe]",
                     summary: "The workloads and external hosts this one talks to.",
@@ -441,7 +541,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `traffic`: how the mesh routes requests to the workload.
-            traffic: Option<Sourced<Box<TrafficSpec>>>, kinds: Kinds::Only(&[Service, Stateful]), defaults: Defaults::Allowed, {
+            traffic: Option<Sourced<Box<TrafficSpec>>>,
+            kinds: Kinds::Only(&[Service, Stateful]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 traffic {
                     syntax: "traffic { timeout: 5s, retries: 3 { per_try: 1s } }",
                     summary: TRAFFIC_SUMMARY,
@@ -451,7 +555,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `user`.
-            user: Option<Sourced<i64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            user: Option<Sourced<i64>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |ir| Some(ir.security.user.value.to_string()),
+            {
                 user {
                     syntax: "user: 10001",
                     summary: "The numeric user the container runs as (never root).",
@@ -461,7 +569,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `group`.
-            group: Option<Sourced<i64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            group: Option<Sourced<i64>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |ir| Some(ir.security.group.value.to_string()),
+            {
                 group {
                     syntax: "group: 10001",
                     summary: "The numeric group the container runs as.",
@@ -471,7 +583,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `writable`: extra writable paths.
-            writable: Option<Sourced<Vec<String>>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            writable: Option<Sourced<Vec<String>>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 writable {
                     syntax: "writable: [\"/var/cache/nginx\"]",
                     summary: "Paths that get a writable empty volume (the root filesystem is read-only).",
@@ -481,7 +597,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `tmp`.
-            tmp: Option<Sourced<Tmp>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            tmp: Option<Sourced<Tmp>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 tmp {
                     syntax: "tmp: 64Mi",
                     summary: "The writable /tmp volume: false to remove it, or a size limit.",
@@ -498,7 +618,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `grace`: termination grace period (ms).
-            grace: Option<Sourced<u64>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            grace: Option<Sourced<u64>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |ir| Some(format!("{}s", ir.grace_seconds.value)),
+            {
                 grace {
                     syntax: "grace: 30s",
                     summary: "How long pods get to shut down.",
@@ -508,7 +632,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `drain`: pre-stop sleep (ms).
-            drain: Option<Sourced<u64>>, kinds: LONG_RUNNING, defaults: Defaults::Allowed, {
+            drain: Option<Sourced<u64>>,
+            kinds: LONG_RUNNING,
+            defaults: Defaults::Allowed,
+            builtin: |ir| Some(format!("{}s", ir.drain_seconds.as_ref()?.value)),
+            {
                 drain {
                     syntax: "drain: 5s",
                     summary: "How long a pod keeps serving after it is told to stop, while endpoints update.",
@@ -518,7 +646,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `labels`.
-            labels: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            labels: Vec<Entry<String>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 labels {
                     syntax: "labels { tier: frontend }",
                     summary: "Extra labels on every resource of the workload.",
@@ -528,7 +660,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `annotations`.
-            annotations: Vec<Entry<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            annotations: Vec<Entry<String>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 annotations {
                     syntax: "annotations { \"example.com/owner\": \"web\" }",
                     summary: "Extra annotations on the pods.",
@@ -538,7 +674,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `spread`.
-            spread: Option<Sourced<Spread>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+            spread: Option<Sourced<Spread>>,
+            kinds: REPLICATED,
+            defaults: Defaults::Allowed,
+            builtin: |ir| Some(format!("{:?}", ir.spread.value).to_lowercase()),
+            {
                 spread {
                     syntax: "spread: zones",
                     summary: "Spread replicas across regions (and zones and nodes), zones (and nodes), nodes only (hosts), or none.",
@@ -566,7 +706,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `disruption`.
-            disruption: Option<Sourced<Disruption>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+            disruption: Option<Sourced<Disruption>>,
+            kinds: REPLICATED,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 disruption {
                     syntax: "disruption { min_available: 1 }",
                     summary: "The PodDisruptionBudget, or none.",
@@ -580,7 +724,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `autoscale`.
-            autoscale: Option<Sourced<Autoscale>>, kinds: REPLICATED, defaults: Defaults::Allowed, {
+            autoscale: Option<Sourced<Autoscale>>,
+            kinds: REPLICATED,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
                 autoscale {
                     syntax: "autoscale { cpu: 70% }",
                     summary: "Utilisation targets for the HorizontalPodAutoscaler.",
@@ -590,10 +738,14 @@ macro_rules! workload_fields {
                 }
             }
             /// `patch KIND { … }` fields, in source order (only in a workload's own declaration).
-            patches: Vec<PatchSpec>, kinds: Kinds::All, defaults: Defaults::Refused {
+            patches: Vec<PatchSpec>,
+            kinds: Kinds::All,
+            defaults: Defaults::Refused {
                 why: "a patch applies to one workload's resources",
                 help: "write it in the workload it patches",
-            }, {
+            },
+            builtin: |_ir| None,
+            {
                 patch {
                     syntax: "patch Deployment { spec { minReadySeconds: 10 } }",
                     summary: "Merged into a generated resource (strategic merge: containers, ports, env… by `name`; `null` deletes); may be repeated.",
@@ -606,7 +758,11 @@ macro_rules! workload_fields {
                 }
             }
             /// `image_pull`.
-            image_pull: Option<Sourced<ImagePull>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            image_pull: Option<Sourced<ImagePull>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |ir| Some(ir.image_pull.value.keyword().to_string()),
+            {
                 image_pull {
                     syntax: "image_pull: if_not_present",
                     summary: "When the node pulls the image: `always`, `if_not_present` or `never` (default: `if_not_present` for digests, `always` for tags).",
@@ -632,7 +788,14 @@ macro_rules! workload_fields {
                 }
             }
             /// `tier`: a tier for this workload instead of the app's.
-            tier: Option<Sourced<String>>, kinds: Kinds::All, defaults: Defaults::Allowed, {
+            tier: Option<Sourced<String>>,
+            kinds: Kinds::All,
+            defaults: Defaults::NotInDefaults {
+                why: "a workload's tier is its own `tier`, its environment's, or its app's",
+                help: "set `tier` in the app, or in the workload",
+            },
+            builtin: |_ir| None,
+            {
                 tier {
                     syntax: "tier: production",
                     summary: "A tier for this workload instead of the app's.",
@@ -664,7 +827,8 @@ const METADATA_MAP: ValueInfo = shape("a map `{ key: value }` (values: words or 
 macro_rules! define_workload_spec {
     ($(
         $(#[doc = $doc:literal])*
-        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr, {
+        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr,
+        builtin: |$ir:ident| $builtin:expr, {
             $(
                 $key:ident {
                     syntax: $syntax:expr,

@@ -40,6 +40,14 @@ pub enum Defaults {
         /// Where to write it instead (the help).
         help: &'static str,
     },
+    /// In the workload's own declaration and in environment overrides, not in app or tier
+    /// `defaults` (E0018 there, saying `why`, with `help`).
+    NotInDefaults {
+        /// Why defaults cannot set it (the label).
+        why: &'static str,
+        /// Where to write it instead (the help).
+        help: &'static str,
+    },
 }
 
 /// One field of a block.

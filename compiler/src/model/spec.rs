@@ -461,6 +461,15 @@ pub enum ImagePull {
 }
 
 impl ImagePull {
+    /// The keyword, as written in `.k8s`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ImagePull::Always => "always",
+            ImagePull::IfNotPresent => "if_not_present",
+            ImagePull::Never => "never",
+        }
+    }
+
     /// The Kubernetes value.
     pub fn as_str(self) -> &'static str {
         match self {

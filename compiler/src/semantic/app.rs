@@ -5,7 +5,7 @@ use super::namespace::{read_limit_range, read_pod_security, read_policy_uses, re
 use super::reader::Ctx;
 use super::schema::{self, APP_FIELDS};
 use super::spec::{AppSpec, GatewayRef};
-use super::workload::{read_metadata_map, read_workload};
+use super::workload::{WorkloadBlock, read_metadata_map, read_workload};
 use crate::diagnostics::Code;
 use crate::types::names;
 use k8sc_grammar::{Block, Value, ValueKind};
@@ -35,7 +35,8 @@ pub fn read_app(ctx: &mut Ctx<'_>, block: &Block) -> AppSpec {
             }
             "defaults" => match &value.kind {
                 ValueKind::Block(block) => {
-                    spec.defaults = Some(Box::new(read_workload(ctx, block, None)))
+                    spec.defaults =
+                        Some(Box::new(read_workload(ctx, block, WorkloadBlock::Defaults)))
                 }
                 _ => ctx.wrong_type(value, "a block of workload fields"),
             },

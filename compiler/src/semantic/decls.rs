@@ -8,7 +8,7 @@ use super::policy::decl::{PolicySpec, read_policy};
 use super::reader::Ctx;
 use super::spec::{AllowSpec, AppSpec, Layer, WorkloadKind, WorkloadSpec};
 use super::tier::{TierSpec, read_tier};
-use super::workload::read_workload;
+use super::workload::{WorkloadBlock, read_workload};
 use crate::db::{Db, File};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::parse;
@@ -125,7 +125,11 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
         Some(kind) => {
             check_workload_name(&mut ctx, syntax, kind);
             ctx.exceptions_block = Some(syntax.body.span);
-            let mut spec = read_workload(&mut ctx, &syntax.body, Some(syntax.kind));
+            let mut spec = read_workload(
+                &mut ctx,
+                &syntax.body,
+                WorkloadBlock::Declaration(syntax.kind),
+            );
             spec.allows = syntax
                 .body
                 .allows()

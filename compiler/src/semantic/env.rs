@@ -10,7 +10,7 @@ use super::gitops::{GitOpsFields, read_argocd, read_gitops_override};
 use super::reader::Ctx;
 use super::schema::{APP_FIELDS, WORKLOAD_FIELDS};
 use super::spec::{AllowSpec, AppSpec, Sourced, WorkloadSpec};
-use super::workload::read_workload;
+use super::workload::{WorkloadBlock, read_workload};
 use crate::diagnostics::Code;
 use k8sc_grammar::{Block, BlockItem, Field, Key, Span, Value, ValueKind};
 use std::collections::BTreeMap;
@@ -177,7 +177,7 @@ pub fn read_env(ctx: &mut Ctx<'_>, block: &Block) -> EnvSpec {
             span: name_span,
             closed: true,
         };
-        let overrides = read_workload(ctx, &block, None);
+        let overrides = read_workload(ctx, &block, WorkloadBlock::Environment);
         let allows = allows.remove(&workload).unwrap_or_default();
         spec.workloads.insert(
             workload,

@@ -11,7 +11,7 @@ use super::policy::typecheck::check_condition;
 use super::reader::Ctx;
 use super::schema::{TIER_FIELDS, TIER_NAMESPACE_FIELDS};
 use super::spec::{LimitRangeIr, PodSecurity, PolicyUse, QuotaIr, Sourced, WorkloadSpec};
-use super::workload::read_workload;
+use super::workload::{WorkloadBlock, read_workload};
 use k8sc_grammar::{Block, BlockItem, Span, Value, ValueKind};
 
 /// One `require` rule of a tier.
@@ -128,7 +128,11 @@ fn read_defaults(ctx: &mut Ctx<'_>, spec: &mut TierSpec, value: &Value) {
         span: block.span,
         closed: block.closed,
     };
-    spec.defaults = super::rules::boxed_unless_empty(read_workload(ctx, &workload_part, None));
+    spec.defaults = super::rules::boxed_unless_empty(read_workload(
+        ctx,
+        &workload_part,
+        WorkloadBlock::Defaults,
+    ));
     let namespace_part = Block {
         items: block
             .items

@@ -14,10 +14,24 @@ use crate::types::{cron, image::ImageRef, names};
 use k8sc_grammar::{Block, DeclKind, Field, Value, ValueKind};
 use std::collections::HashMap;
 
-/// Reads the fields of a workload declared with `keyword` (or, with `None`, a block of workload
-/// defaults that may apply to any kind).
-pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, keyword: Option<DeclKind>) -> WorkloadSpec {
+/// Where a block of workload fields is written: what it may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadBlock {
+    /// The body of a workload declared with this keyword.
+    Declaration(DeclKind),
+    /// An app's or a tier's `defaults`, for workloads of any kind.
+    Defaults,
+    /// A workload's block in an environment (`env prod { web { … } }`).
+    Environment,
+}
+
+/// Reads the fields of a block of workload fields written at `place`.
+pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, place: WorkloadBlock) -> WorkloadSpec {
     let mut spec = WorkloadSpec::default();
+    let keyword = match place {
+        WorkloadBlock::Declaration(keyword) => Some(keyword),
+        WorkloadBlock::Defaults | WorkloadBlock::Environment => None,
+    };
     let kind = keyword.and_then(WorkloadKind::from_decl);
     let context = match keyword {
         Some(keyword) => format!("a {}", keyword_phrase(keyword)),
@@ -30,7 +44,15 @@ pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, keyword: Option<DeclKind>
             report_not_allowed(ctx, info, field, kind, keyword);
             continue;
         }
-        if let (schema::Defaults::Refused { why, help }, None) = (info.defaults, keyword) {
+        let refused = match (info.defaults, place) {
+            (_, WorkloadBlock::Declaration(_)) | (schema::Defaults::Allowed, _) => None,
+            (schema::Defaults::Refused { why, help }, _) => Some((why, help)),
+            (schema::Defaults::NotInDefaults { why, help }, WorkloadBlock::Defaults) => {
+                Some((why, help))
+            }
+            (schema::Defaults::NotInDefaults { .. }, WorkloadBlock::Environment) => None,
+        };
+        if let Some((why, help)) = refused {
             ctx.report(
                 ctx.diagnostic(
                     Code::FieldNotAllowed,
@@ -137,7 +159,8 @@ fn report_not_allowed(
 macro_rules! define_read_field {
     ($(
         $(#[doc = $doc:literal])*
-        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr, {
+        $field:ident : $ty:ty, kinds: $kinds:expr, defaults: $defaults:expr,
+        builtin: |$ir:ident| $builtin:expr, {
             $(
                 $key:ident {
                     syntax: $syntax:expr,

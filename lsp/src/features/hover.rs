@@ -4,22 +4,19 @@
 
 use super::file_offset;
 use crate::snapshot::Snapshot;
-use k8sc_compiler::analysis::Code;
-use k8sc_compiler::analysis::EnvKey;
-use k8sc_compiler::analysis::WorkloadIr;
+use k8sc_compiler::analysis::builtin::builtin_default;
 use k8sc_compiler::analysis::catalogue::{field_at, value_info};
 use k8sc_compiler::analysis::effective::{
     describe_layer, effective_workload, effective_workload_in, field_origins,
 };
 use k8sc_compiler::analysis::env_scope::{EnvScope, Target, segments};
 use k8sc_compiler::analysis::locate::{Location, On, locate};
-use k8sc_compiler::analysis::lower_workload_decl;
 use k8sc_compiler::analysis::navigation::{self, Symbol};
 use k8sc_compiler::analysis::parse;
 use k8sc_compiler::analysis::preview::preview;
+use k8sc_compiler::analysis::{Code, EnvKey};
 use k8sc_compiler::analysis::{DeclContent, DeclId, check_decl};
-use k8sc_compiler::analysis::{Layer, Origin, Replicas};
-use k8sc_compiler::analysis::{format_bytes, format_cpu};
+use k8sc_compiler::analysis::{Layer, Origin};
 use k8sc_compiler::db::File;
 use k8sc_grammar::{Allow, Decl, DeclKind, Span, ValueKind};
 use std::fmt::Write;
@@ -461,45 +458,8 @@ fn workload_effective<'db>(
         let value = origin_text(snapshot, origin)?;
         return Some(effective_line(snapshot, field, &value, origin));
     }
-    let ir = lower_workload_decl(db, snapshot.project, id, env)
-        .ir
-        .as_ref()?;
-    let value = builtin_value(ir, field)?;
+    let value = builtin_default(db, snapshot.project, id, env, field)?;
     Some(format!("`{field}: {value}` — k8sc's default"))
-}
-
-/// A built-in default as it would be written.
-fn builtin_value(ir: &WorkloadIr, field: &str) -> Option<String> {
-    Some(match field {
-        "replicas" => match ir.replicas.as_ref()?.value {
-            Replicas::Fixed(n) => n.to_string(),
-            Replicas::Auto { min, max } => format!("{min}..{max}"),
-        },
-        "cpu" => match &ir.resources.cpu_limit {
-            Some(limit) => format!(
-                "{}..{}",
-                format_cpu(ir.resources.cpu_request.value),
-                format_cpu(limit.value)
-            ),
-            None => format_cpu(ir.resources.cpu_request.value),
-        },
-        "memory" => {
-            let request = ir.resources.memory_request.value;
-            let limit = ir.resources.memory_limit.value;
-            if limit == request {
-                format_bytes(request)
-            } else {
-                format!("{}..{}", format_bytes(request), format_bytes(limit))
-            }
-        }
-        "user" => ir.security.user.value.to_string(),
-        "group" => ir.security.group.value.to_string(),
-        "grace" => format!("{}s", ir.grace_seconds.value),
-        "drain" => format!("{}s", ir.drain_seconds.as_ref()?.value),
-        "image_pull" => ir.image_pull.value.as_str().to_string(),
-        "spread" => format!("{:?}", ir.spread.value).to_lowercase(),
-        _ => return None,
-    })
 }
 
 /// A code's title and explanation, for the hover of a diagnostic code.
