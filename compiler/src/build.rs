@@ -453,26 +453,19 @@ fn render_tree(
         }
         outputs.push((env.as_str(), ir, emitted.summaries));
     }
-    let envs: Vec<backends::argocd::EnvOutput<'_>> = outputs
+    let envs: Vec<backends::EnvOutput<'_>> = outputs
         .iter()
-        .map(|(env, ir, resources)| backends::argocd::EnvOutput { env, ir, resources })
+        .map(|(env, ir, resources)| backends::EnvOutput { env, ir, resources })
         .collect();
-    let argocd = backends::argocd::render(&envs, several_apps);
     let every_app: Vec<&crate::ir::AppIr> = envs.iter().flat_map(|e| e.ir.apps.iter()).collect();
-    leaks.extend(crate::output_secrets::scan_resources(&argocd, &every_app));
-    tree.extend(build_shared_tree(
-        backends::Target::ArgoCd.folder(),
-        &argocd,
-    ));
-    if let Some(root) = backends::argocd::render_root(&envs) {
-        leaks.extend(crate::output_secrets::scan_resources(
-            std::slice::from_ref(&root),
-            &every_app,
-        ));
-        tree.extend(build_shared_tree(
-            backends::argocd::root::ROOT_FOLDER,
-            &[root],
-        ));
+    for backend in backends::registry::BACKENDS {
+        for shared in backend.render_project(&envs, several_apps) {
+            leaks.extend(crate::output_secrets::scan_resources(
+                &shared.resources,
+                &every_app,
+            ));
+            tree.extend(build_shared_tree(shared.folder, &shared.resources));
+        }
     }
     (tree, leaks)
 }

@@ -2,8 +2,7 @@
 //! the text of its file as soon as its app is built, apps on every core. A large project never
 //! holds all its resources as JSON trees at once: only the text and a summary for Argo CD remain.
 
-use crate::backends::argocd::{retention, waves};
-use crate::backends::{self, Resource, ResourceSummary};
+use crate::backends::{Backend, Kinds, Resource, ResourceSummary, registry};
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr};
 use crate::output::layout::{Document, render_document, render_documents};
@@ -24,16 +23,24 @@ pub struct EmittedEnv {
     pub summaries: Vec<ResourceSummary>,
 }
 
-/// Renders every app of `ir`. With several apps, each app's resources are built and rendered on
+/// Renders every app of `ir` with the registered backends. With several apps, each app's resources are built and rendered on
 /// one thread, apps spread over the cores; a single app's documents are rendered on every core.
 /// Either way the documents come back in the same order, so the output does not depend on it.
 pub fn emit_environment(ir: &ProjectIr) -> EmittedEnv {
+    emit_environment_with(registry::BACKENDS, ir)
+}
+
+/// [`emit_environment`] with `backends` instead of the registered ones (a test's).
+pub fn emit_environment_with(backends: &[&dyn Backend], ir: &ProjectIr) -> EmittedEnv {
     let graph = Graph::new(ir);
+    let kinds = Kinds::of(backends);
     let app_resources = |app: &AppIr| -> Vec<Resource> {
-        let mut resources = backends::render_app(&graph, ir, app);
-        if app.gitops.is_some() {
-            waves::annotate(&mut resources);
-            retention::protect(&mut resources);
+        let mut resources = Vec::new();
+        for backend in backends {
+            backend.render_app(&graph, ir, app, &mut resources);
+        }
+        for backend in backends {
+            backend.finish_app(app, &mut resources, kinds);
         }
         resources
     };

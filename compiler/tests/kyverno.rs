@@ -5,7 +5,7 @@
 
 mod support;
 
-use k8sc_compiler::backends::{Resource, Target, kyverno};
+use k8sc_compiler::backends::{Resource, kubernetes, kyverno};
 use k8sc_compiler::ir::ProjectIr;
 use k8sc_compiler::ir::policy::{CmpOp, Lit, Property, RuleIr, RuleSeverity};
 use k8sc_compiler::output::yaml::to_yaml;
@@ -528,7 +528,7 @@ fn policy_yaml(rule_name: &str) -> String {
         .iter()
         .find(|p| p.name == rule_name)
         .expect("the rule has a policy");
-    assert_eq!(policy.target, Target::Kyverno);
+    assert_eq!(policy.target, kyverno::TARGET);
     assert_eq!(policy.file_stem, format!("policy-{rule_name}"));
     to_yaml(&policy.body)
 }
@@ -648,7 +648,7 @@ fn expose_tls_on_an_ingress_reads_every_rule_and_the_default_backend() {
     let ingress = |spec: serde_json::Value| {
         Resource::from_value(
             "shop",
-            Target::Kubernetes,
+            kubernetes::TARGET,
             "app.k8s",
             "networking.k8s.io/v1",
             "Ingress",
@@ -759,7 +759,7 @@ fn expose_tls_on_an_istio_gateway_admits_https_and_redirects_and_denies_plain_ht
     );
     let gateway_api = Resource::from_value(
         "shop",
-        Target::Kubernetes,
+        kubernetes::TARGET,
         "app.k8s",
         "gateway.networking.k8s.io/v1",
         "Gateway",

@@ -73,7 +73,7 @@ fn requirements_name_everything_the_output_uses() {
             );
             if let Some(needs) = needs {
                 for env in &result.requirements {
-                    assert!(minimum(env, Component::ArgoCd) >= Some(needs), "{option}");
+                    assert!(minimum(env, Component::ARGOCD) >= Some(needs), "{option}");
                 }
             }
         }
@@ -117,20 +117,20 @@ fn meshed_pods_under_restricted_or_baseline_need_the_istio_cni_plugin() {
         let result = build_text(&[("app.k8s", &text)]);
         let env = &result.requirements[0];
         assert_eq!(
-            env.component(Component::IstioCni).is_some(),
+            env.component(Component::ISTIO_CNI).is_some(),
             needs_cni,
             "{level}: {}",
             render::human(&result.requirements)
         );
-        assert_eq!(minimum(env, Component::Istio), Some(Version::new(1, 22)));
+        assert_eq!(minimum(env, Component::ISTIO), Some(Version::new(1, 22)));
     }
     let unmeshed = MESHED
         .replace("  mesh: istio\n", "")
         .replace("LEVEL", "restricted");
     let result = build_text(&[("app.k8s", &unmeshed)]);
     let env = &result.requirements[0];
-    assert!(env.component(Component::IstioCni).is_none());
-    assert!(env.component(Component::Istio).is_none());
+    assert!(env.component(Component::ISTIO_CNI).is_none());
+    assert!(env.component(Component::ISTIO).is_none());
 }
 
 const REFERENCES: &str = r#"
@@ -205,7 +205,7 @@ fn secrets_classes_and_gateways_are_listed_with_who_needs_them() {
     );
     assert_eq!(gateway.hosts, ["shop.example.com"]);
     assert_eq!(
-        minimum(env, Component::GatewayApi),
+        minimum(env, Component::GATEWAY_API),
         Some(Version::new(1, 0))
     );
 

@@ -1,9 +1,11 @@
 //! What one declaration compiles to, as YAML: a workload's resources, an app's whole bundle, the
 //! Kyverno policies generated from a tier's rules or from a policy. Rendered by the same
-//! backends as `k8sc build`, from the IR of the current (possibly unfinished) project.
+//! backends as `k8sc build` (every registered one, by what its documents are about), from the IR
+//! of the current (possibly unfinished) project.
 
-use crate::backends::{self, Resource};
+use crate::backends::{Backend, Resource, Subject, registry};
 use crate::db::{Db, File, Project};
+use crate::ir::graph::Graph;
 use crate::ir::policy::RuleSource;
 use crate::ir::{AppIr, ProjectIr};
 use crate::lower::{app_context, lower_env, lower_workload_decl};
@@ -28,9 +30,20 @@ pub struct Preview {
     pub resources: Vec<String>,
 }
 
-/// The YAML the declaration at `index` of `file` compiles to; `None` if there is no such
-/// declaration.
+/// The YAML the declaration at `index` of `file` compiles to with the registered backends; `None`
+/// if there is no such declaration.
 pub fn preview(db: &dyn Db, project: Project, file: File, index: u32) -> Option<Preview> {
+    preview_with(registry::BACKENDS, db, project, file, index)
+}
+
+/// [`preview`] with `backends` instead of the registered ones (a test's).
+pub fn preview_with(
+    backends: &[&dyn Backend],
+    db: &dyn Db,
+    project: Project,
+    file: File,
+    index: u32,
+) -> Option<Preview> {
     let decl = parse(db, file).file.decls().nth(index as usize)?;
     let name = decl.name.as_ref().map_or("", |n| n.name.as_str());
     let env = super::editor_env(db, project);
@@ -39,14 +52,16 @@ pub fn preview(db: &dyn Db, project: Project, file: File, index: u32) -> Option<
         env => format!("{} `{name}` in environment `{env}`", decl.kind.keyword()),
     };
     let resources = match decl.kind {
-        kind if kind.is_workload() => workload_resources(db, project, file, index),
-        DeclKind::App => app_resources(db, project, file, index),
+        kind if kind.is_workload() => workload_resources(backends, db, project, file, index),
+        DeclKind::App => app_resources(backends, db, project, file, index),
         DeclKind::Tier => rule_resources(
+            backends,
             db,
             project,
             |source| matches!(source, RuleSource::Tier { tier, .. } if tier == name),
         ),
         DeclKind::Policy => rule_resources(
+            backends,
             db,
             project,
             |source| matches!(source, RuleSource::Policy { policy, .. } if policy == name),
@@ -75,6 +90,18 @@ pub fn preview(db: &dyn Db, project: Project, file: File, index: u32) -> Option<
     })
 }
 
+/// Every document the backends about `subject` make of `ir`: backend by backend, apps in order.
+fn render_subject(backends: &[&dyn Backend], subject: Subject, ir: &ProjectIr) -> Vec<Resource> {
+    let graph = Graph::new(ir);
+    let mut out = Vec::new();
+    for backend in backends.iter().filter(|b| b.subject() == subject) {
+        for app in &ir.apps {
+            backend.render_app(&graph, ir, app, &mut out);
+        }
+    }
+    out
+}
+
 fn render(resources: &[Resource]) -> String {
     let mut out = String::new();
     for resource in resources {
@@ -89,6 +116,7 @@ fn render(resources: &[Resource]) -> String {
 }
 
 fn workload_resources(
+    backends: &[&dyn Backend],
     db: &dyn Db,
     project: Project,
     file: File,
@@ -128,9 +156,7 @@ fn workload_resources(
             }
         }
     };
-    let mut resources = backends::kubernetes::render(&single);
-    resources.extend(backends::istio::render(&single));
-    Ok(resources
+    Ok(render_subject(backends, Subject::Workloads, &single)
         .into_iter()
         .filter(|r| {
             r.body
@@ -142,6 +168,7 @@ fn workload_resources(
 }
 
 fn app_resources(
+    backends: &[&dyn Backend],
     db: &dyn Db,
     project: Project,
     file: File,
@@ -161,13 +188,14 @@ fn app_resources(
         .cloned()
         .ok_or("this app has errors")?;
     let single = ProjectIr { apps: vec![app] };
-    let mut resources = backends::kubernetes::render(&single);
-    resources.extend(backends::istio::render(&single));
-    resources.extend(backends::kyverno::render(&single));
+    // The workloads' documents, then the policies in force.
+    let mut resources = render_subject(backends, Subject::Workloads, &single);
+    resources.extend(render_subject(backends, Subject::Rules, &single));
     Ok(resources)
 }
 
 fn rule_resources(
+    backends: &[&dyn Backend],
     db: &dyn Db,
     project: Project,
     wanted: impl Fn(&RuleSource) -> bool,
@@ -183,7 +211,7 @@ fn rule_resources(
     if names.is_empty() {
         return Err("no app uses it: it generates nothing until one does".to_string());
     }
-    Ok(backends::kyverno::render(ir)
+    Ok(render_subject(backends, Subject::Rules, ir)
         .into_iter()
         .filter(|r| names.contains(r.name.as_str()))
         .collect())

@@ -1,36 +1,32 @@
-//! Backends: each turns the IR into documents for one target. They read only the IR.
+//! Backends: each turns the IR into documents for one target. They read only the IR (and leaf
+//! types), never the output stage. Each target is one folder implementing [`Backend`], listed
+//! once in [`registry::BACKENDS`].
 
 pub mod argocd;
+mod backend;
 pub mod istio;
 pub mod kubernetes;
 pub mod kyverno;
+pub mod needs;
+pub mod registry;
 
-use crate::ir::graph::Graph;
-use crate::ir::{AppIr, ProjectIr};
-use crate::requirements::Collector;
+pub use backend::{Backend, EnvOutput, Kind, Kinds, SharedFolder, Subject, api_group};
 
 /// The tool a document is for; each target gets its own output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Target {
-    /// Plain Kubernetes resources.
-    Kubernetes,
-    /// Kyverno policies enforcing the app's rules at admission.
-    Kyverno,
-    /// Istio resources: mutual TLS, authorization, routing and egress of the mesh.
-    Istio,
-    /// Argo CD projects and applications (one folder for every environment).
-    ArgoCd,
+pub struct Target {
+    folder: &'static str,
 }
 
 impl Target {
+    /// The target writing to `OUT/<env>/<folder>/`.
+    pub const fn new(folder: &'static str) -> Target {
+        Target { folder }
+    }
+
     /// The output folder name.
     pub fn folder(self) -> &'static str {
-        match self {
-            Target::Kubernetes => "kubernetes",
-            Target::Kyverno => "kyverno",
-            Target::Istio => "istio",
-            Target::ArgoCd => "argocd",
-        }
+        self.folder
     }
 }
 
@@ -68,28 +64,6 @@ pub struct ResourceSummary {
     pub kind: String,
     /// Whether it has a `metadata.namespace` (otherwise it is cluster-scoped).
     pub namespaced: bool,
-}
-
-/// Every resource the Kubernetes, Kyverno and Istio backends emit for one app of `ir`, before
-/// Argo CD's sync waves are added. `graph` indexes the calls of the whole `ir`.
-pub fn render_app(graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr) -> Vec<Resource> {
-    let mut out = Vec::new();
-    kubernetes::render_app(graph, app, &mut out);
-    kyverno::render_app(app, &mut out);
-    istio::render_app(graph, ir, app, &mut out);
-    out
-}
-
-/// What every backend's output for `ir` needs from the cluster, each backend stating its own
-/// needs (see [`crate::requirements`]).
-pub fn requirements(ir: &ProjectIr, out: &mut Collector) {
-    for app in &ir.apps {
-        kubernetes::requirements::app(app, out);
-        kyverno::requirements::app(app, out);
-        istio::requirements::app(ir, app, out);
-        argocd::requirements::app(app, out);
-    }
-    argocd::requirements::project(ir, out);
 }
 
 impl Resource {

@@ -2,7 +2,7 @@
 //! (`OUT/<env>/REQUIREMENTS.md`), as JSON (`--format json`, a documented, stable shape), and as
 //! the one-line summary `k8sc build` prints.
 
-use super::model::{Component, EnvRequirements, GatewayKind, NamedNeed, Version};
+use crate::backends::needs::{Component, EnvRequirements, GatewayKind, NamedNeed, Version};
 use crate::output::yaml::header;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,8 +69,8 @@ pub fn summary(envs: &[EnvRequirements]) -> String {
     let mut parts: Vec<String> = components
         .iter()
         .map(|(c, minimum)| match minimum {
-            Some(v) => format!("{} >= {v}", short_title(*c)),
-            None => short_title(*c).to_string(),
+            Some(v) => format!("{} >= {v}", c.short_title()),
+            None => c.short_title().to_string(),
         })
         .collect();
     for (count, one, many) in [
@@ -85,19 +85,6 @@ pub fn summary(envs: &[EnvRequirements]) -> String {
         }
     }
     format!("the cluster must provide {}", parts.join(", "))
-}
-
-/// A component's name in the summary line.
-fn short_title(component: Component) -> &'static str {
-    match component {
-        Component::Kubernetes => "Kubernetes",
-        Component::NetworkPolicy => "NetworkPolicy enforcement",
-        Component::GatewayApi => "Gateway API",
-        Component::Istio => "Istio",
-        Component::IstioCni => "Istio CNI",
-        Component::Kyverno => "Kyverno",
-        Component::ArgoCd => "Argo CD",
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -259,7 +246,7 @@ fn named_section(out: &mut String, style: Style, title: &str, kind: &str, needs:
     }
 }
 
-fn consumers(used_by: &[super::model::Consumer]) -> String {
+fn consumers(used_by: &[super::Consumer]) -> String {
     let names: Vec<String> = used_by.iter().map(|c| format!("`{c}`")).collect();
     names.join(", ")
 }
@@ -273,7 +260,7 @@ fn version(v: Option<Version>) -> Value {
 }
 
 fn env_json(env: &EnvRequirements) -> Value {
-    let consumers = |used_by: &[super::model::Consumer]| -> Vec<String> {
+    let consumers = |used_by: &[super::Consumer]| -> Vec<String> {
         used_by.iter().map(ToString::to_string).collect()
     };
     let named = |needs: &[NamedNeed]| -> Vec<Value> {

@@ -4,7 +4,7 @@
 //! routes).
 
 use super::kyverno_eval;
-use k8sc_compiler::backends::{Resource, Target, istio, kubernetes, kyverno};
+use k8sc_compiler::backends::{Resource, istio, kubernetes, kyverno};
 use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::ir::policy::{ExemptionIr, RuleIr, RuleSeverity, RuleSource};
@@ -97,7 +97,7 @@ fn pod_of(controller: &Resource) -> Option<Resource> {
     });
     Some(Resource::from_value(
         &controller.app,
-        Target::Kubernetes,
+        kubernetes::TARGET,
         &controller.source,
         "v1",
         "Pod",

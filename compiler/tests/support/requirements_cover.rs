@@ -66,11 +66,11 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
             | "policy"
             | "autoscaling"
             | "networking.k8s.io"
-            | "rbac.authorization.k8s.io" => Component::Kubernetes,
-            "gateway.networking.k8s.io" => Component::GatewayApi,
-            "networking.istio.io" | "security.istio.io" => Component::Istio,
-            "kyverno.io" => Component::Kyverno,
-            "argoproj.io" => Component::ArgoCd,
+            | "rbac.authorization.k8s.io" => Component::KUBERNETES,
+            "gateway.networking.k8s.io" => Component::GATEWAY_API,
+            "networking.istio.io" | "security.istio.io" => Component::ISTIO,
+            "kyverno.io" => Component::KYVERNO,
+            "argoproj.io" => Component::ARGOCD,
             other => panic!("a backend emits API group `{other}`: state its requirement"),
         };
         assert!(
@@ -80,10 +80,10 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
         );
         match (api_version, kind) {
             ("networking.istio.io/v1" | "security.istio.io/v1", _) => {
-                at_least(Component::Istio, Version::new(1, 22), api_version);
+                at_least(Component::ISTIO, Version::new(1, 22), api_version);
             }
             ("gateway.networking.k8s.io/v1", "HTTPRoute") => {
-                at_least(Component::GatewayApi, Version::new(1, 0), api_version);
+                at_least(Component::GATEWAY_API, Version::new(1, 0), api_version);
                 for parent in doc["spec"]["parentRefs"].as_array().into_iter().flatten() {
                     let (ns, name) = (
                         str_at(parent, "/namespace").unwrap_or(""),
@@ -101,10 +101,10 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
                 }
             }
             ("autoscaling/v2", _) => {
-                at_least(Component::Kubernetes, Version::new(1, 23), api_version);
+                at_least(Component::KUBERNETES, Version::new(1, 23), api_version);
             }
             ("networking.k8s.io/v1", "NetworkPolicy") => {
-                assert!(env.component(Component::NetworkPolicy).is_some());
+                assert!(env.component(Component::NETWORK_POLICY).is_some());
             }
             ("networking.k8s.io/v1", "Ingress") => {
                 let class = str_at(doc, "/spec/ingressClassName");
@@ -166,23 +166,23 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
                         env.env
                     );
                 }
-                "sleep" => at_least(Component::Kubernetes, Version::new(1, 30), "preStop sleep"),
-                "grpc" => at_least(Component::Kubernetes, Version::new(1, 24), "gRPC probes"),
+                "sleep" => at_least(Component::KUBERNETES, Version::new(1, 30), "preStop sleep"),
+                "grpc" => at_least(Component::KUBERNETES, Version::new(1, 24), "gRPC probes"),
                 "unhealthyPodEvictionPolicy" => at_least(
-                    Component::Kubernetes,
+                    Component::KUBERNETES,
                     Version::new(1, 27),
                     "unhealthyPodEvictionPolicy",
                 ),
-                "timeZone" => at_least(Component::Kubernetes, Version::new(1, 25), "timeZone"),
+                "timeZone" => at_least(Component::KUBERNETES, Version::new(1, 25), "timeZone"),
                 "sidecar.istio.io/nativeSidecar" => at_least(
-                    Component::Kubernetes,
+                    Component::KUBERNETES,
                     Version::new(1, 29),
                     "native sidecars",
                 ),
                 "pod-security.kubernetes.io/enforce" => {
-                    at_least(Component::Kubernetes, Version::new(1, 25), "Pod Security");
+                    at_least(Component::KUBERNETES, Version::new(1, 25), "Pod Security");
                 }
-                "failureAction" => at_least(Component::Kyverno, MINIMUM_KYVERNO, "failureAction"),
+                "failureAction" => at_least(Component::KYVERNO, MINIMUM_KYVERNO, "failureAction"),
                 _ => {}
             }
         }

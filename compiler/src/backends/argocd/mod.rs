@@ -12,7 +12,11 @@ pub mod retention;
 pub mod root;
 pub mod waves;
 
-use super::{Resource, ResourceSummary, Target};
+pub use super::EnvOutput;
+
+use super::needs::Collector;
+use super::{Backend, Kind, Kinds, Resource, SharedFolder, Subject, Target};
+use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr};
 
 pub use crate::ir::platform::ARGOCD_NAMESPACE;
@@ -20,15 +24,65 @@ pub use crate::ir::platform::ARGOCD_NAMESPACE;
 /// The API server of the cluster Argo CD runs in, for environments that name no `cluster`.
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
-/// One environment's IR and a summary of the resources the other backends made from it.
-pub struct EnvOutput<'a> {
-    /// The environment's name.
-    pub env: &'a str,
-    /// Its IR.
-    pub ir: &'a ProjectIr,
-    /// What the Kubernetes, Kyverno (and other) backends emitted for it: each distinct summary
-    /// once.
-    pub resources: &'a [ResourceSummary],
+/// Argo CD projects and applications, in `OUT/argocd/` (one folder for every environment).
+pub const TARGET: Target = Target::new("argocd");
+
+/// The Argo CD backend, as registered.
+pub struct ArgoCd;
+
+/// The kinds it emits (in its shared folder, which carries no sync waves).
+const KINDS: &[Kind] = &[
+    Kind::namespaced("argoproj.io", "AppProject", 0),
+    Kind::namespaced("argoproj.io", "Application", 0),
+    Kind::namespaced("argoproj.io", "ApplicationSet", 0),
+];
+
+impl Backend for ArgoCd {
+    fn target(&self) -> Target {
+        TARGET
+    }
+
+    fn subject(&self) -> Subject {
+        Subject::Project
+    }
+
+    fn kinds(&self) -> &'static [Kind] {
+        KINDS
+    }
+
+    /// Nothing per app: it describes the other backends' output over every environment.
+    fn render_app(&self, _: &Graph<'_>, _: &ProjectIr, _: &AppIr, _: &mut Vec<Resource>) {}
+
+    /// The sync waves of the registered kinds and the retention options, on every resource of
+    /// an app deployed by GitOps.
+    fn finish_app(&self, app: &AppIr, resources: &mut [Resource], kinds: Kinds<'_>) {
+        if app.gitops.is_some() {
+            waves::annotate(resources, kinds);
+            retention::protect(resources);
+        }
+    }
+
+    fn render_project(&self, envs: &[EnvOutput<'_>], several_apps: bool) -> Vec<SharedFolder> {
+        let mut folders = vec![SharedFolder {
+            folder: TARGET.folder(),
+            resources: render(envs, several_apps),
+        }];
+        if let Some(root) = render_root(envs) {
+            folders.push(SharedFolder {
+                folder: root::ROOT_FOLDER,
+                resources: vec![root],
+            });
+        }
+        folders
+    }
+
+    fn app_requirements(&self, _ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
+        requirements::app(app, out);
+    }
+
+    fn project_requirements(&self, ir: &ProjectIr, out: &mut Collector) {
+        requirements::project(ir, out);
+    }
 }
 
 /// The app-of-apps root Application of the project, if its apps share one repository folder.
@@ -87,7 +141,7 @@ pub fn render(envs: &[EnvOutput<'_>], several_apps: bool) -> Vec<Resource> {
 fn resource(app: &AppIr, kind: &str, stem: &str, body: serde_json::Value) -> Resource {
     Resource::from_value(
         &app.name,
-        Target::ArgoCd,
+        TARGET,
         &app.file,
         "argoproj.io/v1alpha1",
         kind,

@@ -4,8 +4,8 @@
 
 use super::application::sync_policy;
 use super::{ARGOCD_NAMESPACE, IN_CLUSTER, retention, root};
+use crate::backends::needs::{Collector, Component, Version};
 use crate::ir::{AppIr, ProjectIr};
-use crate::requirements::{Collector, Component, Version};
 
 /// The sync options k8sc may emit, with the Argo CD release that added each (`None`: every
 /// supported release has it). An option missing here is listed without a minimum, and the
@@ -39,7 +39,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
     };
     let name = app.name.as_str();
     out.component(
-        Component::ArgoCd,
+        Component::ARGOCD,
         None,
         format!(
             "the Application deploying `{name}` (`argoproj.io/v1alpha1`, applied from `argocd/`)"
@@ -57,7 +57,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
         let (_, minimum) = sync_option_minimum(option);
         if minimum.is_some() {
             out.component(
-                Component::ArgoCd,
+                Component::ARGOCD,
                 minimum,
                 format!("sync option `{option}`"),
                 name,
@@ -69,7 +69,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
         let (_, minimum) = sync_option_minimum(option);
         if minimum.is_some() {
             out.component(
-                Component::ArgoCd,
+                Component::ARGOCD,
                 minimum,
                 format!(
                     "sync option `{option}` on the Namespace and volume claims (`{}`)",
@@ -81,7 +81,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
     }
     if gitops.value.applicationset {
         out.component(
-            Component::ArgoCd,
+            Component::ARGOCD,
             Some(APPLICATION_SET),
             "an ApplicationSet with a list generator (the ApplicationSet controller)",
             name,

@@ -2,8 +2,9 @@
 //! Application that deploys `OUT/argocd/` (every app's project and applications), so a cluster is
 //! bootstrapped with a single `kubectl apply -f OUT/argocd-root/`.
 
+use super::TARGET;
 use super::{ARGOCD_NAMESPACE, IN_CLUSTER};
-use crate::backends::{Resource, Target};
+use crate::backends::Resource;
 use crate::ir::AppIr;
 use serde_json::json;
 
@@ -48,7 +49,7 @@ pub fn root(apps: &[&AppIr]) -> Option<Resource> {
     let source = apps.first().map_or("", |a| a.file.as_str());
     Some(Resource::from_value(
         "",
-        Target::ArgoCd,
+        TARGET,
         source,
         "argoproj.io/v1alpha1",
         "Application",

@@ -13,7 +13,8 @@ pub mod requirements;
 mod routing;
 mod security;
 
-use super::{Resource, Target};
+use super::needs::Collector;
+use super::{Backend, Kind, Resource, Subject, Target};
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -21,6 +22,47 @@ use serde::Serialize;
 
 pub use routing::{duration, gateway_selector};
 pub use security::{TRUST_DOMAIN, principal};
+
+/// Istio resources: mutual TLS, authorization, routing and egress of the mesh, in
+/// `OUT/<env>/istio/`.
+pub const TARGET: Target = Target::new("istio");
+
+/// The Istio backend, as registered.
+pub struct Istio;
+
+/// The kinds it emits: the mesh's security governs the namespace; routing comes last, once
+/// there is something to route to.
+const KINDS: &[Kind] = &[
+    Kind::namespaced("security.istio.io", PEER_AUTHENTICATION.1, -2),
+    Kind::namespaced("security.istio.io", AUTHORIZATION_POLICY.1, -2),
+    Kind::namespaced("networking.istio.io", DESTINATION_RULE.1, 1),
+    Kind::namespaced("networking.istio.io", VIRTUAL_SERVICE.1, 1),
+    Kind::namespaced("networking.istio.io", GATEWAY.1, 1),
+    Kind::namespaced("networking.istio.io", SERVICE_ENTRY.1, 1),
+    Kind::namespaced("networking.istio.io", SIDECAR.1, 1),
+];
+
+impl Backend for Istio {
+    fn target(&self) -> Target {
+        TARGET
+    }
+
+    fn subject(&self) -> Subject {
+        Subject::Workloads
+    }
+
+    fn kinds(&self) -> &'static [Kind] {
+        KINDS
+    }
+
+    fn render_app(&self, graph: &Graph<'_>, ir: &ProjectIr, app: &AppIr, out: &mut Vec<Resource>) {
+        render_app(graph, ir, app, out);
+    }
+
+    fn app_requirements(&self, ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
+        requirements::app(ir, app, out);
+    }
+}
 
 /// Every Istio resource of the project, apps in name order.
 pub fn render(ir: &ProjectIr) -> Vec<Resource> {
@@ -49,7 +91,7 @@ fn push<S: Serialize>(
     let body = serde_json::to_value(&object).unwrap_or(serde_json::Value::Null);
     out.push(Resource::from_value(
         &app.name,
-        Target::Istio,
+        TARGET,
         source,
         api_version,
         kind,

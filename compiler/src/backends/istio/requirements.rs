@@ -6,9 +6,9 @@ use super::crd;
 use super::egress;
 use super::routing;
 use crate::backends::kubernetes::requirements::TLS_KEYS;
+use crate::backends::needs::{Collector, Component, Consumer, GatewayKind, Version};
 use crate::ir::{AppIr, ProjectIr};
 use crate::model::spec::{ExposeKind, PodSecurity};
-use crate::requirements::{Collector, Component, Consumer, GatewayKind, Version};
 
 /// Istio 1.22 promoted the networking and security APIs to `v1`, the versions
 /// [`crd::NETWORKING`] and [`crd::SECURITY`] name.
@@ -25,7 +25,7 @@ pub fn app(ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
         .any(|external| egress::service_entry(&ir.apps, app, external).is_some())
     {
         out.component(
-            Component::Istio,
+            Component::ISTIO,
             Some(V1_APIS),
             format!("`{}` ServiceEntry for external hosts", crd::NETWORKING),
             name,
@@ -35,7 +35,7 @@ pub fn app(ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
         return;
     }
     out.component(
-        Component::Istio,
+        Component::ISTIO,
         Some(V1_APIS),
         format!(
             "`{}` PeerAuthentication and AuthorizationPolicy",
@@ -44,7 +44,7 @@ pub fn app(ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
         name,
     );
     out.component(
-        Component::Istio,
+        Component::ISTIO,
         Some(V1_APIS),
         format!(
             "`{}` DestinationRule, VirtualService and Sidecar",
@@ -53,7 +53,7 @@ pub fn app(ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
         name,
     );
     out.component(
-        Component::Istio,
+        Component::ISTIO,
         None,
         format!("sidecar injection in namespace `{namespace}` (`istio-injection: enabled`)"),
         name,
@@ -61,7 +61,7 @@ pub fn app(ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
     let level = app.pod_security.value;
     if matches!(level, PodSecurity::Restricted | PodSecurity::Baseline) {
         out.component(
-            Component::IstioCni,
+            Component::ISTIO_CNI,
             None,
             format!(
                 "meshed pods in namespace `{namespace}` run under Pod Security `{}`, which \
@@ -85,7 +85,7 @@ pub fn app(ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
         };
         let consumer = || Consumer::new(name, &workload.name);
         out.component(
-            Component::Istio,
+            Component::ISTIO,
             Some(V1_APIS),
             format!("`{}` Gateway for exposed services", crd::NETWORKING),
             name,

@@ -15,11 +15,61 @@ mod routes;
 mod scaling;
 mod services;
 
-use super::{Resource, Target};
+use super::needs::Collector;
+use super::{Backend, Kind, Resource, Subject, Target};
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr, WorkloadIr};
 use crate::model::spec::ExposeKind;
 use controllers::Controller;
+
+/// Plain Kubernetes resources, in `OUT/<env>/kubernetes/`.
+pub const TARGET: Target = Target::new("kubernetes");
+
+/// The Kubernetes backend, as registered.
+pub struct Kubernetes;
+
+/// The kinds it emits: the namespace and what governs it first, then configuration and
+/// identities, workloads and their services, budgets and autoscalers, routing last.
+const KINDS: &[Kind] = &[
+    Kind::cluster("", "Namespace", -3),
+    Kind::namespaced("", "ResourceQuota", -2),
+    Kind::namespaced("", "LimitRange", -2),
+    Kind::namespaced("networking.k8s.io", "NetworkPolicy", -2),
+    Kind::namespaced("", "ConfigMap", -1),
+    Kind::namespaced("", "ServiceAccount", -1),
+    Kind::namespaced("apps", "Deployment", 0),
+    Kind::namespaced("apps", "StatefulSet", 0),
+    Kind::namespaced("apps", "DaemonSet", 0),
+    Kind::namespaced("batch", "Job", 0),
+    Kind::namespaced("batch", "CronJob", 0),
+    Kind::namespaced("", "Service", 0),
+    Kind::namespaced("autoscaling", "HorizontalPodAutoscaler", 0),
+    Kind::namespaced("policy", "PodDisruptionBudget", 0),
+    Kind::namespaced("gateway.networking.k8s.io", "HTTPRoute", 1),
+    Kind::namespaced("networking.k8s.io", "Ingress", 1),
+];
+
+impl Backend for Kubernetes {
+    fn target(&self) -> Target {
+        TARGET
+    }
+
+    fn subject(&self) -> Subject {
+        Subject::Workloads
+    }
+
+    fn kinds(&self) -> &'static [Kind] {
+        KINDS
+    }
+
+    fn render_app(&self, graph: &Graph<'_>, _ir: &ProjectIr, app: &AppIr, out: &mut Vec<Resource>) {
+        render_app(graph, app, out);
+    }
+
+    fn app_requirements(&self, _ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
+        requirements::app(app, out);
+    }
+}
 
 /// Every Kubernetes resource of the project, apps in name order, each app's resources in a fixed
 /// order (the writer sorts files by name anyway).
@@ -111,7 +161,7 @@ fn workload_resources_into(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Res
                 let body = serde_json::to_value(&route).unwrap_or(serde_json::Value::Null);
                 out.push(Resource::from_value(
                     &app.name,
-                    Target::Kubernetes,
+                    TARGET,
                     source,
                     routes::HTTP_ROUTE_API_VERSION,
                     "HTTPRoute",
@@ -131,6 +181,6 @@ trait ErasedResource {
 
 impl<T: k8s_openapi::Resource + serde::Serialize> ErasedResource for T {
     fn resource(&self, app: &str, source: &str, stem: &str) -> Resource {
-        Resource::new(app, Target::Kubernetes, source, stem, self)
+        Resource::new(app, TARGET, source, stem, self)
     }
 }

@@ -4,10 +4,10 @@
 //! the backend emits from, each beside the field it explains.
 
 use super::network::ISTIOD_NAMESPACE;
+use crate::backends::needs::{Collector, Component, Consumer, GatewayKind, Version};
 use crate::ir::{AppIr, Network, WorkloadIr};
 use crate::model::patch::{PatchNode, PatchValue};
 use crate::model::spec::{Disruption, EnvValue, ExposeKind, ProbeCheck, WorkloadKind};
-use crate::requirements::{Collector, Component, Consumer, GatewayKind, Version};
 
 /// The keys of a `kubernetes.io/tls` Secret, which Ingress and gateways read.
 pub const TLS_KEYS: [&str; 2] = ["tls.crt", "tls.key"];
@@ -35,7 +35,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
     let name = app.name.as_str();
     let namespace = app.namespace.value.as_str();
     out.component(
-        Component::Kubernetes,
+        Component::KUBERNETES,
         Some(POD_SECURITY),
         format!(
             "Pod Security admission enforcing `{}` on namespace `{namespace}` \
@@ -46,7 +46,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
     );
     if app.mesh.is_some() {
         out.component(
-            Component::Kubernetes,
+            Component::KUBERNETES,
             Some(SIDECAR_CONTAINERS),
             "sidecar containers for Istio's native sidecar (`sidecar.istio.io/nativeSidecar`; \
              on by default since 1.29, GA in 1.33)",
@@ -55,7 +55,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
     }
     if app.network.value == Network::DefaultDeny {
         out.component(
-            Component::NetworkPolicy,
+            Component::NETWORK_POLICY,
             None,
             format!("the default-deny NetworkPolicies of namespace `{namespace}`"),
             name,
@@ -96,7 +96,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
     }
     if workload.autoscale.is_some() {
         out.component(
-            Component::Kubernetes,
+            Component::KUBERNETES,
             Some(AUTOSCALING_V2),
             "`autoscaling/v2` HorizontalPodAutoscaler",
             name,
@@ -108,7 +108,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
         .is_some_and(|d| d.value != Disruption::None)
     {
         out.component(
-            Component::Kubernetes,
+            Component::KUBERNETES,
             Some(UNHEALTHY_POD_EVICTION),
             "PodDisruptionBudget `unhealthyPodEvictionPolicy` (on by default since 1.27, GA in 1.31)",
             name,
@@ -116,7 +116,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
     }
     if workload.drain_seconds.is_some() {
         out.component(
-            Component::Kubernetes,
+            Component::KUBERNETES,
             Some(SLEEP_ACTION),
             "the `sleep` pre-stop action (on by default since 1.30, GA in 1.34)",
             name,
@@ -132,7 +132,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
             .is_some_and(|p| p.value.check == ProbeCheck::Grpc)
     }) {
         out.component(
-            Component::Kubernetes,
+            Component::KUBERNETES,
             Some(GRPC_PROBE),
             "gRPC probes (on by default since 1.24, GA in 1.27)",
             name,
@@ -145,7 +145,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
             .is_some_and(|b| b.timezone.is_some())
     {
         out.component(
-            Component::Kubernetes,
+            Component::KUBERNETES,
             Some(CRON_TIME_ZONE),
             "CronJob `timeZone` (on by default since 1.25, GA in 1.27)",
             name,
@@ -178,7 +178,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
                 if let Some(gateway) = &app.gateway {
                     let gateway = &gateway.value;
                     out.component(
-                        Component::GatewayApi,
+                        Component::GATEWAY_API,
                         Some(GATEWAY_API_V1),
                         "`gateway.networking.k8s.io/v1` HTTPRoute",
                         name,

@@ -22,7 +22,9 @@ pub mod requirements;
 mod rules;
 mod targets;
 
-use super::{Resource, Target};
+use super::needs::Collector;
+use super::{Backend, Kind, Resource, Subject, Target};
+use crate::ir::graph::Graph;
 use crate::ir::labels::app_labels;
 use crate::ir::policy::{RuleIr, RuleSeverity, RuleSource};
 use crate::ir::{AppIr, ProjectIr};
@@ -34,6 +36,44 @@ pub use exemptions::EXEMPTIONS_ANNOTATION;
 
 /// The annotation naming where a policy's rule is declared (`policy trusted_registries`).
 pub const SOURCE_ANNOTATION: &str = "k8sc.dev/rule";
+
+/// Kyverno policies enforcing the app's rules at admission, in `OUT/<env>/kyverno/`.
+pub const TARGET: Target = Target::new("kyverno");
+
+/// The Kyverno backend, as registered.
+pub struct Kyverno;
+
+/// The kinds it emits: admission policies govern the namespace, so they come before anything
+/// they admit.
+const KINDS: &[Kind] = &[Kind::namespaced("kyverno.io", crd::KIND, -2)];
+
+impl Backend for Kyverno {
+    fn target(&self) -> Target {
+        TARGET
+    }
+
+    fn subject(&self) -> Subject {
+        Subject::Rules
+    }
+
+    fn kinds(&self) -> &'static [Kind] {
+        KINDS
+    }
+
+    fn render_app(
+        &self,
+        _graph: &Graph<'_>,
+        _ir: &ProjectIr,
+        app: &AppIr,
+        out: &mut Vec<Resource>,
+    ) {
+        render_app(app, out);
+    }
+
+    fn app_requirements(&self, _ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
+        requirements::app(app, out);
+    }
+}
 
 /// Every Kyverno policy of the project: apps in name order, each app's rules in name order. A
 /// rule that can never deny anything yields no policy.
@@ -121,7 +161,7 @@ fn policy(app: &AppIr, rule: &RuleIr) -> Option<Resource> {
     let body = serde_json::to_value(&policy).unwrap_or(serde_json::Value::Null);
     Some(Resource::from_value(
         &app.name,
-        Target::Kyverno,
+        TARGET,
         &app.file,
         crd::API_VERSION,
         crd::KIND,

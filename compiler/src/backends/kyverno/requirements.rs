@@ -2,8 +2,8 @@
 //! rule-level `failureAction` its policies carry.
 
 use super::rules;
+use crate::backends::needs::{Collector, Component, Version};
 use crate::ir::AppIr;
-use crate::requirements::{Collector, Component, Version};
 
 /// The oldest Kyverno that enforces the policies k8sc writes: each rule carries its own
 /// `validate.failureAction` (`Enforce` or `Audit`), which Kyverno reads from 1.13 on (kyverno#10528);
@@ -22,7 +22,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
         return;
     }
     out.component(
-        Component::Kyverno,
+        Component::KYVERNO,
         Some(MINIMUM_KYVERNO),
         format!(
             "rule-level `failureAction` in the `kyverno.io/v1` Policies of namespace `{}`",

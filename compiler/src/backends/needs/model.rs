@@ -34,63 +34,77 @@ impl fmt::Display for Version {
     }
 }
 
-/// A controller, API or plugin the cluster must run. Declared in the order they are listed.
+/// A controller, API or plugin the cluster must run. An open set: the shared ones are the
+/// constants below, and a backend that needs another defines its own with [`Component::new`] in
+/// its folder. Components are listed in `rank` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Component {
-    /// The API server and kubelets: the versions of the built-in APIs and fields used.
-    Kubernetes,
-    /// A network plugin that enforces NetworkPolicy (Calico, Cilium…): without one, the
-    /// default-deny policies are accepted and silently do nothing.
-    NetworkPolicy,
-    /// The Gateway API CRDs and a controller implementing them.
-    GatewayApi,
-    /// Istio's control plane (istiod, with its sidecar injector) and CRDs.
-    Istio,
-    /// Istio's CNI node agent, which sets up the pod's traffic redirection instead of the
-    /// privileged `istio-init` container.
-    IstioCni,
-    /// Kyverno's admission controller and CRDs.
-    Kyverno,
-    /// Argo CD's application controller and CRDs.
-    ArgoCd,
+pub struct Component {
+    rank: u16,
+    id: &'static str,
+    title: &'static str,
+    short_title: &'static str,
 }
 
 impl Component {
-    /// Every component, in listing order.
-    pub const ALL: [Component; 7] = [
-        Component::Kubernetes,
-        Component::NetworkPolicy,
-        Component::GatewayApi,
-        Component::Istio,
-        Component::IstioCni,
-        Component::Kyverno,
-        Component::ArgoCd,
-    ];
+    /// The API server and kubelets: the versions of the built-in APIs and fields used.
+    pub const KUBERNETES: Component = Component::new(0, "kubernetes", "Kubernetes", "Kubernetes");
+    /// A network plugin that enforces NetworkPolicy (Calico, Cilium…): without one, the
+    /// default-deny policies are accepted and silently do nothing.
+    pub const NETWORK_POLICY: Component = Component::new(
+        10,
+        "network-policy",
+        "a network plugin that enforces NetworkPolicy",
+        "NetworkPolicy enforcement",
+    );
+    /// The Gateway API CRDs and a controller implementing them.
+    pub const GATEWAY_API: Component = Component::new(
+        20,
+        "gateway-api",
+        "Gateway API CRDs and a Gateway controller",
+        "Gateway API",
+    );
+    /// Istio's control plane (istiod, with its sidecar injector) and CRDs.
+    pub const ISTIO: Component =
+        Component::new(30, "istio", "Istio (istiod and its CRDs)", "Istio");
+    /// Istio's CNI node agent, which sets up the pod's traffic redirection instead of the
+    /// privileged `istio-init` container.
+    pub const ISTIO_CNI: Component =
+        Component::new(40, "istio-cni", "the Istio CNI plugin", "Istio CNI");
+    /// Kyverno's admission controller and CRDs.
+    pub const KYVERNO: Component = Component::new(50, "kyverno", "Kyverno", "Kyverno");
+    /// Argo CD's application controller and CRDs.
+    pub const ARGOCD: Component = Component::new(60, "argocd", "Argo CD", "Argo CD");
+
+    /// A component listed at `rank` (the shared ones are 0, 10, … 60), identified by `id` (JSON's
+    /// `id`, stable), described as `title` in the requirements and `short_title` in the build's
+    /// summary line.
+    pub const fn new(
+        rank: u16,
+        id: &'static str,
+        title: &'static str,
+        short_title: &'static str,
+    ) -> Component {
+        Component {
+            rank,
+            id,
+            title,
+            short_title,
+        }
+    }
 
     /// The stable identifier (JSON's `id`).
     pub fn id(self) -> &'static str {
-        match self {
-            Component::Kubernetes => "kubernetes",
-            Component::NetworkPolicy => "network-policy",
-            Component::GatewayApi => "gateway-api",
-            Component::Istio => "istio",
-            Component::IstioCni => "istio-cni",
-            Component::Kyverno => "kyverno",
-            Component::ArgoCd => "argocd",
-        }
+        self.id
     }
 
     /// What it is, in words.
     pub fn title(self) -> &'static str {
-        match self {
-            Component::Kubernetes => "Kubernetes",
-            Component::NetworkPolicy => "a network plugin that enforces NetworkPolicy",
-            Component::GatewayApi => "Gateway API CRDs and a Gateway controller",
-            Component::Istio => "Istio (istiod and its CRDs)",
-            Component::IstioCni => "the Istio CNI plugin",
-            Component::Kyverno => "Kyverno",
-            Component::ArgoCd => "Argo CD",
-        }
+        self.title
+    }
+
+    /// Its name in the build's summary line.
+    pub fn short_title(self) -> &'static str {
+        self.short_title
     }
 }
 
@@ -219,7 +233,7 @@ pub struct ClusterObject {
 pub struct EnvRequirements {
     /// The environment.
     pub env: String,
-    /// Controllers, CRDs and plugins with their minimum versions, in [`Component::ALL`] order.
+    /// Controllers, CRDs and plugins with their minimum versions, in their listing order.
     pub components: Vec<ComponentNeed>,
     /// Secrets, by namespace and name.
     pub secrets: Vec<SecretNeed>,
