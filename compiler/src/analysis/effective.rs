@@ -1,17 +1,15 @@
 //! The effective values of a workload and where each was written (in the editor's environment,
 //! [`super::editor_env`]): the environment's override over its own values over its app's
-//! `defaults` over its tier's (nearest tier first) — the stack lowering starts from
-//! ([`crate::lower::stack_layers`]) — available even while the workload has errors, for hovers
-//! and inlay hints.
+//! `defaults` over its tier's (nearest tier first) — found and stacked by the very lookup
+//! lowering uses ([`crate::lower::workload_layers`]) — available even while the workload has
+//! errors, for hovers and inlay hints.
 
 use crate::db::{Db, Project};
-use crate::lower::{app_context, stack_layers};
+use crate::lower::workload_layers;
 use crate::model::spec::{Layer, Origin, WorkloadKind, WorkloadSpec};
-use crate::semantic::decls::{DeclContent, DeclId, check_decl};
-use crate::semantic::envs::{EnvKey, env_layers};
-use crate::semantic::rules::{lookup_decl, tier_layers};
-use crate::semantic::structure::{project_structure, workload_place};
-use k8sc_grammar::DeclKind;
+use crate::semantic::decls::DeclId;
+use crate::semantic::envs::EnvKey;
+use crate::semantic::structure::project_structure;
 
 /// A workload's stacked layers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,42 +44,17 @@ pub fn effective_workload_in<'db>(
     decl: DeclId<'db>,
     env: EnvKey<'db>,
 ) -> Option<EffectiveWorkload> {
-    let DeclContent::Workload { kind, spec } = &check_decl(db, decl).content else {
-        return None;
-    };
-    let file = decl.file(db);
-    let place = workload_place(db, project, decl).as_ref();
-    let app = place.and_then(|p| {
+    let layers = workload_layers(db, project, decl, env)?;
+    let app = layers.place.and_then(|p| {
         project_structure(db, project)
-            .apps
-            .iter()
-            .find(|a| a.file == p.app_file && a.index == p.app_index)
+            .app_declared_at(p.app_file, p.app_index)
+            .map(|a| a.name.clone())
     });
-    let app_decl = place.map(|p| DeclId::new(db, p.app_file, p.app_index));
-    let context = app_decl.map(|a| app_context(db, project, a, env));
-    let env_override = app_decl.zip(place).and_then(|(a, p)| {
-        env_layers(db, project, a, env)
-            .workloads
-            .get(&p.entry.k8s_name)
-            .cloned()
-    });
-    let tier = match env_override
-        .as_ref()
-        .and_then(|o| o.tier.clone())
-        .or(spec.tier.clone())
-    {
-        Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
-        None => context
-            .and_then(|c| c.tier)
-            .map(|(f, i)| DeclId::new(db, f, i)),
-    };
-    let layers = tier.map(|t| tier_layers(db, project, t));
-    let app_defaults = context.and_then(|c| c.spec.defaults.as_deref());
     Some(EffectiveWorkload {
-        kind: *kind,
-        app: app.map(|a| a.name.clone()),
-        tier: layers.map(|l| l.name.clone()),
-        spec: stack_layers(spec, *kind, env_override, app_defaults, layers),
+        kind: layers.kind,
+        app,
+        tier: layers.tier.map(|l| l.name.clone()),
+        spec: layers.spec,
     })
 }
 

@@ -7,6 +7,7 @@ mod capacity;
 pub mod env_hosts;
 pub mod facts;
 mod graph;
+mod layers;
 mod namespaces;
 mod policy;
 mod ports;
@@ -22,20 +23,20 @@ use crate::ir::policy::ExemptionIr;
 use crate::ir::{AppIr, ExternalIr, PortIr, ProjectIr};
 use crate::model::gitops::{GitOps, GitOpsFields};
 use crate::model::mesh::{Mesh, Network};
-use crate::model::spec::{
-    AllowSpec, AppSpec, Origin, PodSecurity, Sourced, WorkloadKind, WorkloadSpec,
-};
+use crate::model::spec::{AllowSpec, AppSpec, Origin, PodSecurity, Sourced};
 use crate::semantic::decls::{DeclContent, DeclId, check_decl};
 use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
-use crate::semantic::structure::{AppEntry, DEFAULT_ENV, project_structure, workload_place};
+use crate::semantic::structure::{AppEntry, DEFAULT_ENV, project_structure};
 use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
 use k8sc_grammar::Span;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+pub use layers::{WorkloadLayers, stack_layers, workload_layers};
 
 /// The IR and the problems found while building it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -312,36 +313,21 @@ pub fn lower_workload_decl<'db>(
 ) -> LoweredWorkload {
     let mut out = LoweredWorkload::default();
     let file = decl.file(db);
-    let Some(place) = workload_place(db, project, decl) else {
+    // The layers, found and stacked as the editor finds them (`analysis::effective`).
+    let Some(layers) = workload_layers(db, project, decl, env) else {
+        return out;
+    };
+    let (Some(place), Some(app_decl), Some(context)) =
+        (layers.place, layers.app_decl(db), layers.app)
+    else {
         return out;
     };
     let entry = &place.entry;
-    let DeclContent::Workload { kind, spec } = &check_decl(db, decl).content else {
-        return out;
-    };
-    let app_decl = DeclId::new(db, place.app_file, place.app_index);
-    let context = app_context(db, project, app_decl, env);
+    let (kind, spec) = (&layers.kind, layers.own);
     let env_layer = env_layers(db, project, app_decl, env);
-    let env_override = env_layer.workloads.get(&entry.k8s_name).cloned();
     let allows = allows_in_force(&spec.allows, env_layer.allows.get(&entry.k8s_name));
-    let tier = match env_override
-        .as_ref()
-        .and_then(|o| o.tier.clone())
-        .or(spec.tier.clone())
-    {
-        Some(t) => lookup_decl(db, project, file, &t.value, DeclKind::Tier),
-        None => context.tier.map(|(f, i)| DeclId::new(db, f, i)),
-    };
-    let layers = tier.map(|t| tier_layers(db, project, t));
-    // The precedence ladder: the workload's own values, the app's defaults, the tier's defaults
-    // (nearest tier first); built-in defaults fill what is still unset during lowering.
-    let effective = stack_layers(
-        spec,
-        *kind,
-        env_override,
-        context.spec.defaults.as_deref(),
-        layers,
-    );
+    let tier = layers.tier;
+    let effective = layers.spec;
     let calls = &resolve_decl(db, project, decl).calls;
     let mut diagnostics = Vec::new();
     let ir = workload::lower_workload(
@@ -362,7 +348,7 @@ pub fn lower_workload_decl<'db>(
     // the Kubernetes backend generates, above lowering (`build::app_patch_diagnostics`).
     ir.patches = spec.patches.clone();
     diagnostics.extend(capacity::check_limit_range(&context.ir, &ir));
-    let mut rules: Vec<Arc<RuleInForce>> = layers.map(|l| l.rules.clone()).unwrap_or_default();
+    let mut rules: Vec<Arc<RuleInForce>> = tier.map(|l| l.rules.clone()).unwrap_or_default();
     rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
     let facts = facts::workload_facts(&context.ir, &ir);
     let subject = rules::Subject {
@@ -469,32 +455,6 @@ fn patch_weakenings(
         }
     }
     out
-}
-
-/// The precedence ladder of a workload's values: the environment's override, over its own
-/// values, over its app's `defaults`, over its tier's defaults (nearest tier first), the lower
-/// layers limited to the fields a workload of `kind` can have. Built-in defaults are filled in
-/// later, during lowering. The language server shows the same stack
-/// (`crate::analysis::effective`).
-pub fn stack_layers(
-    own: &WorkloadSpec,
-    kind: WorkloadKind,
-    env_override: Option<WorkloadSpec>,
-    app_defaults: Option<&WorkloadSpec>,
-    tier: Option<&TierLayers>,
-) -> WorkloadSpec {
-    let mut effective = own.clone();
-    if let Some(env_override) = env_override {
-        effective = env_override.overlay(effective);
-    }
-    if let Some(app_defaults) = app_defaults {
-        effective = effective.overlay(app_defaults.clone().applicable_to(kind));
-    }
-    if let Some(layers) = tier {
-        let defaults = layers.defaults.as_deref().cloned().unwrap_or_default();
-        effective = effective.overlay(defaults.applicable_to(kind));
-    }
-    effective
 }
 
 /// The names of every environment of the project, sorted (`default` when none is declared).
