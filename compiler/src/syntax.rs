@@ -11,7 +11,7 @@ use k8sc_grammar::{ParseResult, SyntaxError};
 /// and the others come from their memos. The parts are joined with their spans moved into place
 /// ([`k8sc_grammar::chunks`]); if any part has a syntax error, the whole file is parsed at once,
 /// since recovery may look across items. Both ways give the same result
-/// (`compiler/tests/parse_by_item.rs`).
+/// (`compiler/tests/it/parse_by_item.rs`).
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn Db, file: File) -> ParseResult {
     let text = file.text(db);

@@ -2,8 +2,8 @@
 //! build gathers and deduplicates them (one per equality test or set lookup), the bytes of
 //! source read to place labels in lines and characters, and the bytes the secret detector reads
 //! for a value's shape (a file rendered whole for redaction shows there:
-//! `compiler/tests/limits.rs`). They are how the work-counting tests
-//! (`compiler/tests/linear_checking.rs`) see a comparison of every diagnostic with every one
+//! `compiler/tests/it/limits.rs`). They are how the work-counting tests
+//! (`compiler/tests/it/linear_checking.rs`) see a comparison of every diagnostic with every one
 //! gathered before, or a count from the start of the file for every label, either of which turned
 //! a file of 80,000 warned services quadratic. They are measures, never limits, and cost one
 //! relaxed atomic addition each.

@@ -1,5 +1,5 @@
 //! The `check` fuzz target's body, shared with the regression tests that replay its corpus on
-//! stable (`compiler/tests/fuzz_corpus.rs`): the whole pipeline behind `k8sc check` and
+//! stable (`compiler/tests/it/fuzz_corpus.rs`): the whole pipeline behind `k8sc check` and
 //! `k8sc build` — parsing, checking, lowering, every backend, the YAML writer, the diagram and the
 //! three diagnostic renderers — never panics on a small in-memory project, and a build without
 //! errors always has output.

@@ -1,5 +1,5 @@
 //! The `format` fuzz target's body, shared with the regression tests that replay its corpus on
-//! stable (`compiler/tests/fuzz_corpus.rs`): a file the parser accepts is always formatted (the
+//! stable (`compiler/tests/it/fuzz_corpus.rs`): a file the parser accepts is always formatted (the
 //! formatter never refuses it), formatting is idempotent, and printing then re-parsing gives the
 //! same tree (spans aside) and the same comments. A file with syntax errors is refused, never
 //! formatted.

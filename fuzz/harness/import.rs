@@ -1,5 +1,5 @@
 //! The `import` fuzz target's body, shared with the regression tests that replay its corpus on
-//! stable (`compiler/tests/fuzz_corpus.rs`): the YAML importer (`k8sc import`) never panics and
+//! stable (`compiler/tests/it/fuzz_corpus.rs`): the YAML importer (`k8sc import`) never panics and
 //! never hangs on any bytes — YAML or not, Kubernetes or not — and whenever it succeeds, the
 //! `.k8s` file it writes parses without a syntax error and its report can be printed.
 //!

@@ -1,5 +1,5 @@
 //! The `lsp` fuzz target's body, shared with the regression tests that replay its corpus on
-//! stable (`lsp/tests/fuzz_corpus.rs`): the language server's workspace and every feature never
+//! stable (`lsp/tests/it/fuzz_corpus.rs`): the language server's workspace and every feature never
 //! panic under a random sequence of edits and requests on a document.
 //!
 //! The input is the document's first text, then (after a `0xFF` byte, which UTF-8 never holds) a

@@ -1,5 +1,5 @@
 //! The `parse` fuzz target's body, shared with the regression tests that replay its corpus on
-//! stable (`compiler/tests/fuzz_corpus.rs`): the parser never panics, is deterministic, and every
+//! stable (`compiler/tests/it/fuzz_corpus.rs`): the parser never panics, is deterministic, and every
 //! span it reports — of the tree, of its errors and of its comments — lies inside the text on
 //! character boundaries; and parsing item by item (what an editor's database does) gives the same
 //! result whenever no item has an error; and the hand-written parser, whenever it takes a text,

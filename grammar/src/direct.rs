@@ -11,7 +11,7 @@
 //! rule pest would take, an unclosed block, a bad escape, a missing name — it stops ([`Stop::Bail`])
 //! and [`crate::parse`] runs pest, whose recovery and messages stay the only ones. So a bail costs
 //! time, never correctness; the one thing this parser must never do is accept a text with a tree
-//! different from pest's. `tests/direct_parser.rs` compares the two on every `.k8s` file of the
+//! different from pest's. `tests/it/direct_parser.rs` compares the two on every `.k8s` file of the
 //! repository, every fuzz input, and random edits of them.
 
 use crate::ast::{

@@ -1,8 +1,8 @@
 //! Counts of the grammar's work, for the work-counting tests: the top-level items visited through
 //! [`SourceFile::decls`](crate::SourceFile::decls) and
-//! [`SourceFile::imports`](crate::SourceFile::imports) — how `compiler/tests/linear_checking.rs`
+//! [`SourceFile::imports`](crate::SourceFile::imports) — how `compiler/tests/it/linear_checking.rs`
 //! sees a scan of a whole file made once per declaration, which turns a large file's checking
-//! quadratic — and the bytes of text handed to a parser — how `compiler/tests/limits.rs` sees a
+//! quadratic — and the bytes of text handed to a parser — how `compiler/tests/it/limits.rs` sees a
 //! file parsed more than once, or one above the size limit parsed at all. They are measures, never
 //! limits, and cost one relaxed atomic addition each.
 

@@ -108,7 +108,7 @@ pub fn rules_of_app(app_rules: &[Arc<RuleInForce>], workloads: &[&LoweredWorkloa
 ///   without the mesh asks for the absence of something that cannot exist there, and is
 ///   documented rather than reported (docs/language.md).
 ///
-/// Every other rule in force becomes a policy (`compiler/tests/kyverno.rs` checks this over every
+/// Every other rule in force becomes a policy (`compiler/tests/it/kyverno.rs` checks this over every
 /// example).
 pub fn unwritten_rules(app: &AppIr, own: &[RuleSource], app_span: Span) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -73,7 +73,7 @@ pub struct DeclAst {
 /// The declarations of one file, each with whether a syntax error lies inside it: found in one
 /// pass over the file's items and errors per parse, so that looking declaration n up costs the
 /// same wherever it sits (walking the items before it for each declaration made checking a file
-/// of 80,000 services quadratic; `compiler/tests/linear_checking.rs`).
+/// of 80,000 services quadratic; `compiler/tests/it/linear_checking.rs`).
 #[salsa::tracked(returns(ref))]
 pub fn decl_table(db: &dyn Db, file: File) -> Vec<DeclAst> {
     let parsed = parse(db, file);

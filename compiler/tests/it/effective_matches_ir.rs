@@ -1,0 +1,694 @@
+//! The editor's effective values are the build's. For every workload of every example (and of
+//! `fixtures/layers`, which puts every layer of the ladder to use: an app's `defaults` and
+//! `registry`, a tier chain, a workload's own tier, environment overrides of values and of the
+//! tier), in every environment of its app, each field the hover shows — as
+//! `analysis::effective::field_origins` lists them for `effective_workload_in` — has the value
+//! and the origin (layer, file, span) the IR of `lower_env` has for it; and every value of the IR
+//! written in some file is one the hover shows, from the same place.
+//!
+//! Where lowering transforms a value, the hover's value is mapped as lowering documents it
+//! before comparing (each mapping is in [`compare_field`]):
+//! - `image`: without a registry, the app's `registry` is put in front, else `docker.io/`
+//!   (`docker.io/library/` for a one-part name);
+//! - `ports`: unnamed ports are named by lowering; the names written, protocols, numbers and
+//!   each port's place are compared;
+//! - `memory`: the limit is the request when none is written;
+//! - `storage`: the mount is `/data` when none is written;
+//! - `timeout`, `ttl`, `grace`, `drain`: milliseconds in the spec, whole seconds in the IR;
+//! - `probes.*`: timings in seconds, unwritten ones the built-in period 10s, timeout 1s,
+//!   failures 3 (startup 30);
+//! - `tmp`, `writable`: sizes not written are the built-in limit of 1Gi;
+//! - `autoscale`: a CPU target of 70% when no target is written;
+//! - `disruption`: `none` and a tier's budget for a workload of at most one replica are dropped;
+//! - `calls`: one IR call per call written, at its span in the layer and file of `calls`;
+//! - `traffic`: inherited settings are dropped where no mesh carries them (or, for those that
+//!   route requests, where no port is HTTP or gRPC); the canary and the mirror are compared by
+//!   presence (lowering resolves their targets), the rest by value;
+//! - `concurrency`, `suspend`, `completions`, `parallelism`, `retries`, `restart`, `timeout`,
+//!   `ttl`, `writable`, `tmp`, `autoscale`: the IR keeps only the value, so only it is compared;
+//! - `tier`: the IR of a workload holds no tier; the name the hover shows is the tier the lookup
+//!   resolved, and that tier's effect is compared through the origins of every other field;
+//! - `group`: lowering makes it the user's when not written (then it is the user's origin).
+
+use crate::support;
+
+use k8sc_compiler::analysis::effective::{effective_workload_in, field_origins};
+use k8sc_compiler::build::project_diagnostics;
+use k8sc_compiler::db::{Database, Project};
+use k8sc_compiler::ir::WorkloadIr;
+use k8sc_compiler::loader;
+use k8sc_compiler::lower::{app_context, environments, lower_env};
+use k8sc_compiler::model::spec::{
+    Autoscale, Disruption, Layer, Origin, Probe, Sourced, Tmp, WorkloadSpec,
+};
+use k8sc_compiler::semantic::decls::DeclId;
+use k8sc_compiler::semantic::envs::EnvKey;
+use k8sc_compiler::semantic::structure::project_structure;
+use k8sc_compiler::types::image::ImageRef;
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+use std::path::Path;
+use support::examples::example_dirs;
+
+/// Built-in defaults lowering fills in, as `lower/workload.rs` documents them.
+const PROBE_PERIOD_MS: u64 = 10_000;
+const PROBE_TIMEOUT_MS: u64 = 1_000;
+const PROBE_FAILURES: u32 = 3;
+const STARTUP_FAILURES: u32 = 30;
+const SCRATCH_LIMIT: u64 = 1 << 30;
+const STORAGE_MOUNT: &str = "/data";
+const AUTOSCALE_CPU: u32 = 70;
+
+/// What was compared in one project, and what differed.
+#[derive(Default)]
+struct Comparison {
+    /// Fields compared (hover side), over every workload and environment.
+    fields: usize,
+    /// The layers the compared hover values came from.
+    layers: BTreeSet<String>,
+    /// Every difference, described.
+    mismatches: Vec<String>,
+}
+
+fn load(dir: &Path) -> (Database, Project) {
+    let loaded = loader::load(dir).expect("project loads");
+    let db = Database::new();
+    let project = db.load_project(loaded.files);
+    let errors: Vec<_> = project_diagnostics(&db, project)
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} has errors: {errors:#?}",
+        dir.display()
+    );
+    (db, project)
+}
+
+/// Compares the hover's effective values with the IR for every workload of the project in
+/// every environment.
+fn compare_project(dir: &Path) -> Comparison {
+    let (db, project) = load(dir);
+    let name = dir
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let mut out = Comparison::default();
+    for env_name in environments(&db, project) {
+        let env = EnvKey::new(&db, env_name.clone());
+        let lowered = lower_env(&db, project, env);
+        for app in &project_structure(&db, project).apps {
+            if !app.env_names().contains(env_name) {
+                continue;
+            }
+            let app_decl = DeclId::new(&db, app.file, app.index);
+            let registry = app_context(&db, project, app_decl, env)
+                .spec
+                .registry
+                .as_ref()
+                .map(|r| r.value.clone());
+            let app_ir = lowered
+                .ir
+                .apps
+                .iter()
+                .find(|a| a.name == app.k8s_name)
+                .unwrap_or_else(|| panic!("app `{}` lowered in `{env_name}`", app.name));
+            let meshed = app_ir.mesh.is_some();
+            for workload in &app.workloads {
+                let at = format!(
+                    "{name}: {} `{}` in `{env_name}`",
+                    workload.keyword.keyword(),
+                    workload.name
+                );
+                let decl = DeclId::new(&db, workload.file, workload.index);
+                let effective = effective_workload_in(&db, project, decl, env)
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{at}: no effective values"));
+                let ir = app_ir
+                    .workloads
+                    .iter()
+                    .find(|w| w.name == workload.k8s_name)
+                    .unwrap_or_else(|| panic!("{at}: not in the IR"));
+                let spec = &effective.spec;
+                let shown = field_origins(spec);
+                for (field, origin) in &shown {
+                    out.fields += 1;
+                    out.layers.insert(format!("{:?}", origin.layer()));
+                    let result = if field == "tier" {
+                        compare(
+                            spec.tier.as_ref().map(|t| &t.value),
+                            effective.tier.as_ref(),
+                        )
+                    } else {
+                        compare_field(field, origin, spec, ir, registry.as_deref(), meshed)
+                    };
+                    if let Err(why) = result {
+                        out.mismatches.push(format!("{at}: `{field}`: {why}"));
+                    }
+                }
+                for (field, origin) in ir_written(ir) {
+                    if field == "group"
+                        && spec.group.is_none()
+                        && ir.security.group == ir.security.user
+                    {
+                        continue;
+                    }
+                    let in_hover = shown.iter().any(|(name, o)| {
+                        *name == field
+                            && o.written() == origin.written()
+                            && (o.span == origin.span || field == "ports" || field == "calls")
+                    });
+                    if !in_hover {
+                        out.mismatches.push(format!(
+                            "{at}: the IR's `{field}` was written at {origin:?}, which the hover \
+                             does not show"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Equal values (in their `Debug` form), or why not.
+fn compare<A: Debug, B: Debug>(hover: A, ir: B) -> Result<(), String> {
+    let (hover, ir) = (format!("{hover:?}"), format!("{ir:?}"));
+    if hover == ir {
+        Ok(())
+    } else {
+        Err(format!("the hover has {hover}, the IR {ir}"))
+    }
+}
+
+/// The same place, or why not.
+fn same_origin(hover: &Origin, ir: &Origin) -> Result<(), String> {
+    if hover == ir {
+        Ok(())
+    } else {
+        Err(format!("the hover says {hover:?}, the IR {ir:?}"))
+    }
+}
+
+/// The image as lowering completes it (`lower/workload.rs::apply_registry`).
+fn with_registry(image: &ImageRef, registry: Option<&str>) -> String {
+    match registry {
+        _ if image.registry.is_some() => image.to_string(),
+        Some(registry) => format!("{registry}/{image}"),
+        None if image.repository.contains('/') => format!("docker.io/{image}"),
+        None => format!("docker.io/library/{image}"),
+    }
+}
+
+fn seconds(millis: u64) -> u32 {
+    u32::try_from(millis.div_ceil(1000)).unwrap_or(u32::MAX)
+}
+
+/// The probe as lowering fills it in: check and timings (its port is chosen by lowering).
+fn probe_timings(probe: &Probe, failures: u32) -> (String, u32, u32, u32, u32) {
+    (
+        format!("{:?}", probe.check),
+        seconds(probe.delay.unwrap_or(0)),
+        seconds(probe.period.unwrap_or(PROBE_PERIOD_MS)),
+        seconds(probe.timeout.unwrap_or(PROBE_TIMEOUT_MS)),
+        probe.failures.unwrap_or(failures),
+    )
+}
+
+/// One keyed entry (`env.KEY`, `labels.KEY`…), value and origin, in the hover and in the IR.
+fn compare_entry<T: Debug>(
+    key: &str,
+    hover: &[k8sc_compiler::model::spec::Entry<T>],
+    ir: &[k8sc_compiler::model::spec::Entry<T>],
+) -> Result<(), String> {
+    let find = |entries: &[k8sc_compiler::model::spec::Entry<T>]| {
+        entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| format!("{:?}", e.value))
+    };
+    compare(find(hover), find(ir))
+}
+
+/// Compares one field the hover shows, written at `origin`, with the IR.
+fn compare_field(
+    field: &str,
+    origin: &Origin,
+    spec: &WorkloadSpec,
+    ir: &WorkloadIr,
+    registry: Option<&str>,
+    meshed: bool,
+) -> Result<(), String> {
+    let missing = || format!("the hover lists `{field}`, but the spec has no value for it");
+    if let Some(key) = field.strip_prefix("env.") {
+        return compare_entry(key, &spec.env, &ir.env);
+    }
+    if let Some(key) = field.strip_prefix("config.") {
+        return compare_entry(key, &spec.config, &ir.config);
+    }
+    if let Some(key) = field.strip_prefix("labels.") {
+        return compare_entry(key, &spec.labels, &ir.labels);
+    }
+    if let Some(key) = field.strip_prefix("annotations.") {
+        return compare_entry(key, &spec.annotations, &ir.annotations);
+    }
+    let batch = || {
+        ir.batch
+            .as_ref()
+            .ok_or_else(|| "the IR has no batch settings".to_string())
+    };
+    match field {
+        "image" => {
+            let image = spec.image.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.image.origin)?;
+            compare(
+                with_registry(&image.value, registry),
+                ir.image.value.to_string(),
+            )
+        }
+        "image_pull" => compare(&spec.image_pull, Some(&ir.image_pull)),
+        "ports" => {
+            let ports = spec.ports.as_ref().ok_or_else(missing)?;
+            let hover: Vec<_> = ports
+                .value
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.protocol,
+                        p.number,
+                        ports.origin.with_span(p.span),
+                    )
+                })
+                .collect();
+            let lowered: Vec<_> = ir
+                .ports
+                .iter()
+                .zip(&ports.value)
+                .map(|(p, written)| {
+                    (
+                        written.name.as_ref().map(|_| p.name.clone()),
+                        p.protocol,
+                        p.number,
+                        p.origin.clone(),
+                    )
+                })
+                .collect();
+            compare(ports.value.len(), ir.ports.len())?;
+            compare(hover, lowered)
+        }
+        "replicas" => compare(&spec.replicas, &ir.replicas),
+        "cpu" => {
+            let cpu = spec.cpu.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.resources.cpu_request.origin)?;
+            if let Some(limit) = &ir.resources.cpu_limit {
+                same_origin(origin, &limit.origin)?;
+            }
+            compare(
+                (cpu.value.request, cpu.value.limit),
+                (
+                    ir.resources.cpu_request.value,
+                    ir.resources.cpu_limit.as_ref().map(|l| l.value),
+                ),
+            )
+        }
+        "memory" => {
+            let memory = spec.memory.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.resources.memory_request.origin)?;
+            same_origin(origin, &ir.resources.memory_limit.origin)?;
+            compare(
+                (
+                    memory.value.request,
+                    memory.value.limit.unwrap_or(memory.value.request),
+                ),
+                (
+                    ir.resources.memory_request.value,
+                    ir.resources.memory_limit.value,
+                ),
+            )
+        }
+        "command" => compare(&spec.command, &ir.command),
+        "args" => compare(&spec.args, &ir.args),
+        "storage" => {
+            let storage = spec.storage.as_ref().ok_or_else(missing)?;
+            let lowered = ir
+                .storage
+                .as_ref()
+                .ok_or_else(|| "the IR has no storage".to_string())?;
+            same_origin(origin, &lowered.origin)?;
+            compare(
+                (
+                    storage.value.size,
+                    &storage.value.class,
+                    storage.value.mount.as_deref().unwrap_or(STORAGE_MOUNT),
+                ),
+                (lowered.size, &lowered.class, lowered.mount.as_str()),
+            )
+        }
+        "schedule" => compare(&spec.schedule, &batch()?.schedule),
+        "timezone" => compare(&spec.timezone, &batch()?.timezone),
+        "concurrency" => compare(
+            spec.concurrency.as_ref().map(|c| c.value),
+            Some(batch()?.concurrency),
+        ),
+        "suspend" => compare(
+            spec.suspend.as_ref().map(|s| s.value),
+            Some(batch()?.suspend),
+        ),
+        "completions" => compare(
+            spec.completions.as_ref().map(|c| c.value),
+            batch()?.completions,
+        ),
+        "parallelism" => compare(
+            spec.parallelism.as_ref().map(|p| p.value),
+            batch()?.parallelism,
+        ),
+        "retries" => compare(
+            spec.retries.as_ref().map(|r| r.value),
+            Some(batch()?.retries),
+        ),
+        "restart" => compare(
+            spec.restart.as_ref().map(|r| r.value),
+            Some(batch()?.restart),
+        ),
+        "timeout" => compare(
+            spec.timeout.as_ref().map(|t| t.value / 1000),
+            batch()?.timeout_seconds,
+        ),
+        "ttl" => compare(
+            spec.ttl.as_ref().map(|t| t.value / 1000),
+            batch()?.ttl_seconds,
+        ),
+        "expose" => {
+            let expose = spec.expose.as_ref().ok_or_else(missing)?;
+            let lowered = ir
+                .expose
+                .as_ref()
+                .ok_or_else(|| "the IR exposes nothing".to_string())?;
+            same_origin(origin, &lowered.origin)?;
+            let value = &expose.value;
+            compare(
+                (
+                    value.kind,
+                    &value.host,
+                    value.path.as_deref().unwrap_or("/"),
+                    &value.tls,
+                    &value.class,
+                ),
+                (
+                    lowered.kind,
+                    &lowered.host,
+                    lowered.path.as_str(),
+                    &lowered.tls,
+                    &lowered.class,
+                ),
+            )?;
+            match &value.port {
+                Some((k8sc_compiler::model::spec::PortRef::Name(name), _)) => {
+                    compare(name, &lowered.port.name)
+                }
+                Some((k8sc_compiler::model::spec::PortRef::Number(number), _)) => {
+                    compare(number, lowered.port.number)
+                }
+                None => Ok(()),
+            }
+        }
+        "calls" => {
+            let calls = spec.calls.as_ref().ok_or_else(missing)?;
+            let mut hover: Vec<_> = calls
+                .value
+                .iter()
+                .map(|c| {
+                    (
+                        calls.origin.with_span(c.span),
+                        c.ports.clone(),
+                        c.paths.clone(),
+                        c.methods.iter().map(|(m, _)| m.clone()).collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            let mut lowered: Vec<_> = ir
+                .calls
+                .iter()
+                .map(|c| {
+                    (
+                        c.origin.clone(),
+                        c.port_refs.clone(),
+                        c.paths.clone(),
+                        c.methods.clone(),
+                    )
+                })
+                .collect();
+            hover.sort_by_key(|c| c.0.span.start);
+            lowered.sort_by_key(|c| c.0.span.start);
+            compare(hover, lowered)
+        }
+        "user" => compare(&spec.user, Some(&ir.security.user)),
+        "group" => compare(&spec.group, Some(&ir.security.group)),
+        "writable" => compare(
+            spec.writable
+                .as_ref()
+                .map(|w| {
+                    w.value
+                        .iter()
+                        .map(|p| (p.clone(), SCRATCH_LIMIT))
+                        .collect::<Vec<_>>()
+                })
+                .ok_or_else(missing)?,
+            &ir.scratch.writable,
+        ),
+        "tmp" => compare(
+            match spec.tmp.as_ref().ok_or_else(missing)?.value {
+                Tmp::Off => None,
+                Tmp::On(limit) => Some(limit.unwrap_or(SCRATCH_LIMIT)),
+            },
+            ir.scratch.tmp,
+        ),
+        "grace" => {
+            let grace = spec.grace.as_ref().ok_or_else(missing)?;
+            compare(
+                Sourced::new(grace.value / 1000, grace.origin.clone()),
+                &ir.grace_seconds,
+            )
+        }
+        "drain" => {
+            let drain = spec.drain.as_ref().ok_or_else(missing)?;
+            compare(
+                Some(Sourced::new(drain.value / 1000, drain.origin.clone())),
+                &ir.drain_seconds,
+            )
+        }
+        "spread" => compare(&spec.spread, Some(&ir.spread)),
+        "disruption" => {
+            let disruption = spec.disruption.as_ref().ok_or_else(missing)?;
+            let max = ir.replicas.as_ref().map(|r| r.value.max());
+            let from_tier = matches!(disruption.origin.layer(), Layer::Tier(_));
+            let kept = match max {
+                None => None,
+                Some(max) if from_tier && max < 2 => None,
+                Some(_) if disruption.value == Disruption::None => None,
+                Some(_) => Some(disruption),
+            };
+            compare(kept, ir.disruption.as_ref())
+        }
+        "autoscale" => {
+            let Autoscale { cpu, memory } = spec.autoscale.as_ref().ok_or_else(missing)?.value;
+            let cpu = match (cpu, memory) {
+                (None, None) => Some(AUTOSCALE_CPU),
+                (cpu, _) => cpu,
+            };
+            compare(
+                Some((cpu, memory)),
+                ir.autoscale.as_ref().map(|a| (a.cpu, a.memory)),
+            )
+        }
+        "probes.ready" | "probes.live" | "probes.startup" => {
+            let (probe, lowered, failures) = match field {
+                "probes.ready" => (&spec.probes.ready, &ir.probes.ready, PROBE_FAILURES),
+                "probes.live" => (&spec.probes.live, &ir.probes.live, PROBE_FAILURES),
+                _ => (&spec.probes.startup, &ir.probes.startup, STARTUP_FAILURES),
+            };
+            let probe = probe.as_ref().ok_or_else(missing)?;
+            let lowered = lowered
+                .as_ref()
+                .ok_or_else(|| "the IR has no such probe".to_string())?;
+            same_origin(origin, &lowered.origin)?;
+            compare(
+                probe_timings(&probe.value, failures),
+                (
+                    format!("{:?}", lowered.value.check),
+                    lowered.value.delay_seconds,
+                    lowered.value.period_seconds,
+                    lowered.value.timeout_seconds,
+                    lowered.value.failures,
+                ),
+            )
+        }
+        "traffic" => {
+            let traffic = &spec.traffic.as_ref().ok_or_else(missing)?.value;
+            let Some(lowered) = &ir.traffic else {
+                // Inherited settings are dropped where nothing carries them (no mesh, or no
+                // port the mesh routes); the workload's own are an error there instead.
+                let routable = ir.ports.iter().any(|p| p.protocol.is_routable());
+                let carried = meshed && (routable || traffic.routing().is_none());
+                return if *origin.layer() != Layer::Workload && !carried {
+                    Ok(())
+                } else {
+                    Err("the IR has no traffic settings".to_string())
+                };
+            };
+            compare(
+                (
+                    traffic.timeout.as_ref().map(|t| t.value),
+                    &traffic.retries,
+                    traffic.breaker.as_ref().map(|b| b.value),
+                    traffic.pool.as_ref().map(|p| p.value),
+                    traffic.canary.is_some(),
+                    traffic.mirror.is_some(),
+                    &traffic.fault,
+                ),
+                (
+                    lowered.timeout_ms,
+                    &lowered.retries,
+                    lowered.breaker,
+                    lowered.pool,
+                    lowered.canary.is_some(),
+                    lowered.mirror.is_some(),
+                    &lowered.fault,
+                ),
+            )
+        }
+        _ => Err(format!(
+            "no IR counterpart is known for this field: add its mapping to `compare_field` \
+             ({})",
+            file!()
+        )),
+    }
+}
+
+/// Every value of the IR that was written in some file (not a built-in default), by the name
+/// the hover lists it under.
+fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
+    let mut out: Vec<(String, Origin)> = Vec::new();
+    let mut add = |name: &str, origin: &Origin| out.push((name.to_string(), origin.clone()));
+    add("image", &ir.image.origin);
+    add("image_pull", &ir.image_pull.origin);
+    for port in &ir.ports {
+        add("ports", &port.origin);
+    }
+    if let Some(replicas) = &ir.replicas {
+        add("replicas", &replicas.origin);
+    }
+    add("cpu", &ir.resources.cpu_request.origin);
+    if let Some(limit) = &ir.resources.cpu_limit {
+        add("cpu", &limit.origin);
+    }
+    add("memory", &ir.resources.memory_request.origin);
+    add("memory", &ir.resources.memory_limit.origin);
+    let probes = [
+        ("probes.ready", &ir.probes.ready),
+        ("probes.live", &ir.probes.live),
+        ("probes.startup", &ir.probes.startup),
+    ];
+    for (name, probe) in probes {
+        if let Some(probe) = probe {
+            add(name, &probe.origin);
+        }
+    }
+    for entry in &ir.env {
+        add(&format!("env.{}", entry.key), &entry.value.origin);
+    }
+    let maps = [
+        ("config", &ir.config),
+        ("labels", &ir.labels),
+        ("annotations", &ir.annotations),
+    ];
+    for (map, entries) in maps {
+        for entry in entries {
+            add(&format!("{map}.{}", entry.key), &entry.value.origin);
+        }
+    }
+    if let Some(command) = &ir.command {
+        add("command", &command.origin);
+    }
+    if let Some(args) = &ir.args {
+        add("args", &args.origin);
+    }
+    if let Some(storage) = &ir.storage {
+        add("storage", &storage.origin);
+    }
+    if let Some(batch) = &ir.batch {
+        if let Some(schedule) = &batch.schedule {
+            add("schedule", &schedule.origin);
+        }
+        if let Some(timezone) = &batch.timezone {
+            add("timezone", &timezone.origin);
+        }
+    }
+    if let Some(expose) = &ir.expose {
+        add("expose", &expose.origin);
+    }
+    for call in &ir.calls {
+        add("calls", &call.origin);
+    }
+    add("user", &ir.security.user.origin);
+    add("group", &ir.security.group.origin);
+    add("grace", &ir.grace_seconds.origin);
+    if let Some(drain) = &ir.drain_seconds {
+        add("drain", &drain.origin);
+    }
+    add("spread", &ir.spread.origin);
+    if let Some(disruption) = &ir.disruption {
+        add("disruption", &disruption.origin);
+    }
+    out.retain(|(_, origin)| origin.file().is_some());
+    out
+}
+
+fn assert_same(comparison: &Comparison, what: &str) {
+    assert!(
+        comparison.mismatches.is_empty(),
+        "{what}: the hover's effective values differ from the IR's:\n{}",
+        comparison.mismatches.join("\n")
+    );
+}
+
+#[test]
+fn every_example_hovers_the_values_it_builds() {
+    let mut fields = 0;
+    for dir in example_dirs() {
+        let comparison = compare_project(&dir);
+        assert_same(&comparison, &dir.display().to_string());
+        assert!(
+            comparison.fields > 0,
+            "{}: no field compared",
+            dir.display()
+        );
+        fields += comparison.fields;
+    }
+    // The examples set hundreds of fields; a handful would mean the walk missed workloads.
+    assert!(fields >= 200, "only {fields} fields compared");
+}
+
+#[test]
+fn every_layer_of_the_ladder_hovers_the_value_it_builds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layers");
+    let comparison = compare_project(&dir);
+    assert_same(&comparison, "fixtures/layers");
+    // The fixture is there to put every layer to use: a comparison that never met one of them
+    // could not notice the editor skipping it.
+    for layer in [
+        "Workload",
+        "App",
+        "Env(\"dev\")",
+        "Tier(\"production\")",
+        "Tier(\"foundation\")",
+        "Tier(\"small\")",
+    ] {
+        assert!(
+            comparison.layers.contains(layer),
+            "no value from {layer} compared (only {:?})",
+            comparison.layers
+        );
+    }
+}
