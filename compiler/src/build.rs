@@ -8,7 +8,7 @@ use crate::emit::emit_environment;
 use crate::ir::ProjectIr;
 use crate::lower::allow_scope::{AllowSite, SiteIndex, allows_in_env};
 pub use crate::lower::environments;
-use crate::lower::{env_diagnostics, lower_env};
+use crate::lower::{app_context, env_diagnostics, lower_env, lower_workload_decl};
 use crate::output::{OutputTree, build_shared_tree, build_tree, requirements_tree};
 use crate::semantic::decls::{DeclId, check_decl};
 use crate::semantic::envs::EnvKey;
@@ -74,13 +74,13 @@ pub fn file_diagnostics(db: &dyn Db, project: Project, file: File) -> Vec<Diagno
 /// once; one that only some report says in which.
 fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let envs = environments(db, project);
-    let per_env: Vec<(&String, &Vec<Diagnostic>)> = envs
+    let per_env: Vec<(&String, Vec<&Diagnostic>)> = envs
         .iter()
         .map(|env| {
-            (
-                env,
-                env_diagnostics(db, project, EnvKey::new(db, env.clone())),
-            )
+            let key = EnvKey::new(db, env.clone());
+            let mut all: Vec<&Diagnostic> = env_diagnostics(db, project, key).iter().collect();
+            all.extend(patch_diagnostics(db, project, key));
+            (env, all)
         })
         .collect();
     let sites: Vec<&Vec<AllowSite>> = envs
@@ -90,8 +90,10 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     // Each environment's diagnostics as a set, and the problems already reported keyed by
     // [`ProblemKey`]: one lookup per diagnostic instead of a scan of every one gathered
     // before (80,000 warned services took 442 s in a debug build).
-    let in_env: Vec<HashSet<&Diagnostic>> =
-        per_env.iter().map(|(_, ds)| ds.iter().collect()).collect();
+    let in_env: Vec<HashSet<&Diagnostic>> = per_env
+        .iter()
+        .map(|(_, ds)| ds.iter().copied().collect())
+        .collect();
     // The exceptions, found by a position inside them; those in force in each environment; and
     // those each environment reports unused (W0005) — looked up, not scanned, for each unused
     // one (a scan of every diagnostic of every environment per unused exception was quadratic).
@@ -111,7 +113,7 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut unused_reported: HashSet<&AllowSite> = HashSet::new();
     for (_, diagnostics) in &per_env {
-        for diagnostic in diagnostics.iter() {
+        for &diagnostic in diagnostics {
             crate::work::compare_diagnostic();
             if reported.contains(&ProblemKey::of(diagnostic)) {
                 continue;
@@ -152,6 +154,48 @@ fn environment_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
                 ));
             }
             out.push(diagnostic);
+        }
+    }
+    out
+}
+
+/// The problems of the patches of every workload of the environment's apps, one app's after
+/// another's.
+fn patch_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    env: EnvKey<'db>,
+) -> impl Iterator<Item = &'db Diagnostic> {
+    project_structure(db, project)
+        .apps
+        .iter()
+        .filter(move |entry| entry.env_names().contains(env.name(db)))
+        .flat_map(move |entry| {
+            app_patch_diagnostics(db, project, DeclId::new(db, entry.file, entry.index), env)
+        })
+}
+
+/// The problems of the patches of one app's workloads in one environment. A patch is checked by
+/// generating its workload's resources with the Kubernetes backend's own code and merging it in,
+/// so the check runs here, above lowering and the backends, on the lowered workload. Tracked per
+/// app, like lowering's diagnostics, so that an edit re-checks only the edited app's patches.
+#[salsa::tracked(returns(ref))]
+fn app_patch_diagnostics<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    app: DeclId<'db>,
+    env: EnvKey<'db>,
+) -> Vec<Diagnostic> {
+    let Some(entry) = project_structure(db, project).app_declared_at(app.file(db), app.index(db))
+    else {
+        return Vec::new();
+    };
+    let context = app_context(db, project, app, env);
+    let mut out = Vec::new();
+    for workload in &entry.workloads {
+        let decl = DeclId::new(db, workload.file, workload.index);
+        if let Some(ir) = &lower_workload_decl(db, project, decl, env).ir {
+            out.extend(backends::kubernetes::patch::check_patches(&context.ir, ir));
         }
     }
     out

@@ -3,7 +3,7 @@
 //! The CLI builds one database per run; the language server keeps one alive and edits its inputs,
 //! so only the queries that depend on a changed file re-run.
 
-use salsa::{Durability, Setter};
+use salsa::Durability;
 
 /// A `.k8s` file known to the compiler: a project file read from disk (or an editor buffer), or a
 /// module of the embedded standard library.
@@ -74,10 +74,6 @@ impl Project {
     }
 }
 
-/// How many items' parses an editor's database keeps from one edit to the next (the most recently
-/// used): enough for the files being edited, far fewer than a large workspace has.
-const ITEM_PARSES_KEPT: usize = 1024;
-
 /// The database trait every query takes; the language server and the CLI share it.
 #[salsa::db]
 pub trait Db: salsa::Database {
@@ -110,28 +106,14 @@ impl Database {
         Database::default()
     }
 
-    /// A database for an editor: files are parsed item by item, so that a keystroke re-parses
-    /// the one item it changed (a one-shot build parses each file once, whole). Combine with
-    /// [`Database::track_outlines`] after loading.
-    pub fn for_editor() -> Database {
-        let mut db = Database {
+    /// This database, parsing files item by item: the base of an editor's database
+    /// ([`Database::for_editor`], completed by `analysis::editor_db`, above the parse query whose
+    /// memos it bounds).
+    pub(crate) fn parsing_by_item(self) -> Database {
+        Database {
             by_item: true,
-            ..Database::default()
-        };
-        crate::syntax::keep_item_parses(&mut db, ITEM_PARSES_KEPT);
-        db
-    }
-
-    /// [`Database::for_editor`] reporting every salsa event to `callback`.
-    pub fn for_editor_with_event_callback(
-        callback: impl Fn(salsa::Event) + Send + Sync + 'static,
-    ) -> Database {
-        let mut db = Database {
-            by_item: true,
-            ..Database::with_event_callback(callback)
-        };
-        crate::syntax::keep_item_parses(&mut db, ITEM_PARSES_KEPT);
-        db
+            ..self
+        }
     }
 
     /// A database that reports every salsa event (query executions, cancellations) to
@@ -179,56 +161,5 @@ impl Database {
         Project::builder(files, stdlib)
             .durability(Durability::MEDIUM)
             .new(self)
-    }
-
-    /// Replaces the text of a file read from disk (medium durability, like the loaded files).
-    /// If the file's outline is tracked, it is brought up to date.
-    pub fn set_file_text(&mut self, file: File, text: String) {
-        self.set_text_with(file, text, Durability::MEDIUM);
-    }
-
-    /// Replaces the text of a file being edited (an editor buffer). The text gets low durability:
-    /// whatever depends only on other files' text and on outlines is then still valid without
-    /// salsa walking its dependencies again. The first such edit of a file costs more than the
-    /// next (results that read it lose their durability once), so an editor makes it when the
-    /// document is opened.
-    pub fn edit_file_text(&mut self, file: File, text: String) {
-        self.set_text_with(file, text, Durability::LOW);
-    }
-
-    /// Sets the text, then the outline if it is tracked and a name changed (with medium
-    /// durability: renaming is rare next to typing).
-    fn set_text_with(&mut self, file: File, text: String, durability: Durability) {
-        file.set_text(self).with_durability(durability).to(text);
-        if file.outline(self).is_some() {
-            self.refresh_outline(file);
-        }
-    }
-
-    /// A new project file (an editor buffer not on disk yet), with its outline tracked.
-    pub fn add_file(&mut self, path: String, text: String) -> File {
-        let file = File::builder(path, text, FileKind::Project, None)
-            .durability(Durability::MEDIUM)
-            .new(self);
-        self.refresh_outline(file);
-        file
-    }
-
-    /// Starts keeping the outline of every file of `project` up to date: what a language server
-    /// does once after loading, so that later edits that rename nothing invalidate only what
-    /// depends on the edited file.
-    pub fn track_outlines(&mut self, project: Project) {
-        for file in project.files(self).clone() {
-            self.refresh_outline(file);
-        }
-    }
-
-    fn refresh_outline(&mut self, file: File) {
-        let outline = crate::semantic::structure::outline(self, file);
-        if file.outline(self).as_ref() != Some(&outline) {
-            file.set_outline(self)
-                .with_durability(Durability::MEDIUM)
-                .to(Some(outline));
-        }
     }
 }

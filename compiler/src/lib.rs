@@ -23,6 +23,7 @@ pub mod output_secrets;
 pub mod prefetch;
 pub mod regular_file;
 pub mod requirements;
+pub mod secret_detect;
 pub mod semantic;
 pub mod stdlib;
 pub mod syntax;

@@ -10,7 +10,7 @@
 use crate::backends::Resource;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{AppIr, Origin};
-use crate::semantic::secret_detect::{scan, secret_shaped_value, shaped_ranges};
+use crate::secret_detect::{scan, secret_shaped_value, shaped_ranges};
 use k8sc_grammar::Span;
 
 /// The diagnostics of every credential-looking value in `resources`, generated for `apps` (one
@@ -338,7 +338,7 @@ fn construct_of(app: &AppIr, value: &str) -> Option<Origin> {
 #[cfg(test)]
 mod tests {
     use super::{scan_keys, secret_shaped_value};
-    use crate::semantic::secret_detect::scan;
+    use crate::secret_detect::scan;
     use serde_json::json;
 
     /// The paths of `body` the output scan flags.

@@ -4,8 +4,8 @@
 
 use crate::line_index::{Encoding, line_index};
 use crate::uris::Paths;
+use k8sc_compiler::analysis::files_by_path;
 use k8sc_compiler::db::{Database, File, Project};
-use k8sc_compiler::semantic::imports::files_by_path;
 use k8sc_grammar::Span;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -3,8 +3,8 @@
 //! read-only virtual documents `k8sc:/std/tiers.k8s`, whose text the client fetches with the
 //! `k8sc/virtualDocument` request.
 
+use k8sc_compiler::analysis::files_by_path;
 use k8sc_compiler::db::{Db, File, FileKind, Project};
-use k8sc_compiler::semantic::imports::files_by_path;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use tower_lsp_server::ls_types::Uri;

@@ -64,7 +64,7 @@ impl Workspace {
     /// link out of the folder, a file too large) gives an empty workspace and a notice saying
     /// why; a folder without sources an empty workspace.
     pub fn load(root: &Path) -> Workspace {
-        let (files, notices) = match k8sc_compiler::loader::load(root) {
+        let (files, notices) = match k8sc_compiler::analysis::loader::load(root) {
             Ok(loaded) => (
                 loaded.files,
                 loaded
@@ -245,7 +245,7 @@ impl Workspace {
             .paths
             .root()
             .and_then(|r| std::fs::canonicalize(r).ok());
-        let read = sandbox.map(|s| k8sc_compiler::loader::read_source_or_skip(&s, &path));
+        let read = sandbox.map(|s| k8sc_compiler::analysis::loader::read_source_or_skip(&s, &path));
         match read {
             Some(Ok(Ok(text))) => self.set_text(display, text, Source::Disk),
             Some(Ok(Err(skipped))) => {

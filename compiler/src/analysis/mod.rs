@@ -8,14 +8,17 @@
 
 pub mod builtin;
 pub mod catalogue;
+mod editor_db;
 pub mod effective;
 pub mod env_scope;
+mod exports;
 pub mod locate;
 pub mod navigation;
 pub mod preview;
 
+pub use exports::*;
+
 use crate::db::{Db, Project};
-use crate::semantic::envs::EnvKey;
 
 /// The environment editor queries show: the project's first (`default` without environments),
 /// the one `lower_project` builds.

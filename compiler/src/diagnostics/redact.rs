@@ -6,7 +6,7 @@
 //! byte (`*`), so every span and position stays where it was.
 
 use super::{Code, Diagnostic, SourceLookup};
-use crate::semantic::secret_detect::shaped_ranges;
+use crate::secret_detect::shaped_ranges;
 use std::collections::BTreeMap;
 use std::ops::Range;
 

@@ -1,12 +1,12 @@
 //! Literal credentials never reach the imported `.k8s`: before anything is imported, every value
-//! of the input that the secret detector flags ([`crate::semantic::secret_detect`], the one the
+//! of the input that the secret detector flags ([`crate::secret_detect`], the one the
 //! compiler refuses with E0015) is taken out. A container's environment variable becomes a
 //! reference to a Secret the user must create (`secret NAME-credentials.KEY`); anything else (an
 //! annotation, an argument) is left out. The report says which, where and what to do, and never
 //! the value. Secrets are not imported, and a ConfigMap with a credential is not folded.
 
 use super::read::Manifest;
-use crate::semantic::secret_detect::{CREDENTIAL_FLAG_VALUE, passes_flagged_value, scan};
+use crate::secret_detect::{CREDENTIAL_FLAG_VALUE, passes_flagged_value, scan};
 use crate::semantic::secrets::dotted;
 use serde_json::{Value, json};
 

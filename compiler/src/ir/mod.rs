@@ -7,6 +7,7 @@
 
 pub mod graph;
 pub mod labels;
+pub mod platform;
 pub mod policy;
 
 pub use crate::model::mesh::{Mtls, Network};

@@ -5,45 +5,7 @@ use crate::model::spec::{Origin, WorkloadKind};
 pub use crate::semantic::policy::expr::{CmpOp, Lit};
 pub use crate::semantic::policy::normal::{Atom, Clauses, Test};
 pub use crate::semantic::policy::property::{Group, Property};
-
-/// Whether breaking a rule fails the build (and is refused at admission) or only warns (and is
-/// audited).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RuleSeverity {
-    /// Refused.
-    Error,
-    /// Reported.
-    Warning,
-}
-
-/// Where a rule was declared.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleSource {
-    /// A `require` rule of a tier.
-    Tier {
-        /// The tier.
-        tier: String,
-        /// The rule's name within the tier (derived from the properties it tests).
-        rule: String,
-    },
-    /// A `policy`, possibly with arguments.
-    Policy {
-        /// The policy.
-        policy: String,
-        /// The arguments, as written (`["ghcr.io/acme"]`), empty when it has none.
-        args: Vec<Lit>,
-    },
-}
-
-impl RuleSource {
-    /// The name `allow` uses: `pinned_images`, or `production.replicas_min` for a tier rule.
-    pub fn allow_name(&self) -> String {
-        match self {
-            RuleSource::Tier { tier, rule } => format!("{tier}.{rule}"),
-            RuleSource::Policy { policy, .. } => policy.clone(),
-        }
-    }
-}
+pub use crate::semantic::policy::source::{RuleSeverity, RuleSource};
 
 /// A workload exempted from a rule by `allow … because …`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -29,7 +29,7 @@ use crate::semantic::envs::{EnvKey, env_layers};
 use crate::semantic::policy::property::Property;
 use crate::semantic::resolve::resolve_decl;
 use crate::semantic::rules::{RuleInForce, TierLayers, app_policies, lookup_decl, tier_layers};
-use crate::semantic::structure::{AppEntry, project_structure};
+use crate::semantic::structure::{AppEntry, DEFAULT_ENV, project_structure};
 use crate::syntax::parse;
 use k8sc_grammar::DeclKind;
 use k8sc_grammar::Span;
@@ -344,13 +344,9 @@ pub fn lower_workload_decl<'db>(
         out.diagnostics = diagnostics;
         return out;
     };
-    // Patches are the workload's own (never inherited); they are checked by generating the
-    // workload's resources and merging them in, with the backend's own code.
+    // Patches are the workload's own (never inherited); they are checked against the resources
+    // the Kubernetes backend generates, above lowering (`build::app_patch_diagnostics`).
     ir.patches = spec.patches.clone();
-    diagnostics.extend(crate::backends::kubernetes::patch::check_patches(
-        &context.ir,
-        &ir,
-    ));
     diagnostics.extend(capacity::check_limit_range(&context.ir, &ir));
     let mut rules: Vec<Arc<RuleInForce>> = tier.map(|l| l.rules.clone()).unwrap_or_default();
     rules.extend(app_policies(db, project, app_decl).rules.iter().cloned());
@@ -470,7 +466,7 @@ pub fn environments(db: &dyn Db, project: Project) -> Vec<String> {
         .flat_map(AppEntry::env_names)
         .collect();
     if names.is_empty() {
-        names.push(crate::output::DEFAULT_ENV.to_string());
+        names.push(DEFAULT_ENV.to_string());
     }
     names.sort();
     names.dedup();
@@ -482,7 +478,7 @@ pub fn lower_project(db: &dyn Db, project: Project) -> &Lowered {
     let first = environments(db, project)
         .first()
         .cloned()
-        .unwrap_or_else(|| crate::output::DEFAULT_ENV.to_string());
+        .unwrap_or_else(|| DEFAULT_ENV.to_string());
     lower_env(db, project, EnvKey::new(db, first))
 }
 

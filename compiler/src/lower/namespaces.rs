@@ -5,10 +5,9 @@
 //! that owns it, so in `kube-system` it would cut the cluster's DNS and controllers off, and in
 //! the mesh's, the GitOps controller's or the policy engine's it would cut those off.
 
-use crate::backends::argocd::ARGOCD_NAMESPACE;
-use crate::backends::kubernetes::network::ISTIOD_NAMESPACE;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::AppIr;
+use crate::ir::platform::{ARGOCD_NAMESPACE, ISTIOD_NAMESPACE};
 
 /// The namespace Kyverno, which enforces the output's policies, runs in.
 const KYVERNO_NAMESPACE: &str = "kyverno";

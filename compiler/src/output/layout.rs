@@ -11,8 +11,7 @@ use crate::backends::{Resource, Target};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-/// The environment name used until environments exist in the source.
-pub const DEFAULT_ENV: &str = "default";
+pub use crate::semantic::structure::DEFAULT_ENV;
 
 /// The file name of kustomize's index file in every folder.
 pub const KUSTOMIZATION: &str = "Kustomization";

@@ -23,7 +23,6 @@ pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod scope;
-pub mod secret_detect;
 pub mod secrets;
 pub mod spec;
 pub mod structure;

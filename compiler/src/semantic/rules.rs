@@ -12,7 +12,7 @@ use super::scope::file_scope;
 use super::spec::{Layer, LimitRangeIr, PodSecurity, PolicyUse, QuotaIr, Sourced, WorkloadSpec};
 use crate::db::{Db, File, Project};
 use crate::diagnostics::{Code, Diagnostic, Label};
-use crate::ir::policy::{RuleSeverity, RuleSource};
+use crate::semantic::policy::source::{RuleSeverity, RuleSource};
 use crate::syntax::parse;
 use k8sc_grammar::{DeclKind, Span};
 use std::collections::{BTreeMap, HashSet};

@@ -1,5 +1,5 @@
 //! Reporting secrets written as literal values (E0015), at the source that holds them; what is a
-//! secret is [`super::secret_detect`]'s to say.
+//! secret is [`crate::secret_detect`]'s to say.
 //!
 //! Anything written in `.k8s` ends up in plain text in Git and in the manifests, so credentials
 //! must be references (`secret NAME.KEY`). Detection looks at the variable's name (`*PASSWORD*`,
@@ -8,11 +8,11 @@
 
 use super::patch::{PatchNode, PatchValue};
 use super::reader::Ctx;
-use super::secret_detect::{Scanned, argument_secrets, scan};
 use crate::diagnostics::Code;
+use crate::secret_detect::{Scanned, argument_secrets, scan};
 use k8sc_grammar::{Span, Value, ValueKind};
 
-pub use super::secret_detect::secret_reason;
+pub use crate::secret_detect::secret_reason;
 
 /// Reports E0015 if `key: text` looks like a credential written in plain text; says whether it
 /// did.

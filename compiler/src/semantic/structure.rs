@@ -27,6 +27,10 @@ pub struct WorkloadEntry {
     pub keyword: DeclKind,
 }
 
+/// The one environment of an app that declares none: what it is built as, and the name of its
+/// output folder.
+pub const DEFAULT_ENV: &str = "default";
+
 /// An app and its workloads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AppEntry {
@@ -65,7 +69,7 @@ impl AppEntry {
     pub fn env_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.envs.iter().map(|e| e.name.clone()).collect();
         if names.is_empty() {
-            names.push(crate::output::DEFAULT_ENV.to_string());
+            names.push(DEFAULT_ENV.to_string());
         }
         names.sort();
         names.dedup();

@@ -502,7 +502,7 @@ proptest::proptest! {
         length in 0usize..200,
     ) {
         use k8sc_compiler::diagnostics::{Diagnostic, redact_all};
-        use k8sc_compiler::semantic::secret_detect as detect;
+        use k8sc_compiler::secret_detect as detect;
         let _ = detect::secret_reason(&key, &text);
         let _ = detect::is_secret_name(&key);
         let _ = detect::could_be_credential(&text);

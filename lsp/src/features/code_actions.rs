@@ -4,17 +4,17 @@
 
 use super::diagnostics::to_lsp;
 use crate::snapshot::Snapshot;
+use k8sc_compiler::analysis::ImageRef;
+use k8sc_compiler::analysis::Property;
+use k8sc_compiler::analysis::Protocol;
 use k8sc_compiler::analysis::effective::effective_workload;
 use k8sc_compiler::analysis::locate::nested_block;
-use k8sc_compiler::build::project_diagnostics;
+use k8sc_compiler::analysis::lower_workload_decl;
+use k8sc_compiler::analysis::parse;
+use k8sc_compiler::analysis::project_diagnostics;
+use k8sc_compiler::analysis::{Code, Diagnostic, Redaction};
+use k8sc_compiler::analysis::{DeclContent, DeclId, check_decl};
 use k8sc_compiler::db::File;
-use k8sc_compiler::diagnostics::{Code, Diagnostic, Redaction};
-use k8sc_compiler::ir::policy::Property;
-use k8sc_compiler::lower::lower_workload_decl;
-use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
-use k8sc_compiler::semantic::spec::Protocol;
-use k8sc_compiler::syntax::parse;
-use k8sc_compiler::types::image::ImageRef;
 use k8sc_grammar::{Decl, Span, ValueKind};
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{

@@ -6,17 +6,17 @@
 
 use super::file_offset;
 use crate::snapshot::Snapshot;
+use k8sc_compiler::analysis::PROPERTIES;
+use k8sc_compiler::analysis::STDLIB_MODULES as MODULES;
 use k8sc_compiler::analysis::catalogue::{ENV_VALUE_CHOICES, fields_at, value_info};
 use k8sc_compiler::analysis::env_scope::{EnvScope, Target, segments};
+use k8sc_compiler::analysis::file_scope;
 use k8sc_compiler::analysis::locate::{Location, locate};
+use k8sc_compiler::analysis::lookup_decl;
+use k8sc_compiler::analysis::parse;
+use k8sc_compiler::analysis::project_structure;
+use k8sc_compiler::analysis::{DeclContent, DeclId, check_decl};
 use k8sc_compiler::db::{File, FileKind};
-use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
-use k8sc_compiler::semantic::policy::property::PROPERTIES;
-use k8sc_compiler::semantic::rules::lookup_decl;
-use k8sc_compiler::semantic::scope::file_scope;
-use k8sc_compiler::semantic::structure::project_structure;
-use k8sc_compiler::stdlib::MODULES;
-use k8sc_compiler::syntax::parse;
 use k8sc_grammar::{BlockItem, DeclKind, Span};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, CompletionTextEdit, Documentation,
@@ -520,7 +520,7 @@ fn names_in_scope(ctx: &Ctx<'_>, kind: DeclKind, out: &mut Completions) {
     for name in scope.names_of(kind) {
         let declared = lookup_decl(db, project, ctx.scope_file, name, kind);
         let doc = declared
-            .and_then(|d| k8sc_compiler::semantic::decls::decl_syntax(db, d))
+            .and_then(|d| k8sc_compiler::analysis::decl_syntax(db, d))
             .and_then(|d| d.doc.clone());
         if kind == DeclKind::Tier {
             out.add_full(name, CompletionItemKind::CLASS, "tier", name, doc, false);

@@ -3,8 +3,8 @@
 //! notes and help in the message.
 
 use crate::snapshot::Snapshot;
-use k8sc_compiler::build::project_diagnostics;
-use k8sc_compiler::diagnostics::{Code, Diagnostic, Severity, SourceLookup, redact_all};
+use k8sc_compiler::analysis::project_diagnostics;
+use k8sc_compiler::analysis::{Code, Diagnostic, Severity, SourceLookup, redact_all};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{

@@ -12,13 +12,12 @@ use k8sc_compiler::analysis::effective::{
 use k8sc_compiler::analysis::env_scope::{EnvScope, Target, segments};
 use k8sc_compiler::analysis::locate::{Location, On, locate};
 use k8sc_compiler::analysis::navigation::{self, Symbol};
+use k8sc_compiler::analysis::parse;
 use k8sc_compiler::analysis::preview::preview;
+use k8sc_compiler::analysis::{Code, EnvKey};
+use k8sc_compiler::analysis::{DeclContent, DeclId, check_decl};
+use k8sc_compiler::analysis::{Layer, Origin};
 use k8sc_compiler::db::File;
-use k8sc_compiler::diagnostics::Code;
-use k8sc_compiler::semantic::decls::{DeclContent, DeclId, check_decl};
-use k8sc_compiler::semantic::envs::EnvKey;
-use k8sc_compiler::semantic::spec::{Layer, Origin};
-use k8sc_compiler::syntax::parse;
 use k8sc_grammar::{Allow, Decl, DeclKind, Span, ValueKind};
 use std::fmt::Write;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};

@@ -4,10 +4,10 @@
 
 use super::hover::origin_text;
 use crate::snapshot::Snapshot;
+use k8sc_compiler::analysis::DeclId;
+use k8sc_compiler::analysis::Layer;
 use k8sc_compiler::analysis::effective::{effective_workload, field_origins};
-use k8sc_compiler::semantic::decls::DeclId;
-use k8sc_compiler::semantic::spec::Layer;
-use k8sc_compiler::syntax::parse;
+use k8sc_compiler::analysis::parse;
 use std::collections::BTreeMap;
 use tower_lsp_server::ls_types::{
     InlayHint, InlayHintKind, InlayHintLabel, InlayHintLabelPart, Range, Uri,

@@ -5,8 +5,8 @@
 use super::file_offset;
 use crate::snapshot::Snapshot;
 use k8sc_compiler::analysis::locate::locate;
+use k8sc_compiler::analysis::parse;
 use k8sc_compiler::analysis::preview;
-use k8sc_compiler::syntax::parse;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{Position, TextDocumentIdentifier, Uri};
 

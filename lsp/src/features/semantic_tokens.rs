@@ -3,8 +3,8 @@
 
 use crate::snapshot::Snapshot;
 use k8sc_compiler::analysis::navigation::{Symbol, file_references, symbol_decl};
+use k8sc_compiler::analysis::parse;
 use k8sc_compiler::db::{File, FileKind};
-use k8sc_compiler::syntax::parse;
 use k8sc_grammar::{Block, BlockItem, DeclKind, ImportTarget, Span, Value, ValueKind};
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{

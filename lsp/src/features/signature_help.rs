@@ -4,7 +4,7 @@
 use super::completion::policy_params;
 use super::file_offset;
 use crate::snapshot::Snapshot;
-use k8sc_compiler::semantic::rules::lookup_decl;
+use k8sc_compiler::analysis::lookup_decl;
 use k8sc_grammar::DeclKind;
 use tower_lsp_server::ls_types::{
     Documentation, ParameterInformation, ParameterLabel, Position, SignatureHelp,
@@ -32,7 +32,7 @@ pub fn signature_help(snapshot: &Snapshot, uri: &Uri, position: Position) -> Opt
         });
         at += param.len() + 2;
     }
-    let doc = k8sc_compiler::semantic::decls::decl_syntax(db, decl).and_then(|d| d.doc.clone());
+    let doc = k8sc_compiler::analysis::decl_syntax(db, decl).and_then(|d| d.doc.clone());
     Some(SignatureHelp {
         signatures: vec![SignatureInformation {
             label,

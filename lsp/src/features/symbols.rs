@@ -3,8 +3,8 @@
 
 use crate::snapshot::Snapshot;
 use k8sc_compiler::analysis::locate::nested_block;
+use k8sc_compiler::analysis::parse;
 use k8sc_compiler::db::File;
-use k8sc_compiler::syntax::parse;
 use k8sc_grammar::{Block, BlockItem, DeclKind};
 use tower_lsp_server::ls_types::{
     DocumentSymbol, DocumentSymbolResponse, SymbolInformation, SymbolKind, Uri,

@@ -19,8 +19,7 @@ use super::{Backend, Kind, Kinds, Resource, SharedFolder, Subject, Target};
 use crate::ir::graph::Graph;
 use crate::ir::{AppIr, ProjectIr};
 
-/// The namespace Argo CD runs in, where its Applications live.
-pub const ARGOCD_NAMESPACE: &str = "argocd";
+pub use crate::ir::platform::ARGOCD_NAMESPACE;
 
 /// The API server of the cluster Argo CD runs in, for environments that name no `cluster`.
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";

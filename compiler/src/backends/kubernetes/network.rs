@@ -27,9 +27,10 @@ pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 const DNS_NAMESPACE: &str = "kube-system";
 const DNS_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
 
-/// Where Istio's control plane runs, its pods' label, and the port sidecars fetch configuration
-/// and certificates from.
-pub const ISTIOD_NAMESPACE: &str = "istio-system";
+pub use crate::ir::platform::ISTIOD_NAMESPACE;
+
+/// The label of Istio's control plane pods (in [`ISTIOD_NAMESPACE`]), and the port sidecars fetch
+/// configuration and certificates from.
 const ISTIOD_LABEL: (&str, &str) = ("app", "istiod");
 const ISTIOD_PORT: u16 = 15012;
 

@@ -5,9 +5,9 @@ use super::normal::TooLarge;
 use super::property::{Group, Property};
 use super::typecheck::{check_condition, read_type};
 use crate::diagnostics::Code;
-use crate::ir::policy::RuleSeverity;
 use crate::model::schema::POLICY_FIELDS;
 use crate::model::spec::WorkloadKind;
+use crate::semantic::policy::source::RuleSeverity;
 use crate::semantic::reader::Ctx;
 use k8sc_grammar::{Decl, Span};
 

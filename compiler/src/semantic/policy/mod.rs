@@ -7,4 +7,5 @@ pub mod eval;
 pub mod expr;
 pub mod normal;
 pub mod property;
+pub mod source;
 pub mod typecheck;
