@@ -13,6 +13,12 @@ use super::values::ValueInfo;
 pub enum Kinds {
     /// Every workload kind.
     All,
+    /// The kinds whose pods keep running (not batch, per the workload-kind registry).
+    LongRunning,
+    /// The kinds with a replica count (per the workload-kind registry).
+    Replicated,
+    /// The kinds whose pods run to completion (per the workload-kind registry).
+    Batch,
     /// Only these.
     Only(&'static [WorkloadKind]),
 }
@@ -22,6 +28,9 @@ impl Kinds {
     pub fn allows(self, kind: WorkloadKind) -> bool {
         match self {
             Kinds::All => true,
+            Kinds::LongRunning => !kind.is_batch(),
+            Kinds::Replicated => kind.is_replicated(),
+            Kinds::Batch => kind.is_batch(),
             Kinds::Only(kinds) => kinds.contains(&kind),
         }
     }
@@ -98,14 +107,12 @@ impl FieldInfo {
     }
 }
 
-use WorkloadKind::{Cron, Daemon, Job, Service, Stateful, Worker};
-
 /// Kinds whose pods keep running.
-pub const LONG_RUNNING: Kinds = Kinds::Only(&[Service, Worker, Stateful, Daemon]);
+pub const LONG_RUNNING: Kinds = Kinds::LongRunning;
 /// Kinds with a replica count.
-pub const REPLICATED: Kinds = Kinds::Only(&[Service, Worker, Stateful]);
+pub const REPLICATED: Kinds = Kinds::Replicated;
 /// Kinds whose pods run to completion.
-pub const BATCH: Kinds = Kinds::Only(&[Job, Cron]);
+pub const BATCH: Kinds = Kinds::Batch;
 
 /// `pod_security`, in apps and tier defaults.
 const POD_SECURITY_FIELD: FieldInfo = field(

@@ -91,24 +91,10 @@ fn is_port_field(field: &Field) -> bool {
     matches!(field.key_text().as_str(), "port" | "ports")
 }
 
-/// A workload declaration keyword as a noun for messages (`cron` reads "cron job").
+/// A workload declaration keyword as a noun for messages (`cron` reads "cron job"), from the
+/// workload-kind registry.
 pub fn keyword_phrase(keyword: DeclKind) -> &'static str {
-    match keyword {
-        DeclKind::Cron => "cron job",
-        other => other.keyword(),
-    }
-}
-
-/// The keywords that declare workloads of `kind`, for "applies to" lists.
-fn kind_keywords(kind: WorkloadKind) -> &'static str {
-    match kind {
-        WorkloadKind::Service => "service",
-        WorkloadKind::Worker => "worker",
-        WorkloadKind::Stateful => "database, stateful",
-        WorkloadKind::Job => "job",
-        WorkloadKind::Cron => "cron",
-        WorkloadKind::Daemon => "daemon",
-    }
+    crate::model::kinds::keyword(keyword).map_or(keyword.keyword(), |(_, entry)| entry.noun)
 }
 
 fn report_not_allowed(
@@ -121,7 +107,7 @@ fn report_not_allowed(
     let valid_for: Vec<&str> = WorkloadKind::ALL
         .into_iter()
         .filter(|k| info.kinds.allows(*k))
-        .map(kind_keywords)
+        .map(|kind| kind.info().applies_to)
         .collect();
     let mut diagnostic = ctx
         .diagnostic(

@@ -258,9 +258,10 @@ fn cell(text: &str) -> String {
 fn kinds(kinds: Kinds) -> String {
     match kinds {
         Kinds::All => "all".to_string(),
-        Kinds::Only(kinds) => kinds
-            .iter()
-            .map(|k| format!("`{}`", kind_keyword(*k)))
+        kinds => WorkloadKind::ALL
+            .into_iter()
+            .filter(|k| kinds.allows(*k))
+            .map(|k| format!("`{}`", kind_keyword(k)))
             .collect::<Vec<_>>()
             .join(", "),
     }
