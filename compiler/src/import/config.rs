@@ -121,11 +121,10 @@ pub fn field(fold: &Fold) -> String {
 
 /// The pointer to the main container's `envFrom` list of a controller kind.
 fn main_env_from(kind: &str) -> String {
-    let template = match kind {
-        "CronJob" => "/spec/jobTemplate/spec/template",
-        _ => "/spec/template",
-    };
-    format!("{template}/spec/containers/0/envFrom")
+    format!(
+        "{}/spec/containers/0/envFrom",
+        super::convert::pod_template_pointer(kind)
+    )
 }
 
 /// Whether `pointer` is `PREFIX/N/configMapRef`.

@@ -4,6 +4,7 @@
 //! reaches the output through the patch computed afterwards ([`super::residual`]).
 
 use super::emit::{ident_or_quoted, string};
+use crate::model::kinds::WorkloadKind;
 use serde_json::Value;
 
 /// The declaration keyword for a controller kind, knowing whether a Service selects its pods.
@@ -19,12 +20,18 @@ pub fn keyword(kind: &str, has_service: bool) -> Option<&'static str> {
     })
 }
 
+/// The JSON pointer of the pod template in a controller of `kind`, where the workload-kind
+/// registry puts it (a Deployment's for a kind that is no workload's controller).
+pub fn pod_template_pointer(kind: &str) -> String {
+    WorkloadKind::from_controller(kind)
+        .unwrap_or(WorkloadKind::Service)
+        .info()
+        .pod_template_pointer()
+}
+
 /// The pod template of a controller.
 pub fn pod_template<'v>(kind: &str, controller: &'v Value) -> Option<&'v Value> {
-    match kind {
-        "CronJob" => controller.pointer("/spec/jobTemplate/spec/template"),
-        _ => controller.pointer("/spec/template"),
-    }
+    controller.pointer(&pod_template_pointer(kind))
 }
 
 /// The fields of the declaration, one per line (`config`: the `config { … }` field of a folded
@@ -87,11 +94,13 @@ pub fn fields(
         out.push(env);
     }
     out.extend(config);
-    let job = match kind {
-        "CronJob" => controller.pointer("/spec/jobTemplate/spec"),
-        "Job" => controller.get("spec"),
-        _ => None,
-    };
+    // The Job's spec (of a Job, or of a CronJob's Jobs) holds the pod template.
+    let job = WorkloadKind::from_controller(kind)
+        .filter(|k| k.is_batch())
+        .and_then(|k| {
+            let template = k.info().pod_template_pointer();
+            controller.pointer(template.strip_suffix("/template")?)
+        });
     if let Some(job) = job {
         out.extend(batch(job));
     }

@@ -204,7 +204,7 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
                 }
                 // `optional` left out is `false`, which k8sc writes.
                 if let Some(Value::Object(reference)) =
-                    input.pointer_mut(config_ref_pointer(member.kind()))
+                    input.pointer_mut(&config_ref_pointer(member.kind()))
                 {
                     reference.entry("optional").or_insert(Value::Bool(false));
                 }
@@ -305,11 +305,11 @@ fn set_name(value: &mut Value, name: &str) {
 /// Renames the first container of the controller's pod to `workload` (as k8sc names it),
 /// returning the old name when it was different.
 pub fn rename_main_container(value: &mut Value, kind: &str, workload: &str) -> Option<String> {
-    let pointer = match kind {
-        "CronJob" => "/spec/jobTemplate/spec/template/spec/containers/0/name",
-        _ => "/spec/template/spec/containers/0/name",
-    };
-    let slot = value.pointer_mut(pointer)?;
+    let pointer = format!(
+        "{}/spec/containers/0/name",
+        convert::pod_template_pointer(kind)
+    );
+    let slot = value.pointer_mut(&pointer)?;
     let old = slot.as_str()?.to_string();
     if old == workload {
         return None;
@@ -328,11 +328,11 @@ pub fn file_stem(kind: &str, name: &str, workload: &str) -> String {
 }
 
 /// The `configMapRef` of the first `envFrom` entry of the main container.
-fn config_ref_pointer(kind: &str) -> &'static str {
-    match kind {
-        "CronJob" => "/spec/jobTemplate/spec/template/spec/containers/0/envFrom/0/configMapRef",
-        _ => "/spec/template/spec/containers/0/envFrom/0/configMapRef",
-    }
+fn config_ref_pointer(kind: &str) -> String {
+    format!(
+        "{}/spec/containers/0/envFrom/0/configMapRef",
+        convert::pod_template_pointer(kind)
+    )
 }
 
 /// Points the main container's `envFrom` ConfigMap (the one folded into `config {}`) at `name`,

@@ -2,7 +2,6 @@
 //! them (`labels.has_all([…])`) and every backend must emit the same ones.
 
 use super::{AppIr, WorkloadIr};
-use crate::model::spec::WorkloadKind;
 use crate::types::names::is_valid_label_value;
 use std::collections::BTreeMap;
 
@@ -122,16 +121,15 @@ pub fn claim_template_labels(app: &AppIr, workload: &WorkloadIr) -> BTreeMap<Str
     labels
 }
 
-/// The component label: what role the workload plays.
+/// The component label: what role the workload plays (its keyword's, in the workload-kind
+/// registry).
 pub fn component(workload: &WorkloadIr) -> &'static str {
-    match workload.kind {
-        WorkloadKind::Service => "service",
-        WorkloadKind::Worker => "worker",
-        WorkloadKind::Stateful => workload.keyword.keyword(),
-        WorkloadKind::Job => "job",
-        WorkloadKind::Cron => "cron",
-        WorkloadKind::Daemon => "daemon",
-    }
+    let keywords = workload.kind.info().keywords;
+    keywords
+        .iter()
+        .find(|k| k.decl == workload.keyword)
+        .unwrap_or(&keywords[0])
+        .component
 }
 
 /// All labels of a workload's resources: app labels, the workload's own, and the six

@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::ir::{AppIr, WorkloadIr};
-use crate::model::spec::{Origin, Replicas, Sourced, WorkloadKind};
+use crate::model::spec::{Origin, Replicas, Sourced};
 use crate::types::quantity::{format_bytes, format_cpu};
 
 /// The most pods a workload runs at once at full scale, including the extra pods of a rolling
@@ -14,21 +14,21 @@ pub fn peak_pods(workload: &WorkloadIr) -> Option<u64> {
         Replicas::Fixed(n) => u64::from(n),
         Replicas::Auto { max, .. } => u64::from(max),
     });
-    match workload.kind {
-        WorkloadKind::Service | WorkloadKind::Worker => {
-            let max = max.unwrap_or(1);
-            Some(max + max.div_ceil(4))
-        }
-        WorkloadKind::Stateful => Some(max.unwrap_or(1)),
-        WorkloadKind::Job | WorkloadKind::Cron => Some(
+    let kind = workload.kind.info();
+    if kind.batch {
+        return Some(
             workload
                 .batch
                 .as_ref()
                 .and_then(|b| b.parallelism)
                 .map_or(1, u64::from),
-        ),
-        WorkloadKind::Daemon => None,
+        );
     }
+    if !kind.replicated {
+        return None;
+    }
+    let max = max.unwrap_or(1);
+    Some(max + kind.surge_divisor.map_or(0, |d| max.div_ceil(d)))
 }
 
 /// Where to point for a value of the namespace settings: the value itself when the app wrote it,

@@ -7,7 +7,7 @@ use crate::model::spec::ExposeKind;
 use crate::model::spec::{Layer, Origin, Replicas, Sourced};
 use crate::semantic::patch_security::{Hardening, weakenings};
 use crate::semantic::policy::eval::{Fact, FactValue, Facts};
-use crate::semantic::policy::property::{Property, controller_kind};
+use crate::semantic::policy::property::Property;
 
 fn origin_of(origin: &Origin) -> Option<Origin> {
     origin.file().is_some().then(|| origin.clone())
@@ -132,7 +132,7 @@ pub fn workload_facts(app: &AppIr, workload: &WorkloadIr) -> Facts {
     );
     set(
         Property::Kind,
-        FactValue::Str(controller_kind(workload.kind).to_string()),
+        FactValue::Str(workload.kind.controller().to_string()),
         None,
     );
     // What the Kubernetes backend emits for every pod (see backends/kubernetes/pod.rs).

@@ -645,10 +645,8 @@ fn report_unreachable(ir: &Graph<'_, '_>, diagnostics: &mut Vec<Diagnostic>) {
             return;
         }
         for workload in &app.workloads {
-            if !matches!(
-                workload.kind,
-                WorkloadKind::Service | WorkloadKind::Stateful
-            ) || workload.ports.is_empty()
+            if !workload.kind.has_service()
+                || workload.ports.is_empty()
                 || workload.exposed
                 || ir.index.called(&app.name, &workload.name)
             {

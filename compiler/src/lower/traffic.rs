@@ -130,7 +130,7 @@ fn lower_canary(
 ) -> Option<CanaryIr> {
     let value = &canary.value;
     let at = |span| canary.origin.with_span(span);
-    if kind != WorkloadKind::Service {
+    if !kind.info().canary {
         ctx.report(
             ctx.diagnostic_at(
                 &canary.origin,

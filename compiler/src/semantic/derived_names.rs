@@ -73,59 +73,11 @@ pub fn workload_names(kind: WorkloadKind, name: &str) -> Vec<Derived> {
             "its ConfigMap `NAME-config-HASH`",
         ),
     ];
-    match kind {
-        WorkloadKind::Service => {
-            out.push(derived("", Place::Object("Deployment"), "its Deployment"));
-            out.push(derived("", Place::Object("Service"), "its Service"));
-            out.push(derived(
-                "-canary",
-                Place::Object("Deployment"),
-                "its canary Deployment `NAME-canary`",
-            ));
-        }
-        WorkloadKind::Worker => {
-            out.push(derived("", Place::Object("Deployment"), "its Deployment"));
-        }
-        WorkloadKind::Stateful => {
-            out.push(derived("", Place::Object("StatefulSet"), "its StatefulSet"));
-            out.push(derived("", Place::Object("Service"), "its Service"));
-            out.push(derived(
-                "-headless",
-                Place::Object("Service"),
-                "its headless Service `NAME-headless`",
-            ));
-            // The StatefulSet controller labels each pod with its revision, `NAME-` and a hash
-            // of up to ten characters; a longer name leaves the StatefulSet without pods.
-            out.push(derived(
-                "-0123456789",
-                Place::LabelValue,
-                "the label `controller-revision-hash: NAME-HASH` (a hash of up to 10 characters) of its pods",
-            ));
-        }
-        WorkloadKind::Job => {
-            out.push(derived("", Place::Object("Job"), "its Job"));
-            // The Job is named `NAME-` and eight hex digits of its spec; its pods carry that
-            // name in the `job-name` label.
-            out.push(derived(
-                "-01234567",
-                Place::LabelValue,
-                "the label `job-name: NAME-HASH` (8 hex digits) of its pods",
-            ));
-        }
-        WorkloadKind::Cron => {
-            out.push(derived("", Place::Object("CronJob"), "its CronJob"));
-            // Each Job of a CronJob is `NAME-` and its scheduled time in minutes (the API
-            // server allows for 10 digits), carried by its pods in the `job-name` label.
-            out.push(derived(
-                "-0123456789",
-                Place::LabelValue,
-                "the label `job-name: NAME-TIME` (up to 10 digits) of the pods of its Jobs",
-            ));
-        }
-        WorkloadKind::Daemon => {
-            out.push(derived("", Place::Object("DaemonSet"), "its DaemonSet"));
-        }
-    }
+    // The names that depend on the kind: its controller's, its Services', its pods' labels.
+    out.extend(kind.info().derived_names.iter().map(|d| {
+        let place = d.object.map_or(Place::LabelValue, Place::Object);
+        derived(d.suffix, place, d.what)
+    }));
     out
 }
 

@@ -3,6 +3,7 @@
 //! `allow RULE because "…"` exempts the workload exactly as for any other violation.
 
 use super::patch::{PatchNode, PatchSpec, PatchValue};
+use crate::model::kinds::WorkloadKind;
 use k8sc_grammar::Span;
 
 /// One piece of pod hardening a patch can weaken.
@@ -42,13 +43,10 @@ impl Hardening {
     }
 }
 
-/// The path from a controller's `spec` to its pod's `spec`.
+/// The path from a controller's root to its pod's `spec` (the workload-kind registry's); `None`
+/// for a kind that is no workload's controller.
 fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
-    match kind {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" => Some(&["spec", "template", "spec"]),
-        "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
-        _ => None,
-    }
+    WorkloadKind::from_controller(kind).map(|k| k.info().pod_spec)
 }
 
 /// Every weakening of the patch, with the span of the value that weakens.

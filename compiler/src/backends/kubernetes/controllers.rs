@@ -227,3 +227,47 @@ fn job_spec(batch: &BatchIr, template: k8s_openapi::api::core::v1::PodTemplateSp
         ..JobSpec::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::Resource;
+
+    /// The workload-kind registry names the kind and apiVersion of the controller [`controller`]
+    /// builds for each kind.
+    #[test]
+    fn the_registry_names_each_controller() {
+        let built = [
+            (
+                WorkloadKind::Service,
+                Deployment::KIND,
+                Deployment::API_VERSION,
+            ),
+            (
+                WorkloadKind::Worker,
+                Deployment::KIND,
+                Deployment::API_VERSION,
+            ),
+            (
+                WorkloadKind::Stateful,
+                StatefulSet::KIND,
+                StatefulSet::API_VERSION,
+            ),
+            (WorkloadKind::Job, Job::KIND, Job::API_VERSION),
+            (WorkloadKind::Cron, CronJob::KIND, CronJob::API_VERSION),
+            (
+                WorkloadKind::Daemon,
+                DaemonSet::KIND,
+                DaemonSet::API_VERSION,
+            ),
+        ];
+        assert_eq!(built.len(), WorkloadKind::ALL.len());
+        for (kind, controller, api_version) in built {
+            let info = kind.info();
+            assert_eq!(
+                (info.controller, info.api_version),
+                (controller, api_version)
+            );
+        }
+    }
+}

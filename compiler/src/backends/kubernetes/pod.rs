@@ -6,7 +6,7 @@
 use super::meta::{selector, workload_labels};
 use crate::ir::labels::TRACK_LABEL;
 use crate::ir::{AppIr, PortIr, ProbeIr, WorkloadIr};
-use crate::model::spec::{EnvValue, ProbeCheck, Protocol, Restart, Spread, WorkloadKind};
+use crate::model::spec::{EnvValue, ProbeCheck, Protocol, Restart, Spread};
 use crate::types::quantity::{format_bytes, format_cpu};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapEnvSource, Container, ContainerPort, EmptyDirVolumeSource,
@@ -406,8 +406,11 @@ fn spread(app: &AppIr, workload: &WorkloadIr) -> Vec<TopologySpreadConstraint> {
     };
     // Deployments label each ReplicaSet's pods with a hash; spreading per hash keeps the new
     // ReplicaSet spread during a rollout.
-    let match_label_keys =
-        (workload.kind != WorkloadKind::Stateful).then(|| vec!["pod-template-hash".to_string()]);
+    let match_label_keys = workload
+        .kind
+        .info()
+        .rollout_label
+        .map(|label| vec![label.to_string()]);
     keys.iter()
         .map(|key| TopologySpreadConstraint {
             max_skew: 1,

@@ -2,7 +2,7 @@
 
 use super::meta::{selector, workload_meta};
 use crate::ir::{AppIr, WorkloadIr};
-use crate::model::spec::{Disruption, IntOrPercent, WorkloadKind};
+use crate::model::spec::{Disruption, IntOrPercent};
 use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
     MetricTarget, ResourceMetricSource,
@@ -13,10 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 /// An `autoscaling/v2` HPA for `replicas: min..max`.
 pub fn autoscaler(app: &AppIr, workload: &WorkloadIr) -> Option<HorizontalPodAutoscaler> {
     let autoscale = workload.autoscale.as_ref()?;
-    let kind = match workload.kind {
-        WorkloadKind::Stateful => "StatefulSet",
-        _ => "Deployment",
-    };
+    let kind = workload.kind.controller();
     let metric = |name: &str, percent: u32| MetricSpec {
         type_: "Resource".to_string(),
         resource: Some(ResourceMetricSource {

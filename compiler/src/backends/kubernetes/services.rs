@@ -3,7 +3,6 @@
 use super::meta::{workload_meta, workload_pod_labels};
 use super::pod::transport;
 use crate::ir::{AppIr, WorkloadIr};
-use crate::model::spec::WorkloadKind;
 use k8s_openapi::api::core::v1::{Service, ServiceAccount, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -19,7 +18,7 @@ pub fn services(app: &AppIr, workload: &WorkloadIr) -> Vec<(String, Service)> {
         workload.name.clone(),
         service(app, workload, &workload.name, false),
     )];
-    if workload.kind == WorkloadKind::Stateful {
+    if workload.kind.info().headless_service {
         let name = headless_name(workload);
         out.push((name.clone(), service(app, workload, &name, true)));
     }

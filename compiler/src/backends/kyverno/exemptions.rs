@@ -7,7 +7,6 @@ use super::crd::{MatchResources, ResourceDescription, ResourceFilter};
 use super::targets::{Variant, covers};
 use crate::ir::AppIr;
 use crate::ir::policy::{ExemptionIr, RuleIr};
-use crate::semantic::policy::property::controller_kind;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use std::collections::BTreeMap;
 
@@ -55,7 +54,7 @@ pub fn annotation(rule: &RuleIr) -> Option<String> {
             format!(
                 "{} ({}): {}",
                 e.workload,
-                controller_kind(e.kind),
+                e.kind.controller(),
                 e.reason.trim()
             )
         })

@@ -3,9 +3,11 @@
 
 use crate::ir::AppIr;
 use crate::ir::policy::{Group, RuleIr};
+use crate::model::kinds::{CONTROLLERS, KINDS};
+use crate::model::schema::WORKLOAD_FIELDS;
 use crate::model::spec::ExposeKind;
 use crate::model::spec::WorkloadKind;
-use crate::semantic::policy::property::controller_kind;
+use std::sync::LazyLock;
 
 /// Where the values a rule tests are read from, in one kind of resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,26 +56,34 @@ impl Variant {
 /// match the Gateway API's too).
 pub const ISTIO_GATEWAY_KIND: &str = "networking.istio.io/*/Gateway";
 
-/// Controller kinds in a fixed order.
-const CONTROLLER_ORDER: [&str; 5] = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
-
 /// Every workload kind.
 const ALL_KINDS: [WorkloadKind; 6] = WorkloadKind::ALL;
 
-/// The JMESPath of the pod spec in a resource of `kind`.
+/// The JMESPath of the pod spec in a resource of `kind`: a bare Pod's, or where the
+/// workload-kind registry puts it in a controller.
 pub fn pod_spec_path(kind: &str) -> &'static str {
-    match kind {
-        "Pod" => "request.object.spec",
-        "CronJob" => "request.object.spec.jobTemplate.spec.template.spec",
-        _ => "request.object.spec.template.spec",
-    }
+    static PATHS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+        let mut paths = vec![("Pod", "request.object.spec".to_string())];
+        paths.extend(
+            KINDS
+                .iter()
+                .map(|info| (info.controller, info.pod_spec_path("request.object.", "."))),
+        );
+        paths
+    });
+    PATHS
+        .iter()
+        .find(|(controller, _)| *controller == kind)
+        .unwrap_or(&PATHS[1])
+        .1
+        .as_str()
 }
 
 /// The controller kinds of the rule's workload kinds, in a fixed order, without duplicates.
 pub fn controller_kinds(kinds: &[WorkloadKind]) -> Vec<&'static str> {
-    CONTROLLER_ORDER
+    CONTROLLERS
         .into_iter()
-        .filter(|c| kinds.iter().any(|k| controller_kind(*k) == *c))
+        .filter(|c| kinds.iter().any(|k| k.controller() == *c))
         .collect()
 }
 
@@ -105,7 +115,7 @@ pub fn variants(rule: &RuleIr) -> Vec<Variant> {
         Group::Replicas => {
             let scalable: Vec<&'static str> = controllers
                 .into_iter()
-                .filter(|c| matches!(*c, "Deployment" | "StatefulSet"))
+                .filter(|c| KINDS.iter().any(|k| k.controller == *c && k.replicated))
                 .collect();
             let mut out: Vec<Variant> = scalable
                 .iter()
@@ -132,13 +142,15 @@ pub fn variants(rule: &RuleIr) -> Vec<Variant> {
 
 /// Whether a workload of `kind` has resources of `variant`'s kind that the variant checks.
 pub fn covers(variant: &Variant, kind: WorkloadKind) -> bool {
-    let controller = controller_kind(kind);
+    let controller = kind.controller();
     match variant.scope {
         Scope::PodSpec(_) => variant.kind == "Pod" || variant.kind == controller,
         Scope::Controller => variant.kind == controller,
         Scope::Autoscaler => variant.scale_targets.contains(&controller),
         Scope::Service | Scope::VirtualService => kind.has_service(),
-        Scope::Ingress | Scope::HttpRoute | Scope::IstioGateway => kind == WorkloadKind::Service,
+        Scope::Ingress | Scope::HttpRoute | Scope::IstioGateway => WORKLOAD_FIELDS
+            .iter()
+            .any(|field| field.name == "expose" && field.kinds.allows(kind)),
     }
 }
 

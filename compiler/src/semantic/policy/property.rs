@@ -378,7 +378,7 @@ pub const DERIVED: &[(&str, &str)] = &[
 ];
 
 /// The values `kind` can take.
-pub const KIND_VALUES: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+pub const KIND_VALUES: &[&str] = &crate::model::kinds::CONTROLLERS;
 
 /// The values `service.type` can take.
 pub const SERVICE_TYPES: &[&str] = &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
@@ -463,13 +463,29 @@ impl Property {
     }
 }
 
-/// The Kubernetes kind of the controller a workload kind compiles to (the value of `kind`).
-pub fn controller_kind(kind: WorkloadKind) -> &'static str {
-    match kind {
-        WorkloadKind::Service | WorkloadKind::Worker => "Deployment",
-        WorkloadKind::Stateful => "StatefulSet",
-        WorkloadKind::Daemon => "DaemonSet",
-        WorkloadKind::Job => "Job",
-        WorkloadKind::Cron => "CronJob",
+#[cfg(test)]
+mod kind_sets {
+    use super::*;
+    use crate::model::kinds::{KINDS, KindInfo};
+
+    fn kinds_where(keep: impl Fn(&KindInfo) -> bool) -> Vec<WorkloadKind> {
+        KINDS.iter().filter(|i| keep(i)).map(|i| i.kind).collect()
+    }
+
+    /// The sets of kinds properties are defined for are the workload-kind registry's.
+    #[test]
+    fn the_kind_sets_are_the_registrys() {
+        assert_eq!(ALL_KINDS, WorkloadKind::ALL);
+        assert_eq!(LONG_RUNNING, kinds_where(|i| !i.batch));
+        assert_eq!(REPLICATED, kinds_where(|i| i.replicated));
+        assert_eq!(WITH_SERVICE, kinds_where(|i| i.service));
+        let expose = crate::model::schema::WORKLOAD_FIELDS
+            .iter()
+            .find(|f| f.name == "expose")
+            .map(|f| f.kinds);
+        assert_eq!(
+            EXPOSABLE,
+            kinds_where(|i| expose.is_some_and(|k| k.allows(i.kind)))
+        );
     }
 }
