@@ -185,6 +185,35 @@ fn the_language_server_uses_only_analysis_and_the_database() {
     );
 }
 
+/// What the backends may name: the IR and what lies below checking. The layer order alone would
+/// let them read `semantic` or `lower`; the design says backends read only the IR.
+const BACKENDS_MAY_USE: &[&str] = &[
+    "work",
+    "regular_file",
+    "stdlib",
+    "types",
+    "secret_detect",
+    "model",
+    "diagnostics",
+    "ir",
+];
+
+#[test]
+fn the_backends_read_only_the_ir_and_the_leaves() {
+    let mut problems = String::new();
+    for edge in crate_edges().remove("backends").unwrap_or_default() {
+        if !BACKENDS_MAY_USE.contains(&edge.to.as_str()) {
+            let _ = writeln!(
+                problems,
+                "{}:{}: a backend uses `crate::{}`; backends read only the IR (`ir`) and the \
+                 leaves below checking ({BACKENDS_MAY_USE:?})",
+                edge.file, edge.line, edge.to
+            );
+        }
+    }
+    assert!(problems.is_empty(), "backends layering broken:\n{problems}");
+}
+
 #[test]
 fn the_scanner_sees_paths_in_code_only() {
     let text = r##"

@@ -4,7 +4,7 @@
 use crate::model::spec::{Origin, WorkloadKind};
 pub use crate::semantic::policy::expr::{CmpOp, Lit};
 pub use crate::semantic::policy::normal::{Atom, Clauses, Test};
-pub use crate::semantic::policy::property::{Group, Property};
+pub use crate::semantic::policy::property::{Group, PROPERTIES, Property};
 pub use crate::semantic::policy::source::{RuleSeverity, RuleSource};
 
 /// A workload exempted from a rule by `allow … because …`.

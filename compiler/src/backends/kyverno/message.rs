@@ -94,7 +94,7 @@ fn fill(template: &str, replacement: impl Fn(Property) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantic::policy::property::PROPERTIES;
+    use crate::ir::policy::PROPERTIES;
 
     const POD: Scope = Scope::PodSpec("request.object.spec.template.spec");
 
