@@ -24,8 +24,8 @@ use super::kinds::WorkloadKind;
 use super::patch::PatchSpec;
 use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
 use super::spec::{
-    AllowSpec, Autoscale, Concurrency, Disruption, Entry, EnvValue, Expose, ImagePull, Origin,
-    PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Spread, Storage, Tmp,
+    AllowSpec, Autoscale, CallRef, Concurrency, Disruption, Entry, EnvValue, Expose, ImagePull,
+    Origin, PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Spread, Storage, Tmp,
 };
 use super::traffic::TrafficSpec;
 use super::values::*;
@@ -520,7 +520,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `calls`.
-            calls: Option<Sourced<Vec<super::spec::CallRef>>>,
+            calls: Option<Sourced<Vec<CallRef>>>,
             kinds: Kinds::All,
             defaults: Defaults::Refused {
                 why: "`calls` lists what one workload talks to; it is read from the workload's own declaration",

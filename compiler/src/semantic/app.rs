@@ -3,10 +3,10 @@
 use super::mesh::{read_mesh, read_network};
 use super::namespace::{read_limit_range, read_pod_security, read_policy_uses, read_quota};
 use super::reader::Ctx;
-use super::schema::{self, APP_FIELDS};
-use super::spec::{AppSpec, GatewayRef};
 use super::workload::{WorkloadBlock, read_metadata_map, read_workload};
 use crate::diagnostics::Code;
+use crate::model::schema::{self, APP_FIELDS};
+use crate::model::spec::{AppSpec, GatewayRef};
 use crate::types::names;
 use k8sc_grammar::{Block, Value, ValueKind};
 

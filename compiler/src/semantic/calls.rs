@@ -3,10 +3,10 @@
 //! Names are resolved in [`super::resolve`], ports against the callee when lowering the graph.
 
 use super::reader::Ctx;
-use super::schema;
-use super::spec::CallRef;
 use super::workload::read_port_ref;
 use crate::diagnostics::Code;
+use crate::model::schema;
+use crate::model::spec::CallRef;
 use k8sc_grammar::{Block, Value, ValueKind};
 
 /// Reads the list of `calls`.

@@ -8,10 +8,10 @@
 use super::app::read_app;
 use super::gitops::{GitOpsFields, read_argocd, read_gitops_override};
 use super::reader::Ctx;
-use super::schema::{APP_FIELDS, WORKLOAD_FIELDS};
-use super::spec::{AllowSpec, AppSpec, Sourced, WorkloadSpec};
 use super::workload::{WorkloadBlock, read_workload};
 use crate::diagnostics::Code;
+use crate::model::schema::{APP_FIELDS, WORKLOAD_FIELDS};
+use crate::model::spec::{AllowSpec, AppSpec, Sourced, WorkloadSpec};
 use k8sc_grammar::{Block, BlockItem, Field, Key, Span, Value, ValueKind};
 use std::collections::BTreeMap;
 

@@ -5,12 +5,12 @@
 use super::decls::{DeclContent, DeclId, check_decl};
 use super::env::WorkloadOverride;
 use super::gitops::GitOpsFields;
-use super::schema::WORKLOAD_FIELDS;
-use super::spec::{AllowSpec, AppSpec, Sourced, WorkloadKind, WorkloadSpec};
 use super::structure::{AppEntry, project_structure};
 use super::suggest::closest;
 use crate::db::{Db, Project};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::schema::WORKLOAD_FIELDS;
+use crate::model::spec::{AllowSpec, AppSpec, Sourced, WorkloadKind, WorkloadSpec};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// An environment, by name (`default` for a project without environments).

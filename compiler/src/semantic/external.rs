@@ -3,10 +3,10 @@
 //! NetworkPolicies of its callers.
 
 use super::reader::Ctx;
-use super::schema::EXTERNAL_FIELDS;
-use super::spec::{PortSpec, Sourced};
 use super::workload::{read_port, read_ports, validate_host};
 use crate::diagnostics::Code;
+use crate::model::schema::EXTERNAL_FIELDS;
+use crate::model::spec::{PortSpec, Sourced};
 use k8sc_grammar::{Block, Span, Value, ValueKind};
 use std::net::IpAddr;
 

@@ -4,9 +4,9 @@
 //! sync: manual }`): the fields it writes win, the app's fill in the rest.
 
 use super::reader::Ctx;
-use super::schema::{GITOPS_FIELDS, SYNC_FIELDS};
 use crate::diagnostics::Code;
 pub use crate::model::gitops::*;
+use crate::model::schema::{GITOPS_FIELDS, SYNC_FIELDS};
 use k8sc_grammar::{Block, Span, Value, ValueKind};
 
 /// Reads `gitops: argocd { … }` in an app: `repo` and `path` are required.

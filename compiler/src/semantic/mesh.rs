@@ -3,8 +3,8 @@
 //! does not name is denied (`network: default_deny`).
 
 use super::reader::Ctx;
-use super::schema::MESH_FIELDS;
 pub use crate::model::mesh::*;
+use crate::model::schema::MESH_FIELDS;
 use k8sc_grammar::{Value, ValueKind};
 
 /// `mesh: istio`, `mesh: istio { mtls: strict | permissive }` or `mesh: none`.

@@ -2,8 +2,8 @@
 //! level, the ResourceQuota and the LimitRange; and the list of policies an app or tier uses.
 
 use super::reader::Ctx;
-use super::schema::{LIMIT_RANGE_FIELDS, QUOTA_FIELDS};
-use super::spec::{LimitRangeIr, PodSecurity, PolicyUse, QuotaIr};
+use crate::model::schema::{LIMIT_RANGE_FIELDS, QUOTA_FIELDS};
+use crate::model::spec::{LimitRangeIr, PodSecurity, PolicyUse, QuotaIr};
 use crate::types::quantity::{format_bytes, format_cpu};
 use k8sc_grammar::{Value, ValueKind};
 

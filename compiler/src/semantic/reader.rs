@@ -4,10 +4,10 @@
 //! [`Sourced`] value; each `read_*` function returns `None` after reporting why a value could not
 //! be used, so checking carries on with the next field.
 
-use super::schema::FieldInfo;
-use super::spec::{Layer, Origin, Resource, Sourced, Written};
 use super::suggest::closest;
 use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::model::schema::FieldInfo;
+use crate::model::spec::{Layer, Origin, Resource, Sourced, Written};
 use crate::types::quantity::{self, UnitError};
 use k8sc_grammar::{Block, Field, Number, Span, Value, ValueKind};
 use std::collections::HashMap;

@@ -5,11 +5,11 @@
 use super::decls::{DeclContent, DeclId, check_decl, decl_syntax};
 use super::imports::resolve_imports;
 use super::scope::{FileScope, file_scope};
-use super::spec::{CallRef, Sourced};
 use super::structure::{AppNames, app_names, workload_place};
 use super::suggest::closest;
 use crate::db::{Db, File, FileKind, Project};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::spec::{CallRef, Sourced};
 use crate::syntax::parse;
 use k8sc_grammar::{DeclKind, Span};
 use std::collections::BTreeSet;

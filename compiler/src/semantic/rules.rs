@@ -9,9 +9,11 @@ use super::policy::expr::{Expr, Lit};
 use super::policy::typecheck::read_literal;
 use super::reader::Ctx;
 use super::scope::file_scope;
-use super::spec::{Layer, LimitRangeIr, PodSecurity, PolicyUse, QuotaIr, Sourced, WorkloadSpec};
 use crate::db::{Db, File, Project};
 use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::model::spec::{
+    Layer, LimitRangeIr, PodSecurity, PolicyUse, QuotaIr, Sourced, WorkloadSpec,
+};
 use crate::semantic::policy::source::{RuleSeverity, RuleSource};
 use crate::syntax::parse;
 use k8sc_grammar::{DeclKind, Span};

@@ -9,9 +9,9 @@ use super::policy::decl::{check_enforceable, check_placeholders, check_size};
 use super::policy::expr::Expr;
 use super::policy::typecheck::check_condition;
 use super::reader::Ctx;
-use super::schema::{TIER_FIELDS, TIER_NAMESPACE_FIELDS};
-use super::spec::{LimitRangeIr, PodSecurity, PolicyUse, QuotaIr, Sourced, WorkloadSpec};
 use super::workload::{WorkloadBlock, read_workload};
+use crate::model::schema::{TIER_FIELDS, TIER_NAMESPACE_FIELDS};
+use crate::model::spec::{LimitRangeIr, PodSecurity, PolicyUse, QuotaIr, Sourced, WorkloadSpec};
 use k8sc_grammar::{Block, BlockItem, Span, Value, ValueKind};
 
 /// One `require` rule of a tier.

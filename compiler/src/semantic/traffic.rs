@@ -4,11 +4,11 @@
 //! graph (the mirror's target, the callers' methods) is checked when lowering.
 
 use super::reader::Ctx;
-use super::schema::{
+use crate::diagnostics::Code;
+use crate::model::schema::{
     BREAKER_FIELDS, CANARY_FIELDS, FAULT_FIELDS, POOL_FIELDS, RETRY_FIELDS, TRAFFIC_FIELDS,
 };
-use super::spec::Layer;
-use crate::diagnostics::Code;
+use crate::model::spec::Layer;
 pub use crate::model::traffic::*;
 use k8sc_grammar::{Block, Span, Value, ValueKind};
 

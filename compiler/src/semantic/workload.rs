@@ -3,12 +3,12 @@
 //! single field — wrong types and units, ranges, ports, images, cron, literal secrets.
 
 use super::reader::{Ctx, MisplacedField};
-use super::schema::{self, FieldInfo, WORKLOAD_FIELDS};
 use super::secrets::check_literal_secret;
-use super::spec::*;
 use crate::diagnostics::Code;
 use crate::model::fields::Slot;
 use crate::model::patch::PatchSpec;
+use crate::model::schema::{self, FieldInfo, WORKLOAD_FIELDS};
+use crate::model::spec::*;
 use crate::model::traffic::TrafficSpec;
 use crate::types::{cron, image::ImageRef, names};
 use k8sc_grammar::{Block, DeclKind, Field, Value, ValueKind};

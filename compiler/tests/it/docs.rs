@@ -1,8 +1,8 @@
 //! The language reference documents every field the checker accepts and every property rules can
 //! test.
 
+use k8sc_compiler::model::schema;
 use k8sc_compiler::semantic::policy::property::{DERIVED, PROPERTIES};
-use k8sc_compiler::semantic::schema;
 
 const REFERENCE: &str = include_str!("../../../docs/language.md");
 

@@ -10,9 +10,9 @@ use k8sc_compiler::db::Database;
 use k8sc_compiler::diagnostics::Code;
 use k8sc_compiler::ir::ProjectIr;
 use k8sc_compiler::lower::lower_env;
+use k8sc_compiler::model::spec::{Layer, Replicas};
 use k8sc_compiler::output::OutputTree;
 use k8sc_compiler::semantic::envs::EnvKey;
-use k8sc_compiler::semantic::spec::{Layer, Replicas};
 
 const APP: &str = r#"
 import std.tiers.{foundation, production}

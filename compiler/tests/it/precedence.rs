@@ -6,7 +6,7 @@ use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::ir::{AppIr, Mtls, Network, WorkloadIr};
 use k8sc_compiler::lower::lower_project;
-use k8sc_compiler::semantic::spec::{
+use k8sc_compiler::model::spec::{
     Disruption, IntOrPercent, Layer, PodSecurity, Replicas, Sourced, Spread,
 };
 

@@ -1,6 +1,7 @@
 //! docs/reference.md is generated from the compiler itself, so it cannot drift: the declarations
-//! and their fields from the checker's field catalogue (`semantic::schema`), the types, units and
-//! allowed words from the editor's value catalogue (`analysis::catalogue`), and the defaults of
+//! and their fields from the checker's field catalogue (`model::schema`; the workload fields
+//! from the registry, `model::fields`), the types, units and allowed words from the editor's
+//! value catalogue (`analysis::catalogue`), and the defaults of
 //! every standard tier by compiling a probe project per tier and reading the lowered IR.
 //!
 //! The test fails when the committed file differs from what it generates; regenerate it with
@@ -12,8 +13,8 @@ use k8sc_compiler::analysis::catalogue::{
 use k8sc_compiler::db::Database;
 use k8sc_compiler::ir::{AppIr, WorkloadIr};
 use k8sc_compiler::lower::lower_project;
-use k8sc_compiler::semantic::schema::{self, FieldInfo, Kinds};
-use k8sc_compiler::semantic::spec::{Disruption, IntOrPercent, Replicas, WorkloadKind};
+use k8sc_compiler::model::schema::{self, FieldInfo, Kinds};
+use k8sc_compiler::model::spec::{Disruption, IntOrPercent, Replicas, WorkloadKind};
 use k8sc_compiler::types::quantity::{format_bytes, format_cpu, format_duration};
 use k8sc_grammar::DeclKind;
 use std::fmt::Write;
