@@ -56,7 +56,12 @@ pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, place: WorkloadBlock) -> 
             ctx.report(
                 ctx.diagnostic(
                     Code::FieldNotAllowed,
-                    format!("`{}` is not allowed in workload defaults", info.name),
+                    match place {
+                        WorkloadBlock::Environment => {
+                            format!("`{}` is not allowed in an environment", info.name)
+                        }
+                        _ => format!("`{}` is not allowed in workload defaults", info.name),
+                    },
                     field.key_span(),
                 )
                 .with_label(why)
