@@ -3,6 +3,7 @@
 //! single field — wrong types and units, ranges, ports, images, cron, literal secrets.
 
 use super::reader::{Ctx, MisplacedField};
+use super::files::{read_files, read_volumes};
 use super::secrets::check_literal_secret;
 use crate::diagnostics::Code;
 use crate::model::fields::Slot;
