@@ -197,7 +197,10 @@ fn check_mounts(
         let is_token = matches!(file.content, FileContent::Token { .. });
         let what = match (&file.content, directory) {
             (FileContent::Token { .. }, _) => {
-                format!("the token `{}` (its directory `{path}` is mounted)", file.path)
+                format!(
+                    "the token `{}` (its directory `{path}` is mounted)",
+                    file.path
+                )
             }
             (FileContent::Secret(secret), _) => {
                 format!("the files of Secret `{secret}` (at `{path}`)")
@@ -223,7 +226,11 @@ fn check_mounts(
             // The diagnostic is at the inner mount (the later one when both are at one path),
             // the other labelled.
             let (inner, outer, message) = if a.path == b.path {
-                (b, a, format!("{} and {} are both at `{}`", b.what, a.what, b.path))
+                (
+                    b,
+                    a,
+                    format!("{} and {} are both at `{}`", b.what, a.what, b.path),
+                )
             } else if inside(a.path, b.path) {
                 (b, a, format!("{} is inside {}", b.what, a.what))
             } else if inside(b.path, a.path) {

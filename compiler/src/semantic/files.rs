@@ -134,8 +134,12 @@ fn read_audience(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
     let audience = ctx.read_string(value)?;
     if audience.trim().is_empty() {
         ctx.report(
-            ctx.diagnostic(Code::InvalidValue, "a token's audience is empty", value.span)
-                .with_label("expected who the token is for, e.g. \"vault\""),
+            ctx.diagnostic(
+                Code::InvalidValue,
+                "a token's audience is empty",
+                value.span,
+            )
+            .with_label("expected who the token is for, e.g. \"vault\""),
         );
         return None;
     }
@@ -274,7 +278,8 @@ pub fn read_volumes(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<VolumeSpec>> 
 }
 
 fn read_volume(ctx: &mut Ctx<'_>, value: &Value) -> Option<VolumeSpec> {
-    const EXPECTED: &str = "`empty_dir { size, memory, mount }` or `claim SIZE { class, access, mount }`";
+    const EXPECTED: &str =
+        "`empty_dir { size, memory, mount }` or `claim SIZE { class, access, mount }`";
     let (head, args, block) = match &value.kind {
         ValueKind::Apply { head, args, block } => (head.name.as_str(), args.as_slice(), block),
         _ => {
@@ -291,7 +296,9 @@ fn read_volume(ctx: &mut Ctx<'_>, value: &Value) -> Option<VolumeSpec> {
                     let v = &field.value;
                     match info.name {
                         "size" => size = ctx.read_bytes(v, "size").or_else(|| fail(&mut ok)),
-                        "memory" => memory = ctx.read_bool(v).or_else(|| fail(&mut ok)).unwrap_or(false),
+                        "memory" => {
+                            memory = ctx.read_bool(v).or_else(|| fail(&mut ok)).unwrap_or(false)
+                        }
                         _ => mount = read_mount(ctx, v).or_else(|| fail(&mut ok)),
                     }
                 }

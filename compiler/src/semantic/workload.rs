@@ -2,8 +2,8 @@
 //! a [`WorkloadSpec`]: every field type-checked, with the diagnostics of DESIGN §2 that concern a
 //! single field — wrong types and units, ranges, ports, images, cron, literal secrets.
 
-use super::reader::{Ctx, MisplacedField};
 use super::files::{read_files, read_volumes};
+use super::reader::{Ctx, MisplacedField};
 use super::secrets::check_literal_secret;
 use crate::diagnostics::Code;
 use crate::model::fields::Slot;

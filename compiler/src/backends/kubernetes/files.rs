@@ -166,7 +166,9 @@ pub fn volumes(
                 .entry(secret)
                 .or_default()
                 .push((&file.path, Some(key))),
-            FileContent::Secret(secret) => secrets.entry(secret).or_default().push((&file.path, None)),
+            FileContent::Secret(secret) => {
+                secrets.entry(secret).or_default().push((&file.path, None))
+            }
             FileContent::Token {
                 audience,
                 expiry_seconds,
@@ -175,7 +177,9 @@ pub fn volumes(
                 tokens.entry(directory).or_default().push(VolumeProjection {
                     service_account_token: Some(ServiceAccountTokenProjection {
                         audience: Some(audience.clone()),
-                        expiration_seconds: Some(i64::try_from(*expiry_seconds).unwrap_or(i64::MAX)),
+                        expiration_seconds: Some(
+                            i64::try_from(*expiry_seconds).unwrap_or(i64::MAX),
+                        ),
                         path: file_name.to_string(),
                     }),
                     ..VolumeProjection::default()
