@@ -196,10 +196,10 @@ pub struct BatchIr {
 pub struct ExposeIr {
     /// HTTPRoute or Ingress.
     pub kind: ExposeKind,
-    /// Host name.
-    pub host: String,
-    /// Path prefix.
-    pub path: String,
+    /// Host names, in the order written (at least one).
+    pub hosts: Vec<String>,
+    /// Path prefixes, in the order written (at least one).
+    pub paths: Vec<String>,
     /// The Service port routed to (name and number).
     pub port: PortIr,
     /// Ingress TLS Secret.

@@ -560,8 +560,12 @@ fn lower_expose(
     }
     Some(ExposeIr {
         kind: value.kind,
-        host: value.host.clone(),
-        path: value.path.clone().unwrap_or_else(|| "/".to_string()),
+        hosts: value.hosts.clone(),
+        paths: if value.paths.is_empty() {
+            vec!["/".to_string()]
+        } else {
+            value.paths.clone()
+        },
         port,
         tls: value.tls.clone(),
         class: value.class.clone(),

@@ -537,14 +537,14 @@ macro_rules! workload_fields {
                     summary: "An HTTPRoute (route) or Ingress (ingress) from outside the cluster.",
                     block: false,
                     value: ValueInfo {
-                        ty: "`route \"HOST\" { path, port }` (Gateway API) or `ingress \"HOST\" { path, port, tls, class }`",
+                        ty: "`route \"HOST\" { path, port }` (Gateway API) or `ingress \"HOST\" { path, port, tls, class }`; several hosts as a list (`route [\"HOST\", \"www.HOST\"]`), several paths as `paths: [\"/\", \"/api\"]`",
                         choices: &[
                             Choice { text: "route \"example.com\"", summary: "a Gateway API HTTPRoute" },
                             Choice { text: "ingress \"example.com\"", summary: "an Ingress" },
                         ],
                         units: &[],
                     },
-                    read: |ctx, field| read_expose(ctx, &field.value)
+                    read: |ctx, field| super::expose::read_expose(ctx, &field.value)
                 }
             }
             /// `calls`.

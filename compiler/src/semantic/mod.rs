@@ -10,6 +10,7 @@ pub mod decls;
 pub mod derived_names;
 pub mod env;
 pub mod envs;
+pub mod expose;
 pub mod external;
 pub mod files;
 pub mod gitops;

@@ -419,15 +419,19 @@ fn compare_field(
             compare(
                 (
                     value.kind,
-                    &value.host,
-                    value.path.as_deref().unwrap_or("/"),
+                    &value.hosts,
+                    if value.paths.is_empty() {
+                        vec!["/".to_string()]
+                    } else {
+                        value.paths.clone()
+                    },
                     &value.tls,
                     &value.class,
                 ),
                 (
                     lowered.kind,
-                    &lowered.host,
-                    lowered.path.as_str(),
+                    &lowered.hosts,
+                    lowered.paths.clone(),
                     &lowered.tls,
                     &lowered.class,
                 ),

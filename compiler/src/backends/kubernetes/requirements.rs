@@ -184,16 +184,18 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
                         "`gateway.networking.k8s.io/v1` HTTPRoute",
                         name,
                     );
-                    out.gateway(
-                        GatewayKind::GatewayApi,
-                        (
-                            &gateway.namespace,
-                            &gateway.name,
-                            gateway.section.as_deref(),
-                        ),
-                        &expose.host,
-                        consumer(),
-                    );
+                    for host in &expose.hosts {
+                        out.gateway(
+                            GatewayKind::GatewayApi,
+                            (
+                                &gateway.namespace,
+                                &gateway.name,
+                                gateway.section.as_deref(),
+                            ),
+                            host,
+                            consumer(),
+                        );
+                    }
                 }
             }
         }
