@@ -8,6 +8,7 @@
 #[macro_use]
 mod support;
 
+mod claims;
 mod diagnostics;
 mod diagram;
 mod docs;
