@@ -4,7 +4,7 @@
 //! in `lower::files`.
 
 use super::reader::Ctx;
-use super::secrets::check_literal_secret;
+use super::secrets::secret_reason;
 use crate::diagnostics::Code;
 use crate::model::files::{
     Access, CLAIM_FIELDS, EMPTY_DIR_FIELDS, FileSource, TOKEN_FIELDS, VolumeSpec,
@@ -86,8 +86,7 @@ fn read_file_source(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Option<File
                             `token { audience, expiry }`";
     match &value.kind {
         ValueKind::Str(text) => {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            if check_literal_secret(ctx, name, text, value.span, "file") {
+            if check_file_secret(ctx, path, text, value.span) {
                 return None;
             }
             Some(FileSource::Inline(text.clone()))
@@ -128,6 +127,38 @@ fn read_file_source(ctx: &mut Ctx<'_>, path: &str, value: &Value) -> Option<File
             None
         }
     }
+}
+
+/// Reports E0015 if the text of the file at `path` holds a credential: a value shaped like one
+/// anywhere in it, or a `NAME = value` / `NAME: value` line whose name says it is one (`password
+/// = …` in an INI file, `db_password: …` in YAML); says whether it did. The value is never shown.
+fn check_file_secret(ctx: &mut Ctx<'_>, path: &str, text: &str, span: Span) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lines = text.lines().filter_map(|line| {
+        let at = line.find(['=', ':'])?;
+        let key = line[..at].trim().trim_matches(['"', '\'', '-', ' ']);
+        let value = line[at + 1..].trim().trim_matches(['"', '\'']);
+        (!key.is_empty() && !value.is_empty()).then_some((key, value))
+    });
+    let reason = std::iter::once((name, text))
+        .chain(lines)
+        .find_map(|(key, value)| secret_reason(key, value));
+    let Some(reason) = reason else {
+        return false;
+    };
+    ctx.report(
+        ctx.diagnostic(
+            Code::LiteralSecret,
+            format!("file `{path}` holds a secret written as a literal value"),
+            span,
+        )
+        .with_label(reason)
+        .with_note("a file's text is stored in a ConfigMap: in Git, in the manifests and in `kubectl describe`")
+        .with_help(format!(
+            "put the file in a Kubernetes Secret and mount it: `\"{path}\": secret NAME.KEY`"
+        )),
+    );
+    true
 }
 
 fn read_audience(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {

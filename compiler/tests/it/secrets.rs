@@ -152,6 +152,15 @@ const CONSTRUCTS: &[(&str, bool)] = &[
     ("env { GREETING: \"%\" }", false),
     ("config { MYSQL_PASSWORD: \"%\" }", true),
     ("config { MOTD: \"%\" }", false),
+    ("files { \"/etc/app/motd.txt\": \"%\" }", false),
+    (
+        "files { \"/etc/app/db.ini\": \"\"\"\n  [db]\n  password = %\n  \"\"\" }",
+        true,
+    ),
+    (
+        "files { \"/etc/app/settings.yaml\": \"\"\"\n  db_password: \"%\"\n  \"\"\" }",
+        true,
+    ),
     ("annotations { \"example.com/db-password\": \"%\" }", true),
     ("annotations { \"acme.io/note\": \"%\" }", false),
     ("labels { \"db-password\": \"%\" }", true),
