@@ -89,6 +89,10 @@ codes! {
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
+    TolerationTimeWithoutNoExecute = "E0063", Error, "a toleration time without only the NoExecute effect";
+    AntiAffinityUnsatisfiable = "E0064", Error, "hard pod anti-affinity that can never place every replica";
+    UnknownPriority = "E0065", Error, "a priority class that is neither declared nor assumed";
+    InvalidPriority = "E0066", Error, "a priority declaration the API server refuses";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
@@ -99,6 +103,7 @@ codes! {
     RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
+    SystemPriority = "W0016", Warning, "an app workload with a system priority class";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";
 }

@@ -12,6 +12,7 @@ mod convert;
 mod credentials;
 mod emit;
 mod kube_yaml;
+mod placement;
 mod read;
 mod report;
 pub mod residual;
@@ -138,6 +139,31 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
             draft.autoscaler,
             fold.as_ref().map(config::field),
         );
+        if let Some(pod) = convert::pod_template(draft.controller.kind(), &draft.controller.value)
+            .and_then(|t| t.get("spec"))
+        {
+            draft.fields.extend(placement::fields(pod));
+        }
+    }
+    // The PriorityClasses the workloads name: declared from the input's, or assumed.
+    let named: Vec<(String, String)> = drafts
+        .iter()
+        .filter_map(|d| {
+            let pod = convert::pod_template(d.controller.kind(), &d.controller.value)?;
+            let name = pod.pointer("/spec/priorityClassName")?.as_str()?;
+            placement::declarable(name)
+                .then(|| (name.to_string(), d.controller.name().to_string()))
+        })
+        .collect();
+    let (priorities, folded_classes) = placement::declarations(manifests, &named);
+    for (index, workload) in folded_classes {
+        used[index] = true;
+        report.folded.push(Folded {
+            resource: manifests[index].id(),
+            source: manifests[index].source.clone(),
+            workload,
+            renamed: Vec::new(),
+        });
     }
     for (index, manifest) in manifests.iter().enumerate() {
         if !used[index] {
@@ -150,7 +176,7 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
     }
     // First pass: the declarations alone, built to see what k8sc generates for them.
     let header = format!(
-        "app {app} {{\n  namespace: {}\n}}\n",
+        "app {app} {{\n  namespace: {}\n}}\n{priorities}",
         emit::string(&namespace)
     );
     let base = render_file(&header, &drafts, &BTreeMap::new());

@@ -8,6 +8,7 @@ pub mod gitops;
 pub mod kinds;
 pub mod mesh;
 pub mod patch;
+pub mod placement;
 pub mod schema;
 pub mod spec;
 pub mod traffic;

@@ -30,6 +30,7 @@ mod memory_per_byte;
 mod names;
 mod parse_by_item;
 mod patch;
+mod placement;
 mod precedence;
 mod prefetch;
 mod properties;

@@ -197,6 +197,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
             }
         }
     }
+    super::placement::needs(app, workload, out);
     for patch in &workload.patches {
         patched_needs(&patch.body, namespace, &consumer(), out);
     }
