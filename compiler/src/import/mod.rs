@@ -151,8 +151,7 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
         .filter_map(|d| {
             let pod = convert::pod_template(d.controller.kind(), &d.controller.value)?;
             let name = pod.pointer("/spec/priorityClassName")?.as_str()?;
-            placement::declarable(name)
-                .then(|| (name.to_string(), d.controller.name().to_string()))
+            placement::declarable(name).then(|| (name.to_string(), d.controller.name().to_string()))
         })
         .collect();
     let (priorities, folded_classes) = placement::declarations(manifests, &named);

@@ -42,7 +42,9 @@ pub fn fields(pod: &Value) -> Vec<String> {
 /// Whether a PriorityClass name can be named by `priority` and declared (or is a system class).
 pub fn declarable(name: &str) -> bool {
     SYSTEM_PRIORITIES.contains(&name)
-        || (super::convert::is_identifier(name) && !name.starts_with("system-") && !name.contains('_'))
+        || (super::convert::is_identifier(name)
+            && !name.starts_with("system-")
+            && !name.contains('_'))
 }
 
 /// `tolerations { … }`, when every toleration has a key and the ones of a key differ only in
@@ -53,7 +55,10 @@ fn tolerations(value: &Value) -> Option<String> {
     let mut keys: Vec<String> = Vec::new();
     let mut by_key: BTreeMap<String, (Option<String>, Option<u64>, Vec<String>)> = BTreeMap::new();
     for toleration in list {
-        let key = toleration.get("key").and_then(Value::as_str).filter(|k| !k.is_empty())?;
+        let key = toleration
+            .get("key")
+            .and_then(Value::as_str)
+            .filter(|k| !k.is_empty())?;
         let operator = toleration
             .get("operator")
             .and_then(Value::as_str)
@@ -158,8 +163,14 @@ fn node_affinity(affinity: &Value) -> Option<String> {
         let [term] = preferred.as_array()?.as_slice() else {
             return None;
         };
-        let weight = term.get("weight")?.as_u64().filter(|w| (1..=100).contains(w))?;
-        parts.push(format!("preferred: {weight} {}", node_term(term.get("preference")?)?));
+        let weight = term
+            .get("weight")?
+            .as_u64()
+            .filter(|w| (1..=100).contains(w))?;
+        parts.push(format!(
+            "preferred: {weight} {}",
+            node_term(term.get("preference")?)?
+        ));
     }
     if node.keys().any(|k| {
         k != "requiredDuringSchedulingIgnoredDuringExecution"
@@ -177,7 +188,10 @@ fn node_term(term: &Value) -> Option<String> {
     if map.keys().any(|k| k != "matchExpressions") {
         return None;
     }
-    let expressions = map.get("matchExpressions")?.as_array().filter(|e| !e.is_empty())?;
+    let expressions = map
+        .get("matchExpressions")?
+        .as_array()
+        .filter(|e| !e.is_empty())?;
     let mut seen = Vec::new();
     let mut entries = Vec::new();
     for expression in expressions {
@@ -245,7 +259,14 @@ pub fn declarations(
 /// The body of a `priority` declaration for a PriorityClass the language says whole.
 fn declared(class: &Value) -> Option<String> {
     let map = class.as_object()?;
-    let known = ["apiVersion", "kind", "metadata", "value", "preemptionPolicy", "description"];
+    let known = [
+        "apiVersion",
+        "kind",
+        "metadata",
+        "value",
+        "preemptionPolicy",
+        "description",
+    ];
     if map.keys().any(|k| !known.contains(&k.as_str())) {
         return None;
     }

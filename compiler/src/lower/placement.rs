@@ -229,7 +229,12 @@ pub fn visible_priorities(db: &dyn Db, project: Project, files: &[File]) -> Vec<
 }
 
 /// The content of the `priority` declaration whose name is at `name_span` in `file`.
-fn declared_class(db: &dyn Db, file: File, name_span: k8sc_grammar::Span, name: &str) -> Option<PriorityIr> {
+fn declared_class(
+    db: &dyn Db,
+    file: File,
+    name_span: k8sc_grammar::Span,
+    name: &str,
+) -> Option<PriorityIr> {
     use crate::semantic::decls::{DeclContent, DeclId, check_decl, decl_table};
     let index = decl_table(db, file)
         .iter()

@@ -2,8 +2,8 @@
 //! `spread`, `priority` and `runtime_class`, shared by the checker, lowering and the backends.
 
 use super::schema::{Defaults, FieldInfo, Kinds};
-use super::values::{Choice, DURATION, ValueInfo, shape};
 use super::spec::Spread;
+use super::values::{Choice, DURATION, ValueInfo, shape};
 use k8sc_grammar::Span;
 
 /// `spread: zones hard`: where replicas are spread, and whether the widest domain is a hard
@@ -218,7 +218,6 @@ const fn info(name: &'static str, syntax: &'static str, summary: &'static str) -
     }
 }
 
-
 /// The fields of a `priority` declaration.
 pub const PRIORITY_FIELDS: &[FieldInfo] = &[
     info(
@@ -269,17 +268,35 @@ impl Preemption {
 /// block's name, or any block for names only placement uses).
 pub fn value_in_block(inside: &str, name: &str) -> Option<ValueInfo> {
     const DOMAINS: &[Choice] = &[
-        Choice { text: "hosts", summary: "one per node (`kubernetes.io/hostname`)" },
-        Choice { text: "zones", summary: "one per zone (`topology.kubernetes.io/zone`)" },
-        Choice { text: "regions", summary: "one per region (`topology.kubernetes.io/region`)" },
+        Choice {
+            text: "hosts",
+            summary: "one per node (`kubernetes.io/hostname`)",
+        },
+        Choice {
+            text: "zones",
+            summary: "one per zone (`topology.kubernetes.io/zone`)",
+        },
+        Choice {
+            text: "regions",
+            summary: "one per region (`topology.kubernetes.io/region`)",
+        },
     ];
     Some(match (inside, name) {
         (_, "effect") => ValueInfo {
             ty: "a taint effect, or a list of them",
             choices: &[
-                Choice { text: "no_schedule", summary: "`NoSchedule`: new pods are not scheduled there" },
-                Choice { text: "prefer_no_schedule", summary: "`PreferNoSchedule`: avoided when possible" },
-                Choice { text: "no_execute", summary: "`NoExecute`: running pods are evicted" },
+                Choice {
+                    text: "no_schedule",
+                    summary: "`NoSchedule`: new pods are not scheduled there",
+                },
+                Choice {
+                    text: "prefer_no_schedule",
+                    summary: "`PreferNoSchedule`: avoided when possible",
+                },
+                Choice {
+                    text: "no_execute",
+                    summary: "`NoExecute`: running pods are evicted",
+                },
             ],
             units: &[],
         },
@@ -294,8 +311,12 @@ pub fn value_in_block(inside: &str, name: &str) -> Option<ValueInfo> {
             choices: DOMAINS,
             units: &[],
         },
-        ("affinity", "required") => shape("a block of node labels `{ \"KEY\": [\"value\"] }`, `not [...]`, `exists`, `not exists`"),
-        ("affinity", "preferred") => shape("a weight 1–100 and a block of node labels: `50 { \"KEY\": [\"value\"] }`"),
+        ("affinity", "required") => shape(
+            "a block of node labels `{ \"KEY\": [\"value\"] }`, `not [...]`, `exists`, `not exists`",
+        ),
+        ("affinity", "preferred") => {
+            shape("a weight 1–100 and a block of node labels: `50 { \"KEY\": [\"value\"] }`")
+        }
         ("priority", "value") => ValueInfo {
             ty: "a whole number, at most 1000000000",
             choices: &[],
@@ -304,8 +325,14 @@ pub fn value_in_block(inside: &str, name: &str) -> Option<ValueInfo> {
         (_, "preemption") => ValueInfo {
             ty: "whether pending pods preempt lower-priority pods",
             choices: &[
-                Choice { text: "lower", summary: "`PreemptLowerPriority`: evict lower-priority pods (default)" },
-                Choice { text: "never", summary: "`Never`: wait ahead of them in the queue" },
+                Choice {
+                    text: "lower",
+                    summary: "`PreemptLowerPriority`: evict lower-priority pods (default)",
+                },
+                Choice {
+                    text: "never",
+                    summary: "`Never`: wait ahead of them in the queue",
+                },
             ],
             units: &[],
         },

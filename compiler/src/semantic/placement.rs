@@ -19,7 +19,11 @@ fn word(value: &Value) -> Option<&str> {
 }
 
 /// The fields of a `{ "label/key": … }` block with valid label keys, each key once.
-fn label_keyed<'v>(ctx: &mut Ctx<'_>, value: &'v Value, what: &str) -> Vec<(String, Span, &'v Field)> {
+fn label_keyed<'v>(
+    ctx: &mut Ctx<'_>,
+    value: &'v Value,
+    what: &str,
+) -> Vec<(String, Span, &'v Field)> {
     let mut out = Vec::new();
     let Some(block) = ctx.expect_block(value, &format!("a block of {what}")) else {
         return out;
@@ -38,9 +42,13 @@ fn label_keyed<'v>(ctx: &mut Ctx<'_>, value: &'v Value, what: &str) -> Vec<(Stri
         }
         if let Some(first) = seen.get(&key) {
             ctx.report(
-                ctx.diagnostic(Code::DuplicateField, format!("`{key}` is set twice"), key_span)
-                    .with_label("set again here")
-                    .with_secondary(ctx.label(*first, "first set here")),
+                ctx.diagnostic(
+                    Code::DuplicateField,
+                    format!("`{key}` is set twice"),
+                    key_span,
+                )
+                .with_label("set again here")
+                .with_secondary(ctx.label(*first, "first set here")),
             );
             continue;
         }
@@ -142,11 +150,15 @@ pub fn read_tolerations(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<Toleratio
             ctx.report(
                 ctx.diagnostic(
                     Code::TolerationTimeWithoutNoExecute,
-                    format!("toleration of `{key}` has a time but does not tolerate only `no_execute`"),
+                    format!(
+                        "toleration of `{key}` has a time but does not tolerate only `no_execute`"
+                    ),
                     span,
                 )
                 .with_label("only a `NoExecute` taint evicts pods after a time")
-                .with_note("the API server refuses `tolerationSeconds` unless the effect is `NoExecute`")
+                .with_note(
+                    "the API server refuses `tolerationSeconds` unless the effect is `NoExecute`",
+                )
                 .with_help("add `effect: no_execute`, or remove `for`"),
             );
             continue;
@@ -229,9 +241,13 @@ fn read_node_term_block(ctx: &mut Ctx<'_>, block: &k8sc_grammar::Block) -> Optio
                 None
             } else if values.is_empty() {
                 ctx.report(
-                    ctx.diagnostic(Code::InvalidValue, "an empty list of node label values", inner.span)
-                        .with_label("matches no node")
-                        .with_help("list at least one value, or write `exists`"),
+                    ctx.diagnostic(
+                        Code::InvalidValue,
+                        "an empty list of node label values",
+                        inner.span,
+                    )
+                    .with_label("matches no node")
+                    .with_help("list at least one value, or write `exists`"),
                 );
                 None
             } else if negated {
@@ -253,8 +269,12 @@ fn read_node_term_block(ctx: &mut Ctx<'_>, block: &k8sc_grammar::Block) -> Optio
     }
     if ok && term.requirements.is_empty() {
         ctx.report(
-            ctx.diagnostic(Code::MissingField, "a node affinity term with no label", block.span)
-                .with_help("write `{ \"topology.kubernetes.io/zone\": [\"eu-west-1a\"] }`"),
+            ctx.diagnostic(
+                Code::MissingField,
+                "a node affinity term with no label",
+                block.span,
+            )
+            .with_help("write `{ \"topology.kubernetes.io/zone\": [\"eu-west-1a\"] }`"),
         );
         return None;
     }
@@ -312,8 +332,12 @@ fn read_pod_term(ctx: &mut Ctx<'_>, value: &Value, default_hard: bool) -> Option
         }
         _ => {
             ctx.report(
-                ctx.diagnostic(Code::WrongType, "expected `[WORKLOAD] hosts|zones|regions [hard|soft]`", value.span)
-                    .with_label("not a pod affinity"),
+                ctx.diagnostic(
+                    Code::WrongType,
+                    "expected `[WORKLOAD] hosts|zones|regions [hard|soft]`",
+                    value.span,
+                )
+                .with_label("not a pod affinity"),
             );
             return None;
         }
@@ -360,15 +384,22 @@ pub fn read_spread(ctx: &mut Ctx<'_>, value: &Value) -> Option<SpreadSpec> {
         let hard = ctx.read_choice(arg, "spread strength", &[("hard", true), ("soft", false)])?;
         if across == Spread::None && hard {
             ctx.report(
-                ctx.diagnostic(Code::InvalidValue, "`spread: none` cannot be hard", arg.span)
-                    .with_label("nothing is spread"),
+                ctx.diagnostic(
+                    Code::InvalidValue,
+                    "`spread: none` cannot be hard",
+                    arg.span,
+                )
+                .with_label("nothing is spread"),
             );
             return None;
         }
         return Some(SpreadSpec { across, hard });
     }
     ctx.read_choice(value, "spread", &CHOICES)
-        .map(|across| SpreadSpec { across, hard: false })
+        .map(|across| SpreadSpec {
+            across,
+            hard: false,
+        })
 }
 
 /// `priority: critical` or `runtime_class: gvisor`: the name of a cluster object, which the API

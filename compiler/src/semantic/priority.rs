@@ -24,7 +24,12 @@ pub struct PrioritySpec {
 }
 
 /// Reads the body of a `priority` declaration named `name` (its span `name_span`).
-pub fn read_priority(ctx: &mut Ctx<'_>, block: &Block, name: &str, name_span: Span) -> PrioritySpec {
+pub fn read_priority(
+    ctx: &mut Ctx<'_>,
+    block: &Block,
+    name: &str,
+    name_span: Span,
+) -> PrioritySpec {
     let mut spec = PrioritySpec::default();
     let before = ctx.diagnostics.len();
     if name.starts_with("system-") {
@@ -35,7 +40,9 @@ pub fn read_priority(ctx: &mut Ctx<'_>, block: &Block, name: &str, name_span: Sp
                 name_span,
             )
             .with_label("reserved for the cluster's own classes")
-            .with_note("the API server refuses to create a PriorityClass whose name starts with `system-`"),
+            .with_note(
+                "the API server refuses to create a PriorityClass whose name starts with `system-`",
+            ),
         );
     }
     for (info, field) in ctx.known_fields(block, PRIORITY_FIELDS, "a priority class") {
@@ -43,7 +50,12 @@ pub fn read_priority(ctx: &mut Ctx<'_>, block: &Block, name: &str, name_span: Sp
         let span = value.span;
         match info.name {
             "value" => {
-                let Some(n) = ctx.read_count(value, "a priority", i64::from(i32::MIN), i64::from(i32::MAX)) else {
+                let Some(n) = ctx.read_count(
+                    value,
+                    "a priority",
+                    i64::from(i32::MIN),
+                    i64::from(i32::MAX),
+                ) else {
                     continue;
                 };
                 if n > MAX_PRIORITY {
@@ -70,7 +82,9 @@ pub fn read_priority(ctx: &mut Ctx<'_>, block: &Block, name: &str, name_span: Sp
                     )
                     .map(|p| ctx.sourced(p, span));
             }
-            "description" => spec.description = ctx.read_string(value).map(|d| ctx.sourced(d, span)),
+            "description" => {
+                spec.description = ctx.read_string(value).map(|d| ctx.sourced(d, span))
+            }
             _ => spec.assumed = ctx.read_bool(value).unwrap_or(false),
         }
     }
@@ -93,9 +107,13 @@ pub fn read_priority(ctx: &mut Ctx<'_>, block: &Block, name: &str, name_span: Sp
         }
     } else if spec.value.is_none() {
         ctx.report(
-            ctx.diagnostic(Code::MissingField, format!("priority `{name}` has no `value`"), name_span)
-                .with_label("missing `value`")
-                .with_help("add `value: 1000`, or `assumed: true` if the cluster already has it"),
+            ctx.diagnostic(
+                Code::MissingField,
+                format!("priority `{name}` has no `value`"),
+                name_span,
+            )
+            .with_label("missing `value`")
+            .with_help("add `value: 1000`, or `assumed: true` if the cluster already has it"),
         );
         spec.rejected = true;
     }

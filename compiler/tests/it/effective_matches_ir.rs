@@ -490,13 +490,19 @@ fn compare_field(
         "spread" => {
             let spread = spec.spread.as_ref().ok_or_else(missing)?;
             compare(
-                (Sourced::new(spread.value.across, spread.origin.clone()), spread.value.hard),
+                (
+                    Sourced::new(spread.value.across, spread.origin.clone()),
+                    spread.value.hard,
+                ),
                 (&ir.spread, ir.placement.spread_hard),
             )
         }
         "affinity" => {
             let affinity = spec.affinity.as_ref().ok_or_else(missing)?;
-            same_origin(&affinity.origin, ir.placement.affinity_origin.as_ref().ok_or_else(missing)?)?;
+            same_origin(
+                &affinity.origin,
+                ir.placement.affinity_origin.as_ref().ok_or_else(missing)?,
+            )?;
             let target = |t: &Option<k8sc_compiler::model::placement::PodTerm>| {
                 t.as_ref().map(|t| (t.topology, t.hard))
             };
@@ -504,8 +510,18 @@ fn compare_field(
                 t.as_ref().map(|t| (t.topology, t.hard))
             };
             compare(
-                (&affinity.value.require, &affinity.value.prefer, target(&affinity.value.apart), target(&affinity.value.together)),
-                (&ir.placement.require, &ir.placement.prefer, lowered(&ir.placement.apart), lowered(&ir.placement.together)),
+                (
+                    &affinity.value.require,
+                    &affinity.value.prefer,
+                    target(&affinity.value.apart),
+                    target(&affinity.value.together),
+                ),
+                (
+                    &ir.placement.require,
+                    &ir.placement.prefer,
+                    lowered(&ir.placement.apart),
+                    lowered(&ir.placement.together),
+                ),
             )
         }
         "priority" => compare(&spec.priority, &ir.placement.priority),

@@ -163,7 +163,10 @@ env prod {{
     let db = Database::new();
     let project = db.load_project(vec![("app.k8s".to_string(), text)]);
     let diagnostics = project_diagnostics(&db, project);
-    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:#?}");
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}"
+    );
     let ir = &lower_project(&db, project).ir;
     let app = ir
         .apps
@@ -184,20 +187,52 @@ fn placement_follows_the_precedence_ladder() {
     // Only the tier.
     let w = web(tier, "", "", "");
     let placement = &w.placement;
-    assert_eq!(placement.priority.as_ref().map(|p| p.value.as_str()), Some("low"));
-    assert_eq!(placement.priority.as_ref().map(|p| p.origin.layer().clone()), Some(Layer::Tier("base".into())));
+    assert_eq!(
+        placement.priority.as_ref().map(|p| p.value.as_str()),
+        Some("low")
+    );
+    assert_eq!(
+        placement
+            .priority
+            .as_ref()
+            .map(|p| p.origin.layer().clone()),
+        Some(Layer::Tier("base".into()))
+    );
     assert!(placement.spread_hard);
-    assert_eq!(placement.runtime_class.as_ref().map(|r| r.value.as_str()), Some("kata"));
+    assert_eq!(
+        placement.runtime_class.as_ref().map(|r| r.value.as_str()),
+        Some("kata")
+    );
     // The app's defaults beat the tier; named entries merge key by key.
-    let w = web(tier, r#"priority: mid
-    nodes { pool: apps }"#, "", "");
+    let w = web(
+        tier,
+        r#"priority: mid
+    nodes { pool: apps }"#,
+        "",
+        "",
+    );
     let placement = &w.placement;
-    assert_eq!(placement.priority.as_ref().map(|p| p.value.as_str()), Some("mid"));
-    assert_eq!(placement.priority.as_ref().map(|p| p.origin.layer().clone()), Some(Layer::App));
+    assert_eq!(
+        placement.priority.as_ref().map(|p| p.value.as_str()),
+        Some("mid")
+    );
+    assert_eq!(
+        placement
+            .priority
+            .as_ref()
+            .map(|p| p.origin.layer().clone()),
+        Some(Layer::App)
+    );
     let nodes: Vec<(&str, &str, Layer)> = placement
         .nodes
         .iter()
-        .map(|e| (e.key.as_str(), e.value.value.as_str(), e.value.origin.layer().clone()))
+        .map(|e| {
+            (
+                e.key.as_str(),
+                e.value.value.as_str(),
+                e.value.origin.layer().clone(),
+            )
+        })
         .collect();
     assert_eq!(
         nodes,
@@ -217,11 +252,29 @@ fn placement_follows_the_precedence_ladder() {
         "",
     );
     let placement = &w.placement;
-    assert_eq!(placement.priority.as_ref().map(|p| p.value.as_str()), Some("high"));
-    assert_eq!(placement.priority.as_ref().map(|p| p.origin.layer().clone()), Some(Layer::Workload));
+    assert_eq!(
+        placement.priority.as_ref().map(|p| p.value.as_str()),
+        Some("high")
+    );
+    assert_eq!(
+        placement
+            .priority
+            .as_ref()
+            .map(|p| p.origin.layer().clone()),
+        Some(Layer::Workload)
+    );
     assert!(!placement.spread_hard);
-    assert_eq!(placement.apart.as_ref().map(|a| (a.topology.keyword(), a.hard)), Some(("zones", true)));
-    assert_eq!(placement.tolerations[0].value.value.value.as_deref(), Some("web"));
+    assert_eq!(
+        placement
+            .apart
+            .as_ref()
+            .map(|a| (a.topology.keyword(), a.hard)),
+        Some(("zones", true))
+    );
+    assert_eq!(
+        placement.tolerations[0].value.value.value.as_deref(),
+        Some("web")
+    );
     // The environment beats them all.
     let w = web(
         tier,
@@ -231,7 +284,19 @@ fn placement_follows_the_precedence_ladder() {
   web.runtime_class: gvisor"#,
     );
     let placement = &w.placement;
-    assert_eq!(placement.priority.as_ref().map(|p| p.value.as_str()), Some("top"));
-    assert_eq!(placement.priority.as_ref().map(|p| p.origin.layer().clone()), Some(Layer::Env("prod".into())));
-    assert_eq!(placement.runtime_class.as_ref().map(|r| r.value.as_str()), Some("gvisor"));
+    assert_eq!(
+        placement.priority.as_ref().map(|p| p.value.as_str()),
+        Some("top")
+    );
+    assert_eq!(
+        placement
+            .priority
+            .as_ref()
+            .map(|p| p.origin.layer().clone()),
+        Some(Layer::Env("prod".into()))
+    );
+    assert_eq!(
+        placement.runtime_class.as_ref().map(|r| r.value.as_str()),
+        Some("gvisor")
+    );
 }

@@ -530,7 +530,14 @@ fn names_in_scope(ctx: &Ctx<'_>, kind: DeclKind, out: &mut Completions) {
             continue;
         }
         if kind == DeclKind::Priority {
-            out.add_full(name, CompletionItemKind::CONSTANT, "priority", name, doc, false);
+            out.add_full(
+                name,
+                CompletionItemKind::CONSTANT,
+                "priority",
+                name,
+                doc,
+                false,
+            );
             continue;
         }
         let params = declared.map(|d| policy_params(db, d)).unwrap_or_default();

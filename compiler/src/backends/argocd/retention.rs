@@ -19,7 +19,10 @@ pub const KEEP: [&str; 2] = ["Prune=false", "Delete=false"];
 
 /// Whether Argo CD must never delete resources of `kind`.
 pub fn is_kept(kind: &str) -> bool {
-    matches!(kind, "Namespace" | "PersistentVolumeClaim" | "PriorityClass")
+    matches!(
+        kind,
+        "Namespace" | "PersistentVolumeClaim" | "PriorityClass"
+    )
 }
 
 /// Marks every resource Argo CD must never delete, keeping any other sync option it has.

@@ -96,7 +96,13 @@ pub(crate) fn render_app(graph: &Graph<'_>, app: &AppIr, out: &mut Vec<Resource>
     }
     for class in &app.priority_classes {
         let source = class.origin.file().unwrap_or(&app.file);
-        out.push(Resource::new(&app.name, TARGET, source, &class.name, &placement::priority_class(class)));
+        out.push(Resource::new(
+            &app.name,
+            TARGET,
+            source,
+            &class.name,
+            &placement::priority_class(class),
+        ));
     }
     for workload in &app.workloads {
         render_workload(app, workload, out);

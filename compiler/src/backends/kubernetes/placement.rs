@@ -55,8 +55,8 @@ pub fn apply(app: &AppIr, workload: &WorkloadIr, pod: &mut PodSpec) {
 }
 
 fn affinity(app: &AppIr, placement: &PlacementIr) -> Option<Affinity> {
-    let node_affinity = (placement.require.is_some() || placement.prefer.is_some()).then(|| {
-        NodeAffinity {
+    let node_affinity =
+        (placement.require.is_some() || placement.prefer.is_some()).then(|| NodeAffinity {
             required_during_scheduling_ignored_during_execution: placement.require.as_ref().map(
                 |term| NodeSelector {
                     node_selector_terms: vec![node_term(term)],
@@ -70,8 +70,7 @@ fn affinity(app: &AppIr, placement: &PlacementIr) -> Option<Affinity> {
                     }]
                 },
             ),
-        }
-    });
+        });
     let pod_anti_affinity = placement.apart.as_ref().map(|term| {
         let (required, preferred) = pod_terms(app, term);
         PodAntiAffinity {
@@ -86,13 +85,13 @@ fn affinity(app: &AppIr, placement: &PlacementIr) -> Option<Affinity> {
             preferred_during_scheduling_ignored_during_execution: preferred,
         }
     });
-    (node_affinity.is_some() || pod_anti_affinity.is_some() || pod_affinity.is_some()).then(
-        || Affinity {
+    (node_affinity.is_some() || pod_anti_affinity.is_some() || pod_affinity.is_some()).then(|| {
+        Affinity {
             node_affinity,
             pod_affinity,
             pod_anti_affinity,
-        },
-    )
+        }
+    })
 }
 
 fn node_term(term: &NodeTerm) -> NodeSelectorTerm {

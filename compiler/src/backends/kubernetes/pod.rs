@@ -60,16 +60,16 @@ pub fn pod_template(
         .to_string()
     });
     let mut spec = PodSpec {
-            service_account_name: Some(workload.name.clone()),
-            automount_service_account_token: Some(false),
-            enable_service_links: Some(false),
-            security_context: Some(pod_security(workload)),
-            containers: vec![container(workload, config_map, mounts)],
-            volumes: non_empty(volumes),
-            termination_grace_period_seconds: Some(to_i64(workload.grace_seconds.value)),
-            topology_spread_constraints: non_empty(spread(app, workload)),
-            restart_policy,
-            ..PodSpec::default()
+        service_account_name: Some(workload.name.clone()),
+        automount_service_account_token: Some(false),
+        enable_service_links: Some(false),
+        security_context: Some(pod_security(workload)),
+        containers: vec![container(workload, config_map, mounts)],
+        volumes: non_empty(volumes),
+        termination_grace_period_seconds: Some(to_i64(workload.grace_seconds.value)),
+        topology_spread_constraints: non_empty(spread(app, workload)),
+        restart_policy,
+        ..PodSpec::default()
     };
     super::placement::apply(app, workload, &mut spec);
     PodTemplateSpec {
