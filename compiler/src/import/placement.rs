@@ -47,13 +47,16 @@ pub fn declarable(name: &str) -> bool {
             && !name.contains('_'))
 }
 
+/// What the tolerations of one taint key say: the value (`None`: any), the time, the effects.
+type Tolerated = (Option<String>, Option<u64>, Vec<String>);
+
 /// `tolerations { … }`, when every toleration has a key and the ones of a key differ only in
 /// their effect.
 fn tolerations(value: &Value) -> Option<String> {
     let list = value.as_array().filter(|l| !l.is_empty())?;
-    // key → (value, seconds, effects), in input order.
+    // key → (value, seconds, effects), keys in input order.
     let mut keys: Vec<String> = Vec::new();
-    let mut by_key: BTreeMap<String, (Option<String>, Option<u64>, Vec<String>)> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, Tolerated> = BTreeMap::new();
     for toleration in list {
         let key = toleration
             .get("key")

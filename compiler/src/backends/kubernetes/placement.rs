@@ -85,13 +85,13 @@ fn affinity(app: &AppIr, placement: &PlacementIr) -> Option<Affinity> {
             preferred_during_scheduling_ignored_during_execution: preferred,
         }
     });
-    (node_affinity.is_some() || pod_anti_affinity.is_some() || pod_affinity.is_some()).then(|| {
+    (node_affinity.is_some() || pod_anti_affinity.is_some() || pod_affinity.is_some()).then_some(
         Affinity {
             node_affinity,
             pod_affinity,
             pod_anti_affinity,
-        }
-    })
+        },
+    )
 }
 
 fn node_term(term: &NodeTerm) -> NodeSelectorTerm {
