@@ -5,6 +5,8 @@ mod support;
 
 mod environments;
 mod features;
+mod files;
 mod fuzz_corpus;
 mod placement;
 mod robustness;
+mod services;
