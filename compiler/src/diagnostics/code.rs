@@ -86,6 +86,8 @@ codes! {
     HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
+    ContainerField = "E0046", Error, "a field a sidecar or init container cannot have";
+    ContainerNameClash = "E0047", Error, "two containers of one pod with the same name";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";

@@ -1,0 +1,133 @@
+//! Sidecars and init containers as written: the extra containers of a workload's pod, each named,
+//! each a subset of a workload's own fields (image, command, env, resources…). A workload's
+//! `sidecars { … }` and `init { … }` blocks, an app's or a tier's `defaults` and an environment
+//! may each declare containers; the layers merge by container name, and a container named in two
+//! layers gets each of its fields from the higher one ([`Containers`]'s [`Slot`]).
+
+use super::fields::{Slot, WorkloadSpec};
+use super::spec::Origin;
+use k8sc_grammar::Span;
+
+/// What an extra container is: a native sidecar (an init container with `restartPolicy:
+/// Always`, started before the others and stopped after them) or an init container that runs to
+/// completion before the next one starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContainerRole {
+    /// `sidecars { NAME { … } }`.
+    Sidecar,
+    /// `init { NAME { … } }`.
+    Init,
+}
+
+impl ContainerRole {
+    /// The block's keyword (`sidecars`, `init`): the field of [`WorkloadSpec`] and the key written.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ContainerRole::Sidecar => "sidecars",
+            ContainerRole::Init => "init",
+        }
+    }
+
+    /// The noun for messages (`sidecar`, `init container`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            ContainerRole::Sidecar => "sidecar",
+            ContainerRole::Init => "init container",
+        }
+    }
+
+    /// The workload fields a container of this role may set: a sidecar is long-running and
+    /// serves (ports, probes); an init container runs to completion, so it has neither.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            ContainerRole::Sidecar => SIDECAR_FIELDS,
+            ContainerRole::Init => INIT_FIELDS,
+        }
+    }
+}
+
+/// The fields of a sidecar, in documentation order.
+pub const SIDECAR_FIELDS: &[&str] = &[
+    "image",
+    "image_pull",
+    "port",
+    "ports",
+    "cpu",
+    "memory",
+    "probes",
+    "env",
+    "command",
+    "args",
+    "writable",
+];
+
+/// The fields of an init container, in documentation order.
+pub const INIT_FIELDS: &[&str] = &[
+    "image",
+    "image_pull",
+    "cpu",
+    "memory",
+    "env",
+    "command",
+    "args",
+    "writable",
+];
+
+/// One extra container as written in one layer: its name and the fields it sets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContainerSpec {
+    /// The container's name as written (a DNS label).
+    pub name: String,
+    /// Where the name is written (in the highest layer that names the container).
+    pub name_span: Span,
+    /// Where the container's block is written (layer and file).
+    pub origin: Origin,
+    /// Its fields: only those of [`ContainerRole::fields`] are ever set.
+    pub spec: WorkloadSpec,
+}
+
+/// The sidecars (or init containers) of a workload, in order: what a layer declares, and once
+/// layered, the effective list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Containers(pub Vec<ContainerSpec>);
+
+impl Containers {
+    /// Whether no container is declared.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Merged by container name: a container that both layers name takes each field from the higher
+/// layer ([`WorkloadSpec::overlay`]); containers only a lower layer names (a platform's log agent
+/// from a tier) come first, in that layer's order, then the higher layer's in its order — so a
+/// platform's sidecars start before an app's and its init containers run before the app's.
+impl Slot for Containers {
+    type Read = Containers;
+    fn store(&mut self, read: Containers, _origin: Origin) {
+        *self = read;
+    }
+    fn overlay(&mut self, lower: Self) {
+        let mut merged: Vec<ContainerSpec> = Vec::with_capacity(self.0.len() + lower.0.len());
+        let mut own = std::mem::take(&mut self.0);
+        for below in lower.0 {
+            match own.iter().position(|c| c.name == below.name) {
+                Some(i) => {
+                    let mut above = own.remove(i);
+                    above.spec = above.spec.overlay(below.spec);
+                    own.insert(i, above);
+                }
+                None => merged.push(below),
+            }
+        }
+        merged.extend(own);
+        self.0 = merged;
+    }
+    fn origins<'a>(&'a self, name: &str, out: &mut Vec<(String, &'a Origin)>) {
+        for container in &self.0 {
+            for (field, origin) in container.spec.origins() {
+                out.push((format!("{name}.{}.{field}", container.name), origin));
+            }
+        }
+    }
+}
