@@ -4,6 +4,7 @@
 
 pub mod allow_scope;
 mod capacity;
+mod containers;
 pub mod env_hosts;
 pub mod facts;
 mod graph;

@@ -59,6 +59,7 @@ pub const SIDECAR_FIELDS: &[&str] = &[
     "command",
     "args",
     "writable",
+    "tmp",
 ];
 
 /// The fields of an init container, in documentation order.
@@ -71,6 +72,7 @@ pub const INIT_FIELDS: &[&str] = &[
     "command",
     "args",
     "writable",
+    "tmp",
 ];
 
 /// One extra container as written in one layer: its name and the fields it sets.

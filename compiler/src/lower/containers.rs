@@ -1,0 +1,209 @@
+//! Lowering a workload's sidecars and init containers: each one's effective values (its own
+//! fields, else the built-in defaults — never the main container's, which size another process),
+//! its ports named and checked against the pod's, its probes, and the names checked unique in
+//! the pod.
+
+use super::LowerCtx;
+use super::workload::{apply_registry, defaults, lower_probes, lower_resources};
+use crate::diagnostics::Code;
+use crate::ir::containers::{ContainerIr, ContainerRole};
+use crate::ir::PortIr;
+use crate::model::containers::ContainerSpec;
+use crate::model::spec::{AppSpec, ImagePull, Sourced, Tmp, WorkloadKind, WorkloadSpec};
+
+/// The names the mesh's injector gives the containers it adds to a pod.
+const MESH_CONTAINERS: &[&str] = &["istio-proxy", "istio-init", "istio-validation"];
+
+/// The sidecars and the init containers of the workload `main` (its container's name), in
+/// order; their ports are appended to `ports` (the pod's). `None` when one of them is in error
+/// (reported).
+pub fn lower_containers(
+    ctx: &mut LowerCtx<'_>,
+    spec: &WorkloadSpec,
+    app_spec: &AppSpec,
+    main: &str,
+    meshed: bool,
+    ports: &mut Vec<PortIr>,
+) -> Option<(Vec<ContainerIr>, Vec<ContainerIr>)> {
+    let mut names: Vec<(&str, Option<&ContainerSpec>)> = vec![(main, None)];
+    let mut ok = true;
+    let declared = spec
+        .sidecars
+        .0
+        .iter()
+        .map(|c| (c, ContainerRole::Sidecar))
+        .chain(spec.init.0.iter().map(|c| (c, ContainerRole::Init)));
+    let mut lowered: Vec<ContainerIr> = Vec::new();
+    for (container, role) in declared {
+        if let Some((_, first)) = names.iter().find(|(name, _)| *name == container.name) {
+            let mut diagnostic = ctx
+                .diagnostic_at(
+                    &container.origin,
+                    container.name_span,
+                    Code::ContainerNameClash,
+                    format!(
+                        "{} `{}` has the name of another container of the pod",
+                        role.noun(),
+                        container.name
+                    ),
+                )
+                .with_label("name already taken");
+            diagnostic = match first {
+                None => diagnostic
+                    .with_note(format!("the workload's own container is named `{main}`")),
+                Some(first) => match ctx.label_at(&first.origin, "also declared here") {
+                    Some(label) => diagnostic.with_secondary(label),
+                    None => diagnostic,
+                },
+            };
+            ctx.report(diagnostic.with_help("give each container of the pod its own name"));
+            ok = false;
+            continue;
+        }
+        if meshed && MESH_CONTAINERS.contains(&container.name.as_str()) {
+            ctx.report(
+                ctx.diagnostic_at(
+                    &container.origin,
+                    container.name_span,
+                    Code::ContainerNameClash,
+                    format!(
+                        "{} `{}` has the name of a container the mesh adds",
+                        role.noun(),
+                        container.name
+                    ),
+                )
+                .with_label("taken by the mesh's injector")
+                .with_note(format!("in the mesh, Istio adds {}", MESH_CONTAINERS.join(", ")))
+                .with_help("give the container another name"),
+            );
+            ok = false;
+            continue;
+        }
+        names.push((&container.name, Some(container)));
+        match lower_one(ctx, container, role, app_spec, ports) {
+            Some(ir) => lowered.push(ir),
+            None => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let (sidecars, init) = lowered
+        .into_iter()
+        .partition(|c| c.role == ContainerRole::Sidecar);
+    Some((sidecars, init))
+}
+
+fn lower_one(
+    ctx: &mut LowerCtx<'_>,
+    container: &ContainerSpec,
+    role: ContainerRole,
+    app_spec: &AppSpec,
+    pod_ports: &mut Vec<PortIr>,
+) -> Option<ContainerIr> {
+    let spec = &container.spec;
+    if !spec.rejected.is_empty() {
+        // Already reported where it was read.
+        return None;
+    }
+    let Some(image) = spec.image.clone() else {
+        ctx.report(
+            ctx.diagnostic_at(
+                &container.origin,
+                container.name_span,
+                Code::MissingField,
+                format!("{} `{}` has no image", role.noun(), container.name),
+            )
+            .with_label("missing `image`")
+            .with_help("add `image: \"registry/name:version\"` to its block"),
+        );
+        return None;
+    };
+    let image = apply_registry(image, app_spec);
+    let image_pull = spec.image_pull.clone().unwrap_or_else(|| {
+        Sourced::builtin(if image.value.is_digest_pinned() {
+            ImagePull::IfNotPresent
+        } else {
+            ImagePull::Always
+        })
+    });
+    let ports = container_ports(ctx, container, pod_ports)?;
+    // A sidecar may be probed like any long-running container (it is never a batch pod's).
+    let probes = lower_probes(ctx, spec, &ports, WorkloadKind::Service, &container.name)?;
+    let mut writable = Vec::new();
+    match spec.tmp.as_ref().map(|t| t.value) {
+        Some(Tmp::Off) => {}
+        Some(Tmp::On(limit)) => {
+            writable.push(("/tmp".to_string(), limit.unwrap_or(defaults::SCRATCH_LIMIT)))
+        }
+        None => writable.push(("/tmp".to_string(), defaults::SCRATCH_LIMIT)),
+    }
+    for path in spec.writable.iter().flat_map(|w| w.value.iter()) {
+        if !writable.iter().any(|(p, _)| p == path) {
+            writable.push((path.clone(), defaults::SCRATCH_LIMIT));
+        }
+    }
+    pod_ports.extend(ports.iter().cloned());
+    Some(ContainerIr {
+        name: container.name.clone(),
+        role,
+        image,
+        image_pull,
+        ports,
+        resources: lower_resources(spec),
+        probes,
+        env: spec.env.clone(),
+        command: spec.command.clone(),
+        args: spec.args.clone(),
+        writable,
+        origin: container.origin.clone(),
+    })
+}
+
+/// The container's ports, named like a workload's; an unnamed port whose protocol name another
+/// container of the pod already uses is named `protocol-number` (`http-9113`). A number or a
+/// name the pod already uses is E0011: the containers of a pod share one network namespace.
+fn container_ports(
+    ctx: &mut LowerCtx<'_>,
+    container: &ContainerSpec,
+    pod_ports: &[PortIr],
+) -> Option<Vec<PortIr>> {
+    let Some(declared) = container.spec.ports.as_ref() else {
+        return Some(Vec::new());
+    };
+    let mut ports = super::ports::name_ports(declared);
+    let mut ok = true;
+    for (port, written) in ports.iter_mut().zip(&declared.value) {
+        if written.name.is_none() && pod_ports.iter().any(|p| p.name == port.name) {
+            port.name = format!("{}-{}", port.protocol.keyword(), port.number);
+        }
+        let clash = pod_ports
+            .iter()
+            .find(|p| p.number == port.number || p.name == port.name);
+        if let Some(other) = clash {
+            let what = if other.number == port.number {
+                format!("port {}", port.number)
+            } else {
+                format!("port name `{}`", port.name)
+            };
+            let mut diagnostic = ctx
+                .diagnostic_at(
+                    &port.origin,
+                    port.origin.span,
+                    Code::PortClash,
+                    format!(
+                        "{what} of sidecar `{}` is already used in the pod",
+                        container.name
+                    ),
+                )
+                .with_label("used twice in one pod")
+                .with_note("the containers of a pod share one network: each port can be bound once");
+            if let Some(label) = ctx.label_at(&other.origin, "used here") {
+                diagnostic = diagnostic.with_secondary(label);
+            }
+            ctx.report(diagnostic.with_help("give the sidecar a port of its own"));
+            ok = false;
+        }
+    }
+    ok.then_some(ports)
+}
