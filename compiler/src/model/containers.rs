@@ -36,6 +36,14 @@ impl ContainerRole {
         }
     }
 
+    /// The noun with its article (`a sidecar`, `an init container`).
+    pub fn a(self) -> &'static str {
+        match self {
+            ContainerRole::Sidecar => "a sidecar",
+            ContainerRole::Init => "an init container",
+        }
+    }
+
     /// The workload fields a container of this role may set: a sidecar is long-running and
     /// serves (ports, probes); an init container runs to completion, so it has neither.
     pub fn fields(self) -> &'static [&'static str] {

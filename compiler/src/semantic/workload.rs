@@ -103,11 +103,11 @@ pub(super) fn read_container_fields(
                     ContainerRole::Init if matches!(info.name, "port" | "ports" | "probes") => {
                         "an init container runs to completion: it serves nothing".to_string()
                     }
-                    _ => format!("a field of the workload, not of one {}", role.noun()),
+                    _ => format!("a field of the workload, not of {}", role.a()),
                 })
                 .with_note(format!(
-                    "the fields of a {} are: {}",
-                    role.noun(),
+                    "the fields of {} are: {}",
+                    role.a(),
                     role.fields().join(", ")
                 ))
                 .with_help(match role {
