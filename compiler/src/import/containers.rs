@@ -67,7 +67,8 @@ fn container_fields(container: &Value, sidecar: bool) -> Vec<String> {
         ("cpu", super::convert::is_cpu as fn(&str) -> bool),
         ("memory", super::convert::is_bytes),
     ] {
-        if let Some(range) = quantity_range(quantity("requests", what), quantity("limits", what), valid)
+        if let Some(range) =
+            quantity_range(quantity("requests", what), quantity("limits", what), valid)
         {
             out.push(format!("{what}: {range}"));
         }

@@ -6,8 +6,8 @@
 use super::LowerCtx;
 use super::workload::{apply_registry, defaults, lower_probes, lower_resources};
 use crate::diagnostics::Code;
-use crate::ir::containers::{ContainerIr, ContainerRole};
 use crate::ir::PortIr;
+use crate::ir::containers::{ContainerIr, ContainerRole};
 use crate::model::containers::ContainerSpec;
 use crate::model::spec::{AppSpec, ImagePull, Sourced, Tmp, WorkloadKind, WorkloadSpec};
 
@@ -49,8 +49,9 @@ pub fn lower_containers(
                 )
                 .with_label("name already taken");
             diagnostic = match first {
-                None => diagnostic
-                    .with_note(format!("the workload's own container is named `{main}`")),
+                None => {
+                    diagnostic.with_note(format!("the workload's own container is named `{main}`"))
+                }
                 Some(first) => match ctx.label_at(&first.origin, "also declared here") {
                     Some(label) => diagnostic.with_secondary(label),
                     None => diagnostic,
@@ -73,7 +74,10 @@ pub fn lower_containers(
                     ),
                 )
                 .with_label("taken by the mesh's injector")
-                .with_note(format!("in the mesh, Istio adds {}", MESH_CONTAINERS.join(", ")))
+                .with_note(format!(
+                    "in the mesh, Istio adds {}",
+                    MESH_CONTAINERS.join(", ")
+                ))
                 .with_help("give the container another name"),
             );
             ok = false;
@@ -197,7 +201,9 @@ fn container_ports(
                     ),
                 )
                 .with_label("used twice in one pod")
-                .with_note("the containers of a pod share one network: each port can be bound once");
+                .with_note(
+                    "the containers of a pod share one network: each port can be bound once",
+                );
             if let Some(label) = ctx.label_at(&other.origin, "used here") {
                 diagnostic = diagnostic.with_secondary(label);
             }

@@ -1,15 +1,15 @@
 //! The facts rules see: every property of the vocabulary, read off a lowered workload, with the
 //! origin of the value that won (so a violation can point at it).
 
-use crate::ir::labels::workload_labels;
 use crate::ir::containers::ContainerIr;
+use crate::ir::labels::workload_labels;
 use crate::ir::{AppIr, ExposeIr, ResourcesIr, WorkloadIr};
-use crate::types::image::ImageRef;
 use crate::model::spec::ExposeKind;
 use crate::model::spec::{Layer, Origin, Replicas, Sourced};
 use crate::semantic::patch_security::{Hardening, weakenings};
 use crate::semantic::policy::eval::{Fact, FactValue, Facts};
 use crate::semantic::policy::property::Property;
+use crate::types::image::ImageRef;
 
 fn origin_of(origin: &Origin) -> Option<Origin> {
     origin.file().is_some().then(|| origin.clone())

@@ -109,23 +109,24 @@ impl Containers {
 }
 
 /// Merged by container name: a container that both layers name takes each field from the higher
-/// layer ([`WorkloadSpec::overlay`]); containers only a lower layer names (a platform's log agent
-/// from a tier) come first, in that layer's order, then the higher layer's in its order — so a
-/// platform's sidecars start before an app's and its init containers run before the app's.
+/// layer ([`WorkloadSpec::overlay`]). A container keeps the place the lowest layer naming it gave
+/// it: the lower layer's containers come first, in its order, then those only the higher layer
+/// names, in its order — so a platform's sidecars (from a tier) start before an app's, its init
+/// containers run before the app's, and an environment changing a container never moves it.
 impl Slot for Containers {
     type Read = Containers;
     fn store(&mut self, read: Containers, _origin: Origin) {
         *self = read;
     }
     fn overlay(&mut self, lower: Self) {
-        let mut merged: Vec<ContainerSpec> = Vec::with_capacity(self.0.len() + lower.0.len());
         let mut own = std::mem::take(&mut self.0);
+        let mut merged: Vec<ContainerSpec> = Vec::with_capacity(own.len() + lower.0.len());
         for below in lower.0 {
             match own.iter().position(|c| c.name == below.name) {
                 Some(i) => {
                     let mut above = own.remove(i);
                     above.spec = above.spec.overlay(below.spec);
-                    own.insert(i, above);
+                    merged.push(above);
                 }
                 None => merged.push(below),
             }

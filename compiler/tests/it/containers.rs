@@ -58,6 +58,8 @@ service web {
   }
 }
 
+env dev {}
+
 env prod {
   web.sidecars.agent.image: "ghcr.io/acme/log-agent:2.1.0"
   web.init.migrate { args: ["--dry-run"] }
@@ -105,11 +107,15 @@ fn container<'w>(list: &'w [ContainerIr], name: &str) -> &'w ContainerIr {
 #[test]
 fn sidecars_layer_tier_app_workload_environment_by_name() {
     let web = web_in(LAYERED, None);
-    // The tier's agent comes first, then the workload's own sidecars.
+    // The tier's agent comes first (the lowest layer naming a container places it), then the
+    // workload's own sidecars.
     let names: Vec<&str> = web.sidecars.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["agent", "exporter"]);
     let agent = container(&web.sidecars, "agent");
-    assert_eq!(agent.image.value.to_string(), "ghcr.io/acme/log-agent:2.0.0");
+    assert_eq!(
+        agent.image.value.to_string(),
+        "ghcr.io/acme/log-agent:2.0.0"
+    );
     assert_eq!(agent.image.origin.layer(), &Layer::Tier("platform".into()));
     assert_eq!(agent.resources.cpu_request.value, 20);
     assert_eq!(
@@ -135,16 +141,28 @@ fn sidecars_layer_tier_app_workload_environment_by_name() {
     // A container only the workload declares gets the built-in defaults, not the workload's.
     let exporter = container(&web.sidecars, "exporter");
     assert_eq!(exporter.resources.cpu_request.value, 100);
-    assert_eq!(exporter.resources.cpu_request.origin.layer(), &Layer::Builtin);
+    assert_eq!(
+        exporter.resources.cpu_request.origin.layer(),
+        &Layer::Builtin
+    );
     assert_eq!(exporter.ports[0].name, "metrics");
-    assert!(web.ports.iter().any(|p| p.name == "metrics" && p.number == 9113));
+    assert!(
+        web.ports
+            .iter()
+            .any(|p| p.name == "metrics" && p.number == 9113)
+    );
     let migrate = container(&web.init, "migrate");
     assert_eq!(migrate.args, None);
 
-    // The environment beats the workload, one field at a time.
+    // The environment beats the workload, one field at a time, and moves nothing.
     let prod = web_in(LAYERED, Some("prod"));
+    let names: Vec<&str> = prod.sidecars.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["agent", "exporter"]);
     let agent = container(&prod.sidecars, "agent");
-    assert_eq!(agent.image.value.to_string(), "ghcr.io/acme/log-agent:2.1.0");
+    assert_eq!(
+        agent.image.value.to_string(),
+        "ghcr.io/acme/log-agent:2.1.0"
+    );
     assert!(matches!(agent.image.origin.layer(), Layer::Env(env) if &**env == "prod"));
     assert_eq!(agent.resources.memory_limit.value, 48 << 20);
     let migrate = container(&prod.init, "migrate");
@@ -166,7 +184,12 @@ fn the_pod_lists_sidecars_before_init_containers_each_hardened() {
     let init = spec["initContainers"].as_array().expect("initContainers");
     let listed: Vec<(&str, Option<&str>)> = init
         .iter()
-        .map(|c| (c["name"].as_str().unwrap_or(""), c["restartPolicy"].as_str()))
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or(""),
+                c["restartPolicy"].as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         listed,
@@ -176,11 +199,17 @@ fn the_pod_lists_sidecars_before_init_containers_each_hardened() {
             ("migrate", None)
         ]
     );
-    for container in init.iter().chain(spec["containers"].as_array().expect("containers")) {
+    for container in init
+        .iter()
+        .chain(spec["containers"].as_array().expect("containers"))
+    {
         support::hardening::assert_container_hardened("LAYERED", container);
     }
     // The main container keeps only its own port; the Service has both.
-    assert_eq!(spec["containers"][0]["ports"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        spec["containers"][0]["ports"].as_array().map(Vec::len),
+        Some(1)
+    );
 }
 
 fn rule_project(sidecar_image: &str, allow: &str) -> String {
@@ -220,7 +249,7 @@ fn a_rule_holds_for_the_workload_only_if_it_holds_for_every_container() {
     );
     // It points at the sidecar's image.
     let text = rule_project("ghcr.io/acme/nginx-exporter:latest", "");
-    let span = violations[0].labels[0].span;
+    let span = violations[0].primary.span;
     assert_eq!(
         &text[span.start as usize..span.end as usize],
         "\"ghcr.io/acme/nginx-exporter:latest\""
@@ -232,7 +261,8 @@ fn a_rule_holds_for_the_workload_only_if_it_holds_for_every_container() {
         "allow pinned_images because \"the vendor publishes no tags\"",
     ));
     let diagnostics = project_diagnostics(&db, project);
-    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::UnpinnedImage], "{diagnostics:#?}");
 }
 
 fn pod_of<'r>(resources: &'r [Resource], name: &str) -> &'r Value {
@@ -261,21 +291,38 @@ fn denied_by(policies: &[Resource], pod: &Value) -> Vec<String> {
 #[test]
 fn kyverno_admits_the_emitted_sidecars_and_refuses_each_one_weakened() {
     let source = include_str!("../../../examples/shop/app.k8s");
-    let end = source.find("\nenv dev ").expect("the shop has environments");
+    let end = source
+        .find("\nenv dev ")
+        .expect("the shop has environments");
     let ir = lower(&[("app.k8s", &source[..end])]);
     let policies = kyverno::render(&ir);
     let resources = admission_resources(&ir);
-    for (workload, container) in [("web", "exporter"), ("db", "wal-archiver"), ("api", "migrate")]
-    {
+    for (workload, container) in [
+        ("web", "exporter"),
+        ("db", "wal-archiver"),
+        ("api", "migrate"),
+    ] {
         let pod = pod_of(&resources, workload);
-        assert_eq!(denied_by(&policies, pod), Vec::<String>::new(), "{workload}");
+        assert_eq!(
+            denied_by(&policies, pod),
+            Vec::<String>::new(),
+            "{workload}"
+        );
         let index = pod["spec"]["initContainers"]
             .as_array()
             .and_then(|list| list.iter().position(|c| c["name"] == container))
             .unwrap_or_else(|| panic!("{workload} has {container}"));
         let weakenings: [(&str, fn(&mut Value), &str); 4] = [
-            ("image", |c| c["image"] = "ghcr.io/acme/tool:latest".into(), "pinned-images"),
-            ("registry", |c| c["image"] = "evil.example.com/tool:1.0.0".into(), "trusted-registries"),
+            (
+                "image",
+                |c| c["image"] = "ghcr.io/acme/tool:latest".into(),
+                "pinned-images",
+            ),
+            (
+                "registry",
+                |c| c["image"] = "evil.example.com/tool:1.0.0".into(),
+                "trusted-registries",
+            ),
             (
                 "privileged",
                 |c| c["securityContext"]["privileged"] = true.into(),
@@ -336,7 +383,8 @@ service web {{
     assert!(
         found
             .iter()
-            .any(|d| d.message == "app `shop` needs 1050Mi of memory at full scale, but its quota allows 1Gi"),
+            .any(|d| d.message
+                == "app `shop` needs 1050Mi of memory at full scale, but its quota allows 1Gi of memory"),
         "{found:#?}"
     );
     let web = web_in(&text("60Mi").replace("quota { memory: 1Gi }", ""), None);

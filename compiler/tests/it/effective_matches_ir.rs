@@ -325,7 +325,10 @@ fn compare_container_field(
                 Tmp::Off => None,
                 Tmp::On(limit) => Some(limit.unwrap_or(SCRATCH_LIMIT)),
             },
-            ir.writable.iter().find(|(p, _)| p == "/tmp").map(|(_, l)| *l),
+            ir.writable
+                .iter()
+                .find(|(p, _)| p == "/tmp")
+                .map(|(_, l)| *l),
         ),
         _ => Err(format!("no comparison for the container field `{field}`")),
     }

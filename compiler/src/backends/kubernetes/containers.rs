@@ -52,8 +52,16 @@ fn container(ir: &ContainerIr, volumes: &mut Vec<Volume>) -> Container {
         name: ir.name.clone(),
         image: Some(ir.image.value.to_string()),
         image_pull_policy: Some(ir.image_pull.value.as_str().to_string()),
-        command: ir.command.as_ref().map(|c| c.value.clone()).and_then(non_empty),
-        args: ir.args.as_ref().map(|a| a.value.clone()).and_then(non_empty),
+        command: ir
+            .command
+            .as_ref()
+            .map(|c| c.value.clone())
+            .and_then(non_empty),
+        args: ir
+            .args
+            .as_ref()
+            .map(|a| a.value.clone())
+            .and_then(non_empty),
         ports: non_empty(ports),
         env: non_empty(
             ir.env

@@ -4,8 +4,8 @@
 //! drain and a grace period, and topology spread for replicated workloads.
 
 use super::meta::{selector, workload_labels};
-use crate::ir::labels::TRACK_LABEL;
 use crate::ir::containers::is_sidecar_port;
+use crate::ir::labels::TRACK_LABEL;
 use crate::ir::{AppIr, PortIr, ProbeIr, ResourcesIr, WorkloadIr};
 use crate::model::spec::{EnvValue, ProbeCheck, Protocol, Restart, Spread};
 use crate::types::quantity::{format_bytes, format_cpu};

@@ -32,7 +32,10 @@ pub fn assert_container_hardened(path: &str, container: &Value) {
     );
     assert_eq!(security["seccompProfile"]["type"], "RuntimeDefault", "{at}");
     let resources = &container["resources"];
-    assert!(resources["requests"]["cpu"].is_string(), "{at}: cpu request");
+    assert!(
+        resources["requests"]["cpu"].is_string(),
+        "{at}: cpu request"
+    );
     assert!(
         resources["requests"]["memory"].is_string(),
         "{at}: memory request"
