@@ -88,9 +88,13 @@ codes! {
     GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
     ContainerField = "E0046", Error, "a field a sidecar or init container cannot have";
     ContainerNameClash = "E0047", Error, "two containers of one pod with the same name";
+    MountConflict = "E0050", Error, "two files or volumes at one path, or one inside another";
+    TokenExpiry = "E0051", Error, "a projected token's lifetime the API server refuses";
+    SharedClaimAccess = "E0052", Error, "a claim one node or one pod can mount, on a workload that runs several pods";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
+    ExposedTwice = "E0073", Error, "a host or path listed twice in `expose`";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
@@ -101,6 +105,7 @@ codes! {
     RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
+    MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";
 }

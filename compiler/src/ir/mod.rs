@@ -6,6 +6,7 @@
 //! knows nothing of YAML or of any backend's resource kinds.
 
 pub mod containers;
+pub mod files;
 pub mod graph;
 pub mod labels;
 pub mod platform;
@@ -196,10 +197,10 @@ pub struct BatchIr {
 pub struct ExposeIr {
     /// HTTPRoute or Ingress.
     pub kind: ExposeKind,
-    /// Host name.
-    pub host: String,
-    /// Path prefix.
-    pub path: String,
+    /// Host names, in the order written (at least one).
+    pub hosts: Vec<String>,
+    /// Path prefixes, in the order written (at least one).
+    pub paths: Vec<String>,
     /// The Service port routed to (name and number).
     pub port: PortIr,
     /// Ingress TLS Secret.
@@ -269,6 +270,10 @@ pub struct WorkloadIr {
     pub init: Vec<containers::ContainerIr>,
     /// Persistent storage (stateful kinds).
     pub storage: Option<StorageIr>,
+    /// Files mounted read-only (`files`), by path.
+    pub files: Vec<files::FileIr>,
+    /// Volumes shared by the pod (`volumes`), by name.
+    pub volumes: Vec<files::VolumeIr>,
     /// Batch settings (jobs and cron jobs).
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.

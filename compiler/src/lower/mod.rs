@@ -7,6 +7,7 @@ mod capacity;
 mod containers;
 pub mod env_hosts;
 pub mod facts;
+mod files;
 mod graph;
 mod layers;
 mod namespaces;

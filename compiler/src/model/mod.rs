@@ -5,6 +5,7 @@
 
 pub mod containers;
 pub mod fields;
+pub mod files;
 pub mod gitops;
 pub mod kinds;
 pub mod mesh;

@@ -7,3 +7,4 @@ mod environments;
 mod features;
 mod fuzz_corpus;
 mod robustness;
+mod services;
