@@ -2,7 +2,7 @@
 //! catalogue, [`crate::model::schema`]), the words a field's value may be, the units its
 //! quantities take, and what type of value it holds.
 
-use crate::model::containers::ContainerRole;
+use crate::model::containers::{ContainerRole, MOUNTS_FIELD};
 use crate::model::schema::{self, FieldInfo};
 use crate::model::spec::WorkloadKind;
 pub use crate::model::values::*;
@@ -59,6 +59,7 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
                 return schema::WORKLOAD_FIELDS
                     .iter()
                     .filter(|f| role.fields().contains(&f.name))
+                    .chain([&MOUNTS_FIELD])
                     .collect();
             }
             return workload_block(None, rest);

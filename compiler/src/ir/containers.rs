@@ -33,8 +33,30 @@ pub struct ContainerIr {
     /// Writable paths, each an emptyDir of its own with a size limit (bytes); `/tmp` among them
     /// unless turned off.
     pub writable: Vec<(String, u64)>,
+    /// The pod's volumes it mounts read-write, by path.
+    pub mounts: Vec<MountIr>,
     /// Where the container is declared (its name, in the highest layer naming it).
     pub origin: Origin,
+}
+
+/// One of the pod's volumes mounted into a sidecar or init container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountIr {
+    /// The volume: one of the workload's `volumes`, or its `storage`.
+    pub volume: MountedVolume,
+    /// Where the container sees it.
+    pub path: String,
+    /// Where the mount is written.
+    pub origin: Origin,
+}
+
+/// Which of the pod's volumes a container mounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MountedVolume {
+    /// A volume of the workload's `volumes`, by name.
+    Shared(String),
+    /// The stateful workload's persistent volume (`storage`).
+    Storage,
 }
 
 /// Whether `port` (of the workload's `ports`) belongs to a sidecar rather than the main container.

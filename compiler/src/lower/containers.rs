@@ -7,9 +7,18 @@ use super::LowerCtx;
 use super::workload::{apply_registry, defaults, lower_probes, lower_resources};
 use crate::diagnostics::Code;
 use crate::ir::PortIr;
-use crate::ir::containers::{ContainerIr, ContainerRole};
-use crate::model::containers::ContainerSpec;
+use crate::ir::containers::{ContainerIr, ContainerRole, MountIr, MountedVolume};
+use crate::model::containers::{ContainerSpec, STORAGE_MOUNT};
 use crate::model::spec::{AppSpec, ImagePull, Sourced, Tmp, WorkloadKind, WorkloadSpec};
+use crate::semantic::suggest::closest;
+
+/// The pod's volumes a container may mount.
+struct PodVolumes<'a> {
+    /// The names of the workload's `volumes`.
+    volumes: &'a [&'a str],
+    /// Whether the workload has `storage` (a stateful workload's persistent volume).
+    storage: bool,
+}
 
 /// The names the mesh's injector gives the containers it adds to a pod.
 const MESH_CONTAINERS: &[&str] = &["istio-proxy", "istio-init", "istio-validation"];
@@ -33,6 +42,11 @@ pub fn lower_containers(
         .iter()
         .map(|c| (c, ContainerRole::Sidecar))
         .chain(spec.init.0.iter().map(|c| (c, ContainerRole::Init)));
+    let volumes: Vec<&str> = spec.volumes.iter().map(|v| v.key.as_str()).collect();
+    let pod = PodVolumes {
+        volumes: &volumes,
+        storage: spec.storage.is_some(),
+    };
     let mut lowered: Vec<ContainerIr> = Vec::new();
     for (container, role) in declared {
         if let Some((_, first)) = names.iter().find(|(name, _)| *name == container.name) {
@@ -84,7 +98,7 @@ pub fn lower_containers(
             continue;
         }
         names.push((&container.name, Some(container)));
-        match lower_one(ctx, container, role, app_spec, ports) {
+        match lower_one(ctx, container, role, app_spec, &pod, ports) {
             Some(ir) => lowered.push(ir),
             None => ok = false,
         }
@@ -103,6 +117,7 @@ fn lower_one(
     container: &ContainerSpec,
     role: ContainerRole,
     app_spec: &AppSpec,
+    spec_volumes: &PodVolumes<'_>,
     pod_ports: &mut Vec<PortIr>,
 ) -> Option<ContainerIr> {
     let spec = &container.spec;
@@ -147,6 +162,7 @@ fn lower_one(
             writable.push((path.clone(), defaults::SCRATCH_LIMIT));
         }
     }
+    let mounts = container_mounts(ctx, container, spec_volumes, &writable)?;
     pod_ports.extend(ports.iter().cloned());
     Some(ContainerIr {
         name: container.name.clone(),
@@ -160,8 +176,93 @@ fn lower_one(
         command: spec.command.clone(),
         args: spec.args.clone(),
         writable,
+        mounts,
         origin: container.origin.clone(),
     })
+}
+
+/// The pod's volumes the container mounts: each a volume of the workload's `volumes` or, named
+/// `storage`, its persistent volume (else E0048); none at a path of the container's own
+/// scratch volumes (E0050).
+fn container_mounts(
+    ctx: &mut LowerCtx<'_>,
+    container: &ContainerSpec,
+    pod: &PodVolumes<'_>,
+    writable: &[(String, u64)],
+) -> Option<Vec<MountIr>> {
+    let mut ok = true;
+    let mut out: Vec<MountIr> = Vec::new();
+    for mount in &container.mounts {
+        let volume = if pod.volumes.contains(&mount.key.as_str()) {
+            MountedVolume::Shared(mount.key.clone())
+        } else if mount.key == STORAGE_MOUNT && pod.storage {
+            MountedVolume::Storage
+        } else {
+            let mut diagnostic = ctx
+                .diagnostic_at(
+                    &mount.value.origin,
+                    mount.key_span,
+                    Code::NoSuchVolume,
+                    format!(
+                        "`{}` mounts volume `{}`, which the pod does not have",
+                        container.name, mount.key
+                    ),
+                )
+                .with_label("no such volume");
+            let mut names: Vec<&str> = pod.volumes.to_vec();
+            if pod.storage {
+                names.push(STORAGE_MOUNT);
+            }
+            if let Some(best) = closest(&mount.key, names.iter().copied()) {
+                diagnostic = diagnostic.with_replacement(best.to_string());
+            } else if names.is_empty() {
+                diagnostic = diagnostic
+                    .with_help("declare it in the workload's `volumes { NAME: empty_dir { … } }`");
+            } else {
+                diagnostic =
+                    diagnostic.with_note(format!("the pod's volumes are: {}", names.join(", ")));
+            }
+            ctx.report(diagnostic);
+            ok = false;
+            continue;
+        };
+        let path = &mount.value.value;
+        let nested = |a: &str, b: &str| {
+            a == b || b.starts_with(&format!("{a}/")) || a.starts_with(&format!("{b}/"))
+        };
+        let clash = writable
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .chain(out.iter().map(|m| m.path.as_str()))
+            .find(|other| nested(other, path));
+        if let Some(other) = clash {
+            ctx.report(
+                ctx.diagnostic_at(
+                    &mount.value.origin,
+                    mount.value.origin.span,
+                    Code::MountConflict,
+                    format!(
+                        "`{}` mounts volume `{}` at `{path}`, over its own mount at `{other}`",
+                        container.name, mount.key
+                    ),
+                )
+                .with_label("two mounts cannot share a path, nor one hide part of another")
+                .with_help(if other == "/tmp" {
+                    "mount it elsewhere, or write `tmp: false` in the container"
+                } else {
+                    "give each mount a path of its own"
+                }),
+            );
+            ok = false;
+            continue;
+        }
+        out.push(MountIr {
+            volume,
+            path: path.clone(),
+            origin: mount.value.origin.clone(),
+        });
+    }
+    ok.then_some(out)
 }
 
 /// The container's ports, named like a workload's; an unnamed port whose protocol name another

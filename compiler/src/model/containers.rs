@@ -5,7 +5,9 @@
 //! layers gets each of its fields from the higher one ([`Containers`]'s [`Slot`]).
 
 use super::fields::{Slot, WorkloadSpec};
-use super::spec::Origin;
+use super::schema::{Defaults, FieldInfo, Kinds};
+use super::spec::{Entry, Origin};
+use super::values::shape;
 use k8sc_grammar::Span;
 
 /// What an extra container is: a native sidecar (an init container with `restartPolicy:
@@ -83,6 +85,23 @@ pub const INIT_FIELDS: &[&str] = &[
     "tmp",
 ];
 
+/// `mounts { VOLUME: "/path" }`: a container's own field (the workload's container mounts a
+/// volume where the volume says), for completion, hover and the reference.
+pub const MOUNTS_FIELD: FieldInfo = FieldInfo {
+    name: "mounts",
+    kinds: Kinds::All,
+    defaults: Defaults::Allowed,
+    syntax: "mounts { logs: \"/var/log/app\", storage: \"/data\" }",
+    summary: "Where the container mounts the pod's shared `volumes` (and `storage`, the stateful volume), read-write.",
+    block: true,
+    value: Some(shape(
+        "a map `{ VOLUME: \"/path\" }` of the workload's `volumes` (or `storage`) to absolute paths",
+    )),
+};
+
+/// The key of `mounts` that names a stateful workload's persistent volume.
+pub const STORAGE_MOUNT: &str = "storage";
+
 /// One extra container as written in one layer: its name and the fields it sets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContainerSpec {
@@ -94,6 +113,8 @@ pub struct ContainerSpec {
     pub origin: Origin,
     /// Its fields: only those of [`ContainerRole::fields`] are ever set.
     pub spec: WorkloadSpec,
+    /// `mounts { VOLUME: "/path" }`: the pod's volumes it mounts, by volume name.
+    pub mounts: Vec<Entry<String>>,
 }
 
 /// The sidecars (or init containers) of a workload, in order: what a layer declares, and once
@@ -126,6 +147,7 @@ impl Slot for Containers {
                 Some(i) => {
                     let mut above = own.remove(i);
                     above.spec = above.spec.overlay(below.spec);
+                    super::spec::merge_entries(&mut above.mounts, below.mounts);
                     merged.push(above);
                 }
                 None => merged.push(below),
@@ -138,6 +160,12 @@ impl Slot for Containers {
         for container in &self.0 {
             for (field, origin) in container.spec.origins() {
                 out.push((format!("{name}.{}.{field}", container.name), origin));
+            }
+            for mount in &container.mounts {
+                out.push((
+                    format!("{name}.{}.mounts.{}", container.name, mount.key),
+                    &mount.value.origin,
+                ));
             }
         }
     }

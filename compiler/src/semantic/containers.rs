@@ -5,6 +5,7 @@
 use super::reader::Ctx;
 use crate::diagnostics::Code;
 use crate::model::containers::{ContainerRole, ContainerSpec, Containers};
+use crate::model::spec::Entry;
 use crate::types::names;
 use k8sc_grammar::{BlockItem, Span, Value};
 use std::collections::HashMap;
@@ -81,13 +82,90 @@ pub fn read_containers(ctx: &mut Ctx<'_>, value: &Value, role: ContainerRole) ->
             continue;
         };
         seen.insert(name.clone(), key_span);
-        let spec = super::workload::read_container_fields(ctx, body, role, &name);
+        // `mounts` is a container's own field; the rest are a workload's.
+        let is_mounts = |item: &BlockItem| matches!(item, BlockItem::Field(f) if f.key.len() == 1 && f.key[0].name == "mounts");
+        let mut fields = body.clone();
+        fields.items.retain(|item| !is_mounts(item));
+        let before = ctx.diagnostics.iter().filter(|d| d.is_error()).count();
+        let mut spec = super::workload::read_container_fields(ctx, &fields, role, &name);
+        let mut mounts = Vec::new();
+        let mut first_mounts: Option<Span> = None;
+        for item in body.items.iter().filter(|item| is_mounts(item)) {
+            let BlockItem::Field(field) = item else {
+                continue;
+            };
+            if let Some(first) = first_mounts {
+                ctx.report(
+                    ctx.diagnostic(
+                        Code::DuplicateField,
+                        "field `mounts` is set twice",
+                        field.key_span(),
+                    )
+                    .with_label("set again here")
+                    .with_secondary(ctx.label(first, "first set here"))
+                    .with_help("remove one of them"),
+                );
+                continue;
+            }
+            first_mounts = Some(field.key_span());
+            mounts = read_mounts(ctx, &field.value);
+        }
+        if ctx.diagnostics.iter().filter(|d| d.is_error()).count() > before
+            && spec.rejected.is_empty()
+        {
+            spec.rejected.push("mounts");
+        }
         out.push(ContainerSpec {
             name,
             name_span: key_span,
             origin: ctx.origin(key_span),
             spec,
+            mounts,
         });
     }
     Containers(out)
+}
+
+/// `mounts { VOLUME: "/path" }`: volume names (DNS labels, each once) to absolute paths.
+fn read_mounts(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Entry<String>> {
+    let mut out: Vec<Entry<String>> = Vec::new();
+    let Some(block) = ctx.expect_block(value, "a block of mounts `{ VOLUME: \"/path\" }`") else {
+        return out;
+    };
+    for field in block.fields() {
+        let key = field.key_text();
+        let key_span = field.key_span();
+        if let Err(error) = names::validate_dns_label(&key, 63) {
+            let diagnostic = ctx
+                .diagnostic(
+                    Code::InvalidName,
+                    super::reader::name_message(&error, "volume name"),
+                    key_span,
+                )
+                .with_label("a volume name is a DNS label");
+            let diagnostic = ctx.with_key_fix(diagnostic, error.help, key_span);
+            ctx.report(diagnostic);
+            continue;
+        }
+        if let Some(first) = out.iter().find(|m| m.key == key) {
+            ctx.report(
+                ctx.diagnostic(
+                    Code::DuplicateField,
+                    format!("volume `{key}` is mounted twice"),
+                    key_span,
+                )
+                .with_label("mounted again here")
+                .with_secondary(ctx.label(first.key_span, "first mounted here")),
+            );
+            continue;
+        }
+        if let Some(path) = super::workload::read_absolute_path(ctx, &field.value) {
+            out.push(Entry {
+                key,
+                key_span,
+                value: ctx.sourced(path, field.value.span),
+            });
+        }
+    }
+    out
 }

@@ -107,7 +107,7 @@ pub(super) fn read_container_fields(
                     _ => format!("a field of the workload, not of {}", role.a()),
                 })
                 .with_note(format!(
-                    "the fields of {} are: {}",
+                    "the fields of {} are: {}, mounts",
                     role.a(),
                     role.fields().join(", ")
                 ))
@@ -899,7 +899,7 @@ fn read_storage(ctx: &mut Ctx<'_>, value: &Value) -> Option<Storage> {
     Some(storage)
 }
 
-fn read_absolute_path(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
+pub(super) fn read_absolute_path(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
     let path = ctx.read_string(value)?;
     if !path.starts_with('/') || path.contains("..") || path.len() > 1 && path.ends_with('/') {
         ctx.report(

@@ -390,3 +390,78 @@ service web {{
     let web = web_in(&text("60Mi").replace("quota { memory: 1Gi }", ""), None);
     assert_eq!(pod_resources(&web), (200, (250 + 60) << 20));
 }
+
+/// A log shipper reads what the workload writes: a shared volume mounted where each container
+/// wants it; a stateful workload's volume is mounted as `storage`; `mounts` layer by key.
+#[test]
+fn containers_mount_the_pods_volumes() {
+    let text = r#"
+app shop {
+  defaults {
+    sidecars { shipper { image: "ghcr.io/acme/fluent-bit:3.1.4", mounts { logs: "/logs" } } }
+  }
+}
+
+stateful queue {
+  image: "ghcr.io/acme/queue:1.0.0"
+  storage: 10Gi { mount: "/var/lib/queue" }
+  volumes { logs: empty_dir { size: 256Mi, mount: "/var/log/queue" } }
+  sidecars {
+    shipper { mounts { storage: "/state" } }
+  }
+  init {
+    restore { image: "ghcr.io/acme/restore:1.0.0", mounts { storage: "/restore" } }
+  }
+}
+"#;
+    let ir = lower(&[("app.k8s", text)]);
+    let set = kubernetes::render(&ir)
+        .into_iter()
+        .find(|r| r.kind == "StatefulSet")
+        .expect("a StatefulSet");
+    let spec = &set.body["spec"]["template"]["spec"];
+    let mounts_of = |name: &str| -> Vec<(String, String)> {
+        spec["initContainers"]
+            .as_array()
+            .and_then(|list| list.iter().find(|c| c["name"] == name))
+            .and_then(|c| c["volumeMounts"].as_array())
+            .map(|mounts| {
+                mounts
+                    .iter()
+                    .map(|m| {
+                        (
+                            m["name"].as_str().unwrap_or_default().to_string(),
+                            m["mountPath"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        mounts_of("shipper"),
+        [
+            pair("shipper-tmp", "/tmp"),
+            pair("logs", "/logs"),
+            pair("data", "/state")
+        ]
+    );
+    assert_eq!(
+        mounts_of("restore"),
+        [pair("restore-tmp", "/tmp"), pair("data", "/restore")]
+    );
+    // An unknown volume, and a mount over the container's own /tmp.
+    let found = errors(&text.replace("logs: \"/logs\"", "log: \"/logs\""));
+    assert_eq!(
+        found.iter().map(|d| d.code).collect::<Vec<_>>(),
+        [Code::NoSuchVolume],
+        "{found:#?}"
+    );
+    let found = errors(&text.replace("storage: \"/restore\"", "storage: \"/tmp/restore\""));
+    assert_eq!(
+        found.iter().map(|d| d.code).collect::<Vec<_>>(),
+        [Code::MountConflict],
+        "{found:#?}"
+    );
+}

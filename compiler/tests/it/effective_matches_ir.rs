@@ -260,6 +260,20 @@ fn compare_container_field(
     if let Some(key) = field.strip_prefix("env.") {
         return compare_entry(key, &spec.env, &ir.env);
     }
+    if let Some(key) = field.strip_prefix("mounts.") {
+        let written = specs
+            .0
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.mounts.iter().find(|m| m.key == key))
+            .ok_or_else(missing)?;
+        let lowered = ir
+            .mounts
+            .iter()
+            .find(|m| m.origin == written.value.origin)
+            .ok_or_else(|| format!("the IR of `{name}` has no mount of `{key}`"))?;
+        return compare(&written.value.value, &lowered.path);
+    }
     match field {
         "image" => {
             let image = spec.image.as_ref().ok_or_else(missing)?;

@@ -10,7 +10,7 @@ use super::pod::{
     volume_name,
 };
 use crate::ir::WorkloadIr;
-use crate::ir::containers::{ContainerIr, ContainerRole};
+use crate::ir::containers::{ContainerIr, ContainerRole, MountedVolume};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, Volume};
 
 /// The pod's `initContainers` (sidecars, then init containers); their volumes are added to
@@ -34,6 +34,13 @@ fn container(ir: &ContainerIr, volumes: &mut Vec<Volume>) -> Container {
         used.push(name.clone());
         volumes.push(empty_dir(&name, *limit));
         mounts.push(mount(&name, path));
+    }
+    for m in &ir.mounts {
+        let volume = match &m.volume {
+            MountedVolume::Shared(name) => name.as_str(),
+            MountedVolume::Storage => super::pod::DATA_VOLUME,
+        };
+        mounts.push(mount(volume, &m.path));
     }
     let ports: Vec<ContainerPort> = ir
         .ports
