@@ -443,8 +443,8 @@ stateful queue {
         mounts_of("shipper"),
         [
             pair("shipper-tmp", "/tmp"),
-            pair("logs", "/logs"),
-            pair("data", "/state")
+            pair("data", "/state"),
+            pair("logs", "/logs")
         ]
     );
     assert_eq!(
