@@ -285,6 +285,9 @@ fn denied_by(policies: &[Resource], pod: &Value) -> Vec<String> {
         .collect()
 }
 
+/// A weakening of a container: what it weakens, how, and the policy that must refuse it.
+type Weakening = (&'static str, fn(&mut Value), &'static str);
+
 /// The shop example's sidecars and init containers are admitted as k8sc writes them; each one
 /// weakened is refused by the rule it breaks — the image, the resources and the security
 /// context of `initContainers` are all checked.
@@ -312,7 +315,7 @@ fn kyverno_admits_the_emitted_sidecars_and_refuses_each_one_weakened() {
             .as_array()
             .and_then(|list| list.iter().position(|c| c["name"] == container))
             .unwrap_or_else(|| panic!("{workload} has {container}"));
-        let weakenings: [(&str, fn(&mut Value), &str); 4] = [
+        let weakenings: [Weakening; 4] = [
             (
                 "image",
                 |c| c["image"] = "ghcr.io/acme/tool:latest".into(),
