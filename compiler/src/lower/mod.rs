@@ -13,6 +13,7 @@ mod policy;
 mod ports;
 mod requests;
 mod rules;
+mod service;
 mod traffic;
 mod workload;
 

@@ -8,6 +8,7 @@ use crate::diagnostics::Code;
 use crate::model::fields::Slot;
 use crate::model::patch::PatchSpec;
 use crate::model::schema::{self, FieldInfo, WORKLOAD_FIELDS};
+use crate::model::service::ServiceOptions;
 use crate::model::spec::*;
 use crate::model::traffic::TrafficSpec;
 use crate::types::{cron, image::ImageRef, names};
