@@ -86,6 +86,9 @@ codes! {
     HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
+    MountConflict = "E0050", Error, "two files or volumes at one path, or one inside another";
+    TokenExpiry = "E0051", Error, "a projected token's lifetime the API server refuses";
+    SharedClaimAccess = "E0052", Error, "a claim one node or one pod can mount, on a workload that runs several pods";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
@@ -104,6 +107,7 @@ codes! {
     RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
+    MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
     LoadBalancerOpen = "W0018", Warning, "a load balancer open to every address";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";

@@ -5,6 +5,7 @@
 //! language server can say where an effective value was written. Backends read only this; the IR
 //! knows nothing of YAML or of any backend's resource kinds.
 
+pub mod files;
 pub mod graph;
 pub mod labels;
 pub mod platform;
@@ -265,6 +266,10 @@ pub struct WorkloadIr {
     pub args: Option<Sourced<Vec<String>>>,
     /// Persistent storage (stateful kinds).
     pub storage: Option<StorageIr>,
+    /// Files mounted read-only (`files`), by path.
+    pub files: Vec<files::FileIr>,
+    /// Volumes shared by the pod (`volumes`), by name.
+    pub volumes: Vec<files::VolumeIr>,
     /// Batch settings (jobs and cron jobs).
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.

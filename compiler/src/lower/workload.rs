@@ -156,6 +156,18 @@ pub fn lower_workload(
     let disruption = lower_disruption(&mut ctx, &spec, replicas.as_ref())?;
     let autoscale = lower_autoscale(&mut ctx, &spec, replicas.as_ref())?;
     check_volume_paths(&mut ctx, &spec, &scratch, storage.as_ref())?;
+    let (files, volumes) = super::files::lower_files(
+        &mut ctx,
+        &spec,
+        &super::files::Pod {
+            kind,
+            replicas: replicas.as_ref(),
+            parallelism: batch.as_ref().and_then(|b| b.parallelism),
+            scratch: &scratch,
+            storage: storage.as_ref(),
+            memory_limit: &resources.memory_limit,
+        },
+    )?;
 
     if kind == WorkloadKind::Service && probes.ready.is_none() {
         ctx.report(
@@ -219,6 +231,8 @@ pub fn lower_workload(
         command: spec.command.clone(),
         args: spec.args.clone(),
         storage,
+        files,
+        volumes,
         batch,
         expose,
         service,

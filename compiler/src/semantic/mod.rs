@@ -12,6 +12,7 @@ pub mod env;
 pub mod envs;
 pub mod expose;
 pub mod external;
+pub mod files;
 pub mod gitops;
 pub mod imports;
 pub mod mesh;

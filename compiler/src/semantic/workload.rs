@@ -2,6 +2,7 @@
 //! a [`WorkloadSpec`]: every field type-checked, with the diagnostics of DESIGN §2 that concern a
 //! single field — wrong types and units, ranges, ports, images, cron, literal secrets.
 
+use super::files::{read_files, read_volumes};
 use super::reader::Ctx;
 use super::secrets::check_literal_secret;
 use crate::diagnostics::Code;

@@ -95,6 +95,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
     if let Some(storage) = &workload.storage {
         out.storage_class(storage.class.as_deref(), consumer());
     }
+    super::files::needs(app, workload, out);
     if workload.autoscale.is_some() {
         out.component(
             Component::KUBERNETES,
