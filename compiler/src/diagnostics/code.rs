@@ -96,6 +96,10 @@ codes! {
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
     ExposedTwice = "E0073", Error, "a host or path listed twice in `expose`";
+    InvalidCidr = "E0074", Error, "a load balancer's source range that is not an address range";
+    ExternalTrafficNeedsLoadBalancer = "E0075", Error, "`external_traffic` on a Service that is not a load balancer";
+    LoadBalancerInMesh = "E0076", Error, "a load balancer in front of pods in the mesh";
+    NoServiceToConfigure = "E0077", Error, "Service options on a workload without a Service";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
@@ -107,6 +111,7 @@ codes! {
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
     MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
+    LoadBalancerOpen = "W0018", Warning, "a load balancer open to every address";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";
 }

@@ -11,6 +11,7 @@ pub mod graph;
 pub mod labels;
 pub mod platform;
 pub mod policy;
+pub mod service;
 
 pub use crate::model::mesh::{Mtls, Network};
 pub use crate::model::spec::Origin;
@@ -278,6 +279,8 @@ pub struct WorkloadIr {
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.
     pub expose: Option<ExposeIr>,
+    /// How its Service is reached: type, affinity, traffic policy, headless twin.
+    pub service: service::ServiceIr,
     /// Workloads and external hosts this one calls, sorted by app and name.
     pub calls: Vec<CallIr>,
     /// How the mesh routes requests to it.

@@ -103,8 +103,12 @@ pub fn workload_facts(app: &AppIr, workload: &WorkloadIr) -> Facts {
     if workload.kind.has_service() && !workload.ports.is_empty() {
         set(
             Property::ServiceType,
-            FactValue::Str("ClusterIP".to_string()),
-            None,
+            FactValue::Str(workload.service.type_name().to_string()),
+            workload
+                .service
+                .load_balancer
+                .as_ref()
+                .and_then(|b| origin_of(&b.origin)),
         );
     }
     // The Istio backend writes the fault into the workload's routes (see backends/istio).

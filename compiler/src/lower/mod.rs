@@ -15,6 +15,7 @@ mod policy;
 mod ports;
 mod requests;
 mod rules;
+mod service;
 mod traffic;
 mod workload;
 

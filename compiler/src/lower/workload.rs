@@ -131,6 +131,14 @@ pub fn lower_workload(
         Some(expose) => Some(lower_expose(&mut ctx, expose, &ports, app, &app.name)?),
         None => None,
     };
+    let service = super::service::lower_service(
+        &mut ctx,
+        &spec,
+        kind,
+        !ports.is_empty(),
+        app,
+        &entry.k8s_name,
+    )?;
     let security = lower_security(&spec);
     let scratch = ScratchIr {
         tmp: match spec.tmp.as_ref().map(|t| t.value) {
@@ -238,6 +246,7 @@ pub fn lower_workload(
         volumes,
         batch,
         expose,
+        service,
         calls,
         traffic,
         security,

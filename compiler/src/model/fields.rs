@@ -24,6 +24,7 @@ use super::containers::Containers;
 use super::kinds::WorkloadKind;
 use super::patch::PatchSpec;
 use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
+use super::service::ServiceOptions;
 use super::spec::{
     AllowSpec, Autoscale, CallRef, Concurrency, Disruption, Entry, EnvValue, Expose, ImagePull,
     Origin, PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Spread, Storage, Tmp,
@@ -574,6 +575,34 @@ macro_rules! workload_fields {
                         units: &[],
                     },
                     read: |ctx, field| super::expose::read_expose(ctx, &field.value)
+                }
+            }
+            /// `service`: how the workload's Service is reached (type, affinity, traffic policy).
+            service: ServiceOptions,
+            kinds: Kinds::Only(&[Service, Stateful]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                service {
+                    syntax: "service { session_affinity: client_ip { timeout: 3h } }",
+                    summary: "The workload's Service: a load balancer, session affinity, the external traffic policy, not-ready pods listed.",
+                    block: true,
+                    value: shape("a block `{ type, session_affinity, external_traffic, publish_not_ready }`"),
+                    read: |ctx, field| super::service_options::read_service_options(ctx, &field.value)
+                }
+            }
+            /// `headless`: a second, headless Service `NAME-headless` for peer discovery.
+            headless: Option<Sourced<bool>>,
+            kinds: Kinds::Only(&[Service]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                headless {
+                    syntax: "headless: true",
+                    summary: "Also a headless Service NAME-headless: every pod's address in DNS, ready or not, for peers that find each other.",
+                    block: false,
+                    value: BOOLEAN,
+                    read: |ctx, field| ctx.read_bool(&field.value)
                 }
             }
             /// `calls`.

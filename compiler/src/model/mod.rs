@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod mesh;
 pub mod patch;
 pub mod schema;
+pub mod service;
 pub mod spec;
 pub mod traffic;
 pub mod values;

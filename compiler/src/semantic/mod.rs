@@ -26,6 +26,7 @@ pub mod resolve;
 pub mod rules;
 pub mod scope;
 pub mod secrets;
+pub mod service_options;
 pub mod structure;
 pub mod suggest;
 pub mod tier;

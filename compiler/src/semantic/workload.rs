@@ -11,6 +11,7 @@ use crate::model::containers::{ContainerRole, Containers};
 use crate::model::fields::Slot;
 use crate::model::patch::PatchSpec;
 use crate::model::schema::{self, FieldInfo, WORKLOAD_FIELDS};
+use crate::model::service::ServiceOptions;
 use crate::model::spec::*;
 use crate::model::traffic::TrafficSpec;
 use crate::types::{cron, image::ImageRef, names};

@@ -642,6 +642,34 @@ fn compare_field(
             )
         }
         "spread" => compare(&spec.spread, Some(&ir.spread)),
+        "service.type" => {
+            let kind = spec.service.kind.as_ref().ok_or_else(missing)?;
+            if let Some(balancer) = &ir.service.load_balancer {
+                same_origin(origin, &balancer.origin)?;
+            }
+            compare(kind.value.kubernetes(), ir.service.type_name())
+        }
+        "service.session_affinity" => {
+            let affinity = spec.service.session_affinity.as_ref().ok_or_else(missing)?;
+            let kept = match affinity.value {
+                k8sc_compiler::model::service::SessionAffinity::None => None,
+                k8sc_compiler::model::service::SessionAffinity::ClientIp { timeout_seconds } => {
+                    Some(Sourced::new(timeout_seconds, affinity.origin.clone()))
+                }
+            };
+            compare(kept, &ir.service.client_ip_affinity)
+        }
+        "service.external_traffic" => {
+            compare(&spec.service.external_traffic, &ir.service.external_traffic)
+        }
+        "service.publish_not_ready" => compare(
+            &spec.service.publish_not_ready,
+            &ir.service.publish_not_ready,
+        ),
+        "headless" => compare(
+            spec.headless.clone().filter(|h| h.value),
+            &ir.service.headless,
+        ),
         "disruption" => {
             let disruption = spec.disruption.as_ref().ok_or_else(missing)?;
             let max = ir.replicas.as_ref().map(|r| r.value.max());
@@ -814,6 +842,22 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         for entry in entries {
             add(&format!("{map}.{}", entry.key), &entry.value.origin);
         }
+    }
+    let service = &ir.service;
+    if let Some(balancer) = &service.load_balancer {
+        add("service.type", &balancer.origin);
+    }
+    if let Some(affinity) = &service.client_ip_affinity {
+        add("service.session_affinity", &affinity.origin);
+    }
+    if let Some(external) = &service.external_traffic {
+        add("service.external_traffic", &external.origin);
+    }
+    if let Some(publish) = &service.publish_not_ready {
+        add("service.publish_not_ready", &publish.origin);
+    }
+    if let Some(headless) = &service.headless {
+        add("headless", &headless.origin);
     }
     if let Some(command) = &ir.command {
         add("command", &command.origin);

@@ -15,6 +15,7 @@ mod pod;
 pub mod requirements;
 mod routes;
 mod scaling;
+mod service_options;
 mod services;
 
 use super::needs::Collector;

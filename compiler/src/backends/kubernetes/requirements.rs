@@ -83,6 +83,7 @@ pub fn app(app: &AppIr, out: &mut Collector) {
 }
 
 fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
+    super::service_options::needs(app, workload, out);
     let name = app.name.as_str();
     let namespace = app.namespace.value.as_str();
     let consumer = || Consumer::new(name, &workload.name);
