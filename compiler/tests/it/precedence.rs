@@ -327,6 +327,8 @@ env dev {
     assert_eq!(layer(&dev.load_balancer.expect("kept")), Layer::Workload);
     assert_eq!(dev.client_ip_affinity.map(|a| a.value), Some(Some(7200)));
     assert!(dev.headless.is_none());
+}
+
 #[test]
 fn a_sidecar_layers_field_by_field_under_its_name() {
     let (_, web) = project(
