@@ -2,6 +2,7 @@
 //! catalogue, [`crate::model::schema`]), the words a field's value may be, the units its
 //! quantities take, and what type of value it holds.
 
+use crate::model::containers::{ContainerRole, MOUNTS_FIELD};
 use crate::model::schema::{self, FieldInfo};
 use crate::model::spec::WorkloadKind;
 pub use crate::model::values::*;
@@ -46,6 +47,22 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
                 .iter()
                 .filter(|f| kind.is_none_or(|k| f.kinds.allows(k)))
                 .collect();
+        }
+        [list @ ("sidecars" | "init"), _container, rest @ ..] => {
+            // A sidecar's or init container's block: the workload fields a container takes.
+            let role = if *list == "init" {
+                ContainerRole::Init
+            } else {
+                ContainerRole::Sidecar
+            };
+            if rest.is_empty() {
+                return schema::WORKLOAD_FIELDS
+                    .iter()
+                    .filter(|f| role.fields().contains(&f.name))
+                    .chain([&MOUNTS_FIELD])
+                    .collect();
+            }
+            return workload_block(None, rest);
         }
         ["probes"] => schema::PROBE_FIELDS,
         ["probes", _] => schema::PROBE_OPTION_FIELDS,

@@ -86,6 +86,9 @@ codes! {
     HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
+    ContainerField = "E0046", Error, "a field a sidecar or init container cannot have";
+    ContainerNameClash = "E0047", Error, "two containers of one pod with the same name";
+    NoSuchVolume = "E0048", Error, "a container mounts a volume the pod does not have";
     MountConflict = "E0050", Error, "two files or volumes at one path, or one inside another";
     TokenExpiry = "E0051", Error, "a projected token's lifetime the API server refuses";
     SharedClaimAccess = "E0052", Error, "a claim one node or one pod can mount, on a workload that runs several pods";

@@ -5,6 +5,7 @@
 //! language server can say where an effective value was written. Backends read only this; the IR
 //! knows nothing of YAML or of any backend's resource kinds.
 
+pub mod containers;
 pub mod files;
 pub mod graph;
 pub mod labels;
@@ -264,6 +265,10 @@ pub struct WorkloadIr {
     pub command: Option<Sourced<Vec<String>>>,
     /// Arguments.
     pub args: Option<Sourced<Vec<String>>>,
+    /// Native sidecars, in start order.
+    pub sidecars: Vec<containers::ContainerIr>,
+    /// Init containers, in run order (after the sidecars have started).
+    pub init: Vec<containers::ContainerIr>,
     /// Persistent storage (stateful kinds).
     pub storage: Option<StorageIr>,
     /// Files mounted read-only (`files`), by path.

@@ -20,6 +20,7 @@
 //! The `read` expressions are tokens only here: they are resolved where the table is expanded
 //! for reading, so this module imports nothing of the checker.
 
+use super::containers::Containers;
 use super::kinds::WorkloadKind;
 use super::patch::PatchSpec;
 use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
@@ -301,6 +302,34 @@ macro_rules! workload_fields {
                     block: false,
                     value: shape("a list of strings"),
                     read: |ctx, field| read_arguments(ctx, &field.value, "args")
+                }
+            }
+            /// `sidecars`: native sidecars, started before the main container, stopped after it.
+            sidecars: Containers,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                sidecars {
+                    syntax: "sidecars { exporter { image: \"quay.io/prometheus/nginx-exporter:1.3.0\", port: http 9113 } }",
+                    summary: "Containers that run beside the main one for the pod's whole life (native sidecars: they start first and stop last), hardened like it.",
+                    block: true,
+                    value: shape("a block of named containers `{ NAME { image, port, cpu, memory, env, probes, … } }`"),
+                    read: |ctx, field| read_containers(ctx, &field.value, ContainerRole::Sidecar)
+                }
+            }
+            /// `init`: init containers, run to completion in order before the main container.
+            init: Containers,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                init {
+                    syntax: "init { migrate { image: \"ghcr.io/acme/api:1.9.0\", command: [\"/app/migrate\"] } }",
+                    summary: "Containers that run to completion, one after the other, before the main container starts; hardened like it.",
+                    block: true,
+                    value: shape("a block of named containers `{ NAME { image, command, args, env, cpu, memory, … } }`"),
+                    read: |ctx, field| read_containers(ctx, &field.value, ContainerRole::Init)
                 }
             }
             /// `storage`.

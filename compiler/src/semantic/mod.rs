@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod calls;
+pub mod containers;
 pub mod decls;
 pub mod derived_names;
 pub mod env;

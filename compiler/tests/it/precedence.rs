@@ -328,3 +328,24 @@ env dev {
     assert_eq!(dev.client_ip_affinity.map(|a| a.value), Some(Some(7200)));
     assert!(dev.headless.is_none());
 }
+
+#[test]
+fn a_sidecar_layers_field_by_field_under_its_name() {
+    let (_, web) = project(
+        "tier: mid",
+        r#"defaults { sidecars { agent { image: "ghcr.io/acme/agent:1.0", memory: 32Mi } } }"#,
+        "sidecars { agent { cpu: 20m, memory: 48Mi } }",
+    );
+    let agent = web
+        .sidecars
+        .iter()
+        .find(|c| c.name == "agent")
+        .expect("the app's sidecar, merged with the workload's");
+    assert_eq!(layer(&agent.image), Layer::App);
+    assert_eq!(agent.resources.cpu_request.value, 20);
+    assert_eq!(layer(&agent.resources.cpu_request), Layer::Workload);
+    // The workload's value beats the app's; neither is the workload's own `memory` (the tier's).
+    assert_eq!(agent.resources.memory_limit.value, 48 << 20);
+    assert_eq!(layer(&agent.resources.memory_limit), Layer::Workload);
+    assert_eq!(web.resources.memory_limit.value, 256 << 20);
+}

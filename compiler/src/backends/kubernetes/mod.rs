@@ -4,6 +4,7 @@
 
 mod canary;
 mod config;
+mod containers;
 mod controllers;
 mod files;
 mod meta;
