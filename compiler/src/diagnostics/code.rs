@@ -86,13 +86,24 @@ codes! {
     HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
+    ContainerField = "E0046", Error, "a field a sidecar or init container cannot have";
+    ContainerNameClash = "E0047", Error, "two containers of one pod with the same name";
+    NoSuchVolume = "E0048", Error, "a container mounts a volume the pod does not have";
     MountConflict = "E0050", Error, "two files or volumes at one path, or one inside another";
     TokenExpiry = "E0051", Error, "a projected token's lifetime the API server refuses";
     SharedClaimAccess = "E0052", Error, "a claim one node or one pod can mount, on a workload that runs several pods";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
+    TolerationTimeWithoutNoExecute = "E0063", Error, "a toleration time without only the NoExecute effect";
+    AntiAffinityUnsatisfiable = "E0064", Error, "hard pod anti-affinity that can never place every replica";
+    UnknownPriority = "E0065", Error, "a priority class that is neither declared nor assumed";
+    InvalidPriority = "E0066", Error, "a priority declaration the API server refuses";
     ExposedTwice = "E0073", Error, "a host or path listed twice in `expose`";
+    InvalidCidr = "E0074", Error, "a load balancer's source range that is not an address range";
+    ExternalTrafficNeedsLoadBalancer = "E0075", Error, "`external_traffic` on a Service that is not a load balancer";
+    LoadBalancerInMesh = "E0076", Error, "a load balancer in front of pods in the mesh";
+    NoServiceToConfigure = "E0077", Error, "Service options on a workload without a Service";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
@@ -104,6 +115,8 @@ codes! {
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
     MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
+    SystemPriority = "W0016", Warning, "an app workload with a system priority class";
+    LoadBalancerOpen = "W0018", Warning, "a load balancer open to every address";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";
 }

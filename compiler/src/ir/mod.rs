@@ -5,11 +5,14 @@
 //! language server can say where an effective value was written. Backends read only this; the IR
 //! knows nothing of YAML or of any backend's resource kinds.
 
+pub mod containers;
 pub mod files;
 pub mod graph;
 pub mod labels;
+pub mod placement;
 pub mod platform;
 pub mod policy;
+pub mod service;
 
 pub use crate::model::mesh::{Mtls, Network};
 pub use crate::model::spec::Origin;
@@ -77,6 +80,9 @@ pub struct AppIr {
     pub call_ports: BTreeMap<String, Vec<Vec<PortIr>>>,
     /// The external hosts the app declares, sorted by name.
     pub externals: Vec<ExternalIr>,
+    /// The PriorityClasses this app's output carries (each declared class its workloads name,
+    /// unless an app before it by name carries it), sorted by name.
+    pub priority_classes: Vec<placement::PriorityIr>,
 }
 
 impl AppIr {
@@ -263,6 +269,10 @@ pub struct WorkloadIr {
     pub command: Option<Sourced<Vec<String>>>,
     /// Arguments.
     pub args: Option<Sourced<Vec<String>>>,
+    /// Native sidecars, in start order.
+    pub sidecars: Vec<containers::ContainerIr>,
+    /// Init containers, in run order (after the sidecars have started).
+    pub init: Vec<containers::ContainerIr>,
     /// Persistent storage (stateful kinds).
     pub storage: Option<StorageIr>,
     /// Files mounted read-only (`files`), by path.
@@ -273,6 +283,8 @@ pub struct WorkloadIr {
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.
     pub expose: Option<ExposeIr>,
+    /// How its Service is reached: type, affinity, traffic policy, headless twin.
+    pub service: service::ServiceIr,
     /// Workloads and external hosts this one calls, sorted by app and name.
     pub calls: Vec<CallIr>,
     /// How the mesh routes requests to it.
@@ -291,6 +303,8 @@ pub struct WorkloadIr {
     pub annotations: Vec<Entry<String>>,
     /// Topology spread.
     pub spread: Sourced<Spread>,
+    /// Node selection, tolerations, affinity, priority and runtime class.
+    pub placement: placement::PlacementIr,
     /// The disruption budget, if any.
     pub disruption: Option<Sourced<Disruption>>,
     /// The autoscaler, if any.

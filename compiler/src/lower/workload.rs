@@ -14,7 +14,7 @@ use k8sc_grammar::DeclKind;
 use std::sync::Arc;
 
 /// Built-in defaults, the lowest layer of the precedence ladder.
-mod defaults {
+pub(super) mod defaults {
     /// CPU request: 100m.
     pub const CPU_REQUEST: u64 = 100;
     /// Memory request (and limit): 128Mi.
@@ -54,6 +54,7 @@ pub fn lower_workload(
     kind: WorkloadKind,
     spec: WorkloadSpec,
     calls: &[ResolvedCall],
+    priorities: &[super::placement::Visible],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<WorkloadIr> {
     let mut ctx = LowerCtx {
@@ -118,10 +119,27 @@ pub fn lower_workload(
         // The workload has errors already; checks of effective values would only repeat them.
         return None;
     }
+    let mut ports = ports;
+    let (sidecars, init) = super::containers::lower_containers(
+        &mut ctx,
+        &spec,
+        app_spec,
+        &entry.k8s_name,
+        app.mesh.is_some(),
+        &mut ports,
+    )?;
     let expose = match &spec.expose {
         Some(expose) => Some(lower_expose(&mut ctx, expose, &ports, app, &app.name)?),
         None => None,
     };
+    let service = super::service::lower_service(
+        &mut ctx,
+        &spec,
+        kind,
+        !ports.is_empty(),
+        app,
+        &entry.k8s_name,
+    )?;
     let security = lower_security(&spec);
     let scratch = ScratchIr {
         tmp: match spec.tmp.as_ref().map(|t| t.value) {
@@ -141,10 +159,21 @@ pub fn lower_workload(
             .unwrap_or_default(),
     };
     let (grace_seconds, drain_seconds) = lower_shutdown(&mut ctx, &spec, kind, &ports)?;
-    let spread = spec.spread.clone().unwrap_or_else(|| {
-        let several = replicas.as_ref().is_some_and(|r| r.value.max() >= 2);
-        Sourced::builtin(if several { Spread::Zones } else { Spread::None })
-    });
+    let spread = spec
+        .spread
+        .as_ref()
+        .map(|s| Sourced::new(s.value.across, s.origin.clone()))
+        .unwrap_or_else(|| {
+            let several = replicas.as_ref().is_some_and(|r| r.value.max() >= 2);
+            Sourced::builtin(if several { Spread::Zones } else { Spread::None })
+        });
+    let placement = super::placement::lower_placement(
+        &mut ctx,
+        &spec,
+        &entry.k8s_name,
+        replicas.as_ref(),
+        priorities,
+    )?;
     let disruption = lower_disruption(&mut ctx, &spec, replicas.as_ref())?;
     let autoscale = lower_autoscale(&mut ctx, &spec, replicas.as_ref())?;
     check_volume_paths(&mut ctx, &spec, &scratch, storage.as_ref())?;
@@ -222,11 +251,14 @@ pub fn lower_workload(
         config: spec.config.clone(),
         command: spec.command.clone(),
         args: spec.args.clone(),
+        sidecars,
+        init,
         storage,
         files,
         volumes,
         batch,
         expose,
+        service,
         calls,
         traffic,
         security,
@@ -236,6 +268,7 @@ pub fn lower_workload(
         labels: spec.labels.clone(),
         annotations: spec.annotations.clone(),
         spread,
+        placement,
         disruption,
         autoscale,
         exemptions: Vec::new(),
@@ -266,7 +299,7 @@ pub(super) fn apply_registry(image: Sourced<ImageRef>, app: &AppSpec) -> Sourced
     }
 }
 
-fn lower_resources(spec: &WorkloadSpec) -> ResourcesIr {
+pub(super) fn lower_resources(spec: &WorkloadSpec) -> ResourcesIr {
     let cpu = spec.cpu.clone();
     let memory = spec.memory.clone();
     let cpu_request = cpu.as_ref().map_or_else(
@@ -298,7 +331,7 @@ fn seconds(millis: u64) -> u32 {
     u32::try_from(millis.div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
-fn lower_probes(
+pub(super) fn lower_probes(
     ctx: &mut LowerCtx<'_>,
     spec: &WorkloadSpec,
     ports: &[PortIr],

@@ -3,13 +3,16 @@
 //! nothing of the compiler but the value types of [`crate::types`], so every layer above —
 //! checking, lowering, the backends, the editor — can share it without a cycle.
 
+pub mod containers;
 pub mod fields;
 pub mod files;
 pub mod gitops;
 pub mod kinds;
 pub mod mesh;
 pub mod patch;
+pub mod placement;
 pub mod schema;
+pub mod service;
 pub mod spec;
 pub mod traffic;
 pub mod values;

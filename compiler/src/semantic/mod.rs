@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod calls;
+pub mod containers;
 pub mod decls;
 pub mod derived_names;
 pub mod env;
@@ -19,12 +20,15 @@ pub mod mesh;
 pub mod namespace;
 pub mod patch;
 pub mod patch_security;
+pub mod placement;
 pub mod policy;
+pub mod priority;
 pub mod reader;
 pub mod resolve;
 pub mod rules;
 pub mod scope;
 pub mod secrets;
+pub mod service_options;
 pub mod structure;
 pub mod suggest;
 pub mod tier;

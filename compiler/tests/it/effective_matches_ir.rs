@@ -31,6 +31,9 @@
 //! - `tier`: the IR of a workload holds no tier; the name the hover shows is the tier the lookup
 //!   resolved, and that tier's effect is compared through the origins of every other field;
 //! - `group`: lowering makes it the user's when not written (then it is the user's origin).
+//! - `spread`: the IR keeps the domains in `spread` and `hard` in `placement.spread_hard`;
+//! - `affinity`: compared by origin, node terms by value, pod terms by domain and strength (the
+//!   IR names the matched workload by its Kubernetes name).
 
 use crate::support;
 
@@ -234,6 +237,124 @@ fn compare_entry<T: Debug>(
     compare(find(hover), find(ir))
 }
 
+/// Compares `FIELD` of a sidecar or init container (`NAME.FIELD`, as the hover lists it),
+/// written at `origin`, with the container's IR.
+fn compare_container_field(
+    rest: &str,
+    origin: &Origin,
+    specs: &k8sc_compiler::model::containers::Containers,
+    irs: &[k8sc_compiler::ir::containers::ContainerIr],
+    registry: Option<&str>,
+) -> Result<(), String> {
+    let (name, field) = rest
+        .split_once('.')
+        .ok_or_else(|| format!("`{rest}` names no field of a container"))?;
+    let spec = &specs
+        .0
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| format!("the hover's container `{name}` is not in the spec"))?
+        .spec;
+    let ir = irs
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| format!("container `{name}` is not in the IR"))?;
+    let missing = || format!("the hover lists `{rest}`, but the spec has no value for it");
+    if let Some(key) = field.strip_prefix("env.") {
+        return compare_entry(key, &spec.env, &ir.env);
+    }
+    if let Some(key) = field.strip_prefix("mounts.") {
+        let written = specs
+            .0
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.mounts.iter().find(|m| m.key == key))
+            .ok_or_else(missing)?;
+        let lowered = ir
+            .mounts
+            .iter()
+            .find(|m| m.origin == written.value.origin)
+            .ok_or_else(|| format!("the IR of `{name}` has no mount of `{key}`"))?;
+        return compare(&written.value.value, &lowered.path);
+    }
+    match field {
+        "image" => {
+            let image = spec.image.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.image.origin)?;
+            compare(
+                with_registry(&image.value, registry),
+                ir.image.value.to_string(),
+            )
+        }
+        "image_pull" => compare(&spec.image_pull, Some(&ir.image_pull)),
+        "cpu" => {
+            let cpu = spec.cpu.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.resources.cpu_request.origin)?;
+            compare(
+                (cpu.value.request, cpu.value.limit),
+                (
+                    ir.resources.cpu_request.value,
+                    ir.resources.cpu_limit.as_ref().map(|l| l.value),
+                ),
+            )
+        }
+        "memory" => {
+            let memory = spec.memory.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.resources.memory_limit.origin)?;
+            compare(
+                (
+                    memory.value.request,
+                    memory.value.limit.unwrap_or(memory.value.request),
+                ),
+                (
+                    ir.resources.memory_request.value,
+                    ir.resources.memory_limit.value,
+                ),
+            )
+        }
+        "command" => compare(&spec.command, &ir.command),
+        "args" => compare(&spec.args, &ir.args),
+        "ports" => {
+            let ports = spec.ports.as_ref().ok_or_else(missing)?;
+            let hover: Vec<_> = ports.value.iter().map(|p| (p.protocol, p.number)).collect();
+            let lowered: Vec<_> = ir.ports.iter().map(|p| (p.protocol, p.number)).collect();
+            compare(hover, lowered)
+        }
+        "probes.ready" | "probes.live" | "probes.startup" => {
+            let (hover, lowered) = match field {
+                "probes.ready" => (&spec.probes.ready, &ir.probes.ready),
+                "probes.live" => (&spec.probes.live, &ir.probes.live),
+                _ => (&spec.probes.startup, &ir.probes.startup),
+            };
+            let hover = hover.as_ref().ok_or_else(missing)?;
+            let lowered = lowered
+                .as_ref()
+                .ok_or_else(|| format!("the IR of `{name}` has no {field}"))?;
+            same_origin(&hover.origin, &lowered.origin)?;
+            compare(&hover.value.check, &lowered.value.check)
+        }
+        "writable" => {
+            let writable = spec.writable.as_ref().ok_or_else(missing)?;
+            let lowered: Vec<&String> = ir.writable.iter().map(|(p, _)| p).collect();
+            match writable.value.iter().find(|p| !lowered.contains(p)) {
+                Some(path) => Err(format!("`{path}` is not writable in the IR")),
+                None => Ok(()),
+            }
+        }
+        "tmp" => compare(
+            match spec.tmp.as_ref().ok_or_else(missing)?.value {
+                Tmp::Off => None,
+                Tmp::On(limit) => Some(limit.unwrap_or(SCRATCH_LIMIT)),
+            },
+            ir.writable
+                .iter()
+                .find(|(p, _)| p == "/tmp")
+                .map(|(_, l)| *l),
+        ),
+        _ => Err(format!("no comparison for the container field `{field}`")),
+    }
+}
+
 /// Compares one field the hover shows, written at `origin`, with the IR.
 fn compare_field(
     field: &str,
@@ -244,6 +365,14 @@ fn compare_field(
     meshed: bool,
 ) -> Result<(), String> {
     let missing = || format!("the hover lists `{field}`, but the spec has no value for it");
+    for (list, specs, irs) in [
+        ("sidecars.", &spec.sidecars, &ir.sidecars),
+        ("init.", &spec.init, &ir.init),
+    ] {
+        if let Some(rest) = field.strip_prefix(list) {
+            return compare_container_field(rest, origin, specs, irs, registry);
+        }
+    }
     if let Some(key) = field.strip_prefix("env.") {
         return compare_entry(key, &spec.env, &ir.env);
     }
@@ -281,6 +410,12 @@ fn compare_field(
     if let Some(key) = field.strip_prefix("annotations.") {
         return compare_entry(key, &spec.annotations, &ir.annotations);
     }
+    if let Some(key) = field.strip_prefix("nodes.") {
+        return compare_entry(key, &spec.nodes, &ir.placement.nodes);
+    }
+    if let Some(key) = field.strip_prefix("tolerations.") {
+        return compare_entry(key, &spec.tolerations, &ir.placement.tolerations);
+    }
     let batch = || {
         ir.batch
             .as_ref()
@@ -310,8 +445,12 @@ fn compare_field(
                     )
                 })
                 .collect();
-            let lowered: Vec<_> = ir
+            let main_ports: Vec<_> = ir
                 .ports
+                .iter()
+                .filter(|p| !k8sc_compiler::ir::containers::is_sidecar_port(ir, p))
+                .collect();
+            let lowered: Vec<_> = main_ports
                 .iter()
                 .zip(&ports.value)
                 .map(|(p, written)| {
@@ -323,7 +462,7 @@ fn compare_field(
                     )
                 })
                 .collect();
-            compare(ports.value.len(), ir.ports.len())?;
+            compare(ports.value.len(), main_ports.len())?;
             compare(hover, lowered)
         }
         "replicas" => compare(&spec.replicas, &ir.replicas),
@@ -511,7 +650,73 @@ fn compare_field(
                 &ir.drain_seconds,
             )
         }
-        "spread" => compare(&spec.spread, Some(&ir.spread)),
+        "spread" => {
+            let spread = spec.spread.as_ref().ok_or_else(missing)?;
+            compare(
+                (
+                    Sourced::new(spread.value.across, spread.origin.clone()),
+                    spread.value.hard,
+                ),
+                (&ir.spread, ir.placement.spread_hard),
+            )
+        }
+        "affinity" => {
+            let affinity = spec.affinity.as_ref().ok_or_else(missing)?;
+            same_origin(
+                &affinity.origin,
+                ir.placement.affinity_origin.as_ref().ok_or_else(missing)?,
+            )?;
+            let target = |t: &Option<k8sc_compiler::model::placement::PodTerm>| {
+                t.as_ref().map(|t| (t.topology, t.hard))
+            };
+            let lowered = |t: &Option<k8sc_compiler::ir::placement::PodTermIr>| {
+                t.as_ref().map(|t| (t.topology, t.hard))
+            };
+            compare(
+                (
+                    &affinity.value.require,
+                    &affinity.value.prefer,
+                    target(&affinity.value.apart),
+                    target(&affinity.value.together),
+                ),
+                (
+                    &ir.placement.require,
+                    &ir.placement.prefer,
+                    lowered(&ir.placement.apart),
+                    lowered(&ir.placement.together),
+                ),
+            )
+        }
+        "priority" => compare(&spec.priority, &ir.placement.priority),
+        "runtime_class" => compare(&spec.runtime_class, &ir.placement.runtime_class),
+        "service.type" => {
+            let kind = spec.service.kind.as_ref().ok_or_else(missing)?;
+            if let Some(balancer) = &ir.service.load_balancer {
+                same_origin(origin, &balancer.origin)?;
+            }
+            compare(kind.value.kubernetes(), ir.service.type_name())
+        }
+        "service.session_affinity" => {
+            let affinity = spec.service.session_affinity.as_ref().ok_or_else(missing)?;
+            let kept = match affinity.value {
+                k8sc_compiler::model::service::SessionAffinity::None => None,
+                k8sc_compiler::model::service::SessionAffinity::ClientIp { timeout_seconds } => {
+                    Some(Sourced::new(timeout_seconds, affinity.origin.clone()))
+                }
+            };
+            compare(kept, &ir.service.client_ip_affinity)
+        }
+        "service.external_traffic" => {
+            compare(&spec.service.external_traffic, &ir.service.external_traffic)
+        }
+        "service.publish_not_ready" => compare(
+            &spec.service.publish_not_ready,
+            &ir.service.publish_not_ready,
+        ),
+        "headless" => compare(
+            spec.headless.clone().filter(|h| h.value),
+            &ir.service.headless,
+        ),
         "disruption" => {
             let disruption = spec.disruption.as_ref().ok_or_else(missing)?;
             let max = ir.replicas.as_ref().map(|r| r.value.max());
@@ -679,11 +884,28 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         ("config", &ir.config),
         ("labels", &ir.labels),
         ("annotations", &ir.annotations),
+        ("nodes", &ir.placement.nodes),
     ];
     for (map, entries) in maps {
         for entry in entries {
             add(&format!("{map}.{}", entry.key), &entry.value.origin);
         }
+    }
+    let service = &ir.service;
+    if let Some(balancer) = &service.load_balancer {
+        add("service.type", &balancer.origin);
+    }
+    if let Some(affinity) = &service.client_ip_affinity {
+        add("service.session_affinity", &affinity.origin);
+    }
+    if let Some(external) = &service.external_traffic {
+        add("service.external_traffic", &external.origin);
+    }
+    if let Some(publish) = &service.publish_not_ready {
+        add("service.publish_not_ready", &publish.origin);
+    }
+    if let Some(headless) = &service.headless {
+        add("headless", &headless.origin);
     }
     if let Some(command) = &ir.command {
         add("command", &command.origin);
@@ -721,6 +943,18 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         add("drain", &drain.origin);
     }
     add("spread", &ir.spread.origin);
+    for entry in &ir.placement.tolerations {
+        add(&format!("tolerations.{}", entry.key), &entry.value.origin);
+    }
+    if let Some(origin) = &ir.placement.affinity_origin {
+        add("affinity", origin);
+    }
+    if let Some(priority) = &ir.placement.priority {
+        add("priority", &priority.origin);
+    }
+    if let Some(runtime_class) = &ir.placement.runtime_class {
+        add("runtime_class", &runtime_class.origin);
+    }
     if let Some(disruption) = &ir.disruption {
         add("disruption", &disruption.origin);
     }

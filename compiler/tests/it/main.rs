@@ -9,6 +9,7 @@
 mod support;
 
 mod claims;
+mod containers;
 mod diagnostics;
 mod diagram;
 mod docs;
@@ -31,6 +32,7 @@ mod memory_per_byte;
 mod names;
 mod parse_by_item;
 mod patch;
+mod placement;
 mod precedence;
 mod precedence_files;
 mod prefetch;
