@@ -53,6 +53,7 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
         ["expose"] => schema::INGRESS_FIELDS,
         ["disruption"] => schema::DISRUPTION_FIELDS,
         ["autoscale"] => schema::AUTOSCALE_FIELDS,
+        ["strategy"] => crate::model::lifecycle::ROLLING_FIELDS,
         _ => &[],
     };
     table.iter().collect()

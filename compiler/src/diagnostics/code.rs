@@ -89,6 +89,8 @@ codes! {
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
+    ProgressDeadline = "E0068", Error, "rollout progress deadline not longer than `min_ready`";
+    RolloutCannotProgress = "E0069", Error, "a rolling update that can neither add nor remove a pod";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
@@ -99,6 +101,7 @@ codes! {
     RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
+    PartitionHoldsEveryPod = "W0017", Warning, "a StatefulSet partition that holds back every pod";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";
 }

@@ -94,6 +94,7 @@ pub fn fields(
         out.push(env);
     }
     out.extend(config);
+    out.extend(super::lifecycle::fields(kind, controller));
     // The Job's spec (of a Job, or of a CronJob's Jobs) holds the pod template.
     let job = WorkloadKind::from_controller(kind)
         .filter(|k| k.is_batch())

@@ -12,6 +12,7 @@ mod convert;
 mod credentials;
 mod emit;
 mod kube_yaml;
+mod lifecycle;
 mod read;
 mod report;
 pub mod residual;

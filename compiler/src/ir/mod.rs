@@ -7,6 +7,7 @@
 
 pub mod graph;
 pub mod labels;
+pub mod lifecycle;
 pub mod platform;
 pub mod policy;
 
@@ -280,6 +281,8 @@ pub struct WorkloadIr {
     pub grace_seconds: Sourced<u64>,
     /// Pre-stop sleep, seconds (pods behind a Service).
     pub drain_seconds: Option<Sourced<u64>>,
+    /// Rollout: strategy, min ready, progress deadline, pod management, partition.
+    pub rollout: lifecycle::RolloutIr,
     /// Extra labels.
     pub labels: Vec<Entry<String>>,
     /// Extra pod annotations.

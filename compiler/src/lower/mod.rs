@@ -8,6 +8,7 @@ pub mod env_hosts;
 pub mod facts;
 mod graph;
 mod layers;
+mod lifecycle;
 mod namespaces;
 mod policy;
 mod ports;

@@ -145,6 +145,7 @@ pub fn lower_workload(
         let several = replicas.as_ref().is_some_and(|r| r.value.max() >= 2);
         Sourced::builtin(if several { Spread::Zones } else { Spread::None })
     });
+    let rollout = super::lifecycle::lower_rollout(&mut ctx, &spec, kind, replicas.as_ref())?;
     let disruption = lower_disruption(&mut ctx, &spec, replicas.as_ref())?;
     let autoscale = lower_autoscale(&mut ctx, &spec, replicas.as_ref())?;
     check_volume_paths(&mut ctx, &spec, &scratch, storage.as_ref())?;
@@ -219,6 +220,7 @@ pub fn lower_workload(
         scratch,
         grace_seconds,
         drain_seconds,
+        rollout,
         labels: spec.labels.clone(),
         annotations: spec.annotations.clone(),
         spread,

@@ -6,6 +6,7 @@
 pub mod fields;
 pub mod gitops;
 pub mod kinds;
+pub mod lifecycle;
 pub mod mesh;
 pub mod patch;
 pub mod schema;

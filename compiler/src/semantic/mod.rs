@@ -13,6 +13,7 @@ pub mod envs;
 pub mod external;
 pub mod gitops;
 pub mod imports;
+pub mod lifecycle;
 pub mod mesh;
 pub mod namespace;
 pub mod patch;

@@ -6,6 +6,7 @@ use super::reader::{Ctx, MisplacedField};
 use super::secrets::check_literal_secret;
 use crate::diagnostics::Code;
 use crate::model::fields::Slot;
+use crate::model::lifecycle::{PodManagement, Strategy};
 use crate::model::patch::PatchSpec;
 use crate::model::schema::{self, FieldInfo, WORKLOAD_FIELDS};
 use crate::model::spec::*;
@@ -1159,7 +1160,7 @@ fn read_disruption(ctx: &mut Ctx<'_>, value: &Value) -> Option<Disruption> {
     }
 }
 
-fn read_int_or_percent(ctx: &mut Ctx<'_>, value: &Value) -> Option<IntOrPercent> {
+pub(crate) fn read_int_or_percent(ctx: &mut Ctx<'_>, value: &Value) -> Option<IntOrPercent> {
     match &value.kind {
         ValueKind::Number(n) if n.unit.as_deref() == Some("%") => {
             ctx.read_percent(value).map(IntOrPercent::Percent)

@@ -14,7 +14,7 @@
 //!   each port's place are compared;
 //! - `memory`: the limit is the request when none is written;
 //! - `storage`: the mount is `/data` when none is written;
-//! - `timeout`, `ttl`, `grace`, `drain`: milliseconds in the spec, whole seconds in the IR;
+//! - `timeout`, `ttl`, `grace`, `drain`, `min_ready`, `progress_deadline`: milliseconds in the spec, whole seconds in the IR;
 //! - `probes.*`: timings in seconds, unwritten ones the built-in period 10s, timeout 1s,
 //!   failures 3 (startup 30);
 //! - `tmp`, `writable`: sizes not written are the built-in limit of 1Gi;
@@ -478,6 +478,26 @@ fn compare_field(
                 &ir.drain_seconds,
             )
         }
+        "strategy" => compare(&spec.strategy, ir.rollout.strategy.as_ref()),
+        "min_ready" => {
+            let min_ready = spec.min_ready.as_ref().ok_or_else(missing)?;
+            compare(
+                Some(Sourced::new(
+                    min_ready.value / 1000,
+                    min_ready.origin.clone(),
+                )),
+                &ir.rollout.min_ready_seconds,
+            )
+        }
+        "progress_deadline" => {
+            let deadline = spec.progress_deadline.as_ref().ok_or_else(missing)?;
+            compare(
+                Some(Sourced::new(deadline.value / 1000, deadline.origin.clone())),
+                &ir.rollout.progress_deadline_seconds,
+            )
+        }
+        "pod_management" => compare(&spec.pod_management, ir.rollout.pod_management.as_ref()),
+        "partition" => compare(&spec.partition, ir.rollout.partition.as_ref()),
         "spread" => compare(&spec.spread, Some(&ir.spread)),
         "disruption" => {
             let disruption = spec.disruption.as_ref().ok_or_else(missing)?;
@@ -636,6 +656,22 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
     add("grace", &ir.grace_seconds.origin);
     if let Some(drain) = &ir.drain_seconds {
         add("drain", &drain.origin);
+    }
+    let rollout = &ir.rollout;
+    if let Some(strategy) = &rollout.strategy {
+        add("strategy", &strategy.origin);
+    }
+    if let Some(min_ready) = &rollout.min_ready_seconds {
+        add("min_ready", &min_ready.origin);
+    }
+    if let Some(deadline) = &rollout.progress_deadline_seconds {
+        add("progress_deadline", &deadline.origin);
+    }
+    if let Some(pod_management) = &rollout.pod_management {
+        add("pod_management", &pod_management.origin);
+    }
+    if let Some(partition) = &rollout.partition {
+        add("partition", &partition.origin);
     }
     add("spread", &ir.spread.origin);
     if let Some(disruption) = &ir.disruption {

@@ -6,4 +6,5 @@ mod support;
 mod environments;
 mod features;
 mod fuzz_corpus;
+mod lifecycle;
 mod robustness;

@@ -11,6 +11,7 @@ pub mod network;
 pub mod patch;
 mod pod;
 pub mod requirements;
+mod rollout;
 mod routes;
 mod scaling;
 mod services;
