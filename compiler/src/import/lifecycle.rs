@@ -18,7 +18,10 @@ pub fn fields(kind: &str, controller: &Value) -> Vec<String> {
     match kind {
         "Deployment" => {
             out.extend(strategy(spec.get("strategy")));
-            out.extend(min_ready.map(|s| format!("min_ready: {}", format_duration(s.saturating_mul(1000)))));
+            out.extend(
+                min_ready
+                    .map(|s| format!("min_ready: {}", format_duration(s.saturating_mul(1000)))),
+            );
             // The API server refuses a deadline not above minReadySeconds; such input is not
             // valid Kubernetes, so it stays in the patch for the build to report.
             if let Some(deadline) =
@@ -36,7 +39,10 @@ pub fn fields(kind: &str, controller: &Value) -> Vec<String> {
                 Some("OrderedReady") => out.push("pod_management: ordered".to_string()),
                 _ => {}
             }
-            out.extend(min_ready.map(|s| format!("min_ready: {}", format_duration(s.saturating_mul(1000)))));
+            out.extend(
+                min_ready
+                    .map(|s| format!("min_ready: {}", format_duration(s.saturating_mul(1000)))),
+            );
             let update = spec.get("updateStrategy");
             let rolling = update
                 .and_then(|u| u.get("type"))
@@ -51,9 +57,9 @@ pub fn fields(kind: &str, controller: &Value) -> Vec<String> {
                 out.push(format!("partition: {partition}"));
             }
         }
-        "DaemonSet" => {
-            out.extend(min_ready.map(|s| format!("min_ready: {}", format_duration(s.saturating_mul(1000)))))
-        }
+        "DaemonSet" => out.extend(
+            min_ready.map(|s| format!("min_ready: {}", format_duration(s.saturating_mul(1000)))),
+        ),
         _ => {}
     }
     out
