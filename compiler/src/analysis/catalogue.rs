@@ -54,6 +54,7 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
         ["disruption"] => schema::DISRUPTION_FIELDS,
         ["autoscale"] => schema::AUTOSCALE_FIELDS,
         ["strategy"] => crate::model::lifecycle::ROLLING_FIELDS,
+        ["autoscale", "up" | "down"] => crate::model::scaling::SCALING_RULES_FIELDS,
         _ => &[],
     };
     table.iter().collect()
@@ -234,10 +235,13 @@ fn value_in_block(inside: &str, name: &str) -> Option<ValueInfo> {
             choices: &[],
             units: PERCENT,
         },
+        ("strategy", "max_surge" | "max_unavailable") => crate::model::lifecycle::COUNT_OR_PERCENT,
+        ("up" | "down", "window") => DURATION,
+        ("up" | "down", "select") => crate::model::scaling::SELECT,
         ("probes", "ready" | "live" | "startup") => PROBE,
         (_, "port") => NAMED_PORT,
         (_, "delay" | "period" | "timeout") => DURATION,
-        (_, "failures") => COUNT,
+        (_, "failures" | "success") => COUNT,
         ("gitops", "path") => shape("a folder of the repository (`\"deploy/shop\"`)"),
         ("storage", "class") => shape("the name of a StorageClass"),
         ("storage", "mount") => shape("an absolute path in the container (`\"/data\"`)"),

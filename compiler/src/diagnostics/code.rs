@@ -91,6 +91,8 @@ codes! {
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
     ProgressDeadline = "E0068", Error, "rollout progress deadline not longer than `min_ready`";
     RolloutCannotProgress = "E0069", Error, "a rolling update that can neither add nor remove a pod";
+    SuccessThreshold = "E0070", Error, "success threshold other than 1 on a liveness or startup probe";
+    ScalingBehaviour = "E0072", Error, "autoscaling behaviour that cannot take effect as written";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";

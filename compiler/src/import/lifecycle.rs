@@ -99,3 +99,83 @@ fn int_or_percent(value: &Value) -> Option<String> {
     let n: u32 = digits.parse().ok()?;
     (n <= 100 && !digits.starts_with('+')).then(|| format!("{n}%"))
 }
+
+/// The options of an imported probe that the language has words for, as a block to append to
+/// it (` { success: 2 }`), or nothing. Only readiness probes may have a success threshold above
+/// 1; a liveness probe's 1 is what Kubernetes fills in anyway.
+pub fn probe_options(probe: &Value) -> String {
+    match probe.get("successThreshold").and_then(Value::as_u64) {
+        Some(success) if (2..=1000).contains(&success) => format!(" {{ success: {success} }}"),
+        _ => String::new(),
+    }
+}
+
+/// `autoscale { up { … }, down { … } }` from an HPA's `behavior`, when it has one the language
+/// can say (its metrics stay where they were: the built-in CPU target, or the patch).
+pub fn autoscale(hpa: &Value) -> Option<String> {
+    let behavior = hpa.pointer("/spec/behavior")?;
+    let mut parts = Vec::new();
+    for (word, key) in [("up", "scaleUp"), ("down", "scaleDown")] {
+        if let Some(rules) = behavior.get(key) {
+            parts.push(format!("{word} {{ {} }}", scaling_rules(rules)?));
+        }
+    }
+    (!parts.is_empty()).then(|| format!("autoscale {{ {} }}", parts.join(", ")))
+}
+
+/// `window: 5m, policies: [percent 10% per 1m], select: max`, or `None` when a value is one the
+/// language refuses (it then stays in the patch, whole).
+fn scaling_rules(rules: &Value) -> Option<String> {
+    let mut fields = Vec::new();
+    if let Some(window) = rules.get("stabilizationWindowSeconds") {
+        let window = window
+            .as_u64()
+            .filter(|w| *w == 0 || (15..=3600).contains(w))?;
+        fields.push(format!(
+            "window: {}",
+            if window == 0 {
+                "0s".to_string()
+            } else {
+                format_duration(window * 1000)
+            }
+        ));
+    }
+    if let Some(policies) = rules.get("policies") {
+        let mut written = Vec::new();
+        let mut kinds = Vec::new();
+        for policy in policies.as_array()? {
+            let value = policy
+                .get("value")?
+                .as_u64()
+                .filter(|v| (1..=10_000).contains(v))?;
+            let period = policy
+                .get("periodSeconds")?
+                .as_u64()
+                .filter(|p| (15..=1800).contains(p))?;
+            let amount = match policy.get("type")?.as_str()? {
+                "Pods" => format!("pods {value}"),
+                "Percent" => format!("percent {value}%"),
+                _ => return None,
+            };
+            // Two limits of one kind over one period are refused by the build (E0072).
+            let kind = (amount.split(' ').next().map(str::to_string), period);
+            if kinds.contains(&kind) {
+                return None;
+            }
+            kinds.push(kind);
+            written.push(format!("{amount} per {}", format_duration(period * 1000)));
+        }
+        fields.push(format!("policies: [{}]", written.join(", ")));
+    }
+    if let Some(select) = rules.get("selectPolicy") {
+        let select = match select.as_str()? {
+            "Max" => "max",
+            "Min" => "min",
+            // Policies under Disabled never apply; the build refuses them (E0072).
+            "Disabled" if rules.get("policies").is_none() => "disabled",
+            _ => return None,
+        };
+        fields.push(format!("select: {select}"));
+    }
+    Some(fields.join(", "))
+}

@@ -117,6 +117,8 @@ pub struct ProbeIr {
     pub timeout_seconds: u32,
     /// Failure threshold.
     pub failures: u32,
+    /// Success threshold, if written.
+    pub success: Option<u32>,
 }
 
 /// The three probes.
@@ -221,6 +223,10 @@ pub struct AutoscaleIr {
     pub cpu: Option<u32>,
     /// Target memory utilisation (percent of request).
     pub memory: Option<u32>,
+    /// How fast it scales up, if written.
+    pub up: Option<crate::model::scaling::ScalingRules>,
+    /// How fast it scales down, if written.
+    pub down: Option<crate::model::scaling::ScalingRules>,
 }
 
 /// Extra writable volumes of a pod whose root filesystem is read-only.

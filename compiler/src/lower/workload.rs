@@ -358,6 +358,7 @@ fn lower_probes(
                 period_seconds: seconds(value.period.unwrap_or(defaults::PROBE_PERIOD_MS)),
                 timeout_seconds: seconds(value.timeout.unwrap_or(defaults::PROBE_TIMEOUT_MS)),
                 failures: value.failures.unwrap_or(failures),
+                success: value.success,
             },
             probe.origin.clone(),
         ))
@@ -689,7 +690,10 @@ fn lower_autoscale(
 ) -> Option<Option<AutoscaleIr>> {
     match (replicas.map(|r| r.value), &spec.autoscale) {
         (Some(Replicas::Auto { min, max }), targets) => {
-            let targets = targets.as_ref().map(|t| t.value).unwrap_or_default();
+            let targets = targets
+                .as_ref()
+                .map(|t| t.value.clone())
+                .unwrap_or_default();
             let cpu = match (targets.cpu, targets.memory) {
                 (None, None) => Some(defaults::AUTOSCALE_CPU),
                 (cpu, _) => cpu,
@@ -699,6 +703,8 @@ fn lower_autoscale(
                 max,
                 cpu,
                 memory: targets.memory,
+                up: targets.up,
+                down: targets.down,
             }))
         }
         (_, Some(autoscale)) => {

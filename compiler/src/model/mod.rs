@@ -9,6 +9,7 @@ pub mod kinds;
 pub mod lifecycle;
 pub mod mesh;
 pub mod patch;
+pub mod scaling;
 pub mod schema;
 pub mod spec;
 pub mod traffic;

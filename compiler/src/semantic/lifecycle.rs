@@ -1,13 +1,14 @@
 //! Reading the rollout settings of a workload ([`crate::model::lifecycle`]): `strategy`'s
 //! `recreate` or `rolling { max_surge, max_unavailable }`, with the check that a rolling update
-//! can make progress (E0069).
+//! can make progress (E0069); a probe's `success` threshold, which Kubernetes allows above 1 only
+//! on readiness (E0070).
 
 use super::reader::Ctx;
 use super::workload::read_int_or_percent;
 use crate::diagnostics::Code;
 use crate::model::lifecycle::{ROLLING_FIELDS, Strategy};
-use crate::model::spec::IntOrPercent;
-use k8sc_grammar::{Value, ValueKind};
+use crate::model::spec::{IntOrPercent, Probe};
+use k8sc_grammar::{BlockItem, Value, ValueKind};
 
 const EXPECTED: &str = "`recreate`, or `rolling { max_surge: 25%, max_unavailable: 0 }`";
 
@@ -87,4 +88,45 @@ pub fn read_strategy(ctx: &mut Ctx<'_>, value: &Value) -> Option<Strategy> {
 
 fn is_zero(amount: IntOrPercent) -> bool {
     matches!(amount, IntOrPercent::Int(0) | IntOrPercent::Percent(0))
+}
+
+/// Whether the probe written as `which` (`ready`, `live`, `startup`) may have its `success`
+/// threshold: the API server refuses a liveness or startup probe whose successThreshold is not 1
+/// (one success is all they wait for). Reported on the threshold (E0070).
+pub fn check_success(ctx: &mut Ctx<'_>, which: &str, value: &Value, probe: &Probe) -> bool {
+    let Some(success) = probe.success.filter(|s| *s != 1 && which != "ready") else {
+        return true;
+    };
+    let ValueKind::Apply {
+        block: Some(block), ..
+    } = &value.kind
+    else {
+        return true;
+    };
+    let span = block
+        .items
+        .iter()
+        .find_map(|item| match item {
+            BlockItem::Field(field) if field.key_text() == "success" => Some(field.value.span),
+            _ => None,
+        })
+        .unwrap_or(value.span);
+    let probe_name = if which == "live" {
+        "liveness"
+    } else {
+        "startup"
+    };
+    ctx.report(
+        ctx.diagnostic(
+            Code::SuccessThreshold,
+            format!("a {probe_name} probe succeeds after one success, not {success}"),
+            span,
+        )
+        .with_label("Kubernetes requires 1 here")
+        .with_note(
+            "only a readiness probe may wait for several successes before the pod counts as ready again",
+        )
+        .with_help("remove `success`, or move the check to the readiness probe"),
+    );
+    false
 }

@@ -22,6 +22,7 @@ pub mod policy;
 pub mod reader;
 pub mod resolve;
 pub mod rules;
+pub mod scaling;
 pub mod scope;
 pub mod secrets;
 pub mod structure;

@@ -431,7 +431,9 @@ fn read_probes(ctx: &mut Ctx<'_>, value: &Value) -> ProbeSet {
         return set;
     };
     for (info, field) in ctx.known_fields(block, schema::PROBE_FIELDS, "`probes`") {
-        let probe = read_probe(ctx, &field.value).map(|p| ctx.sourced(p, field.value.span));
+        let probe = read_probe(ctx, &field.value)
+            .filter(|p| super::lifecycle::check_success(ctx, info.name, &field.value, p))
+            .map(|p| ctx.sourced(p, field.value.span));
         match info.name {
             "ready" => set.ready = probe,
             "live" => set.live = probe,
@@ -518,6 +520,7 @@ fn read_probe(ctx: &mut Ctx<'_>, value: &Value) -> Option<Probe> {
         period: None,
         timeout: None,
         failures: None,
+        success: None,
     };
     if let Some(block) = block {
         for (info, field) in ctx.known_fields(block, schema::PROBE_OPTION_FIELDS, "probe options") {
@@ -536,6 +539,7 @@ fn read_probe(ctx: &mut Ctx<'_>, value: &Value) -> Option<Probe> {
                 "delay" => probe.delay = read_seconds(ctx, v),
                 "period" => probe.period = read_positive_duration(ctx, v),
                 "timeout" => probe.timeout = read_positive_duration(ctx, v),
+                "success" => probe.success = ctx.read_u32(v, "success", 1, 1000),
                 _ => probe.failures = ctx.read_u32(v, "failures", 1, 1000),
             }
         }
@@ -1175,6 +1179,14 @@ fn read_autoscale(ctx: &mut Ctx<'_>, value: &Value) -> Option<Autoscale> {
     let block = ctx.expect_block(value, "`autoscale { cpu: 70% }`")?;
     let mut autoscale = Autoscale::default();
     for (info, field) in ctx.known_fields(block, schema::AUTOSCALE_FIELDS, "`autoscale`") {
+        if let direction @ ("up" | "down") = info.name {
+            let rules = super::scaling::read_rules(ctx, &field.value, direction);
+            match direction {
+                "up" => autoscale.up = rules,
+                _ => autoscale.down = rules,
+            }
+            continue;
+        }
         let percent = ctx.read_percent(&field.value);
         if percent == Some(0) {
             ctx.report(ctx.diagnostic(

@@ -512,14 +512,21 @@ fn compare_field(
             compare(kept, ir.disruption.as_ref())
         }
         "autoscale" => {
-            let Autoscale { cpu, memory } = spec.autoscale.as_ref().ok_or_else(missing)?.value;
+            let Autoscale {
+                cpu,
+                memory,
+                up,
+                down,
+            } = spec.autoscale.as_ref().ok_or_else(missing)?.value.clone();
             let cpu = match (cpu, memory) {
                 (None, None) => Some(AUTOSCALE_CPU),
                 (cpu, _) => cpu,
             };
             compare(
-                Some((cpu, memory)),
-                ir.autoscale.as_ref().map(|a| (a.cpu, a.memory)),
+                Some((cpu, memory, up, down)),
+                ir.autoscale
+                    .as_ref()
+                    .map(|a| (a.cpu, a.memory, a.up.clone(), a.down.clone())),
             )
         }
         "probes.ready" | "probes.live" | "probes.startup" => {

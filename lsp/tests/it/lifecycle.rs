@@ -61,3 +61,32 @@ fn hover_shows_rollout_values_and_their_origin() {
         "{web}"
     );
 }
+
+#[test]
+fn completion_offers_scaling_behaviour_and_probe_success() {
+    let text = "app shop {}\n\nservice web {\n  image: \"ghcr.io/acme/web:1.0.0\"\n  port: http 8080\n  probes { ready: http \"/ready\" {  } }\n  replicas: 2..6\n  autoscale {\n    \n    up {  }\n    down { select:  }\n  }\n}\n";
+    let snapshot = workspace(&[("app.k8s", text)]).snapshot();
+    let complete = |needle: &str, delta: usize| {
+        labels(features::completion::completion(
+            &snapshot,
+            &uri("app.k8s"),
+            pos(&snapshot, "app.k8s", needle, delta),
+        ))
+    };
+    let autoscale = complete("autoscale {\n    ", 16);
+    assert!(
+        autoscale.contains(&"cpu".to_string()) && !autoscale.contains(&"up".to_string()),
+        "`up` is already written: {autoscale:?}"
+    );
+    assert!(autoscale.contains(&"memory".to_string()), "{autoscale:?}");
+    assert_eq!(complete("up { ", 5), ["window", "policies", "select"]);
+    assert_eq!(complete("select: ", 8), ["max", "min", "disabled"]);
+    let options = complete("\"/ready\" { ", 11);
+    assert!(options.contains(&"success".to_string()), "{options:?}");
+    let hover = markdown(features::hover::hover(
+        &snapshot,
+        &uri("app.k8s"),
+        pos(&snapshot, "app.k8s", "up {", 0),
+    ));
+    assert!(hover.contains("How fast it scales up"), "{hover}");
+}
