@@ -86,6 +86,9 @@ codes! {
     HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
+    MountConflict = "E0050", Error, "two files or volumes at one path, or one inside another";
+    TokenExpiry = "E0051", Error, "a projected token's lifetime the API server refuses";
+    SharedClaimAccess = "E0052", Error, "a claim one node or one pod can mount, on a workload that runs several pods";
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
@@ -93,6 +96,7 @@ codes! {
     RolloutCannotProgress = "E0069", Error, "a rolling update that can neither add nor remove a pod";
     SuccessThreshold = "E0070", Error, "success threshold other than 1 on a liveness or startup probe";
     ScalingBehaviour = "E0072", Error, "autoscaling behaviour that cannot take effect as written";
+    ExposedTwice = "E0073", Error, "a host or path listed twice in `expose`";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
@@ -103,6 +107,7 @@ codes! {
     RequestsNotEnforced = "W0011", Warning, "call paths or methods that no proxy enforces";
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
+    MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
     PartitionHoldsEveryPod = "W0017", Warning, "a StatefulSet partition that holds back every pod";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";

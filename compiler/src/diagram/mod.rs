@@ -136,7 +136,16 @@ impl Diagram {
                     diagram.edges.push(Edge {
                         from: "internet".to_string(),
                         to: from.clone(),
-                        label: format!("{}{}", expose.host, expose.path.trim_end_matches('/')),
+                        label: expose
+                            .hosts
+                            .iter()
+                            .flat_map(|host| {
+                                expose.paths.iter().map(move |path| {
+                                    format!("{host}{}", path.trim_end_matches('/'))
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         kind: EdgeKind::Exposure,
                     });
                 }

@@ -5,6 +5,7 @@
 //! language server can say where an effective value was written. Backends read only this; the IR
 //! knows nothing of YAML or of any backend's resource kinds.
 
+pub mod files;
 pub mod graph;
 pub mod labels;
 pub mod lifecycle;
@@ -198,10 +199,10 @@ pub struct BatchIr {
 pub struct ExposeIr {
     /// HTTPRoute or Ingress.
     pub kind: ExposeKind,
-    /// Host name.
-    pub host: String,
-    /// Path prefix.
-    pub path: String,
+    /// Host names, in the order written (at least one).
+    pub hosts: Vec<String>,
+    /// Path prefixes, in the order written (at least one).
+    pub paths: Vec<String>,
     /// The Service port routed to (name and number).
     pub port: PortIr,
     /// Ingress TLS Secret.
@@ -271,6 +272,10 @@ pub struct WorkloadIr {
     pub args: Option<Sourced<Vec<String>>>,
     /// Persistent storage (stateful kinds).
     pub storage: Option<StorageIr>,
+    /// Files mounted read-only (`files`), by path.
+    pub files: Vec<files::FileIr>,
+    /// Volumes shared by the pod (`volumes`), by name.
+    pub volumes: Vec<files::VolumeIr>,
     /// Batch settings (jobs and cron jobs).
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.

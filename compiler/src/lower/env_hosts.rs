@@ -96,15 +96,21 @@ pub fn app_hosts<'db>(
         let Some(expose) = lowered.ir.as_ref().and_then(|ir| ir.expose.as_ref()) else {
             continue;
         };
-        out.push(HostClaim {
-            host: expose.host.to_ascii_lowercase(),
-            env: env.name(db).clone(),
-            workload: workload.name.clone(),
-            path: expose.path.clone(),
-            door: front_door(&context.ir, expose.kind, expose.class.as_deref()),
-            origin: expose.origin.clone(),
-            env_decl,
-        });
+        // One claim per host and path: each environment serves each of its own hosts.
+        let door = front_door(&context.ir, expose.kind, expose.class.as_deref());
+        for host in &expose.hosts {
+            for path in &expose.paths {
+                out.push(HostClaim {
+                    host: host.to_ascii_lowercase(),
+                    env: env.name(db).clone(),
+                    workload: workload.name.clone(),
+                    path: path.clone(),
+                    door: door.clone(),
+                    origin: expose.origin.clone(),
+                    env_decl,
+                });
+            }
+        }
     }
     out
 }

@@ -6,6 +6,7 @@ pub mod allow_scope;
 mod capacity;
 pub mod env_hosts;
 pub mod facts;
+mod files;
 mod graph;
 mod layers;
 mod lifecycle;

@@ -149,6 +149,18 @@ pub fn lower_workload(
     let disruption = lower_disruption(&mut ctx, &spec, replicas.as_ref())?;
     let autoscale = lower_autoscale(&mut ctx, &spec, replicas.as_ref())?;
     check_volume_paths(&mut ctx, &spec, &scratch, storage.as_ref())?;
+    let (files, volumes) = super::files::lower_files(
+        &mut ctx,
+        &spec,
+        &super::files::Pod {
+            kind,
+            replicas: replicas.as_ref(),
+            parallelism: batch.as_ref().and_then(|b| b.parallelism),
+            scratch: &scratch,
+            storage: storage.as_ref(),
+            memory_limit: &resources.memory_limit,
+        },
+    )?;
 
     if kind == WorkloadKind::Service && probes.ready.is_none() {
         ctx.report(
@@ -212,6 +224,8 @@ pub fn lower_workload(
         command: spec.command.clone(),
         args: spec.args.clone(),
         storage,
+        files,
+        volumes,
         batch,
         expose,
         calls,
@@ -549,8 +563,12 @@ fn lower_expose(
     }
     Some(ExposeIr {
         kind: value.kind,
-        host: value.host.clone(),
-        path: value.path.clone().unwrap_or_else(|| "/".to_string()),
+        hosts: value.hosts.clone(),
+        paths: if value.paths.is_empty() {
+            vec!["/".to_string()]
+        } else {
+            value.paths.clone()
+        },
         port,
         tls: value.tls.clone(),
         class: value.class.clone(),

@@ -321,6 +321,34 @@ macro_rules! workload_fields {
                     read: |ctx, field| read_storage(ctx, &field.value)
                 }
             }
+            /// `files`: files mounted into the container, by path.
+            files: Vec<Entry<crate::model::files::FileSource>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                files {
+                    syntax: "files { \"/etc/app/db/password\": secret db.password }",
+                    summary: "Files mounted read-only: inline text, a Secret's key or whole Secret, a service-account token.",
+                    block: true,
+                    value: shape("a map `{ \"/PATH\": \"\"\"text\"\"\" | secret NAME.KEY | secret NAME | token { audience, expiry } }`"),
+                    read: |ctx, field| read_files(ctx, &field.value)
+                }
+            }
+            /// `volumes`: volumes shared by the pod's containers, by name.
+            volumes: Vec<Entry<crate::model::files::VolumeSpec>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                volumes {
+                    syntax: "volumes { shared: empty_dir { size: 256Mi, mount: \"/var/log/app\" } }",
+                    summary: "Volumes shared by the pod's containers: `empty_dir` scratch space or a `claim` (a PersistentVolumeClaim).",
+                    block: true,
+                    value: shape("a map `{ NAME: empty_dir { size, memory, mount } | claim SIZE { class, access, mount } }`"),
+                    read: |ctx, field| read_volumes(ctx, &field.value)
+                }
+            }
             /// `schedule`.
             schedule: Option<Sourced<String>>,
             kinds: Kinds::Only(&[Cron]),
@@ -510,14 +538,14 @@ macro_rules! workload_fields {
                     summary: "An HTTPRoute (route) or Ingress (ingress) from outside the cluster.",
                     block: false,
                     value: ValueInfo {
-                        ty: "`route \"HOST\" { path, port }` (Gateway API) or `ingress \"HOST\" { path, port, tls, class }`",
+                        ty: "`route \"HOST\" { path, port }` (Gateway API) or `ingress \"HOST\" { path, port, tls, class }`; several hosts as a list (`route [\"HOST\", \"www.HOST\"]`), several paths as `paths: [\"/\", \"/api\"]`",
                         choices: &[
                             Choice { text: "route \"example.com\"", summary: "a Gateway API HTTPRoute" },
                             Choice { text: "ingress \"example.com\"", summary: "an Ingress" },
                         ],
                         units: &[],
                     },
-                    read: |ctx, field| read_expose(ctx, &field.value)
+                    read: |ctx, field| super::expose::read_expose(ctx, &field.value)
                 }
             }
             /// `calls`.

@@ -4,6 +4,7 @@
 //! checking, lowering, the backends, the editor — can share it without a cycle.
 
 pub mod fields;
+pub mod files;
 pub mod gitops;
 pub mod kinds;
 pub mod lifecycle;

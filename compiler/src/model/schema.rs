@@ -707,6 +707,12 @@ pub const ROUTE_FIELDS: &[FieldInfo] = &[
         "The path prefix routed to the service.",
     ),
     field(
+        "paths",
+        Kinds::All,
+        "paths: [\"/\", \"/api\"]",
+        "Several path prefixes routed to the service (instead of `path`).",
+    ),
+    field(
         "port",
         Kinds::All,
         "port: http",
@@ -727,6 +733,12 @@ pub const INGRESS_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "path: \"/\"",
         "The path prefix routed to the service.",
+    ),
+    field(
+        "paths",
+        Kinds::All,
+        "paths: [\"/\", \"/api\"]",
+        "Several path prefixes routed to the service (instead of `path`).",
     ),
     field(
         "port",

@@ -350,10 +350,11 @@ pub struct Storage {
 pub struct Expose {
     /// Gateway API HTTPRoute or Ingress.
     pub kind: ExposeKind,
-    /// The host name.
-    pub host: String,
-    /// The path prefix (default `/`).
-    pub path: Option<String>,
+    /// The host names, in the order written (`route "a.example.com"` or
+    /// `route ["a.example.com", "www.a.example.com"]`); never empty, no two alike.
+    pub hosts: Vec<String>,
+    /// The path prefixes (`path: "/"` or `paths: ["/", "/api"]`); empty: `/`.
+    pub paths: Vec<String>,
     /// The port to route to; otherwise the first HTTP port.
     pub port: Option<(PortRef, Span)>,
     /// Ingress only: the TLS Secret.

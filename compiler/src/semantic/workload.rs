@@ -2,7 +2,8 @@
 //! a [`WorkloadSpec`]: every field type-checked, with the diagnostics of DESIGN §2 that concern a
 //! single field — wrong types and units, ranges, ports, images, cron, literal secrets.
 
-use super::reader::{Ctx, MisplacedField};
+use super::files::{read_files, read_volumes};
+use super::reader::Ctx;
 use super::secrets::check_literal_secret;
 use crate::diagnostics::Code;
 use crate::model::fields::Slot;
@@ -885,7 +886,7 @@ fn read_paths(ctx: &mut Ctx<'_>, value: &Value) -> Option<Vec<String>> {
     Some(paths)
 }
 
-fn read_k8s_name(ctx: &mut Ctx<'_>, value: &Value, what: &str) -> Option<String> {
+pub(crate) fn read_k8s_name(ctx: &mut Ctx<'_>, value: &Value, what: &str) -> Option<String> {
     let name = ctx.read_name(value)?;
     match names::validate_dns_subdomain(&name) {
         Ok(()) => Some(name),
@@ -944,105 +945,6 @@ fn read_timezone(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
     }
     Some(zone)
 }
-
-fn read_expose(ctx: &mut Ctx<'_>, value: &Value) -> Option<Expose> {
-    let ValueKind::Apply { head, args, block } = &value.kind else {
-        ctx.wrong_type(value, "`route \"host\" { … }` or `ingress \"host\" { … }`");
-        return None;
-    };
-    let kind = match head.name.as_str() {
-        "route" => ExposeKind::Route,
-        "ingress" => ExposeKind::Ingress,
-        other => {
-            let mut diagnostic = ctx
-                .diagnostic(
-                    Code::InvalidValue,
-                    format!("`{other}` is not a way to expose a service"),
-                    head.span,
-                )
-                .with_label("expected `route` (Gateway API) or `ingress`");
-            if let Some(best) = super::suggest::closest(other, ["route", "ingress"]) {
-                diagnostic = diagnostic.with_replacement(best);
-            }
-            ctx.report(diagnostic);
-            return None;
-        }
-    };
-    let [host_value] = args.as_slice() else {
-        ctx.report(
-            ctx.diagnostic(
-                Code::WrongType,
-                format!("`{}` needs one host name", head.name),
-                value.span,
-            )
-            .with_label(format!("expected `{} \"shop.example.com\"`", head.name)),
-        );
-        return None;
-    };
-    let host = ctx.read_string(host_value)?;
-    if let Err(error) = validate_host(&host) {
-        ctx.report(
-            ctx.diagnostic(
-                Code::InvalidName,
-                super::reader::name_message(&error, "host name"),
-                host_value.span,
-            )
-            .with_label("not a valid DNS name"),
-        );
-        return None;
-    }
-    let mut expose = Expose {
-        kind,
-        host,
-        path: None,
-        port: None,
-        tls: None,
-        class: None,
-    };
-    if let Some(block) = block {
-        let (table, context) = match kind {
-            ExposeKind::Route => (schema::ROUTE_FIELDS, "a route"),
-            ExposeKind::Ingress => (schema::INGRESS_FIELDS, "an ingress"),
-        };
-        let hints: &[MisplacedField] = match kind {
-            ExposeKind::Route => ROUTE_HINTS,
-            ExposeKind::Ingress => &[],
-        };
-        for (info, field) in ctx.known_fields_hinted(block, table, context, hints) {
-            let v = &field.value;
-            match info.name {
-                "path" => {
-                    let path = ctx.read_string(v);
-                    match path {
-                        Some(p) if p.starts_with('/') => expose.path = Some(p),
-                        Some(p) => ctx.report(
-                            ctx.diagnostic(
-                                Code::InvalidValue,
-                                format!("route path `{p}` does not start with `/`"),
-                                v.span,
-                            )
-                            .with_replacement(format!("\"/{p}\"")),
-                        ),
-                        None => {}
-                    }
-                }
-                "port" => expose.port = read_port_ref(ctx, v).map(|p| (p, v.span)),
-                "tls" => expose.tls = read_k8s_name(ctx, v, "TLS secret name"),
-                _ => expose.class = read_k8s_name(ctx, v, "ingress class"),
-            }
-        }
-    }
-    Some(expose)
-}
-
-/// `class` belongs to the Gateway, not to a route (`tls` too, unless the mesh serves the route:
-/// that is checked when lowering).
-const ROUTE_HINTS: &[MisplacedField] = &[MisplacedField {
-    name: "class",
-    label: "set on the Gateway, not on the route",
-    note: "with the Gateway API, the class belongs to the Gateway; pick the Gateway with the app's `gateway` field",
-    help: "to pick an IngressClass, use `expose: ingress \"host\" { class: NAME }`",
-}];
 
 pub(crate) fn validate_host(host: &str) -> Result<(), crate::types::names::ValueError> {
     let bare = host.strip_prefix("*.").unwrap_or(host);

@@ -14,7 +14,10 @@
 //!   each port's place are compared;
 //! - `memory`: the limit is the request when none is written;
 //! - `storage`: the mount is `/data` when none is written;
-//! - `timeout`, `ttl`, `grace`, `drain`, `min_ready`, `progress_deadline`: milliseconds in the spec, whole seconds in the IR;
+//! - `files.PATH`: a token lives 1h when no `expiry` is written; `volumes.NAME`: an `empty_dir`
+//!   holds 1Gi when no `size` is written, a `claim` is `access: many` when none is written;
+//! - `timeout`, `ttl`, `grace`, `drain`, `min_ready`, `progress_deadline`: milliseconds in the
+//!   spec, whole seconds in the IR;
 //! - `probes.*`: timings in seconds, unwritten ones the built-in period 10s, timeout 1s,
 //!   failures 3 (startup 30);
 //! - `tmp`, `writable`: sizes not written are the built-in limit of 1Gi;
@@ -36,8 +39,10 @@ use k8sc_compiler::analysis::effective::{effective_workload_in, field_origins};
 use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::{Database, Project};
 use k8sc_compiler::ir::WorkloadIr;
+use k8sc_compiler::ir::files::{FileContent, VolumeKind};
 use k8sc_compiler::loader;
 use k8sc_compiler::lower::{app_context, environments, lower_env};
+use k8sc_compiler::model::files::{Access, FileSource, VolumeSpec};
 use k8sc_compiler::model::spec::{
     Autoscale, Disruption, Layer, Origin, Probe, Sourced, Tmp, WorkloadSpec,
 };
@@ -246,6 +251,31 @@ fn compare_field(
     if let Some(key) = field.strip_prefix("config.") {
         return compare_entry(key, &spec.config, &ir.config);
     }
+    if let Some(path) = field.strip_prefix("files.") {
+        let hover = spec
+            .files
+            .iter()
+            .find(|e| e.key == path)
+            .ok_or_else(missing)?;
+        let file = ir.files.iter().find(|f| f.path == path);
+        let file = file.ok_or_else(|| format!("the IR has no file `{path}`"))?;
+        same_origin(&hover.value.origin, &file.origin)?;
+        return compare(file_content(&hover.value.value), &file.content);
+    }
+    if let Some(name) = field.strip_prefix("volumes.") {
+        let hover = spec
+            .volumes
+            .iter()
+            .find(|e| e.key == name)
+            .ok_or_else(missing)?;
+        let volume = ir.volumes.iter().find(|v| v.name == name);
+        let volume = volume.ok_or_else(|| format!("the IR has no volume `{name}`"))?;
+        same_origin(&hover.value.origin, &volume.origin)?;
+        return compare(
+            volume_kind(&hover.value.value),
+            (&volume.kind, &volume.mount),
+        );
+    }
     if let Some(key) = field.strip_prefix("labels.") {
         return compare_entry(key, &spec.labels, &ir.labels);
     }
@@ -390,15 +420,19 @@ fn compare_field(
             compare(
                 (
                     value.kind,
-                    &value.host,
-                    value.path.as_deref().unwrap_or("/"),
+                    &value.hosts,
+                    if value.paths.is_empty() {
+                        vec!["/".to_string()]
+                    } else {
+                        value.paths.clone()
+                    },
                     &value.tls,
                     &value.class,
                 ),
                 (
                     lowered.kind,
-                    &lowered.host,
-                    lowered.path.as_str(),
+                    &lowered.hosts,
+                    lowered.paths.clone(),
                     &lowered.tls,
                     &lowered.class,
                 ),
@@ -593,6 +627,50 @@ fn compare_field(
     }
 }
 
+/// A file as lowering completes it: a token lives 1h unless written.
+fn file_content(source: &FileSource) -> FileContent {
+    match source.clone() {
+        FileSource::Inline(text) => FileContent::Text(text),
+        FileSource::SecretKey { secret, key } => FileContent::SecretKey { secret, key },
+        FileSource::Secret(secret) => FileContent::Secret(secret),
+        FileSource::Token { audience, expiry } => FileContent::Token {
+            audience,
+            expiry_seconds: expiry.unwrap_or(3_600_000) / 1000,
+        },
+    }
+}
+
+/// A volume as lowering completes it: an emptyDir holds 1Gi, a claim is ReadWriteMany, unless
+/// written.
+fn volume_kind(volume: &VolumeSpec) -> (VolumeKind, String) {
+    match volume.clone() {
+        VolumeSpec::EmptyDir {
+            size,
+            memory,
+            mount,
+        } => (
+            VolumeKind::EmptyDir {
+                size: size.unwrap_or(1 << 30),
+                memory,
+            },
+            mount.unwrap_or_default(),
+        ),
+        VolumeSpec::Claim {
+            size,
+            class,
+            access,
+            mount,
+        } => (
+            VolumeKind::Claim {
+                size,
+                class,
+                access: access.unwrap_or(Access::Many),
+            },
+            mount.unwrap_or_default(),
+        ),
+    }
+}
+
 /// Every value of the IR that was written in some file (not a built-in default), by the name
 /// the hover lists it under.
 fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
@@ -643,6 +721,12 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
     }
     if let Some(storage) = &ir.storage {
         add("storage", &storage.origin);
+    }
+    for file in &ir.files {
+        add(&format!("files.{}", file.path), &file.origin);
+    }
+    for volume in &ir.volumes {
+        add(&format!("volumes.{}", volume.name), &volume.origin);
     }
     if let Some(batch) = &ir.batch {
         if let Some(schedule) = &batch.schedule {

@@ -39,6 +39,7 @@ mod retention;
 mod robustness;
 mod secrets;
 mod selectors;
+mod services;
 mod stdlib_equivalence;
 mod tier_change;
 mod upgrades;

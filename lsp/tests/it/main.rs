@@ -8,3 +8,4 @@ mod features;
 mod fuzz_corpus;
 mod lifecycle;
 mod robustness;
+mod services;

@@ -99,16 +99,18 @@ pub fn app(ir: &ProjectIr, app: &AppIr, out: &mut Collector) {
             "Istio's ingress gateway, which the Gateways of exposed services select",
             name,
         );
-        out.gateway(
-            GatewayKind::IstioIngress,
-            (
-                &gateway.namespace,
-                &gateway.name,
-                gateway.section.as_deref(),
-            ),
-            &expose.host,
-            consumer(),
-        );
+        for host in &expose.hosts {
+            out.gateway(
+                GatewayKind::IstioIngress,
+                (
+                    &gateway.namespace,
+                    &gateway.name,
+                    gateway.section.as_deref(),
+                ),
+                host,
+                consumer(),
+            );
+        }
         // Istio reads a Gateway's `credentialName` from the ingress gateway's own namespace.
         if let Some(tls) = &expose.tls {
             out.secret(&gateway.namespace, tls, &TLS_KEYS, consumer());

@@ -80,10 +80,10 @@ pub fn virtual_service(
     let traffic = workload.traffic.as_ref().filter(|t| t.routes())?;
     let mut http = Vec::new();
     for port in workload.ports.iter().filter(|p| p.protocol.is_routable()) {
-        let matches = RouteMatch {
+        let matches = vec![RouteMatch {
             port: Some(port.number),
             ..RouteMatch::default()
-        };
+        }];
         http.extend(routes(app, workload, traffic, port, &port.name, matches));
     }
     Some((
@@ -148,12 +148,12 @@ fn routes(
     traffic: &TrafficIr,
     port: &PortIr,
     name: &str,
-    matches: RouteMatch,
+    matches: Vec<RouteMatch>,
 ) -> Vec<HttpRoute> {
-    let route = |name: String, matches: RouteMatch, route: Vec<RouteDestination>| {
+    let route = |name: String, matches: Vec<RouteMatch>, route: Vec<RouteDestination>| {
         let mut http = HttpRoute {
             name,
-            match_: vec![matches],
+            match_: matches,
             route,
             timeout: traffic.timeout_ms.map(duration),
             retries: traffic.retries.as_ref().map(|r| RetryPolicy {
@@ -208,9 +208,10 @@ fn routes(
     };
     if let Some(header) = &canary.header {
         let mut header_match = matches.clone();
-        header_match
-            .headers
-            .insert(header.clone(), StringMatch::Regex(".+".to_string()));
+        for each in &mut header_match {
+            each.headers
+                .insert(header.clone(), StringMatch::Regex(".+".to_string()));
+        }
         out.push(route(
             format!("{name}-canary-header"),
             header_match,
@@ -259,7 +260,7 @@ pub fn ingress(
         return None;
     }
     let gateway = &app.gateway.as_ref()?.value;
-    let hosts = vec![expose.host.clone()];
+    let hosts = expose.hosts.clone();
     let http_server = |tls| Server {
         port: ServerPort {
             number: 80,
@@ -300,10 +301,14 @@ pub fn ingress(
         },
     );
     let traffic = workload.traffic.clone().unwrap_or_default();
-    let matches = RouteMatch {
-        uri: Some(StringMatch::Prefix(expose.path.clone())),
-        ..RouteMatch::default()
-    };
+    let matches = expose
+        .paths
+        .iter()
+        .map(|path| RouteMatch {
+            uri: Some(StringMatch::Prefix(path.clone())),
+            ..RouteMatch::default()
+        })
+        .collect();
     let http = routes(app, workload, &traffic, &expose.port, "ingress", matches);
     let name = format!("{}-ingress", workload.name);
     let virtual_service = (

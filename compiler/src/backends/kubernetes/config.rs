@@ -28,7 +28,7 @@ pub fn config_map(app: &AppIr, workload: &WorkloadIr) -> Option<(String, ConfigM
 }
 
 /// Ten hex digits of the SHA-256 of the sorted entries (unambiguously delimited).
-fn content_hash(data: &BTreeMap<String, String>) -> String {
+pub(super) fn content_hash(data: &BTreeMap<String, String>) -> String {
     let mut hasher = Sha256::new();
     for (key, value) in data {
         hasher.update((key.len() as u64).to_le_bytes());

@@ -5,6 +5,7 @@
 mod canary;
 mod config;
 mod controllers;
+mod files;
 mod meta;
 mod namespace;
 pub mod network;
@@ -38,6 +39,7 @@ const KINDS: &[Kind] = &[
     Kind::namespaced("networking.k8s.io", "NetworkPolicy", -2),
     Kind::namespaced("", "ConfigMap", -1),
     Kind::namespaced("", "ServiceAccount", -1),
+    Kind::namespaced("", "PersistentVolumeClaim", -1),
     Kind::namespaced("apps", "Deployment", 0),
     Kind::namespaced("apps", "StatefulSet", 0),
     Kind::namespaced("apps", "DaemonSet", 0),
@@ -123,6 +125,12 @@ fn workload_resources_into(app: &AppIr, workload: &WorkloadIr, out: &mut Vec<Res
     if let Some((_, map)) = &config {
         // The file keeps a stable name; the resource name carries the content hash.
         out.push(typed(&format!("{name}-config"), map));
+    }
+    if let Some((_, map)) = files::config_map(app, workload) {
+        out.push(typed(&format!("{name}-files"), &map));
+    }
+    for (claim, pvc) in files::claims(app, workload) {
+        out.push(typed(&claim, &pvc));
     }
     out.push(typed(name, &services::service_account(app, workload)));
     let controller =

@@ -323,6 +323,7 @@ fn volumes(workload: &WorkloadIr) -> (Vec<Volume>, Vec<VolumeMount>) {
         mounts.push(mount("tmp", "/tmp"));
     }
     let mut used: Vec<String> = vec!["tmp".to_string(), DATA_VOLUME.to_string()];
+    used.extend(workload.volumes.iter().map(|v| v.name.clone()));
     for (path, limit) in &workload.scratch.writable {
         let name = volume_name(path, &used);
         used.push(name.clone());
@@ -332,6 +333,7 @@ fn volumes(workload: &WorkloadIr) -> (Vec<Volume>, Vec<VolumeMount>) {
     if let Some(storage) = &workload.storage {
         mounts.push(mount(DATA_VOLUME, &storage.mount));
     }
+    super::files::volumes(workload, &mut used, &mut volumes, &mut mounts);
     (volumes, mounts)
 }
 

@@ -94,6 +94,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
     if let Some(storage) = &workload.storage {
         out.storage_class(storage.class.as_deref(), consumer());
     }
+    super::files::needs(app, workload, out);
     if workload.autoscale.is_some() {
         out.component(
             Component::KUBERNETES,
@@ -183,16 +184,18 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
                         "`gateway.networking.k8s.io/v1` HTTPRoute",
                         name,
                     );
-                    out.gateway(
-                        GatewayKind::GatewayApi,
-                        (
-                            &gateway.namespace,
-                            &gateway.name,
-                            gateway.section.as_deref(),
-                        ),
-                        &expose.host,
-                        consumer(),
-                    );
+                    for host in &expose.hosts {
+                        out.gateway(
+                            GatewayKind::GatewayApi,
+                            (
+                                &gateway.namespace,
+                                &gateway.name,
+                                gateway.section.as_deref(),
+                            ),
+                            host,
+                            consumer(),
+                        );
+                    }
                 }
             }
         }

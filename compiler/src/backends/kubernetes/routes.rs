@@ -87,14 +87,18 @@ pub fn http_route(app: &AppIr, workload: &WorkloadIr, expose: &ExposeIr) -> Opti
                 namespace: gateway.namespace.clone(),
                 section_name: gateway.section.clone(),
             }],
-            hostnames: vec![expose.host.clone()],
+            hostnames: expose.hosts.clone(),
             rules: vec![HttpRouteRule {
-                matches: vec![HttpRouteMatch {
-                    path: PathMatch {
-                        kind: "PathPrefix",
-                        value: expose.path.clone(),
-                    },
-                }],
+                matches: expose
+                    .paths
+                    .iter()
+                    .map(|path| HttpRouteMatch {
+                        path: PathMatch {
+                            kind: "PathPrefix",
+                            value: path.clone(),
+                        },
+                    })
+                    .collect(),
                 backend_refs: vec![BackendRef {
                     name: workload.name.clone(),
                     port: expose.port.number,
@@ -115,33 +119,48 @@ pub fn ingress(app: &AppIr, workload: &WorkloadIr, expose: &ExposeIr) -> Ingress
         },
         spec: Some(IngressSpec {
             ingress_class_name: expose.class.clone(),
-            rules: Some(vec![IngressRule {
-                host: Some(expose.host.clone()),
-                http: Some(HTTPIngressRuleValue {
-                    paths: vec![HTTPIngressPath {
-                        path: Some(expose.path.clone()),
-                        path_type: "Prefix".to_string(),
-                        backend: IngressBackend {
-                            service: Some(IngressServiceBackend {
-                                name: workload.name.clone(),
-                                port: Some(ServiceBackendPort {
-                                    name: Some(expose.port.name.clone()),
-                                    ..ServiceBackendPort::default()
-                                }),
-                            }),
-                            ..IngressBackend::default()
-                        },
-                    }],
-                }),
-            }]),
+            rules: Some(
+                expose
+                    .hosts
+                    .iter()
+                    .map(|host| IngressRule {
+                        host: Some(host.clone()),
+                        http: Some(HTTPIngressRuleValue {
+                            paths: expose
+                                .paths
+                                .iter()
+                                .map(|path| ingress_path(workload, expose, path))
+                                .collect(),
+                        }),
+                    })
+                    .collect(),
+            ),
             tls: expose.tls.as_ref().map(|secret| {
                 vec![IngressTLS {
-                    hosts: Some(vec![expose.host.clone()]),
+                    hosts: Some(expose.hosts.clone()),
                     secret_name: Some(secret.clone()),
                 }]
             }),
             ..IngressSpec::default()
         }),
         ..Ingress::default()
+    }
+}
+
+/// One path of an Ingress rule: the prefix, to the exposed port of the workload's Service.
+fn ingress_path(workload: &WorkloadIr, expose: &ExposeIr, path: &str) -> HTTPIngressPath {
+    HTTPIngressPath {
+        path: Some(path.to_string()),
+        path_type: "Prefix".to_string(),
+        backend: IngressBackend {
+            service: Some(IngressServiceBackend {
+                name: workload.name.clone(),
+                port: Some(ServiceBackendPort {
+                    name: Some(expose.port.name.clone()),
+                    ..ServiceBackendPort::default()
+                }),
+            }),
+            ..IngressBackend::default()
+        },
     }
 }
