@@ -50,6 +50,8 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
         ["probes"] => schema::PROBE_FIELDS,
         ["probes", _] => schema::PROBE_OPTION_FIELDS,
         ["storage"] => schema::STORAGE_FIELDS,
+        ["files", _] => crate::model::files::TOKEN_FIELDS,
+        ["volumes", _] => crate::model::files::VOLUME_FIELDS,
         ["expose"] => schema::INGRESS_FIELDS,
         ["disruption"] => schema::DISRUPTION_FIELDS,
         ["autoscale"] => schema::AUTOSCALE_FIELDS,

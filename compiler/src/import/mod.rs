@@ -11,6 +11,7 @@ mod config;
 mod convert;
 mod credentials;
 mod emit;
+mod files;
 mod kube_yaml;
 mod lifecycle;
 mod read;
@@ -19,6 +20,7 @@ pub mod residual;
 mod typed;
 
 pub use credentials::CredentialNote;
+pub use files::align as align_volumes;
 pub use read::{Manifest, read_documents, read_documents_noting_keys};
 pub use report::{Folded, ImportReport, PatchNote, Skipped};
 
@@ -139,6 +141,10 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
             draft.autoscaler,
             fold.as_ref().map(config::field),
         );
+        draft.fields.extend(files::fields(
+            draft.controller.kind(),
+            &draft.controller.value,
+        ));
     }
     for (index, manifest) in manifests.iter().enumerate() {
         if !used[index] {
@@ -193,6 +199,9 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
                 renamed.push(format!(
                     "its container `{old}` is `{name}`: k8sc names the main container after the workload"
                 ));
+            }
+            if member.kind() == draft.controller.kind() {
+                renamed.extend(files::align(&mut input, member.kind(), &output.3));
             }
             if member.kind() == draft.controller.kind()
                 && draft.config.is_some()

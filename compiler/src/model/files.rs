@@ -150,13 +150,13 @@ pub const EMPTY_DIR_FIELDS: &[FieldInfo] = &[
     option(
         "size",
         "size: 256Mi",
-        "The size limit (default 1Gi); a pod that writes more is evicted.",
+        "`empty_dir`: the size limit (default 1Gi); a pod that writes more is evicted.",
         BYTES,
     ),
     option(
         "memory",
         "memory: true",
-        "Backed by memory (tmpfs): fast, and counted against the memory limit.",
+        "`empty_dir`: backed by memory (tmpfs), fast, and counted against the memory limit.",
         BOOLEAN,
     ),
     MOUNT,
@@ -187,14 +187,25 @@ pub const CLAIM_FIELDS: &[FieldInfo] = &[
     option(
         "class",
         "class: efs",
-        "The StorageClass (the cluster's default if unset).",
+        "`claim`: the StorageClass (the cluster's default if unset).",
         shape("the name of a StorageClass"),
     ),
     option(
         "access",
         "access: many",
-        "How the volume may be mounted: by many nodes (default), one node or one pod.",
+        "`claim`: how the volume may be mounted, by many nodes (default), one node or one pod.",
         ACCESS,
     ),
+    MOUNT,
+];
+
+/// Every option a volume may take (`empty_dir`'s and `claim`'s), for the editor, which knows the
+/// block a cursor is in by its key (the volume's name) and not by its kind; the checker reads
+/// each kind's own table.
+pub const VOLUME_FIELDS: &[FieldInfo] = &[
+    EMPTY_DIR_FIELDS[0],
+    EMPTY_DIR_FIELDS[1],
+    CLAIM_FIELDS[0],
+    CLAIM_FIELDS[1],
     MOUNT,
 ];

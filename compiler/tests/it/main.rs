@@ -31,6 +31,7 @@ mod names;
 mod parse_by_item;
 mod patch;
 mod precedence;
+mod precedence_files;
 mod prefetch;
 mod properties;
 mod reference;

@@ -5,6 +5,7 @@ mod support;
 
 mod environments;
 mod features;
+mod files;
 mod fuzz_corpus;
 mod lifecycle;
 mod robustness;
