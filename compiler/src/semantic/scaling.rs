@@ -69,7 +69,7 @@ pub fn read_rules(ctx: &mut Ctx<'_>, value: &Value, direction: &str) -> Option<S
 /// A stabilization window the autoscaler can honour: 0 (act at once), or from one sync period
 /// to the API server's maximum of 1h.
 fn check_window(ctx: &mut Ctx<'_>, window: u64, span: Span) -> bool {
-    if window % 1000 != 0 || (window > 0 && window < SYNC_PERIOD_MS) {
+    if !window.is_multiple_of(1000) || (window > 0 && window < SYNC_PERIOD_MS) {
         ctx.report(
             ctx.diagnostic(
                 Code::ScalingBehaviour,
@@ -208,7 +208,7 @@ fn read_policy(ctx: &mut Ctx<'_>, value: &Value) -> Option<ScalingPolicy> {
         }
     };
     let period = ctx.read_duration(period).and_then(|ms| {
-        if ms % 1000 == 0 && (SYNC_PERIOD_MS..=MAX_PERIOD_MS).contains(&ms) {
+        if ms.is_multiple_of(1000) && (SYNC_PERIOD_MS..=MAX_PERIOD_MS).contains(&ms) {
             return Some(ms);
         }
         ctx.report(

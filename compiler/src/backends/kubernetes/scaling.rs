@@ -47,7 +47,6 @@ pub fn autoscaler(app: &AppIr, workload: &WorkloadIr) -> Option<HorizontalPodAut
             max_replicas: i32::try_from(autoscale.max).unwrap_or(i32::MAX),
             metrics: Some(metrics),
             behavior: behavior(autoscale),
-            ..HorizontalPodAutoscalerSpec::default()
         }),
         ..HorizontalPodAutoscaler::default()
     })
