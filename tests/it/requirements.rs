@@ -104,7 +104,7 @@ fn build_prints_a_summary_and_writes_requirements_md_it_owns() {
     let summary = stderr(&first);
     assert!(
         summary.contains(
-            "k8sc: the cluster must provide Kubernetes >= 1.30, NetworkPolicy enforcement, Istio >= 1.22, Istio CNI, Kyverno >= 1.13, Argo CD >= 2.7, 6 Secrets, 1 StorageClass, 1 Gateway"
+            "k8sc: the cluster must provide Kubernetes >= 1.30, NetworkPolicy enforcement, Istio >= 1.22, Istio CNI, Kyverno >= 1.13, Argo CD >= 2.7, 9 Secrets, 1 StorageClass, 1 Gateway"
         ),
         "{summary}"
     );

@@ -2,6 +2,7 @@
 //! catalogue, [`crate::model::schema`]), the words a field's value may be, the units its
 //! quantities take, and what type of value it holds.
 
+use crate::model::containers::{ContainerRole, MOUNTS_FIELD};
 use crate::model::schema::{self, FieldInfo};
 use crate::model::spec::WorkloadKind;
 pub use crate::model::values::*;
@@ -47,12 +48,31 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
                 .filter(|f| kind.is_none_or(|k| f.kinds.allows(k)))
                 .collect();
         }
+        [list @ ("sidecars" | "init"), _container, rest @ ..] => {
+            // A sidecar's or init container's block: the workload fields a container takes.
+            let role = if *list == "init" {
+                ContainerRole::Init
+            } else {
+                ContainerRole::Sidecar
+            };
+            if rest.is_empty() {
+                return schema::WORKLOAD_FIELDS
+                    .iter()
+                    .filter(|f| role.fields().contains(&f.name))
+                    .chain([&MOUNTS_FIELD])
+                    .collect();
+            }
+            return workload_block(None, rest);
+        }
         ["probes"] => schema::PROBE_FIELDS,
         ["probes", _] => schema::PROBE_OPTION_FIELDS,
         ["storage"] => schema::STORAGE_FIELDS,
         ["files", _] => crate::model::files::TOKEN_FIELDS,
         ["volumes", _] => crate::model::files::VOLUME_FIELDS,
         ["expose"] => schema::INGRESS_FIELDS,
+        ["service"] => schema::SERVICE_FIELDS,
+        ["service", "type"] => schema::LOAD_BALANCER_FIELDS,
+        ["service", "session_affinity"] => schema::AFFINITY_FIELDS,
         ["disruption"] => schema::DISRUPTION_FIELDS,
         ["autoscale"] => schema::AUTOSCALE_FIELDS,
         ["strategy"] => crate::model::lifecycle::ROLLING_FIELDS,
@@ -241,6 +261,51 @@ fn value_in_block(inside: &str, name: &str) -> Option<ValueInfo> {
         ("up" | "down", "window") => DURATION,
         ("up" | "down", "select") => crate::model::scaling::SELECT,
         ("probes", "ready" | "live" | "startup") => PROBE,
+        ("service", "type") => ValueInfo {
+            ty: "the Service's type",
+            choices: &[
+                Choice {
+                    text: "cluster_ip",
+                    summary: "a cluster-internal address (default)",
+                },
+                Choice {
+                    text: "load_balancer",
+                    summary: "a load balancer in front of every port",
+                },
+            ],
+            units: &[],
+        },
+        ("service", "session_affinity") => ValueInfo {
+            ty: "whether a client's connections stick to one pod",
+            choices: &[
+                Choice {
+                    text: "none",
+                    summary: "any pod (default)",
+                },
+                Choice {
+                    text: "client_ip",
+                    summary: "one pod per client address, for `timeout` (default 3h)",
+                },
+            ],
+            units: &[],
+        },
+        ("service", "external_traffic") => ValueInfo {
+            ty: "the load balancer's external traffic policy",
+            choices: &[
+                Choice {
+                    text: "cluster",
+                    summary: "any node forwards to any pod; the client's address is lost (default)",
+                },
+                Choice {
+                    text: "local",
+                    summary: "only nodes with a pod take traffic; the client's address is kept",
+                },
+            ],
+            units: &[],
+        },
+        ("service", "publish_not_ready") => BOOLEAN,
+        ("session_affinity", "timeout") => DURATION,
+        ("type", "source_ranges") => shape("a list of CIDRs (`[\"203.0.113.0/24\"]`)"),
         (_, "port") => NAMED_PORT,
         (_, "delay" | "period" | "timeout") => DURATION,
         (_, "failures" | "success") => COUNT,

@@ -86,6 +86,9 @@ codes! {
     HostCollision = "E0043", Error, "two environments route one host through one Gateway or ingress controller";
     GitOpsNotPerEnvironment = "E0044", Error, "a GitOps setting one ApplicationSet shares, overridden per environment";
     GeneratedSecret = "E0045", Error, "a generated value looks like a credential";
+    ContainerField = "E0046", Error, "a field a sidecar or init container cannot have";
+    ContainerNameClash = "E0047", Error, "two containers of one pod with the same name";
+    NoSuchVolume = "E0048", Error, "a container mounts a volume the pod does not have";
     MountConflict = "E0050", Error, "two files or volumes at one path, or one inside another";
     TokenExpiry = "E0051", Error, "a projected token's lifetime the API server refuses";
     SharedClaimAccess = "E0052", Error, "a claim one node or one pod can mount, on a workload that runs several pods";
@@ -97,6 +100,10 @@ codes! {
     SuccessThreshold = "E0070", Error, "success threshold other than 1 on a liveness or startup probe";
     ScalingBehaviour = "E0072", Error, "autoscaling behaviour that cannot take effect as written";
     ExposedTwice = "E0073", Error, "a host or path listed twice in `expose`";
+    InvalidCidr = "E0074", Error, "a load balancer's source range that is not an address range";
+    ExternalTrafficNeedsLoadBalancer = "E0075", Error, "`external_traffic` on a Service that is not a load balancer";
+    LoadBalancerInMesh = "E0076", Error, "a load balancer in front of pods in the mesh";
+    NoServiceToConfigure = "E0077", Error, "Service options on a workload without a Service";
     RuleTooLarge = "E0080", Error, "rule too large to enforce in the cluster";
     UnpinnedImage = "W0001", Warning, "image not pinned to a version";
     UnusedImport = "W0002", Warning, "unused import";
@@ -109,6 +116,7 @@ codes! {
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
     MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
     PartitionHoldsEveryPod = "W0017", Warning, "a StatefulSet partition that holds back every pod";
+    LoadBalancerOpen = "W0018", Warning, "a load balancer open to every address";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";
 }

@@ -100,6 +100,9 @@ pub fn fields(
     }
     out.extend(config);
     out.extend(super::lifecycle::fields(kind, controller));
+    if let Some(pod) = pod_template(kind, controller).and_then(|t| t.get("spec")) {
+        out.extend(super::containers::fields(pod));
+    }
     // The Job's spec (of a Job, or of a CronJob's Jobs) holds the pod template.
     let job = WorkloadKind::from_controller(kind)
         .filter(|k| k.is_batch())
@@ -148,7 +151,7 @@ fn batch(job: &Value) -> Vec<String> {
     out
 }
 
-fn ports(container: &Value) -> Option<String> {
+pub(super) fn ports(container: &Value) -> Option<String> {
     let ports = container.get("ports")?.as_array()?;
     let mut entries = Vec::new();
     for (index, port) in ports.iter().enumerate() {
@@ -182,7 +185,7 @@ fn replicas(controller: &Value, autoscaler: Option<&Value>) -> Option<String> {
     Some(format!("replicas: {fixed}"))
 }
 
-fn quantity_range(
+pub(super) fn quantity_range(
     request: Option<&str>,
     limit: Option<&str>,
     valid: fn(&str) -> bool,
@@ -195,19 +198,19 @@ fn quantity_range(
     }
 }
 
-fn is_cpu(text: &str) -> bool {
+pub(super) fn is_cpu(text: &str) -> bool {
     let digits = text.strip_suffix('m').unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_bytes(text: &str) -> bool {
+pub(super) fn is_bytes(text: &str) -> bool {
     ["Ki", "Mi", "Gi", "Ti"].iter().any(|unit| {
         text.strip_suffix(unit)
             .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
     })
 }
 
-fn probe(probe: &Value) -> Option<String> {
+pub(super) fn probe(probe: &Value) -> Option<String> {
     if let Some(path) = probe.pointer("/httpGet/path").and_then(Value::as_str) {
         return Some(format!("http {}", string(path)));
     }
@@ -223,7 +226,7 @@ fn probe(probe: &Value) -> Option<String> {
     None
 }
 
-fn string_list(value: Option<&Value>) -> Option<String> {
+pub(super) fn string_list(value: Option<&Value>) -> Option<String> {
     let items = value?.as_array()?;
     let strings: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(string)).collect();
     Some(format!("[{}]", strings?.join(", ")))
@@ -231,7 +234,7 @@ fn string_list(value: Option<&Value>) -> Option<String> {
 
 /// Literal values and secret references; anything else (field and ConfigMap references) stays in
 /// the patch. Literal credentials were taken out before ([`super::credentials`]).
-fn env(container: &Value) -> Option<String> {
+pub(super) fn env(container: &Value) -> Option<String> {
     let items = container.get("env")?.as_array()?;
     let mut entries = Vec::new();
     for item in items {

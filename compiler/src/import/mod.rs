@@ -8,6 +8,7 @@
 //! plus k8sc's hardening.
 
 mod config;
+mod containers;
 mod convert;
 mod credentials;
 mod emit;

@@ -213,6 +213,13 @@ pub enum Peer<'ir> {
         /// The gateway's namespace.
         namespace: &'ir str,
     },
+    /// Clients outside the cluster, through the workload's load balancer.
+    Addresses {
+        /// The client ranges the pods can tell them by: the load balancer's source ranges when
+        /// it keeps the client's address (`external_traffic: local`); empty: every address
+        /// (kube-proxy replaces the client's address with a node's otherwise).
+        ranges: &'ir [String],
+    },
 }
 
 /// Traffic a workload admits: from whom, on which of its ports, with which HTTP paths and
@@ -313,6 +320,20 @@ impl<'ir> Graph<'ir> {
                     namespace: &gateway.value.namespace,
                 },
                 ports: vec![port],
+                paths: &[],
+                methods: &[],
+            });
+        }
+        if let Some(balancer) = &workload.service.load_balancer {
+            out.push(Admission {
+                from: Peer::Addresses {
+                    ranges: if workload.service.keeps_client_address() {
+                        &balancer.value.source_ranges
+                    } else {
+                        &[]
+                    },
+                },
+                ports: workload.ports.iter().collect(),
                 paths: &[],
                 methods: &[],
             });

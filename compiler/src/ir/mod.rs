@@ -5,12 +5,14 @@
 //! language server can say where an effective value was written. Backends read only this; the IR
 //! knows nothing of YAML or of any backend's resource kinds.
 
+pub mod containers;
 pub mod files;
 pub mod graph;
 pub mod labels;
 pub mod lifecycle;
 pub mod platform;
 pub mod policy;
+pub mod service;
 
 pub use crate::model::mesh::{Mtls, Network};
 pub use crate::model::spec::Origin;
@@ -270,6 +272,10 @@ pub struct WorkloadIr {
     pub command: Option<Sourced<Vec<String>>>,
     /// Arguments.
     pub args: Option<Sourced<Vec<String>>>,
+    /// Native sidecars, in start order.
+    pub sidecars: Vec<containers::ContainerIr>,
+    /// Init containers, in run order (after the sidecars have started).
+    pub init: Vec<containers::ContainerIr>,
     /// Persistent storage (stateful kinds).
     pub storage: Option<StorageIr>,
     /// Files mounted read-only (`files`), by path.
@@ -280,6 +286,8 @@ pub struct WorkloadIr {
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.
     pub expose: Option<ExposeIr>,
+    /// How its Service is reached: type, affinity, traffic policy, headless twin.
+    pub service: service::ServiceIr,
     /// Workloads and external hosts this one calls, sorted by app and name.
     pub calls: Vec<CallIr>,
     /// How the mesh routes requests to it.

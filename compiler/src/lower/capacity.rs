@@ -54,40 +54,50 @@ fn at_setting<T>(
     }
 }
 
-/// A workload's containers must fit under the LimitRange's maxima.
+/// A workload's containers — main, sidecars and init containers — must each fit under the
+/// LimitRange's maxima (the API server checks every container of the pod).
 pub fn check_limit_range(app: &AppIr, workload: &WorkloadIr) -> Vec<Diagnostic> {
     let Some(range) = app.limit_range.as_ref() else {
         return Vec::new();
     };
-    let resources = &workload.resources;
+    let containers = std::iter::once((format!("`{}`", workload.name), &workload.resources)).chain(
+        workload.sidecars.iter().chain(&workload.init).map(|c| {
+            (
+                format!("{} `{}` of `{}`", c.role.noun(), c.name, workload.name),
+                &c.resources,
+            )
+        }),
+    );
     let mut over = Vec::new();
-    if let Some(max) = range.value.max_memory
-        && resources.memory_limit.value > max
-    {
-        over.push((
-            "memory",
-            format_bytes(resources.memory_limit.value),
-            format_bytes(max),
-            &resources.memory_limit.origin,
-        ));
-    }
-    if let Some(max) = range.value.max_cpu
-        && let Some(limit) = &resources.cpu_limit
-        && limit.value > max
-    {
-        over.push((
-            "cpu",
-            format_cpu(limit.value),
-            format_cpu(max),
-            &limit.origin,
-        ));
+    for (who, resources) in containers {
+        if let Some(max) = range.value.max_memory
+            && resources.memory_limit.value > max
+        {
+            over.push((
+                "memory",
+                who.clone(),
+                format_bytes(resources.memory_limit.value),
+                format_bytes(max),
+                &resources.memory_limit.origin,
+            ));
+        }
+        if let Some(max) = range.value.max_cpu
+            && let Some(limit) = &resources.cpu_limit
+            && limit.value > max
+        {
+            over.push((
+                "cpu",
+                who,
+                format_cpu(limit.value),
+                format_cpu(max),
+                &limit.origin,
+            ));
+        }
     }
     over.into_iter()
-        .map(|(what, value, max, origin)| {
-            let message = format!(
-                "the {what} limit {value} of `{}` is above the namespace's maximum {max}",
-                workload.name
-            );
+        .map(|(what, who, value, max, origin)| {
+            let message =
+                format!("the {what} limit {value} of {who} is above the namespace's maximum {max}");
             let mut diagnostic = match &origin.file() {
                 Some(file) => Diagnostic::new(Code::InvalidValue, message, file, origin.span),
                 None => Diagnostic::new(
@@ -132,8 +142,9 @@ pub fn check_quota(
             continue;
         };
         pods += count;
-        cpu += count * workload.resources.cpu_request.value;
-        memory += count * workload.resources.memory_limit.value;
+        let (pod_cpu, pod_memory) = crate::ir::containers::pod_resources(workload);
+        cpu += count * pod_cpu;
+        memory += count * pod_memory;
         if let Some(volume) = &workload.storage {
             storage += count * volume.size;
         }

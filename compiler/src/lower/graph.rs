@@ -29,8 +29,10 @@ pub struct GraphNode {
     pub name_span: Span,
     /// Its ports.
     pub ports: Vec<PortIr>,
-    /// Whether it is exposed outside the cluster.
+    /// Whether it is exposed outside the cluster (a route, an ingress or a load balancer).
     pub exposed: bool,
+    /// Whether it asks for a headless twin `NAME-headless` (`headless: true`).
+    pub headless: bool,
     /// Whom it calls.
     pub calls: Vec<CallIr>,
     /// Its traffic settings.
@@ -47,7 +49,8 @@ impl GraphNode {
             file: file.to_string(),
             name_span,
             ports: workload.ports.clone(),
-            exposed: workload.expose.is_some(),
+            exposed: workload.expose.is_some() || workload.service.load_balancer.is_some(),
+            headless: workload.service.headless.is_some(),
             calls: workload.calls.clone(),
             traffic: workload.traffic.clone(),
         }
@@ -278,6 +281,12 @@ fn reserved_names(app: &AppGraph) -> Vec<(String, String)> {
             out.push((
                 format!("{}-canary", workload.name),
                 format!("the canary Deployment of `{}`", workload.name),
+            ));
+        }
+        if workload.headless {
+            out.push((
+                format!("{}-headless", workload.name),
+                format!("the headless Service of `{}`", workload.name),
             ));
         }
         if app.mesh.is_some() && workload.exposed {

@@ -4,6 +4,7 @@
 
 pub mod allow_scope;
 mod capacity;
+mod containers;
 pub mod env_hosts;
 pub mod facts;
 mod files;
@@ -15,6 +16,7 @@ mod policy;
 mod ports;
 mod requests;
 mod rules;
+mod service;
 mod traffic;
 mod workload;
 
@@ -362,7 +364,13 @@ pub fn lower_workload_decl<'db>(
         name_span: entry.name_span(db),
         allows: &allows,
     };
-    let mut outcome = rules::check_rules(&subject, &facts, &rules);
+    let containers: Vec<_> = ir
+        .sidecars
+        .iter()
+        .chain(&ir.init)
+        .map(|c| facts::container_facts(&facts, c))
+        .collect();
+    let mut outcome = rules::check_rules(&subject, &facts, &containers, &rules);
     if let Some(canary) = ir.traffic.as_ref().and_then(|t| t.canary.as_ref()) {
         let variant =
             facts::workload_facts(&context.ir, &crate::ir::graph::canary_version(&ir, canary));

@@ -41,10 +41,14 @@ pub struct RuleOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks `facts` against every rule in `rules`.
+/// Checks `facts` (the workload's, as its main container shows them) and `containers` (the same
+/// pod as each sidecar and init container shows it: see `facts::container_facts`) against every
+/// rule in `rules`: a rule is broken when it is broken for any container, and an `allow` exempts
+/// the whole pod.
 pub fn check_rules(
     subject: &Subject<'_>,
     facts: &Facts,
+    containers: &[Facts],
     rules: &[Arc<RuleInForce>],
 ) -> RuleOutcome {
     let mut out = RuleOutcome::default();
@@ -55,7 +59,18 @@ pub fn check_rules(
         }
         let allow_name = rule.allow_name();
         let allow_index = subject.allows.iter().position(|a| a.name == allow_name);
-        let violated = eval(&rule.deny, facts);
+        let main_violated = eval(&rule.deny, facts);
+        // Each container breaking it where the main one does not, once per distinct message.
+        let mut by_container: Vec<Diagnostic> = Vec::new();
+        if !main_violated {
+            for container in containers.iter().filter(|c| eval(&rule.deny, c)) {
+                let diagnostic = violation(subject, container, rule);
+                if !by_container.contains(&diagnostic) {
+                    by_container.push(diagnostic);
+                }
+            }
+        }
+        let violated = main_violated || !by_container.is_empty();
         let exemption = allow_index.map(|i| {
             let allow = &subject.allows[i];
             ExemptionIr {
@@ -85,8 +100,10 @@ pub fn check_rules(
                 );
                 used_allows[i] = true;
             }
-        } else if violated {
+        } else if main_violated {
             out.diagnostics.push(violation(subject, facts, rule));
+        } else {
+            out.diagnostics.extend(by_container);
         }
         out.applied.push((Arc::clone(rule), exemption));
     }

@@ -14,7 +14,7 @@ use k8sc_grammar::DeclKind;
 use std::sync::Arc;
 
 /// Built-in defaults, the lowest layer of the precedence ladder.
-mod defaults {
+pub(super) mod defaults {
     /// CPU request: 100m.
     pub const CPU_REQUEST: u64 = 100;
     /// Memory request (and limit): 128Mi.
@@ -118,10 +118,27 @@ pub fn lower_workload(
         // The workload has errors already; checks of effective values would only repeat them.
         return None;
     }
+    let mut ports = ports;
+    let (sidecars, init) = super::containers::lower_containers(
+        &mut ctx,
+        &spec,
+        app_spec,
+        &entry.k8s_name,
+        app.mesh.is_some(),
+        &mut ports,
+    )?;
     let expose = match &spec.expose {
         Some(expose) => Some(lower_expose(&mut ctx, expose, &ports, app, &app.name)?),
         None => None,
     };
+    let service = super::service::lower_service(
+        &mut ctx,
+        &spec,
+        kind,
+        !ports.is_empty(),
+        app,
+        &entry.k8s_name,
+    )?;
     let security = lower_security(&spec);
     let scratch = ScratchIr {
         tmp: match spec.tmp.as_ref().map(|t| t.value) {
@@ -223,11 +240,14 @@ pub fn lower_workload(
         config: spec.config.clone(),
         command: spec.command.clone(),
         args: spec.args.clone(),
+        sidecars,
+        init,
         storage,
         files,
         volumes,
         batch,
         expose,
+        service,
         calls,
         traffic,
         security,
@@ -268,7 +288,7 @@ pub(super) fn apply_registry(image: Sourced<ImageRef>, app: &AppSpec) -> Sourced
     }
 }
 
-fn lower_resources(spec: &WorkloadSpec) -> ResourcesIr {
+pub(super) fn lower_resources(spec: &WorkloadSpec) -> ResourcesIr {
     let cpu = spec.cpu.clone();
     let memory = spec.memory.clone();
     let cpu_request = cpu.as_ref().map_or_else(
@@ -300,7 +320,7 @@ fn seconds(millis: u64) -> u32 {
     u32::try_from(millis.div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
-fn lower_probes(
+pub(super) fn lower_probes(
     ctx: &mut LowerCtx<'_>,
     spec: &WorkloadSpec,
     ports: &[PortIr],

@@ -20,10 +20,12 @@
 //! The `read` expressions are tokens only here: they are resolved where the table is expanded
 //! for reading, so this module imports nothing of the checker.
 
+use super::containers::Containers;
 use super::kinds::WorkloadKind;
 use super::lifecycle::{POD_MANAGEMENT, PodManagement, STRATEGY, Strategy};
 use super::patch::PatchSpec;
 use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
+use super::service::ServiceOptions;
 use super::spec::{
     AllowSpec, Autoscale, CallRef, Concurrency, Disruption, Entry, EnvValue, Expose, ImagePull,
     Origin, PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Spread, Storage, Tmp,
@@ -303,6 +305,34 @@ macro_rules! workload_fields {
                     read: |ctx, field| read_arguments(ctx, &field.value, "args")
                 }
             }
+            /// `sidecars`: native sidecars, started before the main container, stopped after it.
+            sidecars: Containers,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                sidecars {
+                    syntax: "sidecars { exporter { image: \"quay.io/prometheus/nginx-exporter:1.3.0\", port: http 9113 } }",
+                    summary: "Containers that run beside the main one for the pod's whole life (native sidecars: they start first and stop last), hardened like it.",
+                    block: true,
+                    value: shape("a block of named containers `{ NAME { image, port, cpu, memory, env, probes, … } }`"),
+                    read: |ctx, field| read_containers(ctx, &field.value, ContainerRole::Sidecar)
+                }
+            }
+            /// `init`: init containers, run to completion in order before the main container.
+            init: Containers,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                init {
+                    syntax: "init { migrate { image: \"ghcr.io/acme/api:1.9.0\", command: [\"/app/migrate\"] } }",
+                    summary: "Containers that run to completion, one after the other, before the main container starts; hardened like it.",
+                    block: true,
+                    value: shape("a block of named containers `{ NAME { image, command, args, env, cpu, memory, … } }`"),
+                    read: |ctx, field| read_containers(ctx, &field.value, ContainerRole::Init)
+                }
+            }
             /// `storage`.
             storage: Option<Sourced<Storage>>,
             kinds: Kinds::Only(&[Stateful]),
@@ -546,6 +576,34 @@ macro_rules! workload_fields {
                         units: &[],
                     },
                     read: |ctx, field| super::expose::read_expose(ctx, &field.value)
+                }
+            }
+            /// `service`: how the workload's Service is reached (type, affinity, traffic policy).
+            service: ServiceOptions,
+            kinds: Kinds::Only(&[Service, Stateful]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                service {
+                    syntax: "service { session_affinity: client_ip { timeout: 3h } }",
+                    summary: "The workload's Service: a load balancer, session affinity, the external traffic policy, not-ready pods listed.",
+                    block: true,
+                    value: shape("a block `{ type, session_affinity, external_traffic, publish_not_ready }`"),
+                    read: |ctx, field| super::service_options::read_service_options(ctx, &field.value)
+                }
+            }
+            /// `headless`: a second, headless Service `NAME-headless` for peer discovery.
+            headless: Option<Sourced<bool>>,
+            kinds: Kinds::Only(&[Service]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                headless {
+                    syntax: "headless: true",
+                    summary: "Also a headless Service NAME-headless: every pod's address in DNS, ready or not, for peers that find each other.",
+                    block: false,
+                    value: BOOLEAN,
+                    read: |ctx, field| ctx.read_bool(&field.value)
                 }
             }
             /// `calls`.

@@ -3,6 +3,7 @@
 //! nothing of the compiler but the value types of [`crate::types`], so every layer above —
 //! checking, lowering, the backends, the editor — can share it without a cycle.
 
+pub mod containers;
 pub mod fields;
 pub mod files;
 pub mod gitops;
@@ -12,6 +13,7 @@ pub mod mesh;
 pub mod patch;
 pub mod scaling;
 pub mod schema;
+pub mod service;
 pub mod spec;
 pub mod traffic;
 pub mod values;

@@ -755,6 +755,58 @@ pub const INGRESS_FIELDS: &[FieldInfo] = &[
     field("class", Kinds::All, "class: nginx", "The IngressClass."),
 ];
 
+/// The fields of a workload's `service { … }` block.
+pub const SERVICE_FIELDS: &[FieldInfo] = &[
+    field(
+        "type",
+        Kinds::All,
+        "type: load_balancer { source_ranges: [\"203.0.113.0/24\"] }",
+        "`cluster_ip` (default) or `load_balancer { source_ranges, annotations }`: a load balancer in front of every port of the Service.",
+    ),
+    field(
+        "session_affinity",
+        Kinds::All,
+        "session_affinity: client_ip { timeout: 3h }",
+        "`none` (default) or `client_ip { timeout }`: a client's connections go to one pod (timeout 1s..1d, default 3h).",
+    ),
+    field(
+        "external_traffic",
+        Kinds::All,
+        "external_traffic: local",
+        "`cluster` (default) or `local`: only nodes running a pod take the load balancer's traffic, and the client's address is kept (LoadBalancer only).",
+    ),
+    field(
+        "publish_not_ready",
+        Kinds::All,
+        "publish_not_ready: true",
+        "The Service lists pods before they are ready (peers finding each other while a cluster forms).",
+    ),
+];
+
+/// The options of `type: load_balancer { … }`.
+pub const LOAD_BALANCER_FIELDS: &[FieldInfo] = &[
+    field(
+        "source_ranges",
+        Kinds::All,
+        "source_ranges: [\"203.0.113.0/24\"]",
+        "The client address ranges the load balancer admits (CIDRs); none: every address.",
+    ),
+    field(
+        "annotations",
+        Kinds::All,
+        "annotations { \"service.beta.kubernetes.io/aws-load-balancer-type\": \"nlb\" }",
+        "Annotations of the Service, read by the cloud's load-balancer controller.",
+    ),
+];
+
+/// The options of `session_affinity: client_ip { … }`.
+pub const AFFINITY_FIELDS: &[FieldInfo] = &[field(
+    "timeout",
+    Kinds::All,
+    "timeout: 3h",
+    "How long a client stays with its pod after its last connection (1s..1d).",
+)];
+
 /// The fields of `disruption { … }`.
 pub const DISRUPTION_FIELDS: &[FieldInfo] = &[
     field(

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod calls;
+pub mod containers;
 pub mod decls;
 pub mod derived_names;
 pub mod env;
@@ -27,6 +28,7 @@ pub mod rules;
 pub mod scaling;
 pub mod scope;
 pub mod secrets;
+pub mod service_options;
 pub mod structure;
 pub mod suggest;
 pub mod tier;

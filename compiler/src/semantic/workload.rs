@@ -2,14 +2,17 @@
 //! a [`WorkloadSpec`]: every field type-checked, with the diagnostics of DESIGN §2 that concern a
 //! single field — wrong types and units, ranges, ports, images, cron, literal secrets.
 
+use super::containers::read_containers;
 use super::files::{read_files, read_volumes};
 use super::reader::Ctx;
 use super::secrets::check_literal_secret;
 use crate::diagnostics::Code;
+use crate::model::containers::{ContainerRole, Containers};
 use crate::model::fields::Slot;
 use crate::model::lifecycle::{PodManagement, Strategy};
 use crate::model::patch::PatchSpec;
 use crate::model::schema::{self, FieldInfo, WORKLOAD_FIELDS};
+use crate::model::service::ServiceOptions;
 use crate::model::spec::*;
 use crate::model::traffic::TrafficSpec;
 use crate::types::{cron, image::ImageRef, names};
@@ -77,6 +80,61 @@ pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, place: WorkloadBlock) -> 
             spec.rejected.push(info.name);
         }
     }
+    report_port_and_ports(ctx, &spec, block);
+    spec
+}
+
+/// Reads the fields of sidecar or init container `name`: those of a workload it may have
+/// ([`ContainerRole::fields`]), by the workload's own readers; any other workload field is E0046.
+pub(super) fn read_container_fields(
+    ctx: &mut Ctx<'_>,
+    block: &Block,
+    role: ContainerRole,
+    name: &str,
+) -> WorkloadSpec {
+    let mut spec = WorkloadSpec::default();
+    let context = format!("{} `{name}`", role.noun());
+    for (info, field) in ctx.known_fields(block, WORKLOAD_FIELDS, &context) {
+        if !role.fields().contains(&info.name) {
+            ctx.report(
+                ctx.diagnostic(
+                    Code::ContainerField,
+                    format!("{context} cannot have `{}`", info.name),
+                    field.key_span(),
+                )
+                .with_label(match role {
+                    ContainerRole::Init if matches!(info.name, "port" | "ports" | "probes") => {
+                        "an init container runs to completion: it serves nothing".to_string()
+                    }
+                    _ => format!("a field of the workload, not of {}", role.a()),
+                })
+                .with_note(format!(
+                    "the fields of {} are: {}, mounts",
+                    role.a(),
+                    role.fields().join(", ")
+                ))
+                .with_help(match role {
+                    ContainerRole::Init if matches!(info.name, "port" | "ports" | "probes") => {
+                        "declare it under `sidecars` if it keeps running beside the workload"
+                    }
+                    _ => "set it on the workload itself",
+                }),
+            );
+            spec.rejected.push(info.name);
+            continue;
+        }
+        let before = ctx.diagnostics.iter().filter(|d| d.is_error()).count();
+        read_field(ctx, &mut spec, info.name, field);
+        if ctx.diagnostics.iter().filter(|d| d.is_error()).count() > before {
+            spec.rejected.push(info.name);
+        }
+    }
+    report_port_and_ports(ctx, &spec, block);
+    spec
+}
+
+/// `port` and `ports` together: the second one read wins nothing; report it.
+fn report_port_and_ports(ctx: &mut Ctx<'_>, spec: &WorkloadSpec, block: &Block) {
     if spec.ports.is_some() && block.fields().filter(|f| is_port_field(f)).count() > 1 {
         // `port` and `ports` together: the second one read wins nothing; report it.
         if let Some(second) = block.fields().filter(|f| is_port_field(f)).nth(1) {
@@ -91,7 +149,6 @@ pub fn read_workload(ctx: &mut Ctx<'_>, block: &Block, place: WorkloadBlock) -> 
             );
         }
     }
-    spec
 }
 
 fn is_port_field(field: &Field) -> bool {
@@ -848,7 +905,7 @@ fn read_storage(ctx: &mut Ctx<'_>, value: &Value) -> Option<Storage> {
     Some(storage)
 }
 
-fn read_absolute_path(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
+pub(super) fn read_absolute_path(ctx: &mut Ctx<'_>, value: &Value) -> Option<String> {
     let path = ctx.read_string(value)?;
     if !path.starts_with('/') || path.contains("..") || path.len() > 1 && path.ends_with('/') {
         ctx.report(

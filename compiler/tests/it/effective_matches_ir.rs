@@ -235,6 +235,124 @@ fn compare_entry<T: Debug>(
     compare(find(hover), find(ir))
 }
 
+/// Compares `FIELD` of a sidecar or init container (`NAME.FIELD`, as the hover lists it),
+/// written at `origin`, with the container's IR.
+fn compare_container_field(
+    rest: &str,
+    origin: &Origin,
+    specs: &k8sc_compiler::model::containers::Containers,
+    irs: &[k8sc_compiler::ir::containers::ContainerIr],
+    registry: Option<&str>,
+) -> Result<(), String> {
+    let (name, field) = rest
+        .split_once('.')
+        .ok_or_else(|| format!("`{rest}` names no field of a container"))?;
+    let spec = &specs
+        .0
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| format!("the hover's container `{name}` is not in the spec"))?
+        .spec;
+    let ir = irs
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| format!("container `{name}` is not in the IR"))?;
+    let missing = || format!("the hover lists `{rest}`, but the spec has no value for it");
+    if let Some(key) = field.strip_prefix("env.") {
+        return compare_entry(key, &spec.env, &ir.env);
+    }
+    if let Some(key) = field.strip_prefix("mounts.") {
+        let written = specs
+            .0
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.mounts.iter().find(|m| m.key == key))
+            .ok_or_else(missing)?;
+        let lowered = ir
+            .mounts
+            .iter()
+            .find(|m| m.origin == written.value.origin)
+            .ok_or_else(|| format!("the IR of `{name}` has no mount of `{key}`"))?;
+        return compare(&written.value.value, &lowered.path);
+    }
+    match field {
+        "image" => {
+            let image = spec.image.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.image.origin)?;
+            compare(
+                with_registry(&image.value, registry),
+                ir.image.value.to_string(),
+            )
+        }
+        "image_pull" => compare(&spec.image_pull, Some(&ir.image_pull)),
+        "cpu" => {
+            let cpu = spec.cpu.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.resources.cpu_request.origin)?;
+            compare(
+                (cpu.value.request, cpu.value.limit),
+                (
+                    ir.resources.cpu_request.value,
+                    ir.resources.cpu_limit.as_ref().map(|l| l.value),
+                ),
+            )
+        }
+        "memory" => {
+            let memory = spec.memory.as_ref().ok_or_else(missing)?;
+            same_origin(origin, &ir.resources.memory_limit.origin)?;
+            compare(
+                (
+                    memory.value.request,
+                    memory.value.limit.unwrap_or(memory.value.request),
+                ),
+                (
+                    ir.resources.memory_request.value,
+                    ir.resources.memory_limit.value,
+                ),
+            )
+        }
+        "command" => compare(&spec.command, &ir.command),
+        "args" => compare(&spec.args, &ir.args),
+        "ports" => {
+            let ports = spec.ports.as_ref().ok_or_else(missing)?;
+            let hover: Vec<_> = ports.value.iter().map(|p| (p.protocol, p.number)).collect();
+            let lowered: Vec<_> = ir.ports.iter().map(|p| (p.protocol, p.number)).collect();
+            compare(hover, lowered)
+        }
+        "probes.ready" | "probes.live" | "probes.startup" => {
+            let (hover, lowered) = match field {
+                "probes.ready" => (&spec.probes.ready, &ir.probes.ready),
+                "probes.live" => (&spec.probes.live, &ir.probes.live),
+                _ => (&spec.probes.startup, &ir.probes.startup),
+            };
+            let hover = hover.as_ref().ok_or_else(missing)?;
+            let lowered = lowered
+                .as_ref()
+                .ok_or_else(|| format!("the IR of `{name}` has no {field}"))?;
+            same_origin(&hover.origin, &lowered.origin)?;
+            compare(&hover.value.check, &lowered.value.check)
+        }
+        "writable" => {
+            let writable = spec.writable.as_ref().ok_or_else(missing)?;
+            let lowered: Vec<&String> = ir.writable.iter().map(|(p, _)| p).collect();
+            match writable.value.iter().find(|p| !lowered.contains(p)) {
+                Some(path) => Err(format!("`{path}` is not writable in the IR")),
+                None => Ok(()),
+            }
+        }
+        "tmp" => compare(
+            match spec.tmp.as_ref().ok_or_else(missing)?.value {
+                Tmp::Off => None,
+                Tmp::On(limit) => Some(limit.unwrap_or(SCRATCH_LIMIT)),
+            },
+            ir.writable
+                .iter()
+                .find(|(p, _)| p == "/tmp")
+                .map(|(_, l)| *l),
+        ),
+        _ => Err(format!("no comparison for the container field `{field}`")),
+    }
+}
+
 /// Compares one field the hover shows, written at `origin`, with the IR.
 fn compare_field(
     field: &str,
@@ -245,6 +363,14 @@ fn compare_field(
     meshed: bool,
 ) -> Result<(), String> {
     let missing = || format!("the hover lists `{field}`, but the spec has no value for it");
+    for (list, specs, irs) in [
+        ("sidecars.", &spec.sidecars, &ir.sidecars),
+        ("init.", &spec.init, &ir.init),
+    ] {
+        if let Some(rest) = field.strip_prefix(list) {
+            return compare_container_field(rest, origin, specs, irs, registry);
+        }
+    }
     if let Some(key) = field.strip_prefix("env.") {
         return compare_entry(key, &spec.env, &ir.env);
     }
@@ -311,8 +437,12 @@ fn compare_field(
                     )
                 })
                 .collect();
-            let lowered: Vec<_> = ir
+            let main_ports: Vec<_> = ir
                 .ports
+                .iter()
+                .filter(|p| !k8sc_compiler::ir::containers::is_sidecar_port(ir, p))
+                .collect();
+            let lowered: Vec<_> = main_ports
                 .iter()
                 .zip(&ports.value)
                 .map(|(p, written)| {
@@ -324,7 +454,7 @@ fn compare_field(
                     )
                 })
                 .collect();
-            compare(ports.value.len(), ir.ports.len())?;
+            compare(ports.value.len(), main_ports.len())?;
             compare(hover, lowered)
         }
         "replicas" => compare(&spec.replicas, &ir.replicas),
@@ -533,6 +663,34 @@ fn compare_field(
         "pod_management" => compare(&spec.pod_management, ir.rollout.pod_management.as_ref()),
         "partition" => compare(&spec.partition, ir.rollout.partition.as_ref()),
         "spread" => compare(&spec.spread, Some(&ir.spread)),
+        "service.type" => {
+            let kind = spec.service.kind.as_ref().ok_or_else(missing)?;
+            if let Some(balancer) = &ir.service.load_balancer {
+                same_origin(origin, &balancer.origin)?;
+            }
+            compare(kind.value.kubernetes(), ir.service.type_name())
+        }
+        "service.session_affinity" => {
+            let affinity = spec.service.session_affinity.as_ref().ok_or_else(missing)?;
+            let kept = match affinity.value {
+                k8sc_compiler::model::service::SessionAffinity::None => None,
+                k8sc_compiler::model::service::SessionAffinity::ClientIp { timeout_seconds } => {
+                    Some(Sourced::new(timeout_seconds, affinity.origin.clone()))
+                }
+            };
+            compare(kept, &ir.service.client_ip_affinity)
+        }
+        "service.external_traffic" => {
+            compare(&spec.service.external_traffic, &ir.service.external_traffic)
+        }
+        "service.publish_not_ready" => compare(
+            &spec.service.publish_not_ready,
+            &ir.service.publish_not_ready,
+        ),
+        "headless" => compare(
+            spec.headless.clone().filter(|h| h.value),
+            &ir.service.headless,
+        ),
         "disruption" => {
             let disruption = spec.disruption.as_ref().ok_or_else(missing)?;
             let max = ir.replicas.as_ref().map(|r| r.value.max());
@@ -712,6 +870,22 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         for entry in entries {
             add(&format!("{map}.{}", entry.key), &entry.value.origin);
         }
+    }
+    let service = &ir.service;
+    if let Some(balancer) = &service.load_balancer {
+        add("service.type", &balancer.origin);
+    }
+    if let Some(affinity) = &service.client_ip_affinity {
+        add("service.session_affinity", &affinity.origin);
+    }
+    if let Some(external) = &service.external_traffic {
+        add("service.external_traffic", &external.origin);
+    }
+    if let Some(publish) = &service.publish_not_ready {
+        add("service.publish_not_ready", &publish.origin);
+    }
+    if let Some(headless) = &service.headless {
+        add("headless", &headless.origin);
     }
     if let Some(command) = &ir.command {
         add("command", &command.origin);

@@ -164,50 +164,9 @@ fn every_pod_is_hardened() {
         }
 
         let containers = spec["containers"].as_array().expect("containers");
-        for container in containers {
-            let security = &container["securityContext"];
-            assert_eq!(security["allowPrivilegeEscalation"], false, "{path}");
-            assert_eq!(security["readOnlyRootFilesystem"], true, "{path}");
-            assert_eq!(security["runAsNonRoot"], true, "{path}");
-            assert_eq!(
-                security["capabilities"]["drop"],
-                serde_json::json!(["ALL"]),
-                "{path}"
-            );
-            let resources = &container["resources"];
-            assert!(
-                resources["requests"]["cpu"].is_string(),
-                "{path}: cpu request"
-            );
-            assert!(
-                resources["requests"]["memory"].is_string(),
-                "{path}: memory request"
-            );
-            assert!(
-                resources["limits"]["memory"].is_string(),
-                "{path}: memory limit"
-            );
-            let image = container["image"].as_str().unwrap_or_default();
-            let expected_pull = if image.contains("@sha256:") {
-                "IfNotPresent"
-            } else {
-                "Always"
-            };
-            assert_eq!(container["imagePullPolicy"], expected_pull, "{path}");
-            let port_names: Vec<&str> = container["ports"]
-                .as_array()
-                .map(|ports| ports.iter().filter_map(|p| p["name"].as_str()).collect())
-                .unwrap_or_default();
-            for probe in ["readinessProbe", "livenessProbe", "startupProbe"] {
-                for action in ["httpGet", "tcpSocket"] {
-                    if let Some(port) = container[probe][action]["port"].as_str() {
-                        assert!(
-                            port_names.contains(&port),
-                            "{path}: {probe} port {port} is declared"
-                        );
-                    }
-                }
-            }
+        // Every container: the workload's own, its sidecars and its init containers.
+        for container in support::hardening::every_container(spec) {
+            support::hardening::assert_container_hardened(path, container);
         }
         // A read-only root filesystem needs a writable /tmp (unless the workload turned it off).
         let mounts_tmp = containers.iter().any(|c| {

@@ -8,6 +8,7 @@
 #[macro_use]
 mod support;
 
+mod containers;
 mod diagnostics;
 mod diagram;
 mod docs;

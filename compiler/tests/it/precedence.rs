@@ -260,6 +260,96 @@ fn network_and_mesh_follow_the_namespace_ladder() {
     assert_eq!(layer(&mesh), Layer::App);
 }
 
+/// The settings of `service { … }` layer one by one — tier < app `defaults` < workload <
+/// environment — so a tier's `session_affinity` stays under a workload's `type`; `headless` is a
+/// single value.
+#[test]
+fn service_options_layer_setting_by_setting() {
+    use k8sc_compiler::semantic::envs::EnvKey;
+    let text = r#"
+tier edge {
+  defaults {
+    service { session_affinity: client_ip { timeout: 1h }, publish_not_ready: true }
+    headless: true
+  }
+}
+
+app iot {
+  tier: edge
+  defaults {
+    service { session_affinity: client_ip { timeout: 2h } }
+  }
+}
+
+service broker {
+  image: "docker.io/eclipse-mosquitto:2.0.20"
+  port: tcp 1883
+  service { type: load_balancer { source_ranges: ["10.0.0.0/8"] } }
+}
+
+env prod {
+  namespace: iot
+}
+
+env dev {
+  namespace: iot-dev
+  broker.service { external_traffic: local }
+  broker.headless: false
+}
+"#;
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.to_string())]);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}"
+    );
+    let broker = |env: &str| {
+        let ir = k8sc_compiler::lower::lower_env(&db, project, EnvKey::new(&db, env.to_string()))
+            .ir
+            .clone();
+        (*ir.apps[0].workloads[0]).clone()
+    };
+    let prod = broker("prod").service;
+    let balancer = prod.load_balancer.expect("the workload's load balancer");
+    assert_eq!(layer(&balancer), Layer::Workload);
+    let affinity = prod.client_ip_affinity.expect("the app's affinity");
+    assert_eq!((affinity.value, layer(&affinity)), (Some(7200), Layer::App));
+    let publish = prod.publish_not_ready.expect("the tier's publishing");
+    assert_eq!((publish.value, layer(&publish)), (true, tier("edge")));
+    let headless = prod.headless.expect("the tier's headless twin");
+    assert_eq!(layer(&headless), tier("edge"));
+    assert!(prod.external_traffic.is_none());
+    // The environment adds its own setting and turns the twin off; the rest stays.
+    let dev = broker("dev").service;
+    let external = dev.external_traffic.expect("dev's traffic policy");
+    assert_eq!(layer(&external), Layer::Env("dev".into()));
+    assert_eq!(layer(&dev.load_balancer.expect("kept")), Layer::Workload);
+    assert_eq!(dev.client_ip_affinity.map(|a| a.value), Some(Some(7200)));
+    assert!(dev.headless.is_none());
+}
+
+#[test]
+fn a_sidecar_layers_field_by_field_under_its_name() {
+    let (_, web) = project(
+        "tier: mid",
+        r#"defaults { sidecars { agent { image: "ghcr.io/acme/agent:1.0", memory: 32Mi } } }"#,
+        "sidecars { agent { cpu: 20m, memory: 48Mi } }",
+    );
+    let agent = web
+        .sidecars
+        .iter()
+        .find(|c| c.name == "agent")
+        .expect("the app's sidecar, merged with the workload's");
+    assert_eq!(layer(&agent.image), Layer::App);
+    assert_eq!(agent.resources.cpu_request.value, 20);
+    assert_eq!(layer(&agent.resources.cpu_request), Layer::Workload);
+    // The workload's value beats the app's; neither is the workload's own `memory` (the tier's).
+    assert_eq!(agent.resources.memory_limit.value, 48 << 20);
+    assert_eq!(layer(&agent.resources.memory_limit), Layer::Workload);
+    assert_eq!(web.resources.memory_limit.value, 256 << 20);
+}
+
 /// The rollout fields climb the ladder like any single value: a tier's `min_ready` and
 /// `strategy`, an app's `progress_deadline`, the workload's own `strategy`, an environment's
 /// `min_ready` — each from the highest layer that writes it.

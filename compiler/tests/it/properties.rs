@@ -30,6 +30,9 @@ struct Workload {
     probe: bool,
     /// A canary beside it (a meshed service with an HTTP or gRPC port only).
     canary: bool,
+    /// A sidecar (bit 0; with a port of its own in long-running workloads) and an init
+    /// container (bit 1).
+    extra: u8,
 }
 
 #[derive(Debug, Clone)]
@@ -60,9 +63,10 @@ fn workload() -> impl Strategy<Value = Workload> {
         prop::collection::vec(0usize..6, 0..3),
         any::<bool>(),
         any::<bool>(),
+        0u8..4,
     )
         .prop_map(
-            |(kind, ports, replicas, cpu, memory_mi, env, calls, probe, canary)| Workload {
+            |(kind, ports, replicas, cpu, memory_mi, env, calls, probe, canary, extra)| Workload {
                 kind,
                 ports,
                 replicas,
@@ -72,6 +76,7 @@ fn workload() -> impl Strategy<Value = Workload> {
                 calls,
                 probe,
                 canary,
+                extra,
             },
         )
 }
@@ -204,6 +209,20 @@ fn files(apps: &[App]) -> Vec<(String, String)> {
                 let names: Vec<String> = calls.iter().map(|t| format!("w{t}")).collect();
                 let _ = writeln!(body, "  calls: [{}]", names.join(", "));
             }
+            if workload.extra & 1 != 0 {
+                body.push_str("  sidecars {\n    agent {\n");
+                let _ = writeln!(body, "      image: \"ghcr.io/acme/agent:1.{a}.{w}\"");
+                if !scheduled {
+                    let _ = writeln!(body, "      port: http {}", 9100 + w);
+                }
+                body.push_str("      cpu: 50m\n      memory: 64Mi\n    }\n  }\n");
+            }
+            if workload.extra & 2 != 0 {
+                let _ = writeln!(
+                    body,
+                    "  init {{ setup {{ image: \"ghcr.io/acme/setup:1.0.{w}\", command: [\"/setup\"] }} }}"
+                );
+            }
             let routable = own_ports.iter().any(|(p, _)| matches!(*p, "http" | "grpc"));
             if workload.canary && app.mesh && workload.kind == "service" && routable {
                 let _ = writeln!(
@@ -292,6 +311,43 @@ proptest! {
         reversed.reverse();
         let twice = output(reversed);
         prop_assert!(once == twice, "two builds differ");
+    }
+
+    /// Every container of every pod — the workload's, its sidecars', its init containers' — is
+    /// hardened, and every Kyverno rule that refuses a hostile container in `containers` refuses
+    /// it in `initContainers` too (probe rules aside: they concern the workload's container).
+    #[test]
+    fn every_container_is_hardened_and_covered_by_every_container_rule(
+        apps in prop::collection::vec(app(), 1..3)
+    ) {
+        let ir = support::harness::lower_files(files(&apps));
+        let policies = k8sc_compiler::backends::kyverno::render(&ir);
+        for pod in support::harness::admission_resources(&ir).iter().filter(|r| r.kind == "Pod") {
+            let spec = &pod.body["spec"];
+            for container in support::hardening::every_container(spec) {
+                support::hardening::assert_container_hardened(&pod.name, container);
+            }
+            for policy in &policies {
+                if policy.name.contains("probes") {
+                    continue;
+                }
+                let denies = |list: &str| {
+                    let mut hostile = pod.body.clone();
+                    support::hardening::push_hostile(&mut hostile, list);
+                    !support::kyverno_eval::denying_rules(&policy.body, &hostile)
+                        .unwrap_or_else(|e| panic!("evaluating {}: {e}", policy.name))
+                        .is_empty()
+                };
+                if denies("containers") {
+                    prop_assert!(
+                        denies("initContainers"),
+                        "{} refuses a hostile container but not a hostile init container in {}",
+                        policy.name,
+                        pod.name
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -455,3 +455,49 @@ fn published_diagnostics_and_code_actions_never_print_a_secret() {
         assert!(!printed.contains(secret), "prints `{secret}`:\n{printed}");
     }
 }
+
+#[test]
+fn completion_and_hover_inside_sidecars_and_init_containers() {
+    let text = "app shop {}\n\nservice web {\n  image: \"ghcr.io/acme/web:1.0.0\"\n  port: http 8080\n  sidecars {\n    exporter {\n      image: \"ghcr.io/acme/exporter:1.0.0\"\n      \n      probes {\n        \n      }\n    }\n  }\n  init {\n    migrate {\n      \n    }\n  }\n}\n";
+    let snapshot = workspace(&[("app.k8s", text)]).snapshot();
+    let complete = |needle: &str, delta: usize| {
+        labels(features::completion::completion(
+            &snapshot,
+            &uri("app.k8s"),
+            pos(&snapshot, "app.k8s", needle, delta),
+        ))
+    };
+    let sidecar = complete("1.0.0\"\n      \n", 13);
+    // `image` and `probes` are written already.
+    for field in ["port", "ports", "cpu", "memory", "env", "args", "writable"] {
+        assert!(sidecar.contains(&field.to_string()), "{field}: {sidecar:?}");
+    }
+    for field in ["image", "probes", "replicas", "expose", "sidecars", "calls"] {
+        assert!(
+            !sidecar.contains(&field.to_string()),
+            "{field}: {sidecar:?}"
+        );
+    }
+    assert_eq!(
+        complete("probes {\n        ", 17),
+        ["ready", "live", "startup"]
+    );
+    let init = complete("migrate {\n      ", 16);
+    assert!(init.contains(&"command".to_string()), "{init:?}");
+    for field in ["port", "probes", "replicas"] {
+        assert!(!init.contains(&field.to_string()), "{field}: {init:?}");
+    }
+    let hover = markdown(features::hover::hover(
+        &snapshot,
+        &uri("app.k8s"),
+        pos(&snapshot, "app.k8s", "sidecars {", 2),
+    ));
+    assert!(hover.contains("**sidecars**"), "{hover}");
+    assert!(hover.contains("native sidecars"), "{hover}");
+    let image = markdown(features::hover::hover(
+        &snapshot,
+        &uri("app.k8s"),
+        pos(&snapshot, "app.k8s", "image: \"ghcr.io/acme/exporter", 2),
+    ));
+    assert!(image.contains("**image**"), "{image}");
+}

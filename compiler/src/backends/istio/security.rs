@@ -98,6 +98,9 @@ pub fn authorization_policy(
             Peer::Gateway { namespace } => {
                 sources.namespaces.insert(namespace.to_string());
             }
+            // Lowering refuses a load balancer in the mesh (E0076); were it there, its clients
+            // would have no identity either.
+            Peer::Addresses { .. } => sources.anyone = true,
         }
     }
     if rules.is_empty() {

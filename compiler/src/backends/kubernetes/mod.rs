@@ -4,6 +4,7 @@
 
 mod canary;
 mod config;
+mod containers;
 mod controllers;
 mod files;
 mod meta;
@@ -15,6 +16,7 @@ pub mod requirements;
 mod rollout;
 mod routes;
 mod scaling;
+mod service_options;
 mod services;
 
 use super::needs::Collector;

@@ -188,6 +188,28 @@ fn peer(app: &AppIr, from: &Peer<'_>) -> NetworkPolicyPeer {
             namespace_selector: Some(labels(&[(NAMESPACE_NAME_LABEL, namespace)])),
             ..NetworkPolicyPeer::default()
         },
+        // One peer per range: `peers` expands them (see `outside_peers`).
+        Peer::Addresses { .. } => NetworkPolicyPeer::default(),
+    }
+}
+
+/// The peers of an admission: one, or for clients outside the cluster, an address block per
+/// range (every IPv4 and IPv6 address when the load balancer does not keep the client's).
+fn peers(app: &AppIr, from: &Peer<'_>) -> Vec<NetworkPolicyPeer> {
+    let Peer::Addresses { ranges } = from else {
+        return vec![peer(app, from)];
+    };
+    let block = |cidr: &str| NetworkPolicyPeer {
+        ip_block: Some(IPBlock {
+            cidr: cidr.to_string(),
+            except: None,
+        }),
+        ..NetworkPolicyPeer::default()
+    };
+    if ranges.is_empty() {
+        vec![block("0.0.0.0/0"), block("::/0")]
+    } else {
+        ranges.iter().map(|r| block(r)).collect()
     }
 }
 
@@ -240,7 +262,11 @@ fn workload_policy(graph: &Graph<'_>, app: &AppIr, workload: &WorkloadIr) -> Opt
     let ingress: Vec<NetworkPolicyIngressRule> = group(
         admissions
             .iter()
-            .map(|a| (ports(&a.ports), peer(app, &a.from)))
+            .flat_map(|a| {
+                peers(app, &a.from)
+                    .into_iter()
+                    .map(|p| (ports(&a.ports), p))
+            })
             .collect(),
         port_key,
     )

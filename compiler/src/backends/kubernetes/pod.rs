@@ -4,8 +4,9 @@
 //! drain and a grace period, and topology spread for replicated workloads.
 
 use super::meta::{selector, workload_labels};
+use crate::ir::containers::is_sidecar_port;
 use crate::ir::labels::TRACK_LABEL;
-use crate::ir::{AppIr, PortIr, ProbeIr, WorkloadIr};
+use crate::ir::{AppIr, PortIr, ProbeIr, ResourcesIr, WorkloadIr};
 use crate::model::spec::{EnvValue, ProbeCheck, Protocol, Restart, Spread};
 use crate::types::quantity::{format_bytes, format_cpu};
 use k8s_openapi::api::core::v1::{
@@ -51,7 +52,8 @@ pub fn pod_template(
     {
         labels.insert(TRACK_LABEL.to_string(), "stable".to_string());
     }
-    let (volumes, mounts) = volumes(workload);
+    let (mut volumes, mounts) = volumes(workload);
+    let init_containers = super::containers::init_containers(workload, &mut volumes);
     let restart_policy = workload.batch.as_ref().map(|batch| {
         match batch.restart {
             Restart::OnFailure => "OnFailure",
@@ -70,6 +72,7 @@ pub fn pod_template(
             automount_service_account_token: Some(false),
             enable_service_links: Some(false),
             security_context: Some(pod_security(workload)),
+            init_containers: non_empty(init_containers),
             containers: vec![container(workload, config_map, mounts)],
             volumes: non_empty(volumes),
             termination_grace_period_seconds: Some(to_i64(workload.grace_seconds.value)),
@@ -116,7 +119,7 @@ fn pod_security(workload: &WorkloadIr) -> PodSecurityContext {
     }
 }
 
-fn container_security() -> SecurityContext {
+pub(super) fn container_security() -> SecurityContext {
     SecurityContext {
         allow_privilege_escalation: Some(false),
         privileged: Some(false),
@@ -144,6 +147,7 @@ fn container(
     let ports: Vec<ContainerPort> = workload
         .ports
         .iter()
+        .filter(|port| !is_sidecar_port(workload, port))
         .map(|port| ContainerPort {
             name: Some(port.name.clone()),
             container_port: i32::from(port.number),
@@ -191,7 +195,7 @@ fn container(
         ports: non_empty(ports),
         env: non_empty(env),
         env_from,
-        resources: Some(resources(workload)),
+        resources: Some(resources(&workload.resources)),
         readiness_probe: workload
             .probes
             .ready
@@ -223,7 +227,7 @@ pub fn transport(port: &PortIr) -> &'static str {
     }
 }
 
-fn env_var(name: &str, value: &EnvValue) -> EnvVar {
+pub(super) fn env_var(name: &str, value: &EnvValue) -> EnvVar {
     match value {
         EnvValue::Literal(text) => EnvVar {
             name: name.to_string(),
@@ -245,8 +249,7 @@ fn env_var(name: &str, value: &EnvValue) -> EnvVar {
     }
 }
 
-fn resources(workload: &WorkloadIr) -> ResourceRequirements {
-    let r = &workload.resources;
+pub(super) fn resources(r: &ResourcesIr) -> ResourceRequirements {
     let mut requests = BTreeMap::new();
     requests.insert("cpu".to_string(), Quantity(format_cpu(r.cpu_request.value)));
     requests.insert(
@@ -268,7 +271,7 @@ fn resources(workload: &WorkloadIr) -> ResourceRequirements {
     }
 }
 
-fn probe(ir: &ProbeIr, ports: &[PortIr]) -> Probe {
+pub(super) fn probe(ir: &ProbeIr, ports: &[PortIr]) -> Probe {
     let port = || IntOrString::String(ir.port.clone().unwrap_or_default());
     let grpc_port = || {
         ir.port
@@ -337,7 +340,7 @@ fn volumes(workload: &WorkloadIr) -> (Vec<Volume>, Vec<VolumeMount>) {
     (volumes, mounts)
 }
 
-fn empty_dir(name: &str, limit: u64) -> Volume {
+pub(super) fn empty_dir(name: &str, limit: u64) -> Volume {
     Volume {
         name: name.to_string(),
         empty_dir: Some(EmptyDirVolumeSource {
@@ -348,7 +351,7 @@ fn empty_dir(name: &str, limit: u64) -> Volume {
     }
 }
 
-fn mount(name: &str, path: &str) -> VolumeMount {
+pub(super) fn mount(name: &str, path: &str) -> VolumeMount {
     VolumeMount {
         name: name.to_string(),
         mount_path: path.to_string(),
@@ -358,7 +361,7 @@ fn mount(name: &str, path: &str) -> VolumeMount {
 
 /// A DNS-label volume name derived from a path (`/var/cache/nginx` → `var-cache-nginx`), unique
 /// among `used`.
-fn volume_name(path: &str, used: &[String]) -> String {
+pub(super) fn volume_name(path: &str, used: &[String]) -> String {
     let mut base: String = path
         .trim_matches('/')
         .chars()

@@ -83,13 +83,24 @@ pub fn app(app: &AppIr, out: &mut Collector) {
 }
 
 fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
+    super::service_options::needs(app, workload, out);
     let name = app.name.as_str();
     let namespace = app.namespace.value.as_str();
     let consumer = || Consumer::new(name, &workload.name);
-    for entry in &workload.env {
+    let extra = workload.sidecars.iter().chain(&workload.init);
+    for entry in workload.env.iter().chain(extra.flat_map(|c| &c.env)) {
         if let EnvValue::Secret { name: secret, key } = &entry.value.value {
             out.secret(namespace, secret, &[key.as_str()], consumer());
         }
+    }
+    if !workload.sidecars.is_empty() {
+        out.component(
+            Component::KUBERNETES,
+            Some(SIDECAR_CONTAINERS),
+            "sidecar containers (init containers with `restartPolicy: Always`; \
+             on by default since 1.29, GA in 1.33)",
+            name,
+        );
     }
     if let Some(storage) = &workload.storage {
         out.storage_class(storage.class.as_deref(), consumer());
@@ -123,12 +134,10 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
             name,
         );
     }
-    let probes = [
-        &workload.probes.ready,
-        &workload.probes.live,
-        &workload.probes.startup,
-    ];
-    if probes.iter().any(|p| {
+    let probes = std::iter::once(&workload.probes)
+        .chain(workload.sidecars.iter().map(|c| &c.probes))
+        .flat_map(|p| [&p.ready, &p.live, &p.startup]);
+    if probes.into_iter().any(|p| {
         p.as_ref()
             .is_some_and(|p| p.value.check == ProbeCheck::Grpc)
     }) {

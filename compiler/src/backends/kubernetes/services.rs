@@ -18,7 +18,7 @@ pub fn services(app: &AppIr, workload: &WorkloadIr) -> Vec<(String, Service)> {
         workload.name.clone(),
         service(app, workload, &workload.name, false),
     )];
-    if workload.kind.info().headless_service {
+    if workload.kind.info().headless_service || super::service_options::wants_headless(workload) {
         let name = headless_name(workload);
         out.push((name.clone(), service(app, workload, &name, true)));
     }
@@ -47,16 +47,19 @@ fn service(app: &AppIr, workload: &WorkloadIr, name: &str, headless: bool) -> Se
             ..ServicePort::default()
         })
         .collect();
+    let mut metadata = workload_meta(app, workload, name);
+    let mut spec = ServiceSpec {
+        type_: Some("ClusterIP".to_string()),
+        cluster_ip: headless.then(|| "None".to_string()),
+        publish_not_ready_addresses: headless.then_some(true),
+        selector: Some(workload_pod_labels(app, workload)),
+        ports: Some(ports),
+        ..ServiceSpec::default()
+    };
+    super::service_options::apply(workload, headless, &mut metadata, &mut spec);
     Service {
-        metadata: workload_meta(app, workload, name),
-        spec: Some(ServiceSpec {
-            type_: Some("ClusterIP".to_string()),
-            cluster_ip: headless.then(|| "None".to_string()),
-            publish_not_ready_addresses: headless.then_some(true),
-            selector: Some(workload_pod_labels(app, workload)),
-            ports: Some(ports),
-            ..ServiceSpec::default()
-        }),
+        metadata,
+        spec: Some(spec),
         ..Service::default()
     }
 }

@@ -9,7 +9,7 @@ use k8sc_compiler::build::project_diagnostics;
 use k8sc_compiler::db::Database;
 use k8sc_compiler::ir::policy::{ExemptionIr, RuleIr, RuleSeverity, RuleSource};
 use k8sc_compiler::ir::{AppIr, Origin, ProjectIr, WorkloadIr};
-use k8sc_compiler::lower::facts::workload_facts as facts;
+use k8sc_compiler::lower::facts::{container_facts, workload_facts as facts};
 use k8sc_compiler::lower::lower_project;
 use k8sc_compiler::semantic::policy::decl::rule_scope;
 use k8sc_compiler::semantic::policy::expr::Expr;
@@ -18,11 +18,17 @@ use serde_json::{Value, json};
 
 /// Lowers a project (no policies) from `(path, source)` pairs; panics on any error.
 pub fn lower(sources: &[(&str, &str)]) -> ProjectIr {
+    lower_files(
+        sources
+            .iter()
+            .map(|(p, s)| ((*p).to_string(), (*s).to_string()))
+            .collect(),
+    )
+}
+
+/// [`lower`] of owned `(path, source)` pairs.
+pub fn lower_files(files: Vec<(String, String)>) -> ProjectIr {
     let db = Database::new();
-    let files = sources
-        .iter()
-        .map(|(p, s)| ((*p).to_string(), (*s).to_string()))
-        .collect();
     let project = db.load_project(files);
     let errors: Vec<_> = project_diagnostics(&db, project)
         .iter()
@@ -154,11 +160,18 @@ fn belongs(resource: &Resource, app: &AppIr, workload: &WorkloadIr) -> bool {
 }
 
 /// The compile-time verdict from [`facts`]: the rule applies to the workload's kind, the
-/// workload is not exempted, and a clause holds.
+/// workload is not exempted, and a clause holds for the pod as its main container, one of its
+/// sidecars or one of its init containers shows it.
 pub fn compile_time_from_facts(app: &AppIr, rule: &RuleIr, workload: &WorkloadIr) -> bool {
+    let main = facts(app, workload);
     rule.kinds.contains(&workload.kind)
         && !rule.exemptions.iter().any(|e| e.workload == workload.name)
-        && eval_clauses(&rule.deny, &facts(app, workload))
+        && (eval_clauses(&rule.deny, &main)
+            || workload
+                .sidecars
+                .iter()
+                .chain(&workload.init)
+                .any(|c| eval_clauses(&rule.deny, &container_facts(&main, c))))
 }
 
 /// One row of the equivalence table.

@@ -7,6 +7,7 @@
 pub mod alone;
 pub mod api_names;
 pub mod examples;
+pub mod hardening;
 pub mod harness;
 pub mod kyverno_eval;
 pub mod netpol_eval;

@@ -174,6 +174,11 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
                     "unhealthyPodEvictionPolicy",
                 ),
                 "timeZone" => at_least(Component::KUBERNETES, Version::new(1, 25), "timeZone"),
+                "restartPolicy" if value == "Always" => at_least(
+                    Component::KUBERNETES,
+                    Version::new(1, 29),
+                    "sidecar containers",
+                ),
                 "sidecar.istio.io/nativeSidecar" => at_least(
                     Component::KUBERNETES,
                     Version::new(1, 29),
