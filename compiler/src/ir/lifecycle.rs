@@ -21,3 +21,19 @@ pub struct RolloutIr {
     /// `updateStrategy.rollingUpdate.partition` of a StatefulSet.
     pub partition: Option<Sourced<u32>>,
 }
+
+/// What a workload that sets no rollout field has.
+static UNSET: RolloutIr = RolloutIr {
+    strategy: None,
+    min_ready_seconds: None,
+    progress_deadline_seconds: None,
+    pod_management: None,
+    partition: None,
+};
+
+impl super::WorkloadIr {
+    /// The workload's rollout settings (every one unset when it writes none).
+    pub fn rollout(&self) -> &RolloutIr {
+        self.rollout.as_deref().unwrap_or(&UNSET)
+    }
+}

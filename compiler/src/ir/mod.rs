@@ -300,8 +300,10 @@ pub struct WorkloadIr {
     pub grace_seconds: Sourced<u64>,
     /// Pre-stop sleep, seconds (pods behind a Service).
     pub drain_seconds: Option<Sourced<u64>>,
-    /// Rollout: strategy, min ready, progress deadline, pod management, partition.
-    pub rollout: lifecycle::RolloutIr,
+    /// Rollout: strategy, min ready, progress deadline, pod management, partition; `None` when
+    /// none is set (most workloads: boxed, so they carry one pointer). Read it with
+    /// [`WorkloadIr::rollout`].
+    pub rollout: Option<Box<lifecycle::RolloutIr>>,
     /// Extra labels.
     pub labels: Vec<Entry<String>>,
     /// Extra pod annotations.

@@ -11,13 +11,14 @@ use crate::types::quantity::format_duration;
 /// Kubernetes' `progressDeadlineSeconds` when none is written (ms).
 const PROGRESS_DEADLINE_MS: u64 = 600_000;
 
-/// The rollout of a workload, or `None` (reported) when its settings contradict each other.
+/// The rollout of a workload (`None` inside when it sets nothing), or `None` (reported) when its
+/// settings contradict each other.
 pub fn lower_rollout(
     ctx: &mut LowerCtx<'_>,
     spec: &WorkloadSpec,
     kind: WorkloadKind,
     replicas: Option<&Sourced<Replicas>>,
-) -> Option<RolloutIr> {
+) -> Option<Option<Box<RolloutIr>>> {
     let seconds = |value: &Option<Sourced<u64>>| {
         value
             .as_ref()
@@ -49,13 +50,14 @@ pub fn lower_rollout(
         }
         ctx.report(diagnostic);
     }
-    Some(RolloutIr {
+    let rollout = RolloutIr {
         strategy: spec.strategy.clone(),
         min_ready_seconds: seconds(&spec.min_ready),
         progress_deadline_seconds: seconds(&spec.progress_deadline),
         pod_management: spec.pod_management.clone(),
         partition: spec.partition.clone(),
-    })
+    };
+    Some((rollout != RolloutIr::default()).then(|| Box::new(rollout)))
 }
 
 /// A Deployment's progress deadline must exceed `min_ready` (the API server refuses it

@@ -741,8 +741,8 @@ fn lower_autoscale(
                 max,
                 cpu,
                 memory: targets.memory,
-                up: targets.up,
-                down: targets.down,
+                up: targets.up.map(|rules| *rules),
+                down: targets.down.map(|rules| *rules),
             }))
         }
         (_, Some(autoscale)) => {

@@ -431,10 +431,11 @@ pub struct Autoscale {
     pub cpu: Option<u32>,
     /// Target average memory utilisation, percent of request.
     pub memory: Option<u32>,
-    /// `up { … }`: how fast it scales up ([`super::scaling`]).
-    pub up: Option<super::scaling::ScalingRules>,
+    /// `up { … }`: how fast it scales up ([`super::scaling`]; boxed: most workloads have none,
+    /// and every layer of every workload carries the field).
+    pub up: Option<Box<super::scaling::ScalingRules>>,
     /// `down { … }`: how fast it scales down.
-    pub down: Option<super::scaling::ScalingRules>,
+    pub down: Option<Box<super::scaling::ScalingRules>>,
 }
 
 /// What to do when a cron run is due while the last is still running.

@@ -1139,7 +1139,7 @@ fn read_autoscale(ctx: &mut Ctx<'_>, value: &Value) -> Option<Autoscale> {
     let mut autoscale = Autoscale::default();
     for (info, field) in ctx.known_fields(block, schema::AUTOSCALE_FIELDS, "`autoscale`") {
         if let direction @ ("up" | "down") = info.name {
-            let rules = super::scaling::read_rules(ctx, &field.value, direction);
+            let rules = super::scaling::read_rules(ctx, &field.value, direction).map(Box::new);
             match direction {
                 "up" => autoscale.up = rules,
                 _ => autoscale.down = rules,

@@ -642,7 +642,7 @@ fn compare_field(
                 &ir.drain_seconds,
             )
         }
-        "strategy" => compare(&spec.strategy, ir.rollout.strategy.as_ref()),
+        "strategy" => compare(&spec.strategy, ir.rollout().strategy.as_ref()),
         "min_ready" => {
             let min_ready = spec.min_ready.as_ref().ok_or_else(missing)?;
             compare(
@@ -650,18 +650,18 @@ fn compare_field(
                     min_ready.value / 1000,
                     min_ready.origin.clone(),
                 )),
-                &ir.rollout.min_ready_seconds,
+                &ir.rollout().min_ready_seconds,
             )
         }
         "progress_deadline" => {
             let deadline = spec.progress_deadline.as_ref().ok_or_else(missing)?;
             compare(
                 Some(Sourced::new(deadline.value / 1000, deadline.origin.clone())),
-                &ir.rollout.progress_deadline_seconds,
+                &ir.rollout().progress_deadline_seconds,
             )
         }
-        "pod_management" => compare(&spec.pod_management, ir.rollout.pod_management.as_ref()),
-        "partition" => compare(&spec.partition, ir.rollout.partition.as_ref()),
+        "pod_management" => compare(&spec.pod_management, ir.rollout().pod_management.as_ref()),
+        "partition" => compare(&spec.partition, ir.rollout().partition.as_ref()),
         "spread" => compare(&spec.spread, Some(&ir.spread)),
         "service.type" => {
             let kind = spec.service.kind.as_ref().ok_or_else(missing)?;
@@ -922,7 +922,7 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
     if let Some(drain) = &ir.drain_seconds {
         add("drain", &drain.origin);
     }
-    let rollout = &ir.rollout;
+    let rollout = ir.rollout();
     if let Some(strategy) = &rollout.strategy {
         add("strategy", &strategy.origin);
     }

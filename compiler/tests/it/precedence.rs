@@ -405,7 +405,7 @@ env prod {
         (**found.expect("workload")).clone()
     };
     let base = &lower_env(&db, project, EnvKey::new(&db, "dev".to_string())).ir;
-    let web = workload(base, "web").rollout;
+    let web = workload(base, "web").rollout().clone();
     let strategy = web.strategy.expect("strategy");
     assert_eq!(
         strategy.value,
@@ -420,7 +420,7 @@ env prod {
     let deadline = web.progress_deadline_seconds.expect("progress_deadline");
     assert_eq!((deadline.value, layer(&deadline)), (300, Layer::App));
     assert!(web.pod_management.is_none(), "a Deployment has none");
-    let kafka = workload(base, "kafka").rollout;
+    let kafka = workload(base, "kafka").rollout().clone();
     let pods = kafka.pod_management.expect("pod_management");
     assert_eq!(
         (pods.value, layer(&pods)),
@@ -434,13 +434,13 @@ env prod {
     );
 
     let prod = &lower_env(&db, project, EnvKey::new(&db, "prod".to_string())).ir;
-    let web = workload(prod, "web").rollout;
+    let web = workload(prod, "web").rollout().clone();
     let min_ready = web.min_ready_seconds.expect("min_ready");
     assert_eq!(
         (min_ready.value, layer(&min_ready)),
         (20, Layer::Env("prod".into()))
     );
-    let kafka = workload(prod, "kafka").rollout;
+    let kafka = workload(prod, "kafka").rollout().clone();
     let pods = kafka.pod_management.expect("pod_management");
     assert_eq!(
         (pods.value, layer(&pods)),

@@ -16,7 +16,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// Writes `workload`'s rollout settings into `controller`.
 pub fn apply(controller: &mut Controller, workload: &WorkloadIr) {
-    let rollout = &workload.rollout;
+    let rollout = workload.rollout();
     let min_ready = rollout.min_ready_seconds.as_ref().map(|m| to_i32(m.value));
     match controller {
         Controller::Deployment(deployment) => {
