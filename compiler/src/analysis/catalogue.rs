@@ -32,6 +32,7 @@ pub fn fields_at(kind: DeclKind, path: &[String]) -> Vec<&'static FieldInfo> {
             .collect(),
         (DeclKind::Tier, ["defaults", rest @ ..]) => workload_block(None, rest),
         (DeclKind::Policy, []) => schema::POLICY_FIELDS.iter().collect(),
+        (DeclKind::Priority, []) => crate::model::placement::PRIORITY_FIELDS.iter().collect(),
         (kind, path) => match WorkloadKind::from_decl(kind) {
             Some(workload) => workload_block(Some(workload), path),
             None => Vec::new(),
@@ -77,6 +78,8 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
         ["autoscale"] => schema::AUTOSCALE_FIELDS,
         ["strategy"] => crate::model::lifecycle::ROLLING_FIELDS,
         ["autoscale", "up" | "down"] => crate::model::scaling::SCALING_RULES_FIELDS,
+        ["affinity"] => crate::model::placement::AFFINITY_FIELDS,
+        ["tolerations", _] => crate::model::placement::TOLERATION_FIELDS,
         _ => &[],
     };
     table.iter().collect()
@@ -312,7 +315,7 @@ fn value_in_block(inside: &str, name: &str) -> Option<ValueInfo> {
         ("gitops", "path") => shape("a folder of the repository (`\"deploy/shop\"`)"),
         ("storage", "class") => shape("the name of a StorageClass"),
         ("storage", "mount") => shape("an absolute path in the container (`\"/data\"`)"),
-        _ => return None,
+        _ => return crate::model::placement::value_in_block(inside, name),
     })
 }
 

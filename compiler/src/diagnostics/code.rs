@@ -95,6 +95,10 @@ codes! {
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
+    TolerationTimeWithoutNoExecute = "E0063", Error, "a toleration time without only the NoExecute effect";
+    AntiAffinityUnsatisfiable = "E0064", Error, "hard pod anti-affinity that can never place every replica";
+    UnknownPriority = "E0065", Error, "a priority class that is neither declared nor assumed";
+    InvalidPriority = "E0066", Error, "a priority declaration the API server refuses";
     ProgressDeadline = "E0068", Error, "rollout progress deadline not longer than `min_ready`";
     RolloutCannotProgress = "E0069", Error, "a rolling update that can neither add nor remove a pod";
     SuccessThreshold = "E0070", Error, "success threshold other than 1 on a liveness or startup probe";
@@ -115,6 +119,7 @@ codes! {
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
     MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
+    SystemPriority = "W0016", Warning, "an app workload with a system priority class";
     PartitionHoldsEveryPod = "W0017", Warning, "a StatefulSet partition that holds back every pod";
     LoadBalancerOpen = "W0018", Warning, "a load balancer open to every address";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";

@@ -15,9 +15,11 @@ mod emit;
 mod files;
 mod kube_yaml;
 mod lifecycle;
+mod placement;
 mod read;
 mod report;
 pub mod residual;
+mod service;
 mod typed;
 
 pub use credentials::CredentialNote;
@@ -146,6 +148,79 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
             draft.controller.kind(),
             &draft.controller.value,
         ));
+        if let Some(pod) = convert::pod_template(draft.controller.kind(), &draft.controller.value)
+            .and_then(|t| t.get("spec"))
+        {
+            draft.fields.extend(placement::fields(pod));
+        }
+        let own_service = draft
+            .members
+            .iter()
+            .find(|m| m.kind() == "Service" && m.name() == draft.controller.name());
+        if let Some(field) = own_service.and_then(|s| service::service_field(&s.value)) {
+            draft.fields.push(field);
+        }
+    }
+    // The PriorityClasses the workloads name: declared from the input's, or assumed.
+    let named: Vec<(String, String)> = drafts
+        .iter()
+        .filter_map(|d| {
+            let pod = convert::pod_template(d.controller.kind(), &d.controller.value)?;
+            let name = pod.pointer("/spec/priorityClassName")?.as_str()?;
+            placement::declarable(name).then(|| (name.to_string(), d.controller.name().to_string()))
+        })
+        .collect();
+    let (priorities, folded_classes) = placement::declarations(manifests, &named);
+    for (index, workload) in folded_classes {
+        used[index] = true;
+        report.folded.push(Folded {
+            resource: manifests[index].id(),
+            source: manifests[index].source.clone(),
+            workload,
+            renamed: Vec::new(),
+        });
+    }
+    // An Ingress routing to one service's port becomes its `expose: ingress`.
+    for (index, manifest) in manifests.iter().enumerate() {
+        if used[index] || manifest.kind() != "Ingress" {
+            continue;
+        }
+        let found = drafts.iter_mut().find_map(|draft| {
+            let exposed = draft.fields.iter().any(|f| f.starts_with("expose:"));
+            let field = (draft.keyword == "service" && !exposed)
+                .then(|| service::ingress_field(&manifest.value, draft.controller.name()))
+                .flatten()?;
+            Some((draft, field))
+        });
+        if let Some((draft, field)) = found {
+            draft.fields.push(field);
+            draft.members.push(manifest);
+            used[index] = true;
+        }
+    }
+    // An HTTPRoute to one service's port becomes its `expose: route`, and its Gateway the app's
+    // (the first one met: an app attaches its routes to one Gateway).
+    let mut gateway: Option<String> = None;
+    for (index, manifest) in manifests.iter().enumerate() {
+        if used[index] || manifest.kind() != "HTTPRoute" {
+            continue;
+        }
+        let found = drafts.iter_mut().find_map(|draft| {
+            let exposed = draft.fields.iter().any(|f| f.starts_with("expose:"));
+            let (field, parent) = (draft.keyword == "service" && !exposed)
+                .then(|| service::route_field(&manifest.value, draft.controller.name()))
+                .flatten()?;
+            gateway
+                .as_ref()
+                .is_none_or(|g| *g == parent)
+                .then_some((draft, field, parent))
+        });
+        if let Some((draft, field, parent)) = found {
+            draft.fields.push(field);
+            draft.members.push(manifest);
+            used[index] = true;
+            gateway = Some(parent);
+        }
     }
     for (index, manifest) in manifests.iter().enumerate() {
         if !used[index] {
@@ -157,8 +232,9 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
         }
     }
     // First pass: the declarations alone, built to see what k8sc generates for them.
+    let gateway_line = gateway.map(|g| format!("  {g}\n")).unwrap_or_default();
     let header = format!(
-        "app {app} {{\n  namespace: {}\n}}\n",
+        "app {app} {{\n  namespace: {}\n{gateway_line}}}\n{priorities}",
         emit::string(&namespace)
     );
     let base = render_file(&header, &drafts, &BTreeMap::new());
@@ -185,11 +261,18 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
                 continue;
             };
             let mut input = clean(&member.value);
+            if member.kind() == "HTTPRoute" {
+                service::default_parent_refs(&mut input);
+            }
             let mut renamed = Vec::new();
             if output.1 != member.name() {
                 set_name(&mut input, &output.1);
+                let (article, why) = match member.kind() {
+                    "Ingress" | "HTTPRoute" => ("an", "after its workload"),
+                    _ => ("a", "by its content's hash"),
+                };
                 renamed.push(format!(
-                    "named `{}`: k8sc names a {} by its content's hash",
+                    "named `{}`: k8sc names {article} {} {why}",
                     output.1,
                     member.kind()
                 ));
@@ -297,7 +380,10 @@ fn skip_reason(kind: &str) -> &'static str {
     match kind {
         "Secret" => "secrets are not written into source; keep it in your secret store",
         "Ingress" => {
-            "an Ingress is generated by `expose: ingress \"HOST\"` with k8sc's own rules; convert it by hand"
+            "it does not route `Prefix` paths of every host to one port of one imported service (with one TLS Secret for all hosts), which is what `expose: ingress` writes"
+        }
+        "HTTPRoute" => {
+            "it does not send `PathPrefix` matches of one rule to one port of one imported service through the app's one Gateway, which is what `expose: route` writes"
         }
         "Service" | "HorizontalPodAutoscaler" | "PodDisruptionBudget" => {
             "it does not belong to an imported workload under the workload's name"
@@ -334,6 +420,8 @@ pub fn rename_main_container(value: &mut Value, kind: &str, workload: &str) -> O
 pub fn file_stem(kind: &str, name: &str, workload: &str) -> String {
     match kind {
         "ConfigMap" => format!("configmap-{workload}-config"),
+        "Ingress" => format!("ingress-{workload}"),
+        "HTTPRoute" => format!("httproute-{workload}"),
         _ => format!("{}-{name}", kind.to_lowercase()),
     }
 }

@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod lifecycle;
 pub mod mesh;
 pub mod patch;
+pub mod placement;
 pub mod scaling;
 pub mod schema;
 pub mod service;

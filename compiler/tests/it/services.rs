@@ -484,3 +484,40 @@ fn service_options_change_no_immutable_field() {
             .is_empty()
     );
 }
+
+/// `k8sc import` maps an Ingress onto `expose: ingress`, an HTTPRoute onto `expose: route` (and
+/// its Gateway onto the app's `gateway`), and a Service's type, affinity, traffic policy onto
+/// `service { … }` — with no `patch` for any of them (the fixture `edge.yaml`; the full round
+/// trip, field by field, is `import::round_trip_reproduces_every_imported_resource`).
+#[test]
+fn import_maps_ingresses_routes_and_service_options_without_patches() {
+    use k8sc_compiler::import::{import, read_documents};
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/edge.yaml");
+    let text = std::fs::read_to_string(path).expect("the fixture");
+    let manifests = read_documents("edge.yaml", &text).expect("YAML");
+    let imported = import(&manifests, "edge").expect("imports");
+    let source = &imported.file.1;
+    for expected in [
+        "gateway { name: \"public\", namespace: \"gateway-system\", section: \"https\" }",
+        "expose: ingress [\"site.example.com\", \"www.site.example.com\"]",
+        "paths: [\"/\", \"/api\"]",
+        "expose: route [\"docs.example.com\", \"www.docs.example.com\"] { paths: [\"/\", \"/v2\"], port: 8080 }",
+        "source_ranges: [\"10.40.0.0/16\"]",
+        "session_affinity: client_ip { timeout: 3600s }",
+        "external_traffic: local",
+    ] {
+        assert!(source.contains(expected), "{expected} in\n{source}");
+    }
+    assert!(!source.contains("patch"), "{source}");
+    assert!(
+        imported.report.skipped.is_empty(),
+        "{:#?}",
+        imported.report.skipped
+    );
+    assert!(
+        imported.report.patches.is_empty(),
+        "{:#?}",
+        imported.report.patches
+    );
+}

@@ -8,5 +8,6 @@ mod features;
 mod files;
 mod fuzz_corpus;
 mod lifecycle;
+mod placement;
 mod robustness;
 mod services;
