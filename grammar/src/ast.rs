@@ -105,13 +105,15 @@ pub enum DeclKind {
     Tier,
     /// `policy` — a named rule over workloads.
     Policy,
+    /// `priority` — a PriorityClass the platform declares once (or says the cluster has).
+    Priority,
     /// `env` — per-environment overrides.
     Env,
 }
 
 impl DeclKind {
     /// Every declaration keyword, in the order the documentation lists them.
-    pub const ALL: [DeclKind; 12] = [
+    pub const ALL: [DeclKind; 13] = [
         DeclKind::App,
         DeclKind::Service,
         DeclKind::Worker,
@@ -123,6 +125,7 @@ impl DeclKind {
         DeclKind::External,
         DeclKind::Tier,
         DeclKind::Policy,
+        DeclKind::Priority,
         DeclKind::Env,
     ];
 
@@ -140,6 +143,7 @@ impl DeclKind {
             DeclKind::External => "external",
             DeclKind::Tier => "tier",
             DeclKind::Policy => "policy",
+            DeclKind::Priority => "priority",
             DeclKind::Env => "env",
         }
     }

@@ -94,9 +94,9 @@ fn is_ident_char(byte: u8) -> bool {
 }
 
 /// The declaration keywords, as `decl_kw` lists them.
-const DECL_KEYWORDS: [&str; 12] = [
+const DECL_KEYWORDS: [&str; 13] = [
     "app", "service", "worker", "database", "stateful", "job", "cron", "daemon", "external",
-    "tier", "policy", "env",
+    "tier", "policy", "priority", "env",
 ];
 
 /// The reserved words, as `keyword` lists them.

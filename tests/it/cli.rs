@@ -14,7 +14,7 @@ fn build_writes_the_tree_and_prints_a_summary() {
     let output = k8sc(&["build", &shop(), "--out", &out.to_string_lossy()]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let summary = stderr(&output);
-    assert!(summary.contains("built 149 resources"), "{summary}");
+    assert!(summary.contains("built 152 resources"), "{summary}");
     // A workload's own exception holds in every environment; staging's only there.
     assert!(
         summary.contains("exception: shop/db is exempt from `production.replicas_min`: "),
@@ -52,7 +52,7 @@ fn stdout_prints_one_stream_and_writes_nothing() {
         .expect("runs");
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let stream = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stream.matches("\n---\n").count() + 1, 149, "149 documents");
+    assert_eq!(stream.matches("\n---\n").count() + 1, 152, "152 documents");
     assert!(stream.starts_with("---\n# argocd/"));
     assert!(!stream.contains("Kustomization"));
     assert_eq!(

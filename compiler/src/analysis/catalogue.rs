@@ -32,6 +32,7 @@ pub fn fields_at(kind: DeclKind, path: &[String]) -> Vec<&'static FieldInfo> {
             .collect(),
         (DeclKind::Tier, ["defaults", rest @ ..]) => workload_block(None, rest),
         (DeclKind::Policy, []) => schema::POLICY_FIELDS.iter().collect(),
+        (DeclKind::Priority, []) => crate::model::placement::PRIORITY_FIELDS.iter().collect(),
         (kind, path) => match WorkloadKind::from_decl(kind) {
             Some(workload) => workload_block(Some(workload), path),
             None => Vec::new(),
@@ -75,6 +76,8 @@ fn workload_block(kind: Option<WorkloadKind>, path: &[&str]) -> Vec<&'static Fie
         ["service", "session_affinity"] => schema::AFFINITY_FIELDS,
         ["disruption"] => schema::DISRUPTION_FIELDS,
         ["autoscale"] => schema::AUTOSCALE_FIELDS,
+        ["affinity"] => crate::model::placement::AFFINITY_FIELDS,
+        ["tolerations", _] => crate::model::placement::TOLERATION_FIELDS,
         _ => &[],
     };
     table.iter().collect()
@@ -307,7 +310,7 @@ fn value_in_block(inside: &str, name: &str) -> Option<ValueInfo> {
         ("gitops", "path") => shape("a folder of the repository (`\"deploy/shop\"`)"),
         ("storage", "class") => shape("the name of a StorageClass"),
         ("storage", "mount") => shape("an absolute path in the container (`\"/data\"`)"),
-        _ => return None,
+        _ => return crate::model::placement::value_in_block(inside, name),
     })
 }
 

@@ -172,6 +172,13 @@ impl Collector<'_> {
                                 self.scoped(name, DeclKind::Tier);
                             }
                         }
+                        "priority" => {
+                            if let ValueKind::Path(parts) = &field.value.kind
+                                && let [name] = parts.as_slice()
+                            {
+                                self.scoped(name, DeclKind::Priority);
+                            }
+                        }
                         "policies" | "require_policies" => self.policies(&field.value),
                         "calls" => self.calls(&field.value),
                         _ => {}
@@ -275,8 +282,10 @@ fn workload_in(app: &AppEntry, name: &str) -> Option<Symbol> {
 /// The tier or policy named `name` declared in `file`.
 fn item_in(db: &dyn Db, file: File, name: &str) -> Option<Symbol> {
     let index = parse(db, file).file.decls().position(|d| {
-        matches!(d.kind, DeclKind::Tier | DeclKind::Policy)
-            && d.name.as_ref().is_some_and(|n| n.name == name)
+        matches!(
+            d.kind,
+            DeclKind::Tier | DeclKind::Policy | DeclKind::Priority
+        ) && d.name.as_ref().is_some_and(|n| n.name == name)
     })?;
     Some(Symbol::Decl {
         file,

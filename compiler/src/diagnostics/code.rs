@@ -95,6 +95,10 @@ codes! {
     PatchTarget = "E0060", Error, "patch of a resource the workload does not generate";
     PatchUnknownField = "E0061", Error, "patch adds a field the Kubernetes type does not have";
     PatchInvalid = "E0062", Error, "patched resource is not a valid object of its kind";
+    TolerationTimeWithoutNoExecute = "E0063", Error, "a toleration time without only the NoExecute effect";
+    AntiAffinityUnsatisfiable = "E0064", Error, "hard pod anti-affinity that can never place every replica";
+    UnknownPriority = "E0065", Error, "a priority class that is neither declared nor assumed";
+    InvalidPriority = "E0066", Error, "a priority declaration the API server refuses";
     ExposedTwice = "E0073", Error, "a host or path listed twice in `expose`";
     InvalidCidr = "E0074", Error, "a load balancer's source range that is not an address range";
     ExternalTrafficNeedsLoadBalancer = "E0075", Error, "`external_traffic` on a Service that is not a load balancer";
@@ -111,6 +115,7 @@ codes! {
     MeshOnlyRule = "W0012", Warning, "a rule on the mesh's routes, in force for an app outside the mesh";
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
     MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
+    SystemPriority = "W0016", Warning, "an app workload with a system priority class";
     LoadBalancerOpen = "W0018", Warning, "a load balancer open to every address";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";

@@ -14,6 +14,7 @@ mod credentials;
 mod emit;
 mod files;
 mod kube_yaml;
+mod placement;
 mod read;
 mod report;
 pub mod residual;
@@ -146,6 +147,11 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
             draft.controller.kind(),
             &draft.controller.value,
         ));
+        if let Some(pod) = convert::pod_template(draft.controller.kind(), &draft.controller.value)
+            .and_then(|t| t.get("spec"))
+        {
+            draft.fields.extend(placement::fields(pod));
+        }
         let own_service = draft
             .members
             .iter()
@@ -153,6 +159,25 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
         if let Some(field) = own_service.and_then(|s| service::service_field(&s.value)) {
             draft.fields.push(field);
         }
+    }
+    // The PriorityClasses the workloads name: declared from the input's, or assumed.
+    let named: Vec<(String, String)> = drafts
+        .iter()
+        .filter_map(|d| {
+            let pod = convert::pod_template(d.controller.kind(), &d.controller.value)?;
+            let name = pod.pointer("/spec/priorityClassName")?.as_str()?;
+            placement::declarable(name).then(|| (name.to_string(), d.controller.name().to_string()))
+        })
+        .collect();
+    let (priorities, folded_classes) = placement::declarations(manifests, &named);
+    for (index, workload) in folded_classes {
+        used[index] = true;
+        report.folded.push(Folded {
+            resource: manifests[index].id(),
+            source: manifests[index].source.clone(),
+            workload,
+            renamed: Vec::new(),
+        });
     }
     // An Ingress routing to one service's port becomes its `expose: ingress`.
     for (index, manifest) in manifests.iter().enumerate() {
@@ -208,7 +233,7 @@ pub fn import(manifests: &[Manifest], app: &str) -> Result<Imported, String> {
     // First pass: the declarations alone, built to see what k8sc generates for them.
     let gateway_line = gateway.map(|g| format!("  {g}\n")).unwrap_or_default();
     let header = format!(
-        "app {app} {{\n  namespace: {}\n{gateway_line}}}\n",
+        "app {app} {{\n  namespace: {}\n{gateway_line}}}\n{priorities}",
         emit::string(&namespace)
     );
     let base = render_file(&header, &drafts, &BTreeMap::new());

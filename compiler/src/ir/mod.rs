@@ -9,6 +9,7 @@ pub mod containers;
 pub mod files;
 pub mod graph;
 pub mod labels;
+pub mod placement;
 pub mod platform;
 pub mod policy;
 pub mod service;
@@ -79,6 +80,9 @@ pub struct AppIr {
     pub call_ports: BTreeMap<String, Vec<Vec<PortIr>>>,
     /// The external hosts the app declares, sorted by name.
     pub externals: Vec<ExternalIr>,
+    /// The PriorityClasses this app's output carries (each declared class its workloads name,
+    /// unless an app before it by name carries it), sorted by name.
+    pub priority_classes: Vec<placement::PriorityIr>,
 }
 
 impl AppIr {
@@ -299,6 +303,8 @@ pub struct WorkloadIr {
     pub annotations: Vec<Entry<String>>,
     /// Topology spread.
     pub spread: Sourced<Spread>,
+    /// Node selection, tolerations, affinity, priority and runtime class.
+    pub placement: placement::PlacementIr,
     /// The disruption budget, if any.
     pub disruption: Option<Sourced<Disruption>>,
     /// The autoscaler, if any.

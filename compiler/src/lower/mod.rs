@@ -11,6 +11,7 @@ mod files;
 mod graph;
 mod layers;
 mod namespaces;
+mod placement;
 mod policy;
 mod ports;
 mod requests;
@@ -332,6 +333,11 @@ pub fn lower_workload_decl<'db>(
     let tier = layers.tier;
     let effective = layers.spec;
     let calls = &resolve_decl(db, project, decl).calls;
+    let priorities = placement::visible_priorities(
+        db,
+        project,
+        &placement::scope_files(db, project, file, effective.priority.as_ref()),
+    );
     let mut diagnostics = Vec::new();
     let ir = workload::lower_workload(
         db,
@@ -341,6 +347,7 @@ pub fn lower_workload_decl<'db>(
         *kind,
         effective,
         calls,
+        &priorities,
         &mut diagnostics,
     );
     let Some(mut ir) = ir else {
@@ -796,6 +803,9 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
             }
         }
         app.workloads.sort_by(|a, b| a.name.cmp(&b.name));
+        for workload in &app.workloads {
+            diagnostics.extend(placement::check_targets(&app, workload));
+        }
         app.externals = lower_externals(db, entry);
         app.rules = policy::rules_of_app(&app_rules(db, project, app_decl, context), &lowered);
         diagnostics.extend(unwritten_rules(db, project, app_decl, &app, entry));
@@ -803,6 +813,7 @@ pub fn lower_env<'db>(db: &'db dyn Db, project: Project, env: EnvKey<'db>) -> Lo
         diagnostics.extend(capacity::check_quota(&app, &workloads, entry.name_span(db)));
         apps.push(app);
     }
+    placement::assign_priority_classes(&mut apps);
     report_shared_namespaces(&apps.iter().collect::<Vec<_>>(), &mut diagnostics);
     diagnostics.extend(apps.iter().filter_map(namespaces::check_system_namespace));
     let mut ir = ProjectIr { apps };
@@ -918,6 +929,7 @@ fn lower_app(db: &dyn Db, entry: &AppEntry, spec: &AppSpec, layers: Option<&Tier
         workloads: Vec::new(),
         call_ports: BTreeMap::new(),
         externals: Vec::new(),
+        priority_classes: Vec::new(),
         env: String::new(),
         cluster: None,
         gitops: None,

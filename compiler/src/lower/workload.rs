@@ -54,6 +54,7 @@ pub fn lower_workload(
     kind: WorkloadKind,
     spec: WorkloadSpec,
     calls: &[ResolvedCall],
+    priorities: &[super::placement::Visible],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<WorkloadIr> {
     let mut ctx = LowerCtx {
@@ -158,10 +159,21 @@ pub fn lower_workload(
             .unwrap_or_default(),
     };
     let (grace_seconds, drain_seconds) = lower_shutdown(&mut ctx, &spec, kind, &ports)?;
-    let spread = spec.spread.clone().unwrap_or_else(|| {
-        let several = replicas.as_ref().is_some_and(|r| r.value.max() >= 2);
-        Sourced::builtin(if several { Spread::Zones } else { Spread::None })
-    });
+    let spread = spec
+        .spread
+        .as_ref()
+        .map(|s| Sourced::new(s.value.across, s.origin.clone()))
+        .unwrap_or_else(|| {
+            let several = replicas.as_ref().is_some_and(|r| r.value.max() >= 2);
+            Sourced::builtin(if several { Spread::Zones } else { Spread::None })
+        });
+    let placement = super::placement::lower_placement(
+        &mut ctx,
+        &spec,
+        &entry.k8s_name,
+        replicas.as_ref(),
+        priorities,
+    )?;
     let disruption = lower_disruption(&mut ctx, &spec, replicas.as_ref())?;
     let autoscale = lower_autoscale(&mut ctx, &spec, replicas.as_ref())?;
     check_volume_paths(&mut ctx, &spec, &scratch, storage.as_ref())?;
@@ -256,6 +268,7 @@ pub fn lower_workload(
         labels: spec.labels.clone(),
         annotations: spec.annotations.clone(),
         spread,
+        placement,
         disruption,
         autoscale,
         exemptions: Vec::new(),

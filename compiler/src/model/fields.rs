@@ -27,7 +27,7 @@ use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED}
 use super::service::ServiceOptions;
 use super::spec::{
     AllowSpec, Autoscale, CallRef, Concurrency, Disruption, Entry, EnvValue, Expose, ImagePull,
-    Origin, PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Spread, Storage, Tmp,
+    Origin, PortSpec, ProbeSet, Replicas, Resource, Restart, Sourced, Storage, Tmp,
 };
 use super::traffic::TrafficSpec;
 use super::values::*;
@@ -760,17 +760,17 @@ macro_rules! workload_fields {
                 }
             }
             /// `spread`.
-            spread: Option<Sourced<Spread>>,
+            spread: Option<Sourced<crate::model::placement::SpreadSpec>>,
             kinds: REPLICATED,
             defaults: Defaults::Allowed,
             builtin: |ir| Some(format!("{:?}", ir.spread.value).to_lowercase()),
             {
                 spread {
                     syntax: "spread: zones",
-                    summary: "Spread replicas across regions (and zones and nodes), zones (and nodes), nodes only (hosts), or none.",
+                    summary: "Spread replicas across regions (and zones and nodes), zones (and nodes), nodes only (hosts), or none; `hard` refuses to schedule a pod that would unbalance the widest domain.",
                     block: false,
                     value: ValueInfo {
-                        ty: "where replicas are spread",
+                        ty: "where replicas are spread, then `hard` or `soft` (the default)",
                         choices: &[
                             Choice { text: "zones", summary: "across zones and nodes" },
                             Choice { text: "regions", summary: "across regions, zones and nodes" },
@@ -779,16 +779,77 @@ macro_rules! workload_fields {
                         ],
                         units: &[],
                     },
-                    read: |ctx, field| ctx.read_choice(
-                        &field.value,
-                        "spread",
-                        &[
-                            ("regions", Spread::Regions),
-                            ("zones", Spread::Zones),
-                            ("hosts", Spread::Hosts),
-                            ("none", Spread::None),
-                        ],
-                    )
+                    read: |ctx, field| super::placement::read_spread(ctx, &field.value)
+                }
+            }
+            /// `nodes`: the node labels a pod requires (`nodeSelector`).
+            nodes: Vec<Entry<String>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                nodes {
+                    syntax: "nodes { \"node.kubernetes.io/pool\": db }",
+                    summary: "Node labels the pods' nodes must have (`nodeSelector`).",
+                    block: true,
+                    value: shape("a map `{ \"label/key\": value }` of node labels"),
+                    read: |ctx, field| super::placement::read_nodes(ctx, &field.value)
+                }
+            }
+            /// `tolerations`, keyed by taint key.
+            tolerations: Vec<Entry<crate::model::placement::Toleration>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                tolerations {
+                    syntax: "tolerations { dedicated: \"db\" { effect: no_schedule } }",
+                    summary: "Node taints the pods tolerate: a value or `exists`, optionally `{ effect, for }`.",
+                    block: true,
+                    value: shape("a map `{ \"taint/key\": \"value\" { effect: no_schedule } }`, or `KEY: exists`"),
+                    read: |ctx, field| super::placement::read_tolerations(ctx, &field.value)
+                }
+            }
+            /// `affinity`: node affinity and pod (anti-)affinity.
+            affinity: Option<Sourced<crate::model::placement::Affinity>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                affinity {
+                    syntax: "affinity { apart: hosts }",
+                    summary: "Required or preferred node labels, and pods kept apart or together by host, zone or region.",
+                    block: true,
+                    value: shape("a block `{ required, preferred, apart, together }`"),
+                    read: |ctx, field| super::placement::read_affinity(ctx, &field.value)
+                }
+            }
+            /// `priority`: the name of a PriorityClass.
+            priority: Option<Sourced<String>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                priority {
+                    syntax: "priority: critical",
+                    summary: "The pods' PriorityClass: a declared `priority`, or `system-cluster-critical` / `system-node-critical`.",
+                    block: false,
+                    value: ValueInfo { ty: "the name of a `priority` in scope", choices: &[], units: &[] },
+                    read: |ctx, field| super::placement::read_class_name(ctx, &field.value, "priority class")
+                }
+            }
+            /// `runtime_class`: the name of a RuntimeClass.
+            runtime_class: Option<Sourced<String>>,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                runtime_class {
+                    syntax: "runtime_class: gvisor",
+                    summary: "The RuntimeClass the pods run with (a sandbox such as gVisor or Kata).",
+                    block: false,
+                    value: ValueInfo { ty: "the name of a RuntimeClass of the cluster", choices: &[], units: &[] },
+                    read: |ctx, field| super::placement::read_class_name(ctx, &field.value, "runtime class")
                 }
             }
             /// `disruption`.

@@ -10,6 +10,7 @@ pub mod gitops;
 pub mod kinds;
 pub mod mesh;
 pub mod patch;
+pub mod placement;
 pub mod schema;
 pub mod service;
 pub mod spec;

@@ -5,6 +5,7 @@ use super::app::read_app;
 use super::env::{EnvSpec, read_env};
 use super::external::{ExternalSpec, read_external};
 use super::policy::decl::{PolicySpec, read_policy};
+use super::priority::{PrioritySpec, read_priority};
 use super::reader::Ctx;
 use super::tier::{TierSpec, read_tier};
 use super::workload::{WorkloadBlock, read_workload};
@@ -56,6 +57,8 @@ pub enum DeclContent {
     Policy(Option<Box<PolicySpec>>),
     /// An environment.
     Env(Box<EnvSpec>),
+    /// A priority class.
+    Priority(Box<PrioritySpec>),
     /// A declaration with no name or content of its own (broken input).
     #[default]
     Other,
@@ -173,6 +176,17 @@ pub fn check_decl<'db>(db: &'db dyn Db, decl: DeclId<'db>) -> CheckedDecl {
             ctx.set_layer(Layer::Builtin);
             check_name(&mut ctx, syntax, 63, "policy", None);
             DeclContent::Policy(read_policy(&mut ctx, syntax).map(Box::new))
+        }
+        None if syntax.kind == DeclKind::Priority => {
+            ctx.set_layer(Layer::Builtin);
+            check_name(&mut ctx, syntax, 253, "priority", None);
+            let (name, name_span) = syntax
+                .name
+                .as_ref()
+                .map_or(("", syntax.keyword_span), |n| (n.name.as_str(), n.span));
+            let mut spec = read_priority(&mut ctx, &syntax.body, name, name_span);
+            spec.rejected |= ast.has_syntax_errors;
+            DeclContent::Priority(Box::new(spec))
         }
         None if syntax.kind == DeclKind::Env => {
             let name = syntax.name.as_ref().map_or("", |n| n.name.as_str());

@@ -87,7 +87,12 @@ pub fn importable_items(db: &dyn Db, file: File) -> Vec<(String, DeclKind, Span)
     parse(db, file)
         .file
         .decls()
-        .filter(|d| matches!(d.kind, DeclKind::Tier | DeclKind::Policy))
+        .filter(|d| {
+            matches!(
+                d.kind,
+                DeclKind::Tier | DeclKind::Policy | DeclKind::Priority
+            )
+        })
         .filter_map(|d| d.name.as_ref().map(|n| (n.name.clone(), d.kind, n.span)))
         .collect()
 }

@@ -116,6 +116,13 @@ pub fn resolve_decl<'db>(db: &'db dyn Db, project: Project, decl: DeclId<'db>) -
             &mut out,
         );
     }
+    // Priority classes are checked on effective values (lowering, E0065); naming one uses its
+    // import.
+    for name in named_priorities(content) {
+        if scope.lookup(name, DeclKind::Priority).is_some() {
+            out.used.push(name.to_string());
+        }
+    }
     if let DeclContent::Workload { spec, .. } = content
         && let Some(calls) = &spec.calls
     {
@@ -376,4 +383,25 @@ pub fn unused_imports(db: &dyn Db, project: Project, file: File) -> Vec<Diagnost
         }
     }
     diagnostics
+}
+
+/// The priority classes a declaration's own fields and defaults name.
+fn named_priorities(content: &DeclContent) -> Vec<&str> {
+    let specs: Vec<&crate::model::spec::WorkloadSpec> = match content {
+        DeclContent::Workload { spec, .. } => vec![&**spec],
+        DeclContent::App(app) => app.defaults.iter().map(|d| &**d).collect(),
+        DeclContent::Tier(tier) => tier.defaults.iter().map(|d| &**d).collect(),
+        DeclContent::Env(env) => env
+            .app
+            .defaults
+            .iter()
+            .map(|d| &**d)
+            .chain(env.workloads.values().map(|w| &w.spec))
+            .collect(),
+        _ => Vec::new(),
+    };
+    specs
+        .into_iter()
+        .filter_map(|spec| spec.priority.as_ref().map(|p| p.value.as_str()))
+        .collect()
 }

@@ -51,7 +51,10 @@ pub fn file_scope(db: &dyn Db, project: Project, file: File) -> FileScope {
     let mut scope = FileScope::default();
     let path = file.path(db);
     for decl in parse(db, file).file.decls() {
-        if !matches!(decl.kind, DeclKind::Tier | DeclKind::Policy | DeclKind::Env) {
+        if !matches!(
+            decl.kind,
+            DeclKind::Tier | DeclKind::Policy | DeclKind::Priority | DeclKind::Env
+        ) {
             continue;
         }
         let Some(name) = &decl.name else {

@@ -31,6 +31,9 @@
 //! - `tier`: the IR of a workload holds no tier; the name the hover shows is the tier the lookup
 //!   resolved, and that tier's effect is compared through the origins of every other field;
 //! - `group`: lowering makes it the user's when not written (then it is the user's origin).
+//! - `spread`: the IR keeps the domains in `spread` and `hard` in `placement.spread_hard`;
+//! - `affinity`: compared by origin, node terms by value, pod terms by domain and strength (the
+//!   IR names the matched workload by its Kubernetes name).
 
 use crate::support;
 
@@ -407,6 +410,12 @@ fn compare_field(
     if let Some(key) = field.strip_prefix("annotations.") {
         return compare_entry(key, &spec.annotations, &ir.annotations);
     }
+    if let Some(key) = field.strip_prefix("nodes.") {
+        return compare_entry(key, &spec.nodes, &ir.placement.nodes);
+    }
+    if let Some(key) = field.strip_prefix("tolerations.") {
+        return compare_entry(key, &spec.tolerations, &ir.placement.tolerations);
+    }
     let batch = || {
         ir.batch
             .as_ref()
@@ -641,7 +650,45 @@ fn compare_field(
                 &ir.drain_seconds,
             )
         }
-        "spread" => compare(&spec.spread, Some(&ir.spread)),
+        "spread" => {
+            let spread = spec.spread.as_ref().ok_or_else(missing)?;
+            compare(
+                (
+                    Sourced::new(spread.value.across, spread.origin.clone()),
+                    spread.value.hard,
+                ),
+                (&ir.spread, ir.placement.spread_hard),
+            )
+        }
+        "affinity" => {
+            let affinity = spec.affinity.as_ref().ok_or_else(missing)?;
+            same_origin(
+                &affinity.origin,
+                ir.placement.affinity_origin.as_ref().ok_or_else(missing)?,
+            )?;
+            let target = |t: &Option<k8sc_compiler::model::placement::PodTerm>| {
+                t.as_ref().map(|t| (t.topology, t.hard))
+            };
+            let lowered = |t: &Option<k8sc_compiler::ir::placement::PodTermIr>| {
+                t.as_ref().map(|t| (t.topology, t.hard))
+            };
+            compare(
+                (
+                    &affinity.value.require,
+                    &affinity.value.prefer,
+                    target(&affinity.value.apart),
+                    target(&affinity.value.together),
+                ),
+                (
+                    &ir.placement.require,
+                    &ir.placement.prefer,
+                    lowered(&ir.placement.apart),
+                    lowered(&ir.placement.together),
+                ),
+            )
+        }
+        "priority" => compare(&spec.priority, &ir.placement.priority),
+        "runtime_class" => compare(&spec.runtime_class, &ir.placement.runtime_class),
         "service.type" => {
             let kind = spec.service.kind.as_ref().ok_or_else(missing)?;
             if let Some(balancer) = &ir.service.load_balancer {
@@ -837,6 +884,7 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         ("config", &ir.config),
         ("labels", &ir.labels),
         ("annotations", &ir.annotations),
+        ("nodes", &ir.placement.nodes),
     ];
     for (map, entries) in maps {
         for entry in entries {
@@ -895,6 +943,18 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         add("drain", &drain.origin);
     }
     add("spread", &ir.spread.origin);
+    for entry in &ir.placement.tolerations {
+        add(&format!("tolerations.{}", entry.key), &entry.value.origin);
+    }
+    if let Some(origin) = &ir.placement.affinity_origin {
+        add("affinity", origin);
+    }
+    if let Some(priority) = &ir.placement.priority {
+        add("priority", &priority.origin);
+    }
+    if let Some(runtime_class) = &ir.placement.runtime_class {
+        add("runtime_class", &runtime_class.origin);
+    }
     if let Some(disruption) = &ir.disruption {
         add("disruption", &disruption.origin);
     }

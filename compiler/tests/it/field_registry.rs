@@ -133,6 +133,8 @@ tier plain {{
   }}
 }}
 
+priority critical {{ value: 1000000 }}
+
 app shop {{
   namespace: shop
   tier: {tier}

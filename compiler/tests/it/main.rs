@@ -31,6 +31,7 @@ mod memory_per_byte;
 mod names;
 mod parse_by_item;
 mod patch;
+mod placement;
 mod precedence;
 mod precedence_files;
 mod prefetch;

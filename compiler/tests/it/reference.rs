@@ -96,6 +96,20 @@ const TABLES: &[Table] = &[
         workload: false,
     },
     Table {
+        heading: "`affinity`",
+        written: "`affinity { … }`",
+        fields: k8sc_compiler::model::placement::AFFINITY_FIELDS,
+        path: &["affinity"],
+        workload: false,
+    },
+    Table {
+        heading: "Toleration options",
+        written: "`KEY: \"VALUE\" { … }` or `KEY: exists { … }` in `tolerations`",
+        fields: k8sc_compiler::model::placement::TOLERATION_FIELDS,
+        path: &["tolerations", "KEY"],
+        workload: false,
+    },
+    Table {
         heading: "`calls` entries",
         written: "`calls: [NAME { … }]`",
         fields: schema::CALL_FIELDS,
@@ -214,6 +228,13 @@ const TABLES: &[Table] = &[
         path: &[],
         workload: false,
     },
+    Table {
+        heading: "`priority`",
+        written: "`priority NAME { … }`",
+        fields: k8sc_compiler::model::placement::PRIORITY_FIELDS,
+        path: &["priority"],
+        workload: false,
+    },
 ];
 
 /// What each declaration keyword is, and which table holds its fields.
@@ -236,6 +257,10 @@ fn declaration(kind: DeclKind) -> (&'static str, &'static str) {
         ),
         DeclKind::Tier => ("a named profile of defaults and rules", "`tier`"),
         DeclKind::Policy => ("a named, optionally parameterised rule", "`policy`"),
+        DeclKind::Priority => (
+            "a PriorityClass the platform declares once (or `assumed` in the cluster)",
+            "`priority`",
+        ),
         DeclKind::Env => (
             "per-environment overrides: any `app` field, `cluster`, or `WORKLOAD.FIELD`",
             "`app`",
@@ -759,6 +784,9 @@ fn every_field_table_of_the_checker_is_in_the_reference() {
         schema::POOL_FIELDS,
         schema::CANARY_FIELDS,
         schema::FAULT_FIELDS,
+        k8sc_compiler::model::placement::AFFINITY_FIELDS,
+        k8sc_compiler::model::placement::TOLERATION_FIELDS,
+        k8sc_compiler::model::placement::PRIORITY_FIELDS,
     ];
     for fields in listed {
         assert!(

@@ -464,6 +464,9 @@ fn properties(out: &mut Completions) {
 fn values(ctx: &Ctx<'_>, key: &str, out: &mut Completions) {
     match key {
         "tier" => return names_in_scope(ctx, DeclKind::Tier, out),
+        "priority" if ctx.kind != DeclKind::Priority => {
+            return names_in_scope(ctx, DeclKind::Priority, out);
+        }
         "match" | "deny" | "require" if ctx.kind == DeclKind::Policy => return properties(out),
         _ => {}
     }
@@ -524,6 +527,17 @@ fn names_in_scope(ctx: &Ctx<'_>, kind: DeclKind, out: &mut Completions) {
             .and_then(|d| d.doc.clone());
         if kind == DeclKind::Tier {
             out.add_full(name, CompletionItemKind::CLASS, "tier", name, doc, false);
+            continue;
+        }
+        if kind == DeclKind::Priority {
+            out.add_full(
+                name,
+                CompletionItemKind::CONSTANT,
+                "priority",
+                name,
+                doc,
+                false,
+            );
             continue;
         }
         let params = declared.map(|d| policy_params(db, d)).unwrap_or_default();

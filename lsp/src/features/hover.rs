@@ -251,6 +251,9 @@ fn keyword_hover(kind: DeclKind) -> String {
         DeclKind::Tier => "a profile of defaults and rules for workloads",
         DeclKind::Policy => "a named rule, checked at compile time and enforced by Kyverno",
         DeclKind::Env => "per-environment overrides",
+        DeclKind::Priority => {
+            "a PriorityClass, declared once for the workloads that name it (or assumed)"
+        }
         DeclKind::External => {
             "a host outside the cluster that workloads may call (egress rule, ServiceEntry)"
         }

@@ -7,5 +7,6 @@ mod environments;
 mod features;
 mod files;
 mod fuzz_corpus;
+mod placement;
 mod robustness;
 mod services;

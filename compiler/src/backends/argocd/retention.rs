@@ -1,5 +1,7 @@
 //! What an Argo CD Application must never delete: the Namespace (deleting it deletes everything in
-//! it, data included, and things k8sc does not manage) and PersistentVolumeClaims (the data). Each
+//! it, data included, and things k8sc does not manage), PersistentVolumeClaims (the data) and
+//! PriorityClasses (cluster-wide: the API server refuses new pods of every app that names a
+//! deleted one, and the class moves between apps' folders as they start or stop naming it). Each
 //! such resource carries `argocd.argoproj.io/sync-options: Prune=false,Delete=false`, so neither
 //! deleting the Application (whose resources finalizer deletes what it deployed) nor pruning a
 //! resource removed from Git deletes it. The claims a StatefulSet makes from its claim templates
@@ -17,7 +19,10 @@ pub const KEEP: [&str; 2] = ["Prune=false", "Delete=false"];
 
 /// Whether Argo CD must never delete resources of `kind`.
 pub fn is_kept(kind: &str) -> bool {
-    matches!(kind, "Namespace" | "PersistentVolumeClaim")
+    matches!(
+        kind,
+        "Namespace" | "PersistentVolumeClaim" | "PriorityClass"
+    )
 }
 
 /// Marks every resource Argo CD must never delete, keeping any other sync option it has.

@@ -11,6 +11,7 @@ mod meta;
 mod namespace;
 pub mod network;
 pub mod patch;
+mod placement;
 mod pod;
 pub mod requirements;
 mod routes;
@@ -35,6 +36,7 @@ pub struct Kubernetes;
 /// identities, workloads and their services, budgets and autoscalers, routing last.
 const KINDS: &[Kind] = &[
     Kind::cluster("", "Namespace", -3),
+    Kind::cluster("scheduling.k8s.io", "PriorityClass", -3),
     Kind::namespaced("", "ResourceQuota", -2),
     Kind::namespaced("", "LimitRange", -2),
     Kind::namespaced("networking.k8s.io", "NetworkPolicy", -2),
@@ -95,6 +97,16 @@ pub(crate) fn render_app(graph: &Graph<'_>, app: &AppIr, out: &mut Vec<Resource>
     }
     if let Some(range) = namespace::limit_range(app) {
         out.push(range.resource(&app.name, &app.file, &app.namespace.value));
+    }
+    for class in &app.priority_classes {
+        let source = class.origin.file().unwrap_or(&app.file);
+        out.push(Resource::new(
+            &app.name,
+            TARGET,
+            source,
+            &class.name,
+            &placement::priority_class(class),
+        ));
     }
     for workload in &app.workloads {
         render_workload(app, workload, out);

@@ -61,25 +61,27 @@ pub fn pod_template(
         }
         .to_string()
     });
+    let mut spec = PodSpec {
+        service_account_name: Some(workload.name.clone()),
+        automount_service_account_token: Some(false),
+        enable_service_links: Some(false),
+        security_context: Some(pod_security(workload)),
+        init_containers: non_empty(init_containers),
+        containers: vec![container(workload, config_map, mounts)],
+        volumes: non_empty(volumes),
+        termination_grace_period_seconds: Some(to_i64(workload.grace_seconds.value)),
+        topology_spread_constraints: non_empty(spread(app, workload)),
+        restart_policy,
+        ..PodSpec::default()
+    };
+    super::placement::apply(app, workload, &mut spec);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels),
             annotations: non_empty_map(annotations),
             ..ObjectMeta::default()
         }),
-        spec: Some(PodSpec {
-            service_account_name: Some(workload.name.clone()),
-            automount_service_account_token: Some(false),
-            enable_service_links: Some(false),
-            security_context: Some(pod_security(workload)),
-            init_containers: non_empty(init_containers),
-            containers: vec![container(workload, config_map, mounts)],
-            volumes: non_empty(volumes),
-            termination_grace_period_seconds: Some(to_i64(workload.grace_seconds.value)),
-            topology_spread_constraints: non_empty(spread(app, workload)),
-            restart_policy,
-            ..PodSpec::default()
-        }),
+        spec: Some(spec),
     }
 }
 
@@ -416,11 +418,19 @@ fn spread(app: &AppIr, workload: &WorkloadIr) -> Vec<TopologySpreadConstraint> {
         .info()
         .rollout_label
         .map(|label| vec![label.to_string()]);
+    // `spread: zones hard`: the widest domain refuses to unbalance; the narrower ones stay soft.
+    let hard = workload.placement.spread_hard;
     keys.iter()
-        .map(|key| TopologySpreadConstraint {
+        .enumerate()
+        .map(|(i, key)| TopologySpreadConstraint {
             max_skew: 1,
             topology_key: (*key).to_string(),
-            when_unsatisfiable: "ScheduleAnyway".to_string(),
+            when_unsatisfiable: if hard && i == 0 {
+                "DoNotSchedule"
+            } else {
+                "ScheduleAnyway"
+            }
+            .to_string(),
             label_selector: Some(selector(app, workload)),
             match_label_keys: match_label_keys.clone(),
             ..TopologySpreadConstraint::default()

@@ -209,6 +209,7 @@ fn workload_needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
             }
         }
     }
+    super::placement::needs(app, workload, out);
     for patch in &workload.patches {
         patched_needs(&patch.body, namespace, &consumer(), out);
     }

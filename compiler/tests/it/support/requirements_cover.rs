@@ -54,6 +54,13 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
             env.env
         );
     };
+    // A PriorityClass the output itself carries (a declared `priority`) is not the cluster's to
+    // provide.
+    let carried: Vec<&str> = docs
+        .iter()
+        .filter(|d| str_at(d, "/kind") == Some("PriorityClass"))
+        .filter_map(|d| str_at(d, "/metadata/name"))
+        .collect();
     for doc in docs {
         let api_version = str_at(doc, "/apiVersion").unwrap_or("");
         let kind = str_at(doc, "/kind").unwrap_or("");
@@ -66,7 +73,8 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
             | "policy"
             | "autoscaling"
             | "networking.k8s.io"
-            | "rbac.authorization.k8s.io" => Component::KUBERNETES,
+            | "rbac.authorization.k8s.io"
+            | "scheduling.k8s.io" => Component::KUBERNETES,
             "gateway.networking.k8s.io" => Component::GATEWAY_API,
             "networking.istio.io" | "security.istio.io" => Component::ISTIO,
             "kyverno.io" => Component::KYVERNO,
@@ -159,9 +167,11 @@ pub fn check_covered(env: &EnvRequirements, docs: &[Value]) {
                 "priorityClassName" => {
                     let class = value.as_str();
                     assert!(
-                        env.priority_classes
-                            .iter()
-                            .any(|c| c.name.as_deref() == class),
+                        class.is_some_and(|c| carried.contains(&c))
+                            || env
+                                .priority_classes
+                                .iter()
+                                .any(|c| c.name.as_deref() == class),
                         "env {}: PriorityClass {class:?} not listed",
                         env.env
                     );
