@@ -99,6 +99,10 @@ codes! {
     AntiAffinityUnsatisfiable = "E0064", Error, "hard pod anti-affinity that can never place every replica";
     UnknownPriority = "E0065", Error, "a priority class that is neither declared nor assumed";
     InvalidPriority = "E0066", Error, "a priority declaration the API server refuses";
+    ProgressDeadline = "E0068", Error, "rollout progress deadline not longer than `min_ready`";
+    RolloutCannotProgress = "E0069", Error, "a rolling update that can neither add nor remove a pod";
+    SuccessThreshold = "E0070", Error, "success threshold other than 1 on a liveness or startup probe";
+    ScalingBehaviour = "E0072", Error, "autoscaling behaviour that cannot take effect as written";
     ExposedTwice = "E0073", Error, "a host or path listed twice in `expose`";
     InvalidCidr = "E0074", Error, "a load balancer's source range that is not an address range";
     ExternalTrafficNeedsLoadBalancer = "E0075", Error, "`external_traffic` on a Service that is not a load balancer";
@@ -116,6 +120,7 @@ codes! {
     RuleNeverDenies = "W0013", Warning, "a rule that can never deny anything";
     MemoryVolumeFillsLimit = "W0015", Warning, "a memory-backed volume as large as the memory limit";
     SystemPriority = "W0016", Warning, "an app workload with a system priority class";
+    PartitionHoldsEveryPod = "W0017", Warning, "a StatefulSet partition that holds back every pod";
     LoadBalancerOpen = "W0018", Warning, "a load balancer open to every address";
     PatchWeakens = "W0020", Warning, "patch turns off hardening that no rule in force requires";
     HostReused = "W0035", Warning, "several environments serve one public host";

@@ -59,6 +59,7 @@ pub fn fields(
     if let Some(replicas) = replicas(controller, autoscaler) {
         out.push(replicas);
     }
+    out.extend(autoscaler.and_then(super::lifecycle::autoscale));
     let resources = container.get("resources");
     let request = |what: &str| {
         resources
@@ -79,7 +80,11 @@ pub fn fields(
     if keyword != "job" && keyword != "cron" {
         let probes: Vec<String> = [("ready", "readinessProbe"), ("live", "livenessProbe")]
             .iter()
-            .filter_map(|(word, key)| probe(container.get(*key)?).map(|p| format!("{word}: {p}")))
+            .filter_map(|(word, key)| {
+                let value = container.get(*key)?;
+                let options = super::lifecycle::probe_options(value);
+                probe(value).map(|p| format!("{word}: {p}{options}"))
+            })
             .collect();
         if !probes.is_empty() {
             out.push(format!("probes {{ {} }}", probes.join(", ")));
@@ -94,6 +99,7 @@ pub fn fields(
         out.push(env);
     }
     out.extend(config);
+    out.extend(super::lifecycle::fields(kind, controller));
     if let Some(pod) = pod_template(kind, controller).and_then(|t| t.get("spec")) {
         out.extend(super::containers::fields(pod));
     }

@@ -14,6 +14,7 @@ mod credentials;
 mod emit;
 mod files;
 mod kube_yaml;
+mod lifecycle;
 mod placement;
 mod read;
 mod report;

@@ -9,6 +9,7 @@ pub mod containers;
 pub mod files;
 pub mod graph;
 pub mod labels;
+pub mod lifecycle;
 pub mod placement;
 pub mod platform;
 pub mod policy;
@@ -123,6 +124,8 @@ pub struct ProbeIr {
     pub timeout_seconds: u32,
     /// Failure threshold.
     pub failures: u32,
+    /// Success threshold, if written.
+    pub success: Option<u32>,
 }
 
 /// The three probes.
@@ -227,6 +230,10 @@ pub struct AutoscaleIr {
     pub cpu: Option<u32>,
     /// Target memory utilisation (percent of request).
     pub memory: Option<u32>,
+    /// How fast it scales up, if written.
+    pub up: Option<crate::model::scaling::ScalingRules>,
+    /// How fast it scales down, if written.
+    pub down: Option<crate::model::scaling::ScalingRules>,
 }
 
 /// Extra writable volumes of a pod whose root filesystem is read-only.
@@ -297,6 +304,10 @@ pub struct WorkloadIr {
     pub grace_seconds: Sourced<u64>,
     /// Pre-stop sleep, seconds (pods behind a Service).
     pub drain_seconds: Option<Sourced<u64>>,
+    /// Rollout: strategy, min ready, progress deadline, pod management, partition; `None` when
+    /// none is set (most workloads: boxed, so they carry one pointer). Read it with
+    /// [`WorkloadIr::rollout`].
+    pub rollout: Option<Box<lifecycle::RolloutIr>>,
     /// Extra labels.
     pub labels: Vec<Entry<String>>,
     /// Extra pod annotations.

@@ -10,6 +10,7 @@ pub mod facts;
 mod files;
 mod graph;
 mod layers;
+mod lifecycle;
 mod namespaces;
 mod placement;
 mod policy;

@@ -174,6 +174,7 @@ pub fn lower_workload(
         replicas.as_ref(),
         priorities,
     )?;
+    let rollout = super::lifecycle::lower_rollout(&mut ctx, &spec, kind, replicas.as_ref())?;
     let disruption = lower_disruption(&mut ctx, &spec, replicas.as_ref())?;
     let autoscale = lower_autoscale(&mut ctx, &spec, replicas.as_ref())?;
     check_volume_paths(&mut ctx, &spec, &scratch, storage.as_ref())?;
@@ -265,6 +266,7 @@ pub fn lower_workload(
         scratch,
         grace_seconds,
         drain_seconds,
+        rollout,
         labels: spec.labels.clone(),
         annotations: spec.annotations.clone(),
         spread,
@@ -403,6 +405,7 @@ pub(super) fn lower_probes(
                 period_seconds: seconds(value.period.unwrap_or(defaults::PROBE_PERIOD_MS)),
                 timeout_seconds: seconds(value.timeout.unwrap_or(defaults::PROBE_TIMEOUT_MS)),
                 failures: value.failures.unwrap_or(failures),
+                success: value.success,
             },
             probe.origin.clone(),
         ))
@@ -738,7 +741,10 @@ fn lower_autoscale(
 ) -> Option<Option<AutoscaleIr>> {
     match (replicas.map(|r| r.value), &spec.autoscale) {
         (Some(Replicas::Auto { min, max }), targets) => {
-            let targets = targets.as_ref().map(|t| t.value).unwrap_or_default();
+            let targets = targets
+                .as_ref()
+                .map(|t| t.value.clone())
+                .unwrap_or_default();
             let cpu = match (targets.cpu, targets.memory) {
                 (None, None) => Some(defaults::AUTOSCALE_CPU),
                 (cpu, _) => cpu,
@@ -748,6 +754,8 @@ fn lower_autoscale(
                 max,
                 cpu,
                 memory: targets.memory,
+                up: targets.up.map(|rules| *rules),
+                down: targets.down.map(|rules| *rules),
             }))
         }
         (_, Some(autoscale)) => {

@@ -22,6 +22,7 @@
 
 use super::containers::Containers;
 use super::kinds::WorkloadKind;
+use super::lifecycle::{POD_MANAGEMENT, PodManagement, STRATEGY, Strategy};
 use super::patch::PatchSpec;
 use super::schema::{BATCH, Defaults, FieldInfo, Kinds, LONG_RUNNING, REPLICATED};
 use super::service::ServiceOptions;
@@ -32,7 +33,7 @@ use super::spec::{
 use super::traffic::TrafficSpec;
 use super::values::*;
 use crate::types::image::ImageRef;
-use WorkloadKind::{Cron, Service, Stateful};
+use WorkloadKind::{Cron, Service, Stateful, Worker};
 
 /// How one field of [`WorkloadSpec`] is stored, read and layered: implemented once per storage
 /// shape, so the registry's type of a field decides its precedence rule.
@@ -729,6 +730,80 @@ macro_rules! workload_fields {
                     block: false,
                     value: DURATION,
                     read: |ctx, field| read_seconds(ctx, &field.value)
+                }
+            }
+            /// `strategy`: how a Deployment replaces its pods ([`super::lifecycle`]).
+            strategy: Option<Sourced<Strategy>>,
+            kinds: Kinds::Only(&[Service, Worker]),
+            defaults: Defaults::Allowed,
+            builtin: |ir| (ir.kind.controller() == "Deployment").then(|| "rolling { max_surge: 25%, max_unavailable: 0 }".to_string()),
+            {
+                strategy {
+                    syntax: "strategy: rolling { max_surge: 1, max_unavailable: 0 }",
+                    summary: "How an update replaces the pods: `recreate` (all stop, then start; single-writer apps) or `rolling { max_surge, max_unavailable }`.",
+                    block: false,
+                    value: STRATEGY,
+                    read: |ctx, field| super::lifecycle::read_strategy(ctx, &field.value)
+                }
+            }
+            /// `min_ready`: how long a new pod must be ready before it counts as available (ms).
+            min_ready: Option<Sourced<u64>>,
+            kinds: LONG_RUNNING,
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                min_ready {
+                    syntax: "min_ready: 10s",
+                    summary: "How long a new pod must be ready before it counts as available; rollouts wait for it.",
+                    block: false,
+                    value: DURATION,
+                    read: |ctx, field| read_seconds(ctx, &field.value)
+                }
+            }
+            /// `progress_deadline`: how long a Deployment's rollout may make no progress (ms).
+            progress_deadline: Option<Sourced<u64>>,
+            kinds: Kinds::Only(&[Service, Worker]),
+            defaults: Defaults::Allowed,
+            builtin: |ir| (ir.kind.controller() == "Deployment").then(|| "10m".to_string()),
+            {
+                progress_deadline {
+                    syntax: "progress_deadline: 10m",
+                    summary: "How long a rollout may make no progress before it is reported failed (longer than `min_ready`).",
+                    block: false,
+                    value: DURATION,
+                    read: |ctx, field| read_positive_duration(ctx, &field.value)
+                }
+            }
+            /// `pod_management`: whether a StatefulSet starts its pods in order or all at once.
+            pod_management: Option<Sourced<PodManagement>>,
+            kinds: Kinds::Only(&[Stateful]),
+            defaults: Defaults::Allowed,
+            builtin: |ir| (ir.kind.controller() == "StatefulSet").then(|| "ordered".to_string()),
+            {
+                pod_management {
+                    syntax: "pod_management: parallel",
+                    summary: "`ordered` (one pod at a time, the default) or `parallel` (all at once); fixed once the StatefulSet exists.",
+                    block: false,
+                    value: POD_MANAGEMENT,
+                    read: |ctx, field| ctx.read_choice(
+                        &field.value,
+                        "pod management policy",
+                        &[("ordered", PodManagement::Ordered), ("parallel", PodManagement::Parallel)],
+                    )
+                }
+            }
+            /// `partition`: StatefulSet pods with an ordinal below it keep the old version.
+            partition: Option<Sourced<u32>>,
+            kinds: Kinds::Only(&[Stateful]),
+            defaults: Defaults::Allowed,
+            builtin: |_ir| None,
+            {
+                partition {
+                    syntax: "partition: 2",
+                    summary: "Update only the pods whose ordinal is at least this (a staged rollout); 0 updates all.",
+                    block: false,
+                    value: COUNT,
+                    read: |ctx, field| ctx.read_u32(&field.value, "partition", 0, 10_000)
                 }
             }
             /// `labels`.

@@ -679,6 +679,12 @@ pub const PROBE_OPTION_FIELDS: &[FieldInfo] = &[
         "failures: 3",
         "Consecutive failures before acting.",
     ),
+    field(
+        "success",
+        Kinds::All,
+        "success: 2",
+        "Consecutive successes before a failing readiness probe passes again (1 for live and startup).",
+    ),
 ];
 
 /// The options of `storage: 20Gi { … }`.
@@ -830,6 +836,18 @@ pub const AUTOSCALE_FIELDS: &[FieldInfo] = &[
         Kinds::All,
         "memory: 80%",
         "Target average memory use, as a share of the request.",
+    ),
+    field(
+        "up",
+        Kinds::All,
+        "up { window: 0s, policies: [percent 100% per 15s, pods 4 per 15s], select: max }",
+        "How fast it scales up: stabilization window, rate policies, which policy wins.",
+    ),
+    field(
+        "down",
+        Kinds::All,
+        "down { window: 5m, policies: [percent 10% per 1m] }",
+        "How fast it scales down: stabilization window (default 5m), rate policies, which policy wins.",
     ),
 ];
 

@@ -293,6 +293,9 @@ pub struct Probe {
     pub timeout: Option<u64>,
     /// `failures`: consecutive failures before acting.
     pub failures: Option<u32>,
+    /// `success`: consecutive successes before a failed probe counts as passing again
+    /// (readiness only; liveness and startup must be 1: E0070).
+    pub success: Option<u32>,
 }
 
 /// `probes { ready, live, startup }`.
@@ -422,12 +425,17 @@ pub enum IntOrPercent {
 }
 
 /// `autoscale { cpu: 70%, memory: 80% }`: HPA utilisation targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Autoscale {
     /// Target average CPU utilisation, percent of request.
     pub cpu: Option<u32>,
     /// Target average memory utilisation, percent of request.
     pub memory: Option<u32>,
+    /// `up { … }`: how fast it scales up ([`super::scaling`]; boxed: most workloads have none,
+    /// and every layer of every workload carries the field).
+    pub up: Option<Box<super::scaling::ScalingRules>>,
+    /// `down { … }`: how fast it scales down.
+    pub down: Option<Box<super::scaling::ScalingRules>>,
 }
 
 /// What to do when a cron run is due while the last is still running.

@@ -113,7 +113,7 @@ pub const COUNT: ValueInfo = ValueInfo {
     units: &[],
 };
 pub const PROBE: ValueInfo = ValueInfo {
-    ty: "a probe: `http \"/path\"`, `tcp`, `grpc` or `exec [\"cmd\"]`, optionally with `{ port, delay, period, timeout, failures }`",
+    ty: "a probe: `http \"/path\"`, `tcp`, `grpc` or `exec [\"cmd\"]`, optionally with `{ port, delay, period, timeout, failures, success }`",
     choices: &[
         Choice {
             text: "http \"/healthz\"",

@@ -9,6 +9,7 @@ use super::secrets::check_literal_secret;
 use crate::diagnostics::Code;
 use crate::model::containers::{ContainerRole, Containers};
 use crate::model::fields::Slot;
+use crate::model::lifecycle::{PodManagement, Strategy};
 use crate::model::patch::PatchSpec;
 use crate::model::schema::{self, FieldInfo, WORKLOAD_FIELDS};
 use crate::model::service::ServiceOptions;
@@ -488,7 +489,9 @@ fn read_probes(ctx: &mut Ctx<'_>, value: &Value) -> ProbeSet {
         return set;
     };
     for (info, field) in ctx.known_fields(block, schema::PROBE_FIELDS, "`probes`") {
-        let probe = read_probe(ctx, &field.value).map(|p| ctx.sourced(p, field.value.span));
+        let probe = read_probe(ctx, &field.value)
+            .filter(|p| super::lifecycle::check_success(ctx, info.name, &field.value, p))
+            .map(|p| ctx.sourced(p, field.value.span));
         match info.name {
             "ready" => set.ready = probe,
             "live" => set.live = probe,
@@ -575,6 +578,7 @@ fn read_probe(ctx: &mut Ctx<'_>, value: &Value) -> Option<Probe> {
         period: None,
         timeout: None,
         failures: None,
+        success: None,
     };
     if let Some(block) = block {
         for (info, field) in ctx.known_fields(block, schema::PROBE_OPTION_FIELDS, "probe options") {
@@ -593,6 +597,7 @@ fn read_probe(ctx: &mut Ctx<'_>, value: &Value) -> Option<Probe> {
                 "delay" => probe.delay = read_seconds(ctx, v),
                 "period" => probe.period = read_positive_duration(ctx, v),
                 "timeout" => probe.timeout = read_positive_duration(ctx, v),
+                "success" => probe.success = ctx.read_u32(v, "success", 1, 1000),
                 _ => probe.failures = ctx.read_u32(v, "failures", 1, 1000),
             }
         }
@@ -1118,7 +1123,7 @@ fn read_disruption(ctx: &mut Ctx<'_>, value: &Value) -> Option<Disruption> {
     }
 }
 
-fn read_int_or_percent(ctx: &mut Ctx<'_>, value: &Value) -> Option<IntOrPercent> {
+pub(crate) fn read_int_or_percent(ctx: &mut Ctx<'_>, value: &Value) -> Option<IntOrPercent> {
     match &value.kind {
         ValueKind::Number(n) if n.unit.as_deref() == Some("%") => {
             ctx.read_percent(value).map(IntOrPercent::Percent)
@@ -1133,6 +1138,14 @@ fn read_autoscale(ctx: &mut Ctx<'_>, value: &Value) -> Option<Autoscale> {
     let block = ctx.expect_block(value, "`autoscale { cpu: 70% }`")?;
     let mut autoscale = Autoscale::default();
     for (info, field) in ctx.known_fields(block, schema::AUTOSCALE_FIELDS, "`autoscale`") {
+        if let direction @ ("up" | "down") = info.name {
+            let rules = super::scaling::read_rules(ctx, &field.value, direction).map(Box::new);
+            match direction {
+                "up" => autoscale.up = rules,
+                _ => autoscale.down = rules,
+            }
+            continue;
+        }
         let percent = ctx.read_percent(&field.value);
         if percent == Some(0) {
             ctx.report(ctx.diagnostic(

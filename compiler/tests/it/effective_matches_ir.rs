@@ -16,7 +16,8 @@
 //! - `storage`: the mount is `/data` when none is written;
 //! - `files.PATH`: a token lives 1h when no `expiry` is written; `volumes.NAME`: an `empty_dir`
 //!   holds 1Gi when no `size` is written, a `claim` is `access: many` when none is written;
-//! - `timeout`, `ttl`, `grace`, `drain`: milliseconds in the spec, whole seconds in the IR;
+//! - `timeout`, `ttl`, `grace`, `drain`, `min_ready`, `progress_deadline`: milliseconds in the
+//!   spec, whole seconds in the IR;
 //! - `probes.*`: timings in seconds, unwritten ones the built-in period 10s, timeout 1s,
 //!   failures 3 (startup 30);
 //! - `tmp`, `writable`: sizes not written are the built-in limit of 1Gi;
@@ -650,6 +651,26 @@ fn compare_field(
                 &ir.drain_seconds,
             )
         }
+        "strategy" => compare(&spec.strategy, ir.rollout().strategy.as_ref()),
+        "min_ready" => {
+            let min_ready = spec.min_ready.as_ref().ok_or_else(missing)?;
+            compare(
+                Some(Sourced::new(
+                    min_ready.value / 1000,
+                    min_ready.origin.clone(),
+                )),
+                &ir.rollout().min_ready_seconds,
+            )
+        }
+        "progress_deadline" => {
+            let deadline = spec.progress_deadline.as_ref().ok_or_else(missing)?;
+            compare(
+                Some(Sourced::new(deadline.value / 1000, deadline.origin.clone())),
+                &ir.rollout().progress_deadline_seconds,
+            )
+        }
+        "pod_management" => compare(&spec.pod_management, ir.rollout().pod_management.as_ref()),
+        "partition" => compare(&spec.partition, ir.rollout().partition.as_ref()),
         "spread" => {
             let spread = spec.spread.as_ref().ok_or_else(missing)?;
             compare(
@@ -730,14 +751,21 @@ fn compare_field(
             compare(kept, ir.disruption.as_ref())
         }
         "autoscale" => {
-            let Autoscale { cpu, memory } = spec.autoscale.as_ref().ok_or_else(missing)?.value;
+            let Autoscale {
+                cpu,
+                memory,
+                up,
+                down,
+            } = spec.autoscale.as_ref().ok_or_else(missing)?.value.clone();
             let cpu = match (cpu, memory) {
                 (None, None) => Some(AUTOSCALE_CPU),
                 (cpu, _) => cpu,
             };
             compare(
-                Some((cpu, memory)),
-                ir.autoscale.as_ref().map(|a| (a.cpu, a.memory)),
+                Some((cpu, memory, up, down)),
+                ir.autoscale
+                    .as_ref()
+                    .map(|a| (a.cpu, a.memory, a.up.clone(), a.down.clone())),
             )
         }
         "probes.ready" | "probes.live" | "probes.startup" => {
@@ -941,6 +969,22 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
     add("grace", &ir.grace_seconds.origin);
     if let Some(drain) = &ir.drain_seconds {
         add("drain", &drain.origin);
+    }
+    let rollout = ir.rollout();
+    if let Some(strategy) = &rollout.strategy {
+        add("strategy", &strategy.origin);
+    }
+    if let Some(min_ready) = &rollout.min_ready_seconds {
+        add("min_ready", &min_ready.origin);
+    }
+    if let Some(deadline) = &rollout.progress_deadline_seconds {
+        add("progress_deadline", &deadline.origin);
+    }
+    if let Some(pod_management) = &rollout.pod_management {
+        add("pod_management", &pod_management.origin);
+    }
+    if let Some(partition) = &rollout.partition {
+        add("partition", &partition.origin);
     }
     add("spread", &ir.spread.origin);
     for entry in &ir.placement.tolerations {

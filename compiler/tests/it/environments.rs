@@ -271,7 +271,8 @@ fn every_resource_of_a_gitops_app_has_its_sync_wave() {
         assert_eq!(*wave, wave_of(kind), "one wave per kind: {kind}");
     }
     let order = [
-        vec!["Namespace"],
+        // A PriorityClass lands with the namespace, before any pod that names it.
+        vec!["Namespace", "PriorityClass"],
         vec![
             "ResourceQuota",
             "LimitRange",

@@ -319,6 +319,8 @@ service web {
         ("group", "10001"),
         ("grace", "30s"),
         ("drain", "5s"),
+        ("strategy", "rolling { max_surge: 25%, max_unavailable: 0 }"),
+        ("progress_deadline", "10m"),
         ("spread", "none"),
         ("image_pull", "always"),
     ];

@@ -349,3 +349,101 @@ fn a_sidecar_layers_field_by_field_under_its_name() {
     assert_eq!(layer(&agent.resources.memory_limit), Layer::Workload);
     assert_eq!(web.resources.memory_limit.value, 256 << 20);
 }
+
+/// The rollout fields climb the ladder like any single value: a tier's `min_ready` and
+/// `strategy`, an app's `progress_deadline`, the workload's own `strategy`, an environment's
+/// `min_ready` — each from the highest layer that writes it.
+#[test]
+fn rollout_settings_follow_the_ladder() {
+    use k8sc_compiler::lower::lower_env;
+    use k8sc_compiler::model::lifecycle::{PodManagement, Strategy};
+    use k8sc_compiler::semantic::envs::EnvKey;
+    let text = r#"
+tier steady {
+  defaults {
+    min_ready: 5s
+    strategy: recreate
+    pod_management: parallel
+    partition: 1
+  }
+}
+
+app shop {
+  tier: steady
+  defaults { progress_deadline: 5m, partition: 2 }
+}
+
+service web {
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  probes { ready: http "/ready" }
+  strategy: rolling { max_surge: 1 }
+}
+
+stateful kafka {
+  image: "ghcr.io/acme/kafka:1.0"
+  port: tcp 9092
+  replicas: 3
+}
+
+env dev {}
+
+env prod {
+  web.min_ready: 20s
+  kafka.pod_management: ordered
+}
+"#;
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.to_string())]);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}"
+    );
+    let workload = |ir: &k8sc_compiler::ir::ProjectIr, name: &str| {
+        let found = ir.apps[0].workloads.iter().find(|w| w.name == name);
+        (**found.expect("workload")).clone()
+    };
+    let base = &lower_env(&db, project, EnvKey::new(&db, "dev".to_string())).ir;
+    let web = workload(base, "web").rollout().clone();
+    let strategy = web.strategy.expect("strategy");
+    assert_eq!(
+        strategy.value,
+        Strategy::Rolling {
+            max_surge: Some(IntOrPercent::Int(1)),
+            max_unavailable: None
+        }
+    );
+    assert_eq!(layer(&strategy), Layer::Workload);
+    let min_ready = web.min_ready_seconds.expect("min_ready");
+    assert_eq!((min_ready.value, layer(&min_ready)), (5, tier("steady")));
+    let deadline = web.progress_deadline_seconds.expect("progress_deadline");
+    assert_eq!((deadline.value, layer(&deadline)), (300, Layer::App));
+    assert!(web.pod_management.is_none(), "a Deployment has none");
+    let kafka = workload(base, "kafka").rollout().clone();
+    let pods = kafka.pod_management.expect("pod_management");
+    assert_eq!(
+        (pods.value, layer(&pods)),
+        (PodManagement::Parallel, tier("steady"))
+    );
+    let partition = kafka.partition.expect("partition");
+    assert_eq!((partition.value, layer(&partition)), (2, Layer::App));
+    assert!(
+        kafka.strategy.is_none(),
+        "a StatefulSet has no Deployment strategy"
+    );
+
+    let prod = &lower_env(&db, project, EnvKey::new(&db, "prod".to_string())).ir;
+    let web = workload(prod, "web").rollout().clone();
+    let min_ready = web.min_ready_seconds.expect("min_ready");
+    assert_eq!(
+        (min_ready.value, layer(&min_ready)),
+        (20, Layer::Env("prod".into()))
+    );
+    let kafka = workload(prod, "kafka").rollout().clone();
+    let pods = kafka.pod_management.expect("pod_management");
+    assert_eq!(
+        (pods.value, layer(&pods)),
+        (PodManagement::Ordered, Layer::Env("prod".into()))
+    );
+}

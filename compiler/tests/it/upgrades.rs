@@ -102,7 +102,8 @@ fn sites(files: &[(String, String)]) -> Vec<Site> {
                 Field::Team
             } else if code == "env {" || (code.contains(".env {") && code.ends_with('}')) {
                 Field::Env
-            } else if code.starts_with("cpu:") {
+            } else if code.starts_with("cpu:") && !code.ends_with('%') {
+                // (`cpu: 60%` in an `autoscale` block is a utilisation target, not a request.)
                 Field::Cpu
             } else if code.starts_with("memory:") {
                 Field::Memory

@@ -7,6 +7,7 @@ mod environments;
 mod features;
 mod files;
 mod fuzz_corpus;
+mod lifecycle;
 mod placement;
 mod robustness;
 mod services;

@@ -57,8 +57,15 @@ fn autoscaled_meta(workload: &WorkloadIr, mut meta: ObjectMeta) -> ObjectMeta {
     meta
 }
 
-/// Builds the controller for `workload`.
+/// Builds the controller for `workload`, with its rollout settings ([`super::rollout`]).
 pub fn controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) -> Controller {
+    let mut built = kind_controller(app, workload, config_map);
+    super::rollout::apply(&mut built, workload);
+    built
+}
+
+/// The controller of the workload's kind, before its rollout settings.
+fn kind_controller(app: &AppIr, workload: &WorkloadIr, config_map: Option<&str>) -> Controller {
     let meta = workload_meta(app, workload, &workload.name);
     let template = pod_template(app, workload, config_map);
     match workload.kind {

@@ -14,6 +14,7 @@ pub mod patch;
 mod placement;
 mod pod;
 pub mod requirements;
+mod rollout;
 mod routes;
 mod scaling;
 mod service_options;

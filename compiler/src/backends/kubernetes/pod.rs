@@ -286,6 +286,7 @@ pub(super) fn probe(ir: &ProbeIr, ports: &[PortIr]) -> Probe {
         period_seconds: Some(to_i32(ir.period_seconds)),
         timeout_seconds: Some(to_i32(ir.timeout_seconds)),
         failure_threshold: Some(to_i32(ir.failures)),
+        success_threshold: ir.success.map(to_i32),
         ..Probe::default()
     };
     match &ir.check {

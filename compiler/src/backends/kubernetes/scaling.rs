@@ -2,10 +2,12 @@
 
 use super::meta::{selector, workload_meta};
 use crate::ir::{AppIr, WorkloadIr};
+use crate::model::scaling::ScalingRules;
 use crate::model::spec::{Disruption, IntOrPercent};
 use k8s_openapi::api::autoscaling::v2::{
-    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
-    MetricTarget, ResourceMetricSource,
+    CrossVersionObjectReference, HPAScalingPolicy, HPAScalingRules, HorizontalPodAutoscaler,
+    HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget,
+    ResourceMetricSource,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -44,10 +46,42 @@ pub fn autoscaler(app: &AppIr, workload: &WorkloadIr) -> Option<HorizontalPodAut
             min_replicas: Some(i32::try_from(autoscale.min).unwrap_or(i32::MAX)),
             max_replicas: i32::try_from(autoscale.max).unwrap_or(i32::MAX),
             metrics: Some(metrics),
-            ..HorizontalPodAutoscalerSpec::default()
+            behavior: behavior(autoscale),
         }),
         ..HorizontalPodAutoscaler::default()
     })
+}
+
+/// The HPA's `behavior` from `up { … }` and `down { … }`; none when neither is written (the
+/// controller's defaults: scale up by 100% or 4 pods per 15s, down after a 5m window).
+fn behavior(autoscale: &crate::ir::AutoscaleIr) -> Option<HorizontalPodAutoscalerBehavior> {
+    if autoscale.up.is_none() && autoscale.down.is_none() {
+        return None;
+    }
+    Some(HorizontalPodAutoscalerBehavior {
+        scale_up: autoscale.up.as_ref().map(scaling_rules),
+        scale_down: autoscale.down.as_ref().map(scaling_rules),
+    })
+}
+
+fn scaling_rules(rules: &ScalingRules) -> HPAScalingRules {
+    let seconds = |ms: u64| i32::try_from(ms / 1000).unwrap_or(i32::MAX);
+    HPAScalingRules {
+        stabilization_window_seconds: rules.window.map(seconds),
+        select_policy: rules.select.map(|s| s.kubernetes().to_string()),
+        policies: (!rules.policies.is_empty()).then(|| {
+            rules
+                .policies
+                .iter()
+                .map(|policy| HPAScalingPolicy {
+                    type_: policy.unit.kubernetes().to_string(),
+                    value: i32::try_from(policy.value).unwrap_or(i32::MAX),
+                    period_seconds: seconds(policy.period),
+                })
+                .collect()
+        }),
+        ..HPAScalingRules::default()
+    }
 }
 
 /// A PodDisruptionBudget, so node drains and upgrades never take all replicas down at once.
