@@ -289,7 +289,7 @@ pub struct WorkloadIr {
     /// Batch settings (jobs and cron jobs).
     pub batch: Option<BatchIr>,
     /// Exposure outside the cluster.
-    pub expose: Option<ExposeIr>,
+    pub expose: Option<Box<ExposeIr>>,
     /// How its Service is reached: type, affinity, traffic policy, headless twin.
     pub service: service::ServiceIr,
     /// Workloads and external hosts this one calls, sorted by app and name.
@@ -314,8 +314,10 @@ pub struct WorkloadIr {
     pub annotations: Vec<Entry<String>>,
     /// Topology spread.
     pub spread: Sourced<Spread>,
-    /// Node selection, tolerations, affinity, priority and runtime class.
-    pub placement: placement::PlacementIr,
+    /// Node selection, tolerations, affinity, priority and runtime class; boxed, and `None`
+    /// when empty (most workloads), so the IR of a workload without any stays small
+    /// (`memory_per_byte`). Read it with [`WorkloadIr::placement`].
+    pub placement: Option<Box<placement::PlacementIr>>,
     /// The disruption budget, if any.
     pub disruption: Option<Sourced<Disruption>>,
     /// The autoscaler, if any.
@@ -325,4 +327,13 @@ pub struct WorkloadIr {
     pub exemptions: Vec<(String, String, crate::model::spec::Layer)>,
     /// `patch KIND { … }` fields, merged by the Kubernetes backend into what it generates.
     pub patches: Vec<crate::model::patch::PatchSpec>,
+}
+
+impl WorkloadIr {
+    /// The workload's placement: what it declares, or the empty placement (which writes nothing).
+    pub fn placement(&self) -> &placement::PlacementIr {
+        self.placement
+            .as_deref()
+            .unwrap_or(&placement::NO_PLACEMENT)
+    }
 }

@@ -45,6 +45,21 @@ pub struct PlacementIr {
     pub runtime_class: Option<Sourced<String>>,
 }
 
+/// The placement of a workload that declares none.
+pub static NO_PLACEMENT: PlacementIr = PlacementIr {
+    nodes: Vec::new(),
+    tolerations: Vec::new(),
+    require: None,
+    prefer: None,
+    apart: None,
+    together: None,
+    affinity_origin: None,
+    spread_hard: false,
+    priority: None,
+    priority_class: None,
+    runtime_class: None,
+};
+
 /// A PriorityClass the project declares (not an assumed one), emitted once per environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriorityIr {

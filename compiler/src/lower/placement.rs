@@ -174,7 +174,7 @@ fn check_anti_affinity(
 /// Pod (anti-)affinity names workloads of the workload's own app: the others are E0005.
 pub fn check_targets(app: &AppIr, workload: &WorkloadIr) -> Vec<crate::diagnostics::Diagnostic> {
     let mut out = Vec::new();
-    for term in [&workload.placement.apart, &workload.placement.together]
+    for term in [&workload.placement().apart, &workload.placement().together]
         .into_iter()
         .flatten()
     {
@@ -270,7 +270,7 @@ pub fn assign_priority_classes(apps: &mut [AppIr]) {
     for app in apps.iter_mut() {
         let mut classes: Vec<PriorityIr> = Vec::new();
         for workload in &app.workloads {
-            if let Some(class) = &workload.placement.priority_class
+            if let Some(class) = &workload.placement().priority_class
                 && !given.contains(&class.name)
             {
                 given.push(class.name.clone());

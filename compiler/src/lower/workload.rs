@@ -129,7 +129,9 @@ pub fn lower_workload(
         &mut ports,
     )?;
     let expose = match &spec.expose {
-        Some(expose) => Some(lower_expose(&mut ctx, expose, &ports, app, &app.name)?),
+        Some(expose) => Some(Box::new(lower_expose(
+            &mut ctx, expose, &ports, app, &app.name,
+        )?)),
         None => None,
     };
     let service = super::service::lower_service(
@@ -270,7 +272,8 @@ pub fn lower_workload(
         labels: spec.labels.clone(),
         annotations: spec.annotations.clone(),
         spread,
-        placement,
+        placement: (placement != crate::ir::placement::PlacementIr::default())
+            .then(|| Box::new(placement)),
         disruption,
         autoscale,
         exemptions: Vec::new(),
@@ -509,7 +512,7 @@ fn lower_batch(
 
 fn lower_expose(
     ctx: &mut LowerCtx<'_>,
-    expose: &Sourced<Expose>,
+    expose: &Sourced<Box<Expose>>,
     ports: &[PortIr],
     app: &AppIr,
     app_name: &str,

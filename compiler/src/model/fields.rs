@@ -558,7 +558,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `expose`.
-            expose: Option<Sourced<Expose>>,
+            expose: Option<Sourced<Box<Expose>>>,
             kinds: Kinds::Only(&[Service]),
             defaults: Defaults::Allowed,
             builtin: |_ir| None,
@@ -575,7 +575,7 @@ macro_rules! workload_fields {
                         ],
                         units: &[],
                     },
-                    read: |ctx, field| super::expose::read_expose(ctx, &field.value)
+                    read: |ctx, field| super::expose::read_expose(ctx, &field.value).map(Box::new)
                 }
             }
             /// `service`: how the workload's Service is reached (type, affinity, traffic policy).
@@ -886,7 +886,7 @@ macro_rules! workload_fields {
                 }
             }
             /// `affinity`: node affinity and pod (anti-)affinity.
-            affinity: Option<Sourced<crate::model::placement::Affinity>>,
+            affinity: Option<Sourced<Box<crate::model::placement::Affinity>>>,
             kinds: Kinds::All,
             defaults: Defaults::Allowed,
             builtin: |_ir| None,
@@ -896,7 +896,7 @@ macro_rules! workload_fields {
                     summary: "Required or preferred node labels, and pods kept apart or together by host, zone or region.",
                     block: true,
                     value: shape("a block `{ required, preferred, apart, together }`"),
-                    read: |ctx, field| super::placement::read_affinity(ctx, &field.value)
+                    read: |ctx, field| super::placement::read_affinity(ctx, &field.value).map(Box::new)
                 }
             }
             /// `priority`: the name of a PriorityClass.

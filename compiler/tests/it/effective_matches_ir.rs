@@ -412,10 +412,10 @@ fn compare_field(
         return compare_entry(key, &spec.annotations, &ir.annotations);
     }
     if let Some(key) = field.strip_prefix("nodes.") {
-        return compare_entry(key, &spec.nodes, &ir.placement.nodes);
+        return compare_entry(key, &spec.nodes, &ir.placement().nodes);
     }
     if let Some(key) = field.strip_prefix("tolerations.") {
-        return compare_entry(key, &spec.tolerations, &ir.placement.tolerations);
+        return compare_entry(key, &spec.tolerations, &ir.placement().tolerations);
     }
     let batch = || {
         ir.batch
@@ -678,14 +678,17 @@ fn compare_field(
                     Sourced::new(spread.value.across, spread.origin.clone()),
                     spread.value.hard,
                 ),
-                (&ir.spread, ir.placement.spread_hard),
+                (&ir.spread, ir.placement().spread_hard),
             )
         }
         "affinity" => {
             let affinity = spec.affinity.as_ref().ok_or_else(missing)?;
             same_origin(
                 &affinity.origin,
-                ir.placement.affinity_origin.as_ref().ok_or_else(missing)?,
+                ir.placement()
+                    .affinity_origin
+                    .as_ref()
+                    .ok_or_else(missing)?,
             )?;
             let target = |t: &Option<k8sc_compiler::model::placement::PodTerm>| {
                 t.as_ref().map(|t| (t.topology, t.hard))
@@ -701,15 +704,15 @@ fn compare_field(
                     target(&affinity.value.together),
                 ),
                 (
-                    &ir.placement.require,
-                    &ir.placement.prefer,
-                    lowered(&ir.placement.apart),
-                    lowered(&ir.placement.together),
+                    &ir.placement().require,
+                    &ir.placement().prefer,
+                    lowered(&ir.placement().apart),
+                    lowered(&ir.placement().together),
                 ),
             )
         }
-        "priority" => compare(&spec.priority, &ir.placement.priority),
-        "runtime_class" => compare(&spec.runtime_class, &ir.placement.runtime_class),
+        "priority" => compare(&spec.priority, &ir.placement().priority),
+        "runtime_class" => compare(&spec.runtime_class, &ir.placement().runtime_class),
         "service.type" => {
             let kind = spec.service.kind.as_ref().ok_or_else(missing)?;
             if let Some(balancer) = &ir.service.load_balancer {
@@ -912,7 +915,7 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         ("config", &ir.config),
         ("labels", &ir.labels),
         ("annotations", &ir.annotations),
-        ("nodes", &ir.placement.nodes),
+        ("nodes", &ir.placement().nodes),
     ];
     for (map, entries) in maps {
         for entry in entries {
@@ -987,16 +990,16 @@ fn ir_written(ir: &WorkloadIr) -> Vec<(String, Origin)> {
         add("partition", &partition.origin);
     }
     add("spread", &ir.spread.origin);
-    for entry in &ir.placement.tolerations {
+    for entry in &ir.placement().tolerations {
         add(&format!("tolerations.{}", entry.key), &entry.value.origin);
     }
-    if let Some(origin) = &ir.placement.affinity_origin {
+    if let Some(origin) = &ir.placement().affinity_origin {
         add("affinity", origin);
     }
-    if let Some(priority) = &ir.placement.priority {
+    if let Some(priority) = &ir.placement().priority {
         add("priority", &priority.origin);
     }
-    if let Some(runtime_class) = &ir.placement.runtime_class {
+    if let Some(runtime_class) = &ir.placement().runtime_class {
         add("runtime_class", &runtime_class.origin);
     }
     if let Some(disruption) = &ir.disruption {

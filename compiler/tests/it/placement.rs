@@ -186,7 +186,7 @@ fn placement_follows_the_precedence_ladder() {
     spread: zones hard"#;
     // Only the tier.
     let w = web(tier, "", "", "");
-    let placement = &w.placement;
+    let placement = w.placement();
     assert_eq!(
         placement.priority.as_ref().map(|p| p.value.as_str()),
         Some("low")
@@ -211,7 +211,7 @@ fn placement_follows_the_precedence_ladder() {
         "",
         "",
     );
-    let placement = &w.placement;
+    let placement = w.placement();
     assert_eq!(
         placement.priority.as_ref().map(|p| p.value.as_str()),
         Some("mid")
@@ -251,7 +251,7 @@ fn placement_follows_the_precedence_ladder() {
   tolerations { dedicated: "web" }"#,
         "",
     );
-    let placement = &w.placement;
+    let placement = w.placement();
     assert_eq!(
         placement.priority.as_ref().map(|p| p.value.as_str()),
         Some("high")
@@ -283,7 +283,7 @@ fn placement_follows_the_precedence_ladder() {
         r#"web.priority: top
   web.runtime_class: gvisor"#,
     );
-    let placement = &w.placement;
+    let placement = w.placement();
     assert_eq!(
         placement.priority.as_ref().map(|p| p.value.as_str()),
         Some("top")

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 /// Writes the workload's placement into its pod spec.
 pub fn apply(app: &AppIr, workload: &WorkloadIr, pod: &mut PodSpec) {
-    let placement = &workload.placement;
+    let placement = workload.placement();
     if !placement.nodes.is_empty() {
         pod.node_selector = Some(
             placement
@@ -151,7 +151,7 @@ fn pod_terms(
 /// What the placement of `workload` needs from the cluster: the PriorityClass it names when the
 /// output does not carry it (an assumed or system class), and its RuntimeClass.
 pub fn needs(app: &AppIr, workload: &WorkloadIr, out: &mut Collector) {
-    let placement = &workload.placement;
+    let placement = workload.placement();
     if let Some(priority) = &placement.priority
         && placement.priority_class.is_none()
     {

@@ -420,7 +420,7 @@ fn spread(app: &AppIr, workload: &WorkloadIr) -> Vec<TopologySpreadConstraint> {
         .rollout_label
         .map(|label| vec![label.to_string()]);
     // `spread: zones hard`: the widest domain refuses to unbalance; the narrower ones stay soft.
-    let hard = workload.placement.spread_hard;
+    let hard = workload.placement().spread_hard;
     keys.iter()
         .enumerate()
         .map(|(i, key)| TopologySpreadConstraint {
