@@ -17,8 +17,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-/// Heap bytes at the peak of checking, per byte of source, for the two families below: today 99
-/// and 74 (188 and 134 before), with a tenth or so to spare.
+/// Heap bytes at the peak of checking, per byte of source, for the two families below: 99 and
+/// 74 when set (188 and 134 before); 108 and 80 since issue 21's fields (docs/performance.md).
 const SERVICES_BYTES_PER_BYTE: usize = 110;
 const WORKLOADS_BYTES_PER_BYTE: usize = 85;
 
