@@ -447,3 +447,84 @@ env prod {
         (PodManagement::Ordered, Layer::Env("prod".into()))
     );
 }
+
+/// `autoscale` is one value: the highest layer's block wins whole, its `up`/`down` behaviour with
+/// it (a lower layer's `down` does not fill in a higher layer's block without one). A probe's
+/// `success` comes with the probe that carries it, from the highest layer that writes that probe.
+#[test]
+fn scaling_behaviour_and_probe_success_follow_the_ladder() {
+    use k8sc_compiler::lower::lower_env;
+    use k8sc_compiler::semantic::envs::EnvKey;
+    let text = r#"
+tier elastic {
+  defaults {
+    autoscale { cpu: 60%, down { window: 5m } }
+    probes { ready: http "/ready" { success: 3 } }
+  }
+}
+
+app shop {
+  tier: elastic
+  defaults { autoscale { cpu: 65%, up { window: 30s } } }
+}
+
+service web {
+  image: "ghcr.io/acme/web:1.0"
+  port: http 8080
+  replicas: 2..6
+}
+
+service api {
+  image: "ghcr.io/acme/api:1.0"
+  port: http 8080
+  replicas: 2..6
+  autoscale { cpu: 50%, down { window: 10m } }
+  probes { ready: http "/healthz" { success: 2 } }
+}
+
+env dev {}
+
+env prod {
+  web.autoscale { cpu: 75%, up { window: 1m } }
+  api.probes { ready: http "/healthz" { success: 4 } }
+}
+"#;
+    let db = Database::new();
+    let project = db.load_project(vec![("app.k8s".to_string(), text.to_string())]);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}"
+    );
+    let workload = |env: &str, name: &str| {
+        let ir = &lower_env(&db, project, EnvKey::new(&db, env.to_string())).ir;
+        let found = ir.apps[0].workloads.iter().find(|w| w.name == name);
+        (**found.expect("workload")).clone()
+    };
+    let windows = |w: &WorkloadIr| {
+        let scale = w.autoscale.as_ref().expect("an autoscaler");
+        (
+            scale.cpu,
+            scale.up.as_ref().and_then(|r| r.window),
+            scale.down.as_ref().and_then(|r| r.window),
+        )
+    };
+    let success = |w: &WorkloadIr| {
+        let ready = w.probes.ready.as_ref().expect("a readiness probe");
+        (ready.value.success, layer(ready))
+    };
+
+    // web: the app's block beats the tier's, whole (no `down` from the tier).
+    let web = workload("dev", "web");
+    assert_eq!(windows(&web), (Some(65), Some(30_000), None));
+    assert_eq!(success(&web), (Some(3), tier("elastic")));
+    // api: its own block and probe beat the defaults.
+    let api = workload("dev", "api");
+    assert_eq!(windows(&api), (Some(50), None, Some(600_000)));
+    assert_eq!(success(&api), (Some(2), Layer::Workload));
+    // prod: the environment beats the workload and the defaults.
+    let web = workload("prod", "web");
+    assert_eq!(windows(&web), (Some(75), Some(60_000), None));
+    let api = workload("prod", "api");
+    assert_eq!(success(&api), (Some(4), Layer::Env("prod".into())));
+}
