@@ -3,7 +3,7 @@
 //! token) and volumes shared by the pod's containers (`empty_dir`, `claim`). Their options'
 //! catalogues are here too, for the checker and the editor.
 
-use super::schema::{Defaults, FieldInfo, Kinds};
+use super::schema::FieldInfo;
 use super::values::{BOOLEAN, BYTES, Choice, DURATION, ValueInfo, shape};
 
 /// Where the content of one file of `files { "/path": … }` comes from.
@@ -104,25 +104,8 @@ pub enum VolumeSpec {
     },
 }
 
-const fn option(
-    name: &'static str,
-    syntax: &'static str,
-    summary: &'static str,
-    value: ValueInfo,
-) -> FieldInfo {
-    FieldInfo {
-        name,
-        kinds: Kinds::All,
-        defaults: Defaults::Allowed,
-        syntax,
-        summary,
-        block: false,
-        value: Some(value),
-    }
-}
-
 /// The mount path option every volume takes.
-const MOUNT: FieldInfo = option(
+const MOUNT: FieldInfo = FieldInfo::option(
     "mount",
     "mount: \"/var/log/app\"",
     "Where the container mounts the volume (an absolute path).",
@@ -131,13 +114,13 @@ const MOUNT: FieldInfo = option(
 
 /// The options of `token { … }` in `files`.
 pub const TOKEN_FIELDS: &[FieldInfo] = &[
-    option(
+    FieldInfo::option(
         "audience",
         "audience: \"vault\"",
         "Who the token is for: the `aud` claim the receiver checks.",
         shape("a string (`\"vault\"`, `\"sts.amazonaws.com\"`)"),
     ),
-    option(
+    FieldInfo::option(
         "expiry",
         "expiry: 1h",
         "How long a token lives (at least 10m; default 1h); the kubelet renews it at 80%.",
@@ -147,13 +130,13 @@ pub const TOKEN_FIELDS: &[FieldInfo] = &[
 
 /// The options of `empty_dir { … }` in `volumes`.
 pub const EMPTY_DIR_FIELDS: &[FieldInfo] = &[
-    option(
+    FieldInfo::option(
         "size",
         "size: 256Mi",
         "`empty_dir`: the size limit (default 1Gi); a pod that writes more is evicted.",
         BYTES,
     ),
-    option(
+    FieldInfo::option(
         "memory",
         "memory: true",
         "`empty_dir`: backed by memory (tmpfs), fast, and counted against the memory limit.",
@@ -184,13 +167,13 @@ const ACCESS: ValueInfo = ValueInfo {
 
 /// The options of `claim SIZE { … }` in `volumes`.
 pub const CLAIM_FIELDS: &[FieldInfo] = &[
-    option(
+    FieldInfo::option(
         "class",
         "class: efs",
         "`claim`: the StorageClass (the cluster's default if unset).",
         shape("the name of a StorageClass"),
     ),
-    option(
+    FieldInfo::option(
         "access",
         "access: many",
         "`claim`: how the volume may be mounted, by many nodes (default), one node or one pod.",

@@ -2,7 +2,7 @@
 //! HorizontalPodAutoscaler's `behavior`): per direction a stabilization window, rate policies
 //! and which policy wins.
 
-use super::schema::{Defaults, FieldInfo, Kinds};
+use super::schema::FieldInfo;
 use super::values::{Choice, DURATION, ValueInfo, shape};
 
 /// One direction of scaling (`up { … }` or `down { … }`).
@@ -78,38 +78,21 @@ pub const MAX_WINDOW_MS: u64 = 3_600_000;
 /// The longest policy period the API server accepts (30m).
 pub const MAX_PERIOD_MS: u64 = 1_800_000;
 
-const fn option(
-    name: &'static str,
-    syntax: &'static str,
-    summary: &'static str,
-    value: ValueInfo,
-) -> FieldInfo {
-    FieldInfo {
-        name,
-        kinds: Kinds::All,
-        defaults: Defaults::Allowed,
-        syntax,
-        summary,
-        block: false,
-        value: Some(value),
-    }
-}
-
 /// The fields of `up { … }` and `down { … }` in `autoscale`.
 pub const SCALING_RULES_FIELDS: &[FieldInfo] = &[
-    option(
+    FieldInfo::option(
         "window",
         "window: 5m",
         "How long past recommendations count before acting: the highest over it when scaling down, the lowest when scaling up.",
         DURATION,
     ),
-    option(
+    FieldInfo::option(
         "policies",
         "policies: [percent 100% per 15s, pods 4 per 15s]",
         "How fast the replica count may change: `pods N per PERIOD` or `percent N% per PERIOD`.",
         shape("a list of `pods N per PERIOD` or `percent N% per PERIOD`"),
     ),
-    option(
+    FieldInfo::option(
         "select",
         "select: max",
         "Which policy applies when several allow different changes.",

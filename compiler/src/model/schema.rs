@@ -98,6 +98,25 @@ const fn field(
 }
 
 impl FieldInfo {
+    /// An option of a nested block (`token { audience }`, `up { window }`): any kind, allowed
+    /// anywhere, a plain value. Shared by the blocks' option tables.
+    pub(crate) const fn option(
+        name: &'static str,
+        syntax: &'static str,
+        summary: &'static str,
+        value: ValueInfo,
+    ) -> FieldInfo {
+        FieldInfo {
+            name,
+            kinds: Kinds::All,
+            defaults: Defaults::Allowed,
+            syntax,
+            summary,
+            block: false,
+            value: Some(value),
+        }
+    }
+
     /// The same field, whose value is a block.
     const fn block(self) -> FieldInfo {
         FieldInfo {

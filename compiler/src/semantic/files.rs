@@ -226,18 +226,7 @@ fn read_secret_file(ctx: &mut Ctx<'_>, value: &Value, args: &[Value]) -> Option<
             return None;
         }
     };
-    let name = parts[0].name.clone();
-    if let Err(error) = names::validate_dns_subdomain(&name) {
-        ctx.report(
-            ctx.diagnostic(
-                Code::InvalidName,
-                super::reader::name_message(&error, "secret name"),
-                parts[0].span,
-            )
-            .with_label("not a valid Secret name"),
-        );
-        return None;
-    }
+    let name = super::workload::secret_name(ctx, &parts[0])?;
     match parts.get(1) {
         None => Some(FileSource::Secret(name)),
         Some(key) => Some(FileSource::SecretKey {

@@ -797,6 +797,22 @@ fn keyed_fields<'v>(
     out
 }
 
+/// The NAME of `secret NAME.KEY` or `secret NAME`: a valid Secret name (E0012 otherwise).
+pub(super) fn secret_name(ctx: &mut Ctx<'_>, part: &k8sc_grammar::Ident) -> Option<String> {
+    if let Err(error) = names::validate_dns_subdomain(&part.name) {
+        ctx.report(
+            ctx.diagnostic(
+                Code::InvalidName,
+                super::reader::name_message(&error, "secret name"),
+                part.span,
+            )
+            .with_label("not a valid Secret name"),
+        );
+        return None;
+    }
+    Some(part.name.clone())
+}
+
 fn read_secret_ref(ctx: &mut Ctx<'_>, value: &Value, args: &[Value]) -> Option<EnvValue> {
     let parts = match args {
         [
@@ -818,18 +834,7 @@ fn read_secret_ref(ctx: &mut Ctx<'_>, value: &Value, args: &[Value]) -> Option<E
             return None;
         }
     };
-    let name = parts[0].name.clone();
-    if let Err(error) = names::validate_dns_subdomain(&name) {
-        ctx.report(
-            ctx.diagnostic(
-                Code::InvalidName,
-                super::reader::name_message(&error, "secret name"),
-                parts[0].span,
-            )
-            .with_label("not a valid Secret name"),
-        );
-        return None;
-    }
+    let name = secret_name(ctx, &parts[0])?;
     Some(EnvValue::Secret {
         name,
         key: parts[1].name.clone(),
